@@ -1,0 +1,95 @@
+import 'reflect-metadata';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { createApp } from '../src/app';
+import { loadConfig } from '../src/config/app-config';
+import { Database } from '../src/db/database';
+import { EventStore } from '../src/events/event-store';
+import { PollService } from '../src/vendors/poll.service';
+import { normalizeMonarxRecord } from '../src/vendors/monarx/monarx-normalize';
+import { VendorAccountsService } from '../src/vendors/vendor-accounts.service';
+import { NormalizedEvent } from '../src/vendors/vendor-event';
+import { FakeMonarxServer } from '../test/fakes/fake-monarx-server';
+import { fmt, freshDatabase, withPeakRss } from './bench-support';
+
+// End to end: N Monarx records served by the fake API (pages of 100, as the real API pages) through the connector,
+// the poll job's service and the event store into PostgreSQL — against the same events bulk-inserted straight
+// into the same table in the same run (the limit). Run twice (N/2, N) to see whether memory grows with N.
+const N = Number(process.env.BENCH_EVENTS ?? 200_000);
+const START = new Date('2026-06-01T00:00:00Z');
+
+async function main(): Promise<void> {
+  const db = await freshDatabase('hostdigest_bench_ingest');
+  const fakes: FakeMonarxServer[] = [];
+  let app: NestExpressApplication | null = null;
+  try {
+    app = await createApp(loadConfig({
+      DATABASE_URL: db.url, PORT: '0', LOG_LEVEL: 'warn', HOSTDIGEST_ROLES: 'api', HOSTDIGEST_SIMULATOR: 'off',
+      OUTBOUND_ALLOW_PRIVATE: 'true', POLL_TIME_BUDGET_MS: String(3_600_000), DATA_DIR: '/tmp/hostdigest-bench',
+      HOSTDIGEST_ADMIN_KEY: 'hd_benchmrk_' + 'b'.repeat(32), DB_POOL_SIZE: '4',
+    }));
+    await app.init();
+    const database = app.get(Database);
+    const [{ id: orgId }] = await database.dataSource.query(`SELECT id FROM organizations WHERE is_default`);
+
+    const viaConnector = async (n: number) => {
+      const fake = new FakeMonarxServer();
+      fakes.push(fake);
+      const baseUrl = await fake.start();
+      fake.generate({ agents: 50, files: n, start: START, spacingMs: 1000 });
+      const account = await app!.get(VendorAccountsService).create(orgId, {
+        vendor: 'monarx', name: `bench ${n}`, baseUrl, backfillFrom: '2026-01-01T00:00:00Z',
+        settings: { enterpriseId: fake.enterpriseId, pageSize: 100 }, credentials: { apiId: fake.apiId, apiSecret: fake.apiKey },
+      });
+      global.gc?.();
+      const started = performance.now();
+      const { result, peakRssMb } = await withPeakRss(() => app!.get(PollService).poll(account.id, { force: true, signal: new AbortController().signal }));
+      const seconds = (performance.now() - started) / 1000;
+      if (result.status !== 'done') throw new Error(`poll did not finish: ${JSON.stringify(result)}`);
+      const [{ count }] = await database.dataSource.query(`SELECT count(*)::int AS count FROM events WHERE vendor_account_id = $1`, [account.id]);
+      return { seconds, events: count as number, peakRssMb, fake };
+    };
+
+    // The limit: the same events, already normalized and in memory, inserted straight in large batches.
+    const straight = async (fake: FakeMonarxServer) => {
+      const events = normalizedRecords(fake);
+      const store = app!.get(EventStore);
+      const src = { organizationId: orgId, source: 'bench:straight', vendorAccountId: null };
+      const started = performance.now();
+      for (let i = 0; i < events.length; i += 5000) {
+        await database.transaction((em) => store.insert(em, { ...src }, events.slice(i, i + 5000)));
+      }
+      return { seconds: (performance.now() - started) / 1000, events: events.length };
+    };
+
+    const half = await viaConnector(N / 2);
+    const full = await viaConnector(N);
+    const limit = await straight(full.fake);
+    const rate = full.events / full.seconds;
+    const limitRate = limit.events / limit.seconds;
+    console.log(`ingest benchmark (${fmt(N)} Monarx records, pages of 100, PostgreSQL ${db.url.replace(/\/\/.*@/, '//')})`);
+    console.log(`  connector → event store: ${fmt(full.events)} events in ${full.seconds.toFixed(2)} s = ${fmt(rate)} events/s, peak RSS ${full.peakRssMb} MB`);
+    console.log(`  straight bulk insert:    ${fmt(limit.events)} events in ${limit.seconds.toFixed(2)} s = ${fmt(limitRate)} events/s`);
+    console.log(`  ratio connector / straight: ${(rate / limitRate).toFixed(2)}  (target ≥ 0.5; ≥ 10,000 events/s)`);
+    console.log(`  RSS at ${fmt(half.events)} events: ${half.peakRssMb} MB; at ${fmt(full.events)} events: ${full.peakRssMb} MB (Δ ${full.peakRssMb - half.peakRssMb} MB as the count doubles)`);
+  } finally {
+    await app?.close();
+    for (const f of fakes) await f.stop();
+    await db.drop();
+  }
+}
+
+// The fake's records read directly (no HTTP) and normalized: the straight path's input, under other external ids.
+function normalizedRecords(fake: FakeMonarxServer): NormalizedEvent[] {
+  const out: NormalizedEvent[] = [];
+  const agentHosts = new Map<string, string>();
+  for (const rec of fake.snapshot('agent-file')) {
+    const r = normalizeMonarxRecord('agent-file', rec, { agentHosts });
+    if (r.ok) out.push(...r.events.map((e) => ({ ...e, externalId: `straight:${e.externalId}` })));
+  }
+  return out;
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

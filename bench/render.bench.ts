@@ -1,0 +1,79 @@
+import 'reflect-metadata';
+import { loadDefaultTemplate } from '../src/templates/default-templates';
+import { LOCALES } from '../src/templates/template-kinds';
+import { TemplateRenderer } from '../src/templates/template-renderer';
+import { DigestTemplateData, sampleData, SAMPLE_BRAND } from '../src/templates/template-variables';
+import { fmt } from './bench-support';
+
+// Digests/s for the default weekly template: compile once per (template version, brand version) and run only
+// Handlebars per email, against the naive way — Handlebars, then mjml2html, on every email — in the same run.
+// Target: ≥ 50× the naive rate and ≥ 2,000 digests/s on one core. The data: 500 customers made from the sample
+// (eight sites, one threat outstanding), each with its own names, counts, paths and times, so that no cache of
+// formatted values makes one customer's digest cheaper than the next; first all in one locale, as a brand's run
+// mostly is, then the five locales mixed.
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
+
+function customers(locales: readonly string[], n = 500): DigestTemplateData[] {
+  return Array.from({ length: n }, (_, i) => {
+    const base = sampleData('digest.weekly', locales[i % locales.length]);
+    const shift = (iso: string) => new Date(Date.parse(iso) - i * 61_000).toISOString();
+    const c = (x: number) => (x * (i % 7 + 1)) % 97;
+    return {
+      ...base,
+      customer: { id: `c-${i}`, name: `Customer ${i} Ltd` },
+      recipient: { email: `it@customer-${i}.example` },
+      totals: { ...base.totals, detections: c(10), byKind: base.totals.byKind.map((k) => ({ ...k, count: c(k.count), previous: c(k.previous + 1) })) },
+      previous: { ...base.previous, detections: c(7) + 1 },
+      status: { ...base.status, cleaned: c(9), outstanding: i % 3, sitesCleanedThisMonth: i % 8 },
+      sites: base.sites.map((s, j) => ({ ...s, domain: `site${j}.customer-${i}.example`, detections: c(s.detections), lastEventAt: s.lastEventAt && shift(s.lastEventAt) })),
+      sitesMore: i % 40,
+      topThreats: base.topThreats.map((t) => ({ ...t, path: t.path.replace('sonnenschein', `customer${i}`), lastSeenAt: shift(t.lastSeenAt), occurrences: c(t.occurrences) + 1 })),
+      topThreatsMore: i % 25,
+    };
+  });
+}
+
+let sink = 0;
+
+// Rounds of 10 until SECONDS have passed; the HTML is read once (flattened), as sending it would.
+function rate(label: string, render: (i: number) => { html: string }): number {
+  for (let i = 0; i < 50; i++) render(i);
+  let n = 0;
+  const started = performance.now();
+  while (performance.now() - started < SECONDS * 1000) {
+    for (let k = 0; k < 10; k++, n++) {
+      const { html } = render(n);
+      sink += html.charCodeAt(html.length >> 1);
+    }
+  }
+  const seconds = (performance.now() - started) / 1000;
+  console.log(`  ${label.padEnd(44)} ${fmt(n).padStart(6)} digests in ${seconds.toFixed(2)} s = ${fmt(n / seconds).padStart(6)} digests/s`);
+  return n / seconds;
+}
+
+function main(): void {
+  const renderer = new TemplateRenderer();
+  const source = loadDefaultTemplate('digest.weekly');
+  const oneLocale = customers(['en']);
+  const mixed = customers(LOCALES);
+
+  let started = performance.now();
+  const compiled = renderer.compile(source, SAMPLE_BRAND, 'digest.weekly:default:brand-1');
+  const firstMs = performance.now() - started; // includes loading mjml, once per process
+  started = performance.now();
+  renderer.compile(source, { ...SAMPLE_BRAND, primaryColor: '#e11d48' }, 'digest.weekly:default:brand-2');
+  const compileMs = performance.now() - started;
+  const reference = renderer.referenceRenderer(source, SAMPLE_BRAND);
+  const { html } = renderer.render(compiled, oneLocale[0]);
+
+  console.log(`render benchmark: default digest.weekly, ${oneLocale.length} customers, ${SECONDS} s per way, one core`);
+  console.log(`  compile: ${compileMs.toFixed(0)} ms per (template, brand) version (the first ${firstMs.toFixed(0)} ms: loads mjml); HTML ${fmt(html.length)} bytes`);
+  const once = rate('compile once, Handlebars per email (en):', (i) => renderer.render(compiled, oneLocale[i % oneLocale.length]));
+  const naive = rate('Handlebars + mjml2html per email (en):', (i) => reference(oneLocale[i % oneLocale.length]));
+  const onceMixed = rate('compile once, five locales mixed:', (i) => renderer.render(compiled, mixed[i % mixed.length]));
+  const ratio = once / naive;
+  console.log(`  ratio: ${ratio.toFixed(0)}× (${(onceMixed / naive).toFixed(0)}× with five locales mixed)` +
+    `; target ≥ 50×: ${ratio >= 50 ? 'met' : 'NOT met'}; ≥ 2,000 digests/s: ${once >= 2000 ? 'met' : 'NOT met'}`);
+}
+
+main();

@@ -1,0 +1,63 @@
+import { Injectable } from '@nestjs/common';
+import { Repository } from 'typeorm';
+import { paginate, Page, PageQuery } from '../api/pagination';
+import { Database } from '../db/database';
+import { NotFoundError } from '../errors/domain-error';
+import { ApiKey, Scope } from './api-key.entity';
+import { apiKeyPrefix, generateApiKey, hashApiKey, sameHash } from './api-key-format';
+
+export interface Principal {
+  organizationId: string;
+  keyId: string;
+  scopes: Scope[];
+}
+
+// Writing last_used_at on every request would turn every read into a write; once a minute is enough to be useful.
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+@Injectable()
+export class ApiKeysService {
+  private readonly repo: Repository<ApiKey>;
+
+  constructor(db: Database) {
+    this.repo = db.dataSource.getRepository(ApiKey);
+  }
+
+  async create(organizationId: string, name: string, scopes: Scope[], key = generateApiKey().key): Promise<{ apiKey: ApiKey; key: string }> {
+    const apiKey = await this.repo.save(
+      this.repo.create({ organizationId, name, scopes: [...new Set(scopes)], prefix: apiKeyPrefix(key), keyHash: hashApiKey(key) }),
+    );
+    return { apiKey, key };
+  }
+
+  // For HOSTDIGEST_ADMIN_KEY: make sure that exact key works for the organization, without duplicating it.
+  async ensure(organizationId: string, name: string, key: string): Promise<void> {
+    const existing = await this.repo.findOneBy({ prefix: apiKeyPrefix(key) });
+    if (existing) return;
+    await this.create(organizationId, name, ['admin'], key);
+  }
+
+  list(organizationId: string, query: PageQuery): Promise<Page<ApiKey>> {
+    const qb = this.repo.createQueryBuilder('k').where('k.organization_id = :organizationId', { organizationId });
+    return paginate(qb, query, { table: 'api_keys' });
+  }
+
+  async revoke(organizationId: string, id: string): Promise<ApiKey> {
+    const key = await this.repo.findOneBy({ id, organizationId });
+    if (!key) throw new NotFoundError('api key', id);
+    if (!key.revokedAt) {
+      key.revokedAt = new Date();
+      await this.repo.save(key);
+    }
+    return key;
+  }
+
+  async authenticate(presented: string): Promise<Principal | null> {
+    const key = await this.repo.findOneBy({ prefix: apiKeyPrefix(presented) });
+    if (!key || key.revokedAt || !sameHash(key.keyHash, hashApiKey(presented))) return null;
+    if (!key.lastUsedAt || Date.now() - key.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
+      void this.repo.update({ id: key.id }, { lastUsedAt: new Date() }).catch(() => undefined);
+    }
+    return { organizationId: key.organizationId, keyId: key.id, scopes: key.scopes };
+  }
+}

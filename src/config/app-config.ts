@@ -1,0 +1,133 @@
+import { resolve } from 'node:path';
+
+export type Role = 'api' | 'worker' | 'scheduler';
+const ROLES: readonly Role[] = ['api', 'worker', 'scheduler'];
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+// The one typed tree of settings. Built once from the environment by loadConfig(); nothing else reads process.env.
+export class AppConfig {
+  port: number;
+  host: string;
+  logLevel: LogLevel;
+  roles: Set<Role>;
+  dataDir: string;
+  database: {
+    url: string | null; // null = embedded PostgreSQL under dataDir
+    embeddedPort: number;
+    embeddedDir: string;
+    runMigrations: boolean;
+    poolSize: number;
+  };
+  jobs: { schema: string; pollingIntervalSeconds: number; shutdownTimeoutMs: number };
+  auth: { bootstrapAdminKey: string | null; rateLimitPerMinute: number };
+  secrets: { key: string | null; keyFile: string };
+  http: { bodyLimit: string; outboundTimeoutMs: number; outboundAllowPrivate: boolean };
+  smtpUrl: string | null;
+  outboxDir: string;
+  events: { retentionDays: number };
+  vendors: { pollTimeBudgetMs: number; backoffBaseMs: number; backoffMaxMs: number; failingRetryMs: number; minPollIntervalSeconds: number };
+  simulator: 'auto' | 'on' | 'off';
+  publicBaseUrl: string;
+  // The environment as read at start, for `env:NAME` secret references (SecretBox) only.
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+export class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>;
+
+function int(env: Env, name: string, def: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return def;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new ConfigError(`${name} must be an integer between ${min} and ${max}, got "${raw}"`);
+  }
+  return n;
+}
+
+function bool(env: Env, name: string, def: boolean): boolean {
+  const raw = env[name]?.toLowerCase();
+  if (raw === undefined || raw === '') return def;
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+  throw new ConfigError(`${name} must be true or false, got "${env[name]}"`);
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], def: T): T {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return def;
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new ConfigError(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
+  }
+  return raw as T;
+}
+
+function str(env: Env, name: string): string | null {
+  const raw = env[name];
+  return raw === undefined || raw.trim() === '' ? null : raw.trim();
+}
+
+function roles(env: Env): Set<Role> {
+  const raw = str(env, 'HOSTDIGEST_ROLES');
+  if (!raw) return new Set(ROLES);
+  const parts = raw.split(',').map((r) => r.trim()).filter(Boolean);
+  for (const p of parts) {
+    if (!(ROLES as readonly string[]).includes(p)) {
+      throw new ConfigError(`HOSTDIGEST_ROLES: unknown role "${p}" (known: ${ROLES.join(', ')})`);
+    }
+  }
+  return new Set(parts as Role[]);
+}
+
+export function loadConfig(env: Env = process.env): AppConfig {
+  const dataDir = resolve(str(env, 'DATA_DIR') ?? './var');
+  const port = int(env, 'PORT', 3000, 0, 65535);
+  const adminKey = str(env, 'HOSTDIGEST_ADMIN_KEY');
+  if (adminKey && adminKey.length < 24) {
+    throw new ConfigError('HOSTDIGEST_ADMIN_KEY must be at least 24 characters');
+  }
+  return Object.assign(new AppConfig(), {
+    port,
+    host: str(env, 'HOST') ?? '0.0.0.0',
+    logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
+    roles: roles(env),
+    dataDir,
+    database: {
+      url: str(env, 'DATABASE_URL'),
+      embeddedPort: int(env, 'EMBEDDED_PG_PORT', 54329, 1, 65535),
+      embeddedDir: resolve(dataDir, 'postgres'),
+      runMigrations: bool(env, 'MIGRATIONS_RUN', true),
+      poolSize: int(env, 'DB_POOL_SIZE', 10, 1, 200),
+    },
+    jobs: {
+      schema: str(env, 'JOBS_SCHEMA') ?? 'pgboss',
+      pollingIntervalSeconds: int(env, 'JOBS_POLL_SECONDS', 1, 1, 60),
+      shutdownTimeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', 30000, 0),
+    },
+    auth: {
+      bootstrapAdminKey: adminKey,
+      rateLimitPerMinute: int(env, 'RATE_LIMIT_PER_MINUTE', 600, 1),
+    },
+    secrets: { key: str(env, 'HOSTDIGEST_SECRET_KEY'), keyFile: resolve(dataDir, 'secret.key') },
+    http: {
+      bodyLimit: str(env, 'BODY_LIMIT') ?? '2mb',
+      outboundTimeoutMs: int(env, 'OUTBOUND_TIMEOUT_MS', 10000, 100),
+      outboundAllowPrivate: bool(env, 'OUTBOUND_ALLOW_PRIVATE', false),
+    },
+    smtpUrl: str(env, 'SMTP_URL'),
+    outboxDir: resolve(dataDir, 'outbox'),
+    events: { retentionDays: int(env, 'EVENT_RETENTION_DAYS', 400, 1) },
+    vendors: {
+      pollTimeBudgetMs: int(env, 'POLL_TIME_BUDGET_MS', 120_000, 100),
+      backoffBaseMs: int(env, 'POLL_BACKOFF_BASE_MS', 10_000, 10),
+      backoffMaxMs: int(env, 'POLL_BACKOFF_MAX_MS', 30 * 60_000, 10),
+      failingRetryMs: int(env, 'POLL_FAILING_RETRY_MS', 6 * 3600_000, 10),
+      minPollIntervalSeconds: int(env, 'POLL_MIN_INTERVAL_SECONDS', 60, 1),
+    },
+    simulator: oneOf(env, 'HOSTDIGEST_SIMULATOR', ['auto', 'on', 'off'] as const, 'auto'),
+    publicBaseUrl: (str(env, 'PUBLIC_BASE_URL') ?? `http://localhost:${port}`).replace(/\/$/, ''),
+    env: { ...env },
+  });
+}

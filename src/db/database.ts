@@ -1,0 +1,85 @@
+import { Logger } from '@nestjs/common';
+import { Client } from 'pg';
+import { DataSource, EntityManager } from 'typeorm';
+import { AppConfig } from '../config/app-config';
+import { join } from 'node:path';
+import { EmbeddedPostgres } from './embedded-postgres';
+import { SnakeNamingStrategy } from './snake-naming.strategy';
+
+// Any number that is ours alone: replicas booting together run the migrations one at a time.
+const MIGRATION_LOCK = 727_160_001;
+
+// The service's one PostgreSQL: the configured server, or an embedded one under DATA_DIR.
+export class Database {
+  private static readonly logger = new Logger('Database');
+
+  private constructor(
+    readonly dataSource: DataSource,
+    readonly url: string,
+    private readonly embedded: EmbeddedPostgres | null,
+  ) {}
+
+  static async open(config: AppConfig, opts: { runMigrations?: boolean } = {}): Promise<Database> {
+    let embedded: EmbeddedPostgres | null = null;
+    let url = config.database.url;
+    if (!url) {
+      embedded = new EmbeddedPostgres({
+        dir: config.database.embeddedDir,
+        port: config.database.embeddedPort,
+        database: 'hostdigest',
+        log: (line) => Database.logger.debug(line),
+        warn: (line) => Database.logger.warn(line),
+      });
+      url = await embedded.start();
+      Database.logger.log(`embedded PostgreSQL running on 127.0.0.1:${config.database.embeddedPort}, data in ${config.database.embeddedDir}`);
+    }
+    const dataSource = new DataSource({
+      type: 'postgres',
+      url,
+      // Globs work both from src/ (tests, .ts) and dist/src/ (built, .js).
+      entities: [join(__dirname, '..', '**', '*.entity.{ts,js}')],
+      migrations: [join(__dirname, '..', '..', 'migrations', '*.{ts,js}')],
+      migrationsTableName: 'migrations',
+      namingStrategy: new SnakeNamingStrategy(),
+      synchronize: false,
+      uuidExtension: 'pgcrypto',
+      extra: { max: config.database.poolSize, application_name: 'hostdigest' },
+    });
+    try {
+      await dataSource.initialize();
+      if (opts.runMigrations ?? config.database.runMigrations) await Database.migrate(dataSource, url);
+    } catch (err) {
+      if (dataSource.isInitialized) await dataSource.destroy();
+      await embedded?.stop();
+      throw err;
+    }
+    return new Database(dataSource, url, embedded);
+  }
+
+  static async migrate(dataSource: DataSource, url: string): Promise<string[]> {
+    const lock = new Client({ connectionString: url });
+    await lock.connect();
+    try {
+      await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+      const ran = await dataSource.runMigrations({ transaction: 'each' });
+      for (const m of ran) Database.logger.log(`migration applied: ${m.name}`);
+      return ran.map((m) => m.name);
+    } finally {
+      await lock.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+      await lock.end();
+    }
+  }
+
+  get manager(): EntityManager {
+    return this.dataSource.manager;
+  }
+
+  transaction<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(work);
+  }
+
+  async close(): Promise<void> {
+    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+    await this.embedded?.stop();
+  }
+}

@@ -1,0 +1,83 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { EventMatcher } from '../customers/event-matcher';
+import { Metrics } from '../metrics/metrics';
+import { NormalizedEvent, RejectedRecord } from '../vendors/vendor-event';
+import { severityRank } from './severity';
+
+export interface EventSource {
+  organizationId: string;
+  source: string; // 'va:<vendor account id>' or 'push:<name>'
+  vendorAccountId: string | null;
+}
+
+export interface StoredEvent {
+  id: string;
+  externalId: string;
+}
+
+// The one write path into the event store: a batch in one statement, idempotent on (organization, source,
+// external id), matched to customers in the same transaction.
+@Injectable()
+export class EventStore {
+  constructor(
+    private readonly matcher: EventMatcher,
+    private readonly metrics: Metrics,
+  ) {}
+
+  // Returns the events that were new; duplicates (within the batch or already stored) are dropped silently.
+  async insert(em: EntityManager, src: EventSource, events: readonly NormalizedEvent[]): Promise<StoredEvent[]> {
+    if (events.length === 0) return [];
+    const rows = events.map((e) => ({
+      external_id: e.externalId,
+      kind: e.kind,
+      vendor_type: e.vendorType,
+      classification: e.classification,
+      severity: e.severity,
+      severity_rank: severityRank(e.severity),
+      server: e.server,
+      agent_id: e.agentId,
+      account_user: e.accountUser,
+      domain: e.domain,
+      vendor_site_id: e.vendorSiteId,
+      file_path: e.filePath,
+      file_hash: e.fileHash,
+      process: e.process,
+      threat_name: e.threatName,
+      occurred_at: e.occurredAt.toISOString(),
+      raw: e.raw ?? null,
+    }));
+    const inserted: { id: string; external_id: string; domain: string | null; server: string | null; account_user: string | null; vendor_site_id: string | null }[] =
+      await em.query(
+        `INSERT INTO events (organization_id, vendor_account_id, source, external_id, kind, vendor_type, classification, severity,
+                             severity_rank, server, agent_id, account_user, domain, vendor_site_id, file_path, file_hash, process,
+                             threat_name, occurred_at, raw)
+         SELECT $1, $2, $3, r.external_id, r.kind, r.vendor_type, r.classification, r.severity, r.severity_rank, r.server,
+                r.agent_id, r.account_user, r.domain, r.vendor_site_id, r.file_path, r.file_hash, r.process, r.threat_name,
+                r.occurred_at, COALESCE(r.raw, 'null'::jsonb)
+         FROM jsonb_to_recordset($4::jsonb) AS r(external_id text, kind text, vendor_type text, classification text, severity text,
+              severity_rank smallint, server text, agent_id text, account_user text, domain text, vendor_site_id text,
+              file_path text, file_hash text, process text, threat_name text, occurred_at timestamptz, raw jsonb)
+         ON CONFLICT (organization_id, source, external_id) DO NOTHING
+         RETURNING id, external_id, domain, server, account_user, vendor_site_id`,
+        [src.organizationId, src.vendorAccountId, src.source, JSON.stringify(rows)],
+      );
+    const matchable = inserted
+      .filter((r) => r.domain || r.server || r.vendor_site_id)
+      .map((r) => ({ id: String(r.id), domain: r.domain, server: r.server, accountUser: r.account_user, vendorSiteId: r.vendor_site_id }));
+    if (matchable.length) await this.matcher.match(em, src.organizationId, matchable);
+    this.metrics.eventsIngested.inc({ source: src.source.startsWith('push:') ? 'push' : 'vendor' }, inserted.length);
+    return inserted.map((r) => ({ id: String(r.id), externalId: r.external_id }));
+  }
+
+  async reject(em: EntityManager, src: EventSource, records: readonly RejectedRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    const rows = records.map((r) => ({ resource: r.resource, external_id: r.externalId, reason: r.reason, raw: r.raw ?? null }));
+    await em.query(
+      `INSERT INTO rejected_records (organization_id, vendor_account_id, source, resource, external_id, reason, raw)
+       SELECT $1, $2, $3, r.resource, r.external_id, r.reason, r.raw
+       FROM jsonb_to_recordset($4::jsonb) AS r(resource text, external_id text, reason text, raw jsonb)`,
+      [src.organizationId, src.vendorAccountId, src.source, JSON.stringify(rows)],
+    );
+  }
+}

@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { CustomersModule } from '../customers/customers.module';
+import { EventStore } from './event-store';
+import { EventsController } from './events.controller';
+import { EventsService } from './events.service';
+import { PurgeOldEvents } from './purge-events.job';
+import { StatsService } from './stats.service';
+
+@Module({
+  imports: [CustomersModule],
+  controllers: [EventsController],
+  providers: [EventStore, EventsService, StatsService, PurgeOldEvents],
+  exports: [EventStore, EventsService],
+})
+export class EventsModule {}

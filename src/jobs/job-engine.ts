@@ -1,0 +1,175 @@
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import PgBoss from 'pg-boss';
+import { EntityManager } from 'typeorm';
+import { AppConfig } from '../config/app-config';
+import { Database } from '../db/database';
+import { Metrics } from '../metrics/metrics';
+import { dedupeJobId, JobHandler, JobType } from './job';
+
+export interface SendOptions {
+  dedupeKey?: string; // see dedupeJobId
+  singletonKey?: string; // for stately/singleton queues: the unit that runs one at a time
+  startAfter?: Date | number; // a date, or seconds from now
+  tx?: EntityManager; // enqueue inside the caller's transaction: the job exists if and only if the change commits
+}
+
+const QUEUE_LOCK = 727_160_003;
+
+interface Registration {
+  type: JobType<unknown>;
+  handler: JobHandler<unknown>;
+}
+
+// The one job mechanism: pg-boss on the service's PostgreSQL. Features register handlers in onModuleInit; workers
+// start at bootstrap when this replica has the worker role; cron schedules fire once across all replicas.
+@Injectable()
+export class JobEngine implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('Jobs');
+  private readonly boss: PgBoss;
+  private readonly registrations = new Map<string, Registration>();
+  private readonly schedules: { name: string; cron: string; payload: object; tz: string }[] = [];
+  private readonly shutdown = new AbortController();
+  private started: Promise<void> | null = null;
+  private readonly lateActivations = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly db: Database,
+    private readonly metrics: Metrics,
+  ) {
+    this.boss = new PgBoss({
+      connectionString: db.url,
+      schema: config.jobs.schema,
+      max: 4,
+      application_name: 'hostdigest-jobs',
+      schedule: config.roles.has('scheduler'),
+      supervise: config.roles.has('scheduler') || config.roles.has('worker'),
+    });
+    this.boss.on('error', (err) => this.logger.error(`job engine error: ${err.message}`));
+  }
+
+  register<P>(type: JobType<P>, handler: JobHandler<P>): void {
+    if (this.registrations.has(type.name)) throw new Error(`job ${type.name} registered twice`);
+    const reg = { type, handler } as Registration;
+    this.registrations.set(type.name, reg);
+    // Registered after boot (a feature initialised late, or a test): activate it now.
+    if (this.started) {
+      const activation = this.started.then(() => this.activate(reg));
+      this.lateActivations.set(type.name, activation);
+      activation.catch((err) => this.logger.error(`job ${type.name}: ${err.message}`));
+    }
+  }
+
+  // Cron in the given time zone; re-registering the same name replaces the schedule (pg-boss keys it by name).
+  schedule<P extends object>(type: JobType<P>, cron: string, payload: P, tz = 'UTC'): void {
+    this.schedules.push({ name: type.name, cron, payload, tz });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.start();
+  }
+
+  start(): Promise<void> {
+    this.started ??= this.boot();
+    return this.started;
+  }
+
+  private async boot(): Promise<void> {
+    await this.boss.start();
+    for (const reg of this.registrations.values()) await this.activate(reg);
+    if (this.config.roles.has('scheduler')) {
+      for (const s of this.schedules) await this.boss.schedule(s.name, s.cron, s.payload, { tz: s.tz });
+    }
+  }
+
+  private async activate(reg: Registration): Promise<void> {
+    await this.ensureQueue(reg.type);
+    if (this.config.roles.has('worker')) await this.startWorkers(reg);
+  }
+
+  // pg-boss creates a table per queue; two replicas creating the same queue at once deadlock, so take turns.
+  private async ensureQueue(type: JobType<unknown>): Promise<void> {
+    const runner = this.db.dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      await runner.query('SELECT pg_advisory_lock($1)', [QUEUE_LOCK]);
+      await this.createOrUpdateQueue(type);
+    } finally {
+      await runner.query('SELECT pg_advisory_unlock($1)', [QUEUE_LOCK]).catch(() => undefined);
+      await runner.release();
+    }
+  }
+
+  private async createOrUpdateQueue(type: JobType<unknown>): Promise<void> {
+    const opts = {
+      name: type.name,
+      policy: type.policy,
+      retryLimit: type.retryLimit,
+      retryDelay: type.retryDelaySeconds,
+      retryBackoff: type.retryBackoff,
+      expireInSeconds: type.expireInSeconds,
+    };
+    await this.boss.createQueue(type.name, opts);
+    await this.boss.updateQueue(type.name, opts);
+  }
+
+  private async startWorkers({ type, handler }: Registration): Promise<void> {
+    const options = { pollingIntervalSeconds: this.config.jobs.pollingIntervalSeconds, batchSize: 1, includeMetadata: true as const };
+    for (let i = 0; i < type.concurrency; i++) {
+      await this.boss.work<unknown>(type.name, options, async ([job]) => {
+        const stop = this.metrics.jobDuration.startTimer({ job: type.name });
+        try {
+          const result = await handler.handle(job.data, { jobId: job.id, attempt: job.retryCount, signal: this.shutdown.signal });
+          this.metrics.jobsTotal.inc({ job: type.name, result: result.status });
+          if (result.status === 'skipped') this.logger.debug(`${type.name} ${job.id} skipped: ${result.reason}`);
+          return result;
+        } catch (err) {
+          this.metrics.jobsTotal.inc({ job: type.name, result: 'failed' });
+          this.logger.warn(`${type.name} ${job.id} attempt ${job.retryCount + 1} failed: ${(err as Error).message}`);
+          throw err;
+        } finally {
+          stop();
+        }
+      });
+    }
+  }
+
+  async send<P extends object>(type: JobType<P>, payload: P, opts: SendOptions = {}): Promise<string | null> {
+    await this.start();
+    await this.lateActivations.get(type.name); // the queue must exist before a job can be inserted
+    const startAfter = typeof opts.startAfter === 'number' ? new Date(Date.now() + opts.startAfter * 1000) : opts.startAfter;
+    return this.boss.send(type.name, payload, {
+      id: opts.dedupeKey ? dedupeJobId(type.name, opts.dedupeKey) : undefined,
+      singletonKey: opts.singletonKey,
+      startAfter,
+      db: opts.tx ? inTransaction(opts.tx) : undefined,
+    });
+  }
+
+  async healthy(): Promise<boolean> {
+    await this.start();
+    const queues = await this.boss.getQueues();
+    return Array.isArray(queues);
+  }
+
+  async queueSize(type: JobType<unknown>): Promise<number> {
+    return this.boss.getQueueSize(type.name);
+  }
+
+  // Stop taking jobs and wait for running handlers (up to SHUTDOWN_TIMEOUT_MS) before the database pool closes.
+  async beforeApplicationShutdown(): Promise<void> {
+    if (!this.started) return;
+    await this.started.catch(() => undefined);
+    const timeout = this.config.jobs.shutdownTimeoutMs;
+    const abortLate = setTimeout(() => this.shutdown.abort(), Math.max(0, timeout - 2000));
+    try {
+      await this.boss.stop({ graceful: true, wait: true, timeout, close: true });
+    } finally {
+      clearTimeout(abortLate);
+    }
+  }
+}
+
+function inTransaction(em: EntityManager): PgBoss.Db {
+  return { executeSql: async (text, values) => ({ rows: await em.query(text, values) }) };
+}

@@ -1,0 +1,52 @@
+import { createHash } from 'node:crypto';
+
+// One way to define a job: a name, a typed payload, queue options, and one handler class with handle().
+export interface JobType<P> {
+  readonly name: string;
+  // 'stately' = at most one queued and one running per singleton key (e.g. one poll per vendor account).
+  readonly policy: 'standard' | 'stately' | 'singleton';
+  readonly retryLimit: number;
+  readonly retryDelaySeconds: number;
+  readonly retryBackoff: boolean;
+  readonly expireInSeconds: number;
+  readonly concurrency: number;
+  readonly _payload?: P; // type carrier only
+}
+
+export function defineJob<P>(name: string, opts: Partial<Omit<JobType<P>, 'name' | '_payload'>> = {}): JobType<P> {
+  return {
+    name,
+    policy: opts.policy ?? 'standard',
+    retryLimit: opts.retryLimit ?? 5,
+    retryDelaySeconds: opts.retryDelaySeconds ?? 5,
+    retryBackoff: opts.retryBackoff ?? true,
+    expireInSeconds: opts.expireInSeconds ?? 15 * 60,
+    concurrency: opts.concurrency ?? 2,
+  };
+}
+
+export type JobResult = { status: 'done'; detail?: Record<string, unknown> } | { status: 'skipped'; reason: string };
+export const done = (detail?: Record<string, unknown>): JobResult => ({ status: 'done', detail });
+export const skipped = (reason: string): JobResult => ({ status: 'skipped', reason });
+
+export interface JobContext {
+  jobId: string;
+  attempt: number; // 0 on the first run
+  signal: AbortSignal; // aborted when the service is shutting down
+}
+
+// Throw (never catch-and-log) to have the engine retry with backoff; return skipped() on purpose.
+export interface JobHandler<P> {
+  handle(payload: P, ctx: JobContext): Promise<JobResult>;
+}
+
+// A job id derived from a dedupe key: the engine inserts with ON CONFLICT DO NOTHING, so a second send with the same
+// key while the first job is still stored (queued, running or recently finished) is dropped. Durable exactly-once
+// (e.g. one digest per period) is a unique key in the feature's own table, not this.
+export function dedupeJobId(name: string, key: string): string {
+  const h = createHash('sha256').update(`${name}\u0000${key}`).digest();
+  h[6] = (h[6] & 0x0f) | 0x50; // version 5-style
+  h[8] = (h[8] & 0x3f) | 0x80; // RFC 4122 variant
+  const hex = h.subarray(0, 16).toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}

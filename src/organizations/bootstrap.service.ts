@@ -1,0 +1,50 @@
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { AppConfig } from '../config/app-config';
+import { Database } from '../db/database';
+import { ApiKeysService } from '../api-keys/api-keys.service';
+import { Organization } from './organization.entity';
+
+const BOOTSTRAP_LOCK = 727_160_002;
+
+// First start on an empty database: a default organization and an admin key, printed once (or HOSTDIGEST_ADMIN_KEY).
+@Injectable()
+export class BootstrapService implements OnApplicationBootstrap {
+  private readonly logger = new Logger('Bootstrap');
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly db: Database,
+    private readonly apiKeys: ApiKeysService,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.ensureDefaultOrganization();
+  }
+
+  async ensureDefaultOrganization(): Promise<Organization> {
+    const { org, printedKey } = await this.db.transaction(async (em) => {
+      // Two replicas starting on an empty database must not both create a default organization.
+      await em.query('SELECT pg_advisory_xact_lock($1)', [BOOTSTRAP_LOCK]);
+      const repo = em.getRepository(Organization);
+      const existing = await repo.findOneBy({ isDefault: true });
+      const any = existing ?? (await repo.count()) > 0;
+      if (existing || any) return { org: existing ?? (await repo.find({ order: { createdAt: 'ASC' }, take: 1 }))[0], printedKey: null };
+      const created = await repo.save(repo.create({ name: 'Default organization', isDefault: true }));
+      return { org: created, printedKey: this.config.auth.bootstrapAdminKey ? null : 'new' };
+    });
+    const envKey = this.config.auth.bootstrapAdminKey;
+    if (envKey) {
+      await this.apiKeys.ensure(org.id, 'bootstrap admin (HOSTDIGEST_ADMIN_KEY)', envKey);
+    } else if (printedKey) {
+      const { key } = await this.apiKeys.create(org.id, 'bootstrap admin', ['admin']);
+      // Printed to the terminal once, outside the JSON log, so the secret never reaches log storage.
+      process.stdout.write(
+        `\n  hostdigest: created organization "${org.name}" (${org.id}) and its admin API key.\n` +
+          `  It is shown only this once; store it now:\n\n    ${key}\n\n` +
+          `  Try: curl -H "Authorization: Bearer ${key}" http://localhost:${this.config.port}/v1/organization\n\n`,
+      );
+      this.logger.log(`bootstrap admin key created for organization ${org.id} (printed to the terminal once)`);
+    }
+    return org;
+  }
+}

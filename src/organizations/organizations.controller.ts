@@ -1,0 +1,41 @@
+import { Body, Controller, Get, Patch } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { IsString, Length } from 'class-validator';
+import { Caller, RequireScope } from '../api/auth.decorators';
+import type { Principal } from '../api-keys/api-keys.service';
+import { Organization } from './organization.entity';
+import { OrganizationsService } from './organizations.service';
+
+export class OrganizationView {
+  @ApiProperty() id: string;
+  @ApiProperty() name: string;
+  @ApiProperty() isDefault: boolean;
+  @ApiProperty() createdAt: Date;
+  static of(o: Organization): OrganizationView {
+    return { id: o.id, name: o.name, isDefault: o.isDefault, createdAt: o.createdAt };
+  }
+}
+
+export class UpdateOrganizationDto {
+  @ApiProperty() @IsString() @Length(1, 200) name: string;
+}
+
+@ApiTags('organization')
+@ApiBearerAuth()
+@Controller('v1/organization')
+export class OrganizationsController {
+  constructor(private readonly orgs: OrganizationsService) {}
+
+  @Get()
+  @ApiOkResponse({ type: OrganizationView, description: "The API key's organization" })
+  async get(@Caller() caller: Principal): Promise<OrganizationView> {
+    return OrganizationView.of(await this.orgs.get(caller.organizationId));
+  }
+
+  @Patch()
+  @RequireScope('admin')
+  @ApiOkResponse({ type: OrganizationView })
+  async update(@Caller() caller: Principal, @Body() dto: UpdateOrganizationDto): Promise<OrganizationView> {
+    return OrganizationView.of(await this.orgs.rename(caller.organizationId, dto.name));
+  }
+}

@@ -1,0 +1,131 @@
+import Handlebars from 'handlebars';
+import { createHelperSet, CUSTOM_HELPERS, ALLOWED_HELPERS, HelperSet } from './template-helpers';
+import { bindStaticText } from './static-text';
+import { LocaleCatalog } from './locale-catalog';
+import { TemplateCompileError } from './template-errors';
+import { TemplatePart } from './template-kinds';
+
+export type RenderFn = (context: object) => string;
+
+// Handlebars' compiler classes are public on every environment but missing from its type definitions.
+interface CompilerInternals {
+  Compiler: new () => { compile(ast: hbs.AST.Program, options: object): unknown };
+  JavaScriptCompiler: new () => { compile(env: unknown, options: object, context: undefined, asObject: true): TemplateSpecification };
+}
+
+// Prototype access stays off, explicitly: with the defaults left undefined Handlebars would also log every attempt.
+const RUNTIME: Handlebars.RuntimeOptions = {
+  allowProtoPropertiesByDefault: false,
+  allowProtoMethodsByDefault: false,
+  allowCallsToHelperMissing: false,
+};
+
+const KNOWN_HELPERS: Record<string, boolean> = {
+  ...Object.fromEntries(CUSTOM_HELPERS.map((h) => [h, true])),
+  log: false, helperMissing: false, blockHelperMissing: false,
+};
+
+// One isolated Handlebars environment: whitelisted helpers only, no partials, no decorators, no prototype access.
+export class HandlebarsSandbox {
+  private readonly env = Handlebars.create();
+  private readonly helperSet: HelperSet;
+
+  constructor(catalog: LocaleCatalog) {
+    this.helperSet = createHelperSet(catalog);
+    this.env.unregisterHelper('log');
+    this.env.registerHelper(this.helperSet.helpers);
+  }
+
+  // Parses and refuses partials, decorators and helpers off the whitelist.
+  check(source: string, part: TemplatePart): hbs.AST.Program {
+    let ast: hbs.AST.Program;
+    try {
+      ast = this.env.parse(source);
+    } catch (e) {
+      throw new TemplateCompileError('syntax', `${part}: ${(e as Error).message}`, part);
+    }
+    const [refused] = refusedStatements(ast);
+    if (refused) throw new TemplateCompileError(refused.reason, `${part}: ${refused.message}`, part);
+    return ast;
+  }
+
+  // Compiles now (not lazily on first render) so that a bad template fails at compile time. With a locale, the
+  // texts that are the same for every email in that locale are bound first (static-text.ts).
+  compile(source: string, part: TemplatePart, escape: boolean, locale?: string): RenderFn {
+    let ast = this.check(source, part);
+    if (locale) ast = this.env.parse(bindStaticText(source, ast, (key) => this.helperSet.staticText(locale, key), escape));
+    const options = { data: true, knownHelpers: KNOWN_HELPERS, knownHelpersOnly: true, strict: false, noEscape: !escape };
+    const internals = this.env as unknown as CompilerInternals;
+    let template: HandlebarsTemplateDelegate;
+    try {
+      const environment = new internals.Compiler().compile(ast, options);
+      template = this.env.template(new internals.JavaScriptCompiler().compile(environment, options, undefined, true));
+    } catch (e) {
+      throw new TemplateCompileError('syntax', `${part}: ${(e as Error).message}`, part);
+    }
+    return (context) => template(context, RUNTIME);
+  }
+}
+
+// Property names that lead from data to functions and prototypes; Handlebars' runtime denies them too.
+export const INTERNALS: ReadonlySet<string> = new Set([
+  'constructor', '__proto__', 'prototype', '__defineGetter__', '__defineSetter__', '__lookupGetter__', '__lookupSetter__',
+]);
+
+export interface RefusedStatement {
+  reason: 'partial_refused' | 'unknown_helper';
+  message: string;
+  loc: hbs.AST.SourceLocation;
+}
+
+// Partials (which could name files) and decorators are refused; helpers must be on the whitelist.
+export function refusedStatements(ast: hbs.AST.Program): RefusedStatement[] {
+  const found: RefusedStatement[] = [];
+  walk(ast, (node) => {
+    if (node.type === 'PartialStatement' || node.type === 'PartialBlockStatement') {
+      found.push({ reason: 'partial_refused', message: 'partials ({{> …}}) are not available in templates', loc: node.loc });
+    } else if (node.type === 'Decorator' || node.type === 'DecoratorBlock') {
+      found.push({ reason: 'partial_refused', message: 'decorators ({{* …}}) are not available in templates', loc: node.loc });
+    } else if (isCall(node)) {
+      const name = helperName(node);
+      if (name !== null && !ALLOWED_HELPERS.has(name)) {
+        const message = name.split(/[./]/).some((p) => INTERNALS.has(p))
+          ? `"${name}" refers to JavaScript internals and cannot be called`
+          : `unknown helper "${name}"; available: ${[...ALLOWED_HELPERS].join(', ')}`;
+        found.push({ reason: 'unknown_helper', message, loc: node.loc });
+      }
+    }
+  });
+  return found;
+}
+
+type Call = hbs.AST.MustacheStatement | hbs.AST.BlockStatement | hbs.AST.SubExpression;
+
+const isCall = (node: hbs.AST.Node): node is Call =>
+  node.type === 'MustacheStatement' || node.type === 'BlockStatement' || node.type === 'SubExpression';
+
+// The helper a statement calls, or null when it only reads a value ({{site.domain}}, {{#sites}}).
+export function helperName(node: Call): string | null {
+  const path = node.path as hbs.AST.PathExpression | hbs.AST.Literal;
+  const original = 'original' in path ? String(path.original) : '';
+  const hasArgs = node.params.length > 0 || (node.hash?.pairs.length ?? 0) > 0 || node.type === 'SubExpression';
+  if (path.type !== 'PathExpression') return hasArgs ? original : null;
+  const p = path as hbs.AST.PathExpression;
+  if (hasArgs) return p.data || p.parts.length !== 1 || p.depth > 0 || /^this\b|^\.\//.test(p.original) ? p.original : p.parts[0];
+  return ALLOWED_HELPERS.has(p.original) ? p.original : null;
+}
+
+// Visits every statement and expression of a Handlebars AST, parents before children.
+export function walk(node: hbs.AST.Node | null | undefined, visit: (n: hbs.AST.Node) => void): void {
+  if (!node) return;
+  visit(node);
+  const n = node as unknown as Record<string, unknown>;
+  if (node.type === 'Program') (n.body as hbs.AST.Node[]).forEach((c) => walk(c, visit));
+  if (isCall(node) || node.type === 'PartialStatement' || node.type === 'Decorator' || node.type === 'DecoratorBlock' || node.type === 'PartialBlockStatement') {
+    const call = node as unknown as { params?: hbs.AST.Node[]; hash?: hbs.AST.Hash; program?: hbs.AST.Program; inverse?: hbs.AST.Program };
+    call.params?.forEach((c) => walk(c, visit));
+    call.hash?.pairs.forEach((p) => walk(p.value, visit));
+    walk(call.program, visit);
+    walk(call.inverse, visit);
+  }
+}

@@ -1,0 +1,41 @@
+import { TemplateCompileError } from './template-errors';
+
+export interface MjmlIssue {
+  line: number;
+  message: string;
+  tagName: string;
+}
+
+type Mjml2Html = (mjml: string, options: object) => { html: string; errors: MjmlIssue[] };
+
+let mjml2html: Mjml2Html | null = null;
+
+// require('mjml') costs ~330 ms: once per process, and only when something compiles.
+function load(): Mjml2Html {
+  return (mjml2html ??= require('mjml') as Mjml2Html);
+}
+
+// No filePath and ignoreIncludes: MJML never opens a file; `fonts: {}`: no web-font links to a third party;
+// soft validation: placeholders in colour attributes are kept (the validator reports real errors at save time).
+const OPTIONS = Object.freeze({
+  validationLevel: 'soft',
+  keepComments: false,
+  ignoreIncludes: true,
+  fonts: {},
+  minify: false,
+  beautify: false,
+});
+
+export const INCLUDE_TAG = /<mj-include\b/i;
+
+export function compileMjml(source: string): { html: string; errors: MjmlIssue[] } {
+  if (INCLUDE_TAG.test(source)) {
+    throw new TemplateCompileError('include_refused', 'mj-include is not allowed: templates cannot read files', 'mjml');
+  }
+  try {
+    const { html, errors } = load()(source, { ...OPTIONS });
+    return { html, errors: errors.map((e) => ({ line: e.line, message: e.message.trim(), tagName: e.tagName })) };
+  } catch (e) {
+    throw new TemplateCompileError('syntax', `mjml: ${(e as Error).message}`, 'mjml');
+  }
+}

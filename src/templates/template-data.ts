@@ -1,0 +1,104 @@
+import type { EventKind, Severity } from '../vendors/vendor-event';
+import type { BrandTemplateValues } from './brand-values';
+import type { Cadence } from './period-label';
+
+// What the templates display. The digest aggregation fills DigestTemplateData; the renderer sets `brand` from the
+// compiled brand. Dates are ISO 8601 strings (UTC instants); templates format them in `timeZone` and `locale`.
+export type SiteRisk = Severity | 'none';
+export type ProtectionStatus = 'protected' | 'partial' | 'unprotected' | 'unknown';
+export type ThreatStatus = 'cleaned' | 'quarantined' | 'outstanding';
+
+// Top-N lists keep a digest of a customer with thousands of sites under Gmail's 102 KB clipping limit
+// (the spec renders these maxima with long paths and checks the size); the rest goes into "and N more".
+export const DIGEST_LIST_LIMITS = { sites: 25, topThreats: 20 } as const;
+
+export interface PeriodTotals {
+  events: number;
+  detections: number;
+  cleanups: number;
+  quarantines: number;
+  processesKilled: number;
+  processesBlocked: number;
+  filesDeleted: number;
+}
+
+export interface KindCount { kind: EventKind; count: number; previous: number }
+export interface SeverityCount { severity: Severity; count: number; previous: number }
+
+export interface SiteSummary {
+  id: string;
+  domain: string;
+  risk: SiteRisk; // highest severity still outstanding, else of the period, else none
+  detections: number;
+  cleaned: number;
+  outstanding: number;
+  protection: ProtectionStatus;
+  lastEventAt: string | null;
+  url: string;
+}
+
+export interface ThreatSummary {
+  name: string;
+  path: string; // full path; templates shorten it with truncatePath
+  domain: string;
+  severity: Severity;
+  kind: EventKind;
+  status: ThreatStatus;
+  occurrences: number;
+  lastSeenAt: string;
+  url: string;
+}
+
+export interface CustomerRef { id: string; name: string }
+
+export interface DigestTemplateData {
+  locale: string;
+  timeZone: string;
+  cadence: Cadence;
+  generatedAt: string;
+  brand: BrandTemplateValues;
+  customer: CustomerRef;
+  recipient: { email: string };
+  period: { start: string; end: string; label: string; late: boolean };
+  previousPeriod: { start: string; end: string; label: string };
+  totals: PeriodTotals & { byKind: KindCount[]; bySeverity: SeverityCount[] };
+  previous: PeriodTotals & { cleaned: number; outstanding: number };
+  status: {
+    cleaned: number;
+    outstanding: number;
+    sitesTotal: number;
+    sitesAffected: number;
+    sitesProtected: number;
+    sitesUnprotected: number;
+    sitesCleanedThisMonth: number;
+    allClear: boolean;
+    empty: boolean;
+  };
+  sites: SiteSummary[];
+  sitesMore: number;
+  topThreats: ThreatSummary[];
+  topThreatsMore: number;
+  links: { portal: string; sites: string; threats: string; support: string; preferences: string; unsubscribe: string };
+}
+
+export interface TicketTemplateData {
+  locale: string;
+  timeZone: string;
+  brand: BrandTemplateValues;
+  customer: CustomerRef;
+  site: { id: string; domain: string; server: string | null; protection: ProtectionStatus; url: string };
+  event: {
+    id: string;
+    kind: EventKind;
+    severity: Severity;
+    threatName: string | null;
+    filePath: string | null;
+    fileHash: string | null;
+    process: string | null;
+    occurredAt: string;
+    status: ThreatStatus;
+  };
+  links: { portal: string; event: string; support: string };
+}
+
+export type TemplateData = DigestTemplateData | TicketTemplateData;

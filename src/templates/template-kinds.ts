@@ -1,0 +1,33 @@
+export const TEMPLATE_KINDS = ['digest.daily', 'digest.weekly', 'digest.monthly', 'ticket.malware'] as const;
+export type TemplateKind = (typeof TEMPLATE_KINDS)[number];
+export type DigestKind = Extract<TemplateKind, `digest.${string}`>;
+export const DIGEST_KINDS = TEMPLATE_KINDS.filter((k): k is DigestKind => k.startsWith('digest.'));
+
+// Locales shipped in templates/locales; any other tag falls back by language, then to English.
+export const LOCALES = ['en', 'de', 'fr', 'es', 'nl'] as const;
+export type Locale = (typeof LOCALES)[number];
+
+export const TEMPLATE_PARTS = ['subject', 'mjml', 'text'] as const;
+export type TemplatePart = (typeof TEMPLATE_PARTS)[number];
+
+export interface TemplateSource {
+  subject: string;
+  mjml: string;
+  text: string;
+}
+
+export interface TemplateLimits {
+  sourceBytes: number; // per part, checked before anything parses it
+  outputBytes: number; // per rendered part
+  renderMs: number; // a render that took longer fails instead of being sent
+  cacheEntries: number; // compiled (template version, brand version) pairs kept
+}
+
+export const DEFAULT_LIMITS: TemplateLimits = {
+  sourceBytes: 256 * 1024,
+  outputBytes: 1024 * 1024,
+  renderMs: 2000,
+  cacheEntries: 200,
+};
+
+export const isTemplateKind = (k: string): k is TemplateKind => (TEMPLATE_KINDS as readonly string[]).includes(k);

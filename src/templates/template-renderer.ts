@@ -1,0 +1,173 @@
+import { Injectable, Optional } from '@nestjs/common';
+import { bindBrand, BrandTemplateValues, BrandValues, resolveBrand } from './brand-values';
+import { defaultLocaleCatalog } from './default-templates';
+import { HandlebarsSandbox, RenderFn } from './handlebars-sandbox';
+import { catalogLocale, LocaleCatalog } from './locale-catalog';
+import { LruCache } from './lru-cache';
+import { lostStatements } from './survival-check';
+import { compileMjml } from './mjml-compiler';
+import { TemplateCompileError, TemplateRenderError } from './template-errors';
+import { DEFAULT_LIMITS, TEMPLATE_PARTS, TemplateLimits, TemplatePart, TemplateSource } from './template-kinds';
+
+export type { BrandValues, BrandTemplateValues } from './brand-values';
+export { TemplateCompileError, TemplateRenderError } from './template-errors';
+
+export interface CompiledParts {
+  subject: RenderFn;
+  html: RenderFn;
+  text: RenderFn;
+}
+
+// A template version compiled for one brand version: per locale three Handlebars functions, nothing else runs per email.
+export interface CompiledTemplate {
+  readonly cacheKey: string;
+  readonly brand: BrandTemplateValues;
+  readonly compiledHtml: string; // MJML's output with the per-email placeholders still in it
+  // The functions for a catalog locale (en, de, …), its static texts bound; compiled on first use.
+  localized(locale: string): CompiledParts;
+}
+
+export interface RenderedEmail {
+  subject: string;
+  html: string;
+  text: string;
+}
+
+export interface RendererOptions {
+  limits?: Partial<TemplateLimits>;
+  catalog?: LocaleCatalog;
+}
+
+// Compile once per (template version, brand version), render per email.
+//   1. brand pass: [[brand.x]] → the brand's value (escaped), so MJML sees real colours and widths;
+//      every {{…}} stays as it is (see brand-values.ts)
+//   2. mjml2html once: no file access (mj-include refused, no filePath), soft validation, no comments
+//      and every Handlebars statement must come out of it intact (survival-check.ts)
+//   3. Handlebars compiles the resulting HTML, the subject and the text, in a sandbox (handlebars-sandbox.ts), per
+//      locale with the locale's fixed texts bound (static-text.ts)
+// Rendering then runs the three Handlebars functions: no MJML, no disk, no network.
+@Injectable()
+export class TemplateRenderer {
+  readonly limits: TemplateLimits;
+  private readonly sandbox: HandlebarsSandbox;
+  private readonly catalog: LocaleCatalog;
+  private readonly cache: LruCache<string, CompiledTemplate>;
+
+  constructor(@Optional() options?: RendererOptions) {
+    this.limits = { ...DEFAULT_LIMITS, ...options?.limits };
+    this.catalog = options?.catalog ?? defaultLocaleCatalog();
+    this.sandbox = new HandlebarsSandbox(this.catalog);
+    this.cache = new LruCache(this.limits.cacheEntries);
+  }
+
+  // cacheKey: the template version id and the brand version, e.g. `${templateVersionId}:${brandVersion}`.
+  compile(source: TemplateSource, brand: BrandValues, cacheKey: string): CompiledTemplate {
+    const hit = this.cache.get(cacheKey);
+    if (hit) return hit;
+    this.checkSize(source);
+    const resolved = resolveBrand(brand);
+    this.sandbox.check(source.mjml, 'mjml'); // so that a syntax error is reported as such, before MJML runs
+    const { html } = compileMjml(bindBrand(source.mjml, resolved));
+    const [lost] = lostStatements(source.mjml, html);
+    if (lost) throw new TemplateCompileError('blocks_did_not_survive', `line ${lost.line}: ${lost.message}`, 'mjml');
+    const byLocale = new Map<string, CompiledParts>();
+    const localized = (locale: string): CompiledParts => {
+      let parts = byLocale.get(locale);
+      if (!parts) {
+        parts = {
+          html: this.compilePart(html, 'mjml', true, locale, true),
+          subject: this.compilePart(source.subject, 'subject', false, locale),
+          text: this.compilePart(source.text, 'text', false, locale),
+        };
+        byLocale.set(locale, parts);
+      }
+      return parts;
+    };
+    localized('en'); // every error shows now, not at the first email
+    const compiled: CompiledTemplate = { cacheKey, brand: resolved, compiledHtml: html, localized };
+    this.cache.set(cacheKey, compiled);
+    return compiled;
+  }
+
+  // Throws TemplateRenderError (never anything else) when this one render cannot be completed.
+  render(compiled: CompiledTemplate, data: object): RenderedEmail {
+    const context = { ...data, brand: compiled.brand };
+    const started = performance.now();
+    let parts: CompiledParts;
+    try {
+      parts = compiled.localized(catalogLocale(this.catalog, (data as { locale?: unknown }).locale));
+    } catch (e) {
+      throw new TemplateRenderError('render_failed', (e as Error).message);
+    }
+    const email = {
+      subject: singleLine(this.run(parts.subject, context, 'subject')),
+      html: this.run(parts.html, context, 'mjml'),
+      text: tidyText(this.run(parts.text, context, 'text')),
+    };
+    const elapsed = performance.now() - started;
+    if (elapsed > this.limits.renderMs) {
+      throw new TemplateRenderError('too_slow', `render took ${Math.round(elapsed)} ms, the limit is ${this.limits.renderMs} ms`);
+    }
+    return email;
+  }
+
+  // The slow path compile-once replaces: Handlebars over the brand-bound MJML, then mjml2html, on every email.
+  // Kept as the reference the specs compare against and the baseline of bench/render.bench.ts.
+  referenceRenderer(source: TemplateSource, brand: BrandValues): (data: object) => RenderedEmail {
+    this.checkSize(source);
+    const resolved = resolveBrand(brand);
+    const mjml = this.compilePart(bindBrand(source.mjml, resolved), 'mjml', true);
+    const subject = this.compilePart(source.subject, 'subject', false);
+    const text = this.compilePart(source.text, 'text', false);
+    return (data) => {
+      const context = { ...data, brand: resolved };
+      return {
+        subject: singleLine(subject(context)),
+        html: compileMjml(mjml(context)).html,
+        text: tidyText(text(context)),
+      };
+    };
+  }
+
+  private checkSize(source: TemplateSource): void {
+    for (const part of TEMPLATE_PARTS) {
+      const value = source[part];
+      if (typeof value !== 'string') throw new TemplateCompileError('syntax', `${part} is missing`, part);
+      const bytes = Buffer.byteLength(value, 'utf8');
+      if (bytes > this.limits.sourceBytes) {
+        throw new TemplateCompileError('too_large', `${part} is ${bytes} bytes; the limit is ${this.limits.sourceBytes} bytes`, part);
+      }
+    }
+  }
+
+  private compilePart(source: string, part: TemplatePart, escape: boolean, locale?: string, afterMjml = false): RenderFn {
+    try {
+      return this.sandbox.compile(source, part, escape, locale);
+    } catch (e) {
+      if (afterMjml && e instanceof TemplateCompileError && e.reason === 'syntax') {
+        // The source parsed, so MJML moved or dropped part of a block.
+        throw new TemplateCompileError('blocks_did_not_survive', `Handlebars blocks did not survive the MJML compile: ${e.message}`, part);
+      }
+      throw e;
+    }
+  }
+
+  private run(fn: RenderFn, context: object, part: TemplatePart): string {
+    let out: string;
+    try {
+      out = fn(context);
+    } catch (e) {
+      throw new TemplateRenderError('render_failed', `${part}: ${(e as Error)?.message ?? String(e)}`, part);
+    }
+    // length is a lower bound of the UTF-8 size and 3× an upper bound: count bytes only when it matters.
+    if (out.length * 3 > this.limits.outputBytes && Buffer.byteLength(out, 'utf8') > this.limits.outputBytes) {
+      throw new TemplateRenderError('output_too_large', `${part} output exceeds ${this.limits.outputBytes} bytes`, part);
+    }
+    return out;
+  }
+}
+
+const singleLine = (s: string) => s.replace(/\s*[\r\n]+\s*/g, ' ').trim();
+
+// Block tags on their own lines leave blank runs behind in plain text.
+const tidyText = (s: string) => s.replace(/[ \t]+\n/g, '\n').replace(/\n{3,}/g, '\n\n').trim() + '\n';

@@ -1,0 +1,14 @@
+import { defineJob } from '../jobs/job';
+
+// One poll of one vendor account. 'stately' with the account id as singleton key: at most one queued and one
+// running per account across all replicas (the poll lease in the table is the second guard).
+export const POLL_VENDOR_ACCOUNT = defineJob<{ vendorAccountId: string; force?: boolean }>('vendors.poll', {
+  policy: 'stately',
+  retryLimit: 3, // for crashes of our own (database errors); vendor faults are rescheduled by the poll itself
+  retryDelaySeconds: 10,
+  expireInSeconds: 30 * 60,
+  concurrency: 4,
+});
+
+// Every minute: queue a poll for each enabled account whose next_poll_at has come.
+export const SCHEDULE_POLLS = defineJob<Record<string, never>>('vendors.schedule-polls', { retryLimit: 1, concurrency: 1 });

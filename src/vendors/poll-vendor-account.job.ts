@@ -1,0 +1,50 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Database } from '../db/database';
+import { done, JobContext, JobHandler, JobResult, skipped } from '../jobs/job';
+import { JobEngine } from '../jobs/job-engine';
+import { POLL_VENDOR_ACCOUNT, SCHEDULE_POLLS } from './poll-jobs';
+import { PollService } from './poll.service';
+
+@Injectable()
+export class PollVendorAccountJob implements JobHandler<{ vendorAccountId: string; force?: boolean }>, OnModuleInit {
+  constructor(
+    private readonly jobs: JobEngine,
+    private readonly polls: PollService,
+  ) {}
+
+  onModuleInit(): void {
+    this.jobs.register(POLL_VENDOR_ACCOUNT, this);
+  }
+
+  async handle(p: { vendorAccountId: string; force?: boolean }, ctx: JobContext): Promise<JobResult> {
+    const outcome = await this.polls.poll(p.vendorAccountId, { force: p.force ?? false, signal: ctx.signal });
+    if (outcome.status === 'skipped') return skipped(outcome.reason);
+    // A vendor fault is handled (account status, rescheduled poll), so the job itself is done, not failed.
+    return done(outcome);
+  }
+}
+
+@Injectable()
+export class SchedulePollsJob implements JobHandler<Record<string, never>>, OnModuleInit {
+  constructor(
+    private readonly jobs: JobEngine,
+    private readonly db: Database,
+  ) {}
+
+  onModuleInit(): void {
+    this.jobs.register(SCHEDULE_POLLS, this);
+    this.jobs.schedule(SCHEDULE_POLLS, '* * * * *', {});
+  }
+
+  async handle(): Promise<JobResult> {
+    const due: { id: string }[] = await this.db.dataSource.query(
+      `SELECT id FROM vendor_accounts WHERE enabled AND next_poll_at <= now() AND (lease_until IS NULL OR lease_until < now())
+       ORDER BY next_poll_at LIMIT 10000`,
+    );
+    let queued = 0;
+    for (const { id } of due) {
+      if (await this.jobs.send(POLL_VENDOR_ACCOUNT, { vendorAccountId: id }, { singletonKey: id })) queued++;
+    }
+    return done({ due: due.length, queued });
+  }
+}

@@ -1,0 +1,35 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import type { PollCursor } from './vendor-connector';
+
+// pending: never polled · ok · retrying: transient failures, backing off · failing: credentials or settings are
+// wrong; polled only rarely until the operator fixes them · disabled
+export const VENDOR_ACCOUNT_STATUSES = ['pending', 'ok', 'retrying', 'failing', 'disabled'] as const;
+export type VendorAccountStatus = (typeof VENDOR_ACCOUNT_STATUSES)[number];
+
+@Entity('vendor_accounts')
+export class VendorAccount {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column('uuid') organizationId: string;
+  @Column('text') vendor: string;
+  @Column('text') name: string;
+  @Column('text', { nullable: true }) baseUrl: string | null;
+  @Column('jsonb') settings: Record<string, unknown>;
+  @Column('jsonb') credentials: Record<string, string>; // each value sealed by SecretBox or an env:NAME reference
+  @Column('int') pollIntervalSeconds: number;
+  @Column('boolean') enabled: boolean;
+  @Column('timestamptz', { nullable: true }) backfillFrom: Date | null;
+  @Column('text') status: VendorAccountStatus;
+  @Column('jsonb', { nullable: true }) cursor: PollCursor | null;
+  @Column('timestamptz', { nullable: true }) lastSuccessAt: Date | null;
+  @Column('timestamptz', { nullable: true }) lastAttemptAt: Date | null;
+  @Column('text', { nullable: true }) lastError: string | null;
+  @Column('timestamptz', { nullable: true }) lastErrorAt: Date | null;
+  @Column('int') consecutiveFailures: number;
+  @Column('bigint') eventsIngested: string;
+  @Column('bigint') recordsRejected: string;
+  @Column('timestamptz') nextPollAt: Date;
+  @Column('text', { nullable: true }) leaseOwner: string | null;
+  @Column('timestamptz', { nullable: true }) leaseUntil: Date | null;
+  @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
+  @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;
+}

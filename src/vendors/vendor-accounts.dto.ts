@@ -1,0 +1,81 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsBoolean, IsIn, IsInt, IsISO8601, IsObject, IsOptional, IsString, IsUrl, Length, Max, Min } from 'class-validator';
+import { VENDOR_ACCOUNT_STATUSES, VendorAccount } from './vendor-account.entity';
+
+export const VENDORS = ['monarx', 'simulator'] as const;
+
+export class CreateVendorAccountDto {
+  @ApiProperty({ enum: VENDORS }) @IsIn(VENDORS, { message: `vendor must be one of ${VENDORS.join(', ')}` }) vendor: string;
+  @ApiProperty({ example: 'Monarx (EU servers)' }) @IsString() @Length(1, 200) name: string;
+  @ApiPropertyOptional({ example: 'https://api.monarx.com/v1', description: 'default: the vendor’s public API' })
+  @IsOptional() @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] }, { message: 'baseUrl must be an http(s) URL' })
+  baseUrl?: string;
+  @ApiPropertyOptional({ example: { enterpriseId: '12345', overlapSeconds: 600 }, description: 'Monarx: enterpriseId (required), overlapSeconds, pageSize, apiShape (path/field name overrides)' })
+  @IsOptional() @IsObject() settings?: Record<string, unknown>;
+  @ApiPropertyOptional({ example: { apiId: 'env:MONARX_API_ID', apiSecret: 's3cret' }, description: 'Monarx: apiId, apiSecret. Stored encrypted; "env:NAME" keeps the value in the environment only.' })
+  @IsOptional() @IsObject() credentials?: Record<string, string>;
+  @ApiPropertyOptional({ default: 300, minimum: 60 }) @IsOptional() @IsInt() @Min(1) @Max(86_400) pollIntervalSeconds?: number;
+  @ApiPropertyOptional({ default: true }) @IsOptional() @IsBoolean() enabled?: boolean;
+  @ApiPropertyOptional({ description: 'first poll starts here (ISO-8601); default: the connector’s own (Monarx: 30 days back)' })
+  @IsOptional() @IsISO8601() backfillFrom?: string;
+}
+
+export class UpdateVendorAccountDto {
+  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 200) name?: string;
+  @ApiPropertyOptional() @IsOptional() @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] }, { message: 'baseUrl must be an http(s) URL' }) baseUrl?: string;
+  @ApiPropertyOptional() @IsOptional() @IsObject() settings?: Record<string, unknown>;
+  @ApiPropertyOptional({ description: 'replaces the named credentials; others are kept' }) @IsOptional() @IsObject() credentials?: Record<string, string>;
+  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) @Max(86_400) pollIntervalSeconds?: number;
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() enabled?: boolean;
+  @ApiPropertyOptional() @IsOptional() @IsISO8601() backfillFrom?: string;
+}
+
+export class VendorAccountView {
+  @ApiProperty() id: string;
+  @ApiProperty({ enum: VENDORS }) vendor: string;
+  @ApiProperty() name: string;
+  @ApiPropertyOptional({ nullable: true, type: String }) baseUrl: string | null;
+  @ApiProperty() settings: Record<string, unknown>;
+  @ApiProperty({ description: 'which credentials are set: "encrypted" or the env:NAME reference; never the values', example: { apiId: 'encrypted', apiSecret: 'env:MONARX_SECRET' } })
+  credentials: Record<string, string | null>;
+  @ApiProperty() pollIntervalSeconds: number;
+  @ApiProperty() enabled: boolean;
+  @ApiPropertyOptional({ nullable: true, type: Date }) backfillFrom: Date | null;
+  @ApiProperty({ enum: VENDOR_ACCOUNT_STATUSES }) status: string;
+  @ApiPropertyOptional({ nullable: true, type: Date }) lastSuccessAt: Date | null;
+  @ApiPropertyOptional({ nullable: true, type: Date }) lastAttemptAt: Date | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) lastError: string | null;
+  @ApiPropertyOptional({ nullable: true, type: Date }) lastErrorAt: Date | null;
+  @ApiProperty() consecutiveFailures: number;
+  @ApiProperty() eventsIngested: number;
+  @ApiProperty() recordsRejected: number;
+  @ApiPropertyOptional({ nullable: true, description: 'where the next poll resumes (per resource high-water marks)' }) cursor: unknown;
+  @ApiProperty() nextPollAt: Date;
+  @ApiProperty() createdAt: Date;
+  @ApiProperty() updatedAt: Date;
+
+  static of(a: VendorAccount, describe: (stored: string) => string | null): VendorAccountView {
+    return {
+      id: a.id, vendor: a.vendor, name: a.name, baseUrl: a.baseUrl, settings: a.settings,
+      credentials: Object.fromEntries(Object.entries(a.credentials).map(([k, v]) => [k, describe(v)])),
+      pollIntervalSeconds: a.pollIntervalSeconds, enabled: a.enabled, backfillFrom: a.backfillFrom, status: a.status,
+      lastSuccessAt: a.lastSuccessAt, lastAttemptAt: a.lastAttemptAt, lastError: a.lastError, lastErrorAt: a.lastErrorAt,
+      consecutiveFailures: a.consecutiveFailures, eventsIngested: Number(a.eventsIngested), recordsRejected: Number(a.recordsRejected),
+      cursor: a.cursor, nextPollAt: a.nextPollAt, createdAt: a.createdAt, updatedAt: a.updatedAt,
+    };
+  }
+}
+
+export class VendorAccountPage {
+  @ApiProperty({ type: [VendorAccountView] }) data: VendorAccountView[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
+}
+
+export class SyncResultView {
+  @ApiProperty({ description: 'the poll job was queued (false: one is already queued for this account)' }) queued: boolean;
+}
+
+export class TestResultView {
+  @ApiProperty() ok: boolean;
+  @ApiProperty() message: string;
+}

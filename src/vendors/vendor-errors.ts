@@ -1,0 +1,88 @@
+// Errors a vendor connector throws. `retryable` is what the poll job decides on: a retryable error is retried with
+// backoff (honouring retryAfterMs), a permanent one stops polling the account until an operator fixes its settings.
+
+export abstract class VendorError extends Error {
+  abstract readonly code: string;
+  abstract readonly retryable: boolean;
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+export class VendorAuthError extends VendorError {
+  readonly code = 'vendor_auth_failed';
+  readonly retryable = false;
+
+  constructor(readonly status: number, vendorMessage?: string) {
+    super(
+      `The vendor rejected the credentials (HTTP ${status}); check the API id and API secret of this vendor account` +
+        (vendorMessage ? `: ${vendorMessage}` : ''),
+    );
+  }
+}
+
+export class VendorNotFoundError extends VendorError {
+  readonly code = 'vendor_not_found';
+  readonly retryable = false;
+
+  constructor(readonly url: string) {
+    super(`The vendor answered 404 for ${url}; check the enterprise id of this vendor account`);
+  }
+}
+
+export class VendorRateLimitError extends VendorError {
+  readonly code = 'vendor_rate_limited';
+  readonly retryable = true;
+
+  constructor(readonly retryAfterMs: number | null) {
+    super(
+      retryAfterMs === null
+        ? 'The vendor is rate limiting requests (HTTP 429)'
+        : `The vendor is rate limiting requests (HTTP 429); retry after ${Math.ceil(retryAfterMs / 1000)}s`,
+    );
+  }
+}
+
+export class VendorTransientError extends VendorError {
+  readonly code = 'vendor_unavailable';
+  readonly retryable = true;
+
+  constructor(message: string, readonly status: number | null = null, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+// The caller restarts the scan from its stored high-water mark; the overlap window and id dedupe absorb the repeat.
+export class VendorCursorExpiredError extends VendorError {
+  readonly code = 'vendor_cursor_expired';
+  readonly retryable = true;
+
+  constructor(readonly status: number) {
+    super(`The vendor's paging cursor expired (HTTP ${status}); restart from the stored high-water mark`);
+  }
+}
+
+// The vendor refused a request or sent a body we cannot read (most likely it changed a path, a parameter or a field
+// name, and the account's API-shape override needs correcting), or the configured URL cannot be called. Retrying
+// will not help.
+export class VendorContractError extends VendorError {
+  readonly code = 'vendor_contract';
+  readonly retryable = false;
+
+  constructor(message: string, readonly status: number | null = null) {
+    super(message);
+  }
+}
+
+// Retry-After is either delta-seconds or an HTTP-date (RFC 9110 §10.2.3). Null when absent or unreadable.
+export function parseRetryAfter(value: string | undefined, now: Date = new Date()): number | null {
+  if (value === undefined) return null;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  if (!/[a-z]/i.test(trimmed)) return null; // reject bare numbers like "1.5" that Date.parse would accept
+  const at = Date.parse(trimmed);
+  if (Number.isNaN(at)) return null;
+  return Math.max(0, at - now.getTime());
+}

@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { CustomersModule } from '../customers/customers.module';
+import { EventsModule } from '../events/events.module';
+import { MonarxConnector } from './monarx/monarx-connector';
+import { PollVendorAccountJob, SchedulePollsJob } from './poll-vendor-account.job';
+import { PollService } from './poll.service';
+import { SimulatorBootstrap } from './simulator/simulator-bootstrap';
+import { SimulatorConnector } from './simulator/simulator-connector';
+import { VendorAccountsController } from './vendor-accounts.controller';
+import { VendorAccountsService } from './vendor-accounts.service';
+import { VendorConnectors } from './vendor-connectors';
+
+@Module({
+  imports: [EventsModule, CustomersModule],
+  controllers: [VendorAccountsController],
+  providers: [MonarxConnector, SimulatorConnector, VendorConnectors, VendorAccountsService, PollService, PollVendorAccountJob, SchedulePollsJob, SimulatorBootstrap],
+  exports: [VendorAccountsService, PollService],
+})
+export class VendorsModule {}

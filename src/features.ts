@@ -1,4 +1,6 @@
 import { CustomersModule } from './customers/customers.module';
+import { EventsModule } from './events/events.module';
+import { VendorsModule } from './vendors/vendors.module';
 
 // The product's feature modules, in dependency order (each depends only on those above it and on the platform).
-export const FEATURE_MODULES = [CustomersModule];
+export const FEATURE_MODULES = [CustomersModule, EventsModule, VendorsModule];

@@ -78,6 +78,19 @@ export class Database {
     return this.dataSource.transaction(work);
   }
 
+  // Runs work while holding a session-level advisory lock on a dedicated connection: one replica at a time.
+  async withAdvisoryLock<T>(lock: number, work: () => Promise<T>): Promise<T> {
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      await runner.query('SELECT pg_advisory_lock($1)', [lock]);
+      return await work();
+    } finally {
+      await runner.query('SELECT pg_advisory_unlock($1)', [lock]).catch(() => undefined);
+      await runner.release();
+    }
+  }
+
   async close(): Promise<void> {
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
     await this.embedded?.stop();

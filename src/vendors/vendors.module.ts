@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CustomersModule } from '../customers/customers.module';
 import { EventsModule } from '../events/events.module';
+import { OrganizationsModule } from '../organizations/organizations.module';
 import { MonarxConnector } from './monarx/monarx-connector';
 import { PollVendorAccountJob, SchedulePollsJob } from './poll-vendor-account.job';
 import { PollService } from './poll.service';
@@ -11,7 +12,7 @@ import { VendorAccountsService } from './vendor-accounts.service';
 import { VendorConnectors } from './vendor-connectors';
 
 @Module({
-  imports: [EventsModule, CustomersModule],
+  imports: [EventsModule, CustomersModule, OrganizationsModule],
   controllers: [VendorAccountsController],
   providers: [MonarxConnector, SimulatorConnector, VendorConnectors, VendorAccountsService, PollService, PollVendorAccountJob, SchedulePollsJob, SimulatorBootstrap],
   exports: [VendorAccountsService, PollService],

@@ -1,0 +1,66 @@
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { AppConfig } from '../../config/app-config';
+import { CustomersService } from '../../customers/customers.service';
+import { SitesService } from '../../customers/sites.service';
+import { Database } from '../../db/database';
+import { BootstrapService } from '../../organizations/bootstrap.service';
+import { VendorAccountsService } from '../vendor-accounts.service';
+import { DEMO_CUSTOMERS } from './demo-estate';
+
+const SIMULATOR_LOCK = 727_160_003;
+
+// The embedded default: a fresh install with no vendor account gets the demo estate and a simulator account, so that
+// events, digests and rules are visible before any set-up. "auto" does this only on an organization that has neither
+// vendor accounts nor customers (a fresh install), so an operator's real data is never mixed with demo data.
+@Injectable()
+export class SimulatorBootstrap implements OnApplicationBootstrap {
+  private readonly logger = new Logger('Simulator');
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly db: Database,
+    private readonly organizations: BootstrapService,
+    private readonly accounts: VendorAccountsService,
+    private readonly customers: CustomersService,
+    private readonly sites: SitesService,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.config.simulator === 'off') return;
+    const org = await this.organizations.ensureDefaultOrganization();
+    // Session-level lock, not a transaction: the services below open their own transactions.
+    await this.db.withAdvisoryLock(SIMULATOR_LOCK, async () => {
+      const [{ accounts, simulators, customers }] = await this.db.manager.query(
+        `SELECT (SELECT count(*)::int FROM vendor_accounts WHERE organization_id = $1) AS accounts,
+                (SELECT count(*)::int FROM vendor_accounts WHERE organization_id = $1 AND vendor = 'simulator') AS simulators,
+                (SELECT count(*)::int FROM customers WHERE organization_id = $1) AS customers`,
+        [org.id],
+      );
+      if (simulators > 0) return;
+      if (this.config.simulator === 'auto' && (accounts > 0 || customers > 0)) return;
+      if (customers === 0) await this.createDemoEstate(org.id);
+      await this.accounts.create(org.id, { vendor: 'simulator', name: 'Simulated vendor (demo)', pollIntervalSeconds: 300 });
+      this.logger.log(`created the demo estate (${DEMO_CUSTOMERS.length} customers) and a simulated vendor account; set HOSTDIGEST_SIMULATOR=off to disable`);
+    });
+  }
+
+  private async createDemoEstate(organizationId: string): Promise<void> {
+    for (const c of DEMO_CUSTOMERS) {
+      const customer = await this.customers.create(organizationId, {
+        externalRef: c.externalRef,
+        name: c.name,
+        emails: c.emails,
+        locale: c.locale,
+        timeZone: c.timeZone,
+      });
+      for (const s of c.sites) {
+        await this.sites.create(organizationId, customer.id, {
+          domains: s.domains,
+          server: s.server,
+          accountUser: s.accountUser,
+          vendorSiteIds: [s.vendorSiteId],
+        });
+      }
+    }
+  }
+}

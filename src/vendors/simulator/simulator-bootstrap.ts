@@ -7,7 +7,7 @@ import { BootstrapService } from '../../organizations/bootstrap.service';
 import { VendorAccountsService } from '../vendor-accounts.service';
 import { DEMO_CUSTOMERS } from './demo-estate';
 
-const SIMULATOR_LOCK = 727_160_003;
+const SIMULATOR_LOCK = 727_160_010;
 
 // The embedded default: a fresh install with no vendor account gets the demo estate and a simulator account, so that
 // events, digests and rules are visible before any set-up. "auto" does this only on an organization that has neither
@@ -39,7 +39,9 @@ export class SimulatorBootstrap implements OnApplicationBootstrap {
       if (simulators > 0) return;
       if (this.config.simulator === 'auto' && (accounts > 0 || customers > 0)) return;
       if (customers === 0) await this.createDemoEstate(org.id);
-      await this.accounts.create(org.id, { vendor: 'simulator', name: 'Simulated vendor (demo)', pollIntervalSeconds: 300 });
+      const account = await this.accounts.create(org.id, { vendor: 'simulator', name: 'Simulated vendor (demo)', pollIntervalSeconds: 300 });
+      // Poll at once rather than at the next minute's schedule tick, so the first page of the API already has events.
+      await this.accounts.requestSync(org.id, account.id);
       this.logger.log(`created the demo estate (${DEMO_CUSTOMERS.length} customers) and a simulated vendor account; set HOSTDIGEST_SIMULATOR=off to disable`);
     });
   }

@@ -29,6 +29,7 @@ export class AppConfig {
   vendors: { pollTimeBudgetMs: number; backoffBaseMs: number; backoffMaxMs: number; failingRetryMs: number; minPollIntervalSeconds: number };
   simulator: 'auto' | 'on' | 'off';
   publicBaseUrl: string;
+  brands: { defaultSenderEmail: string }; // From address of a brand until the operator sets its own
   // The environment as read at start, for `env:NAME` secret references (SecretBox) only.
   env: Readonly<Record<string, string | undefined>>;
 }
@@ -128,6 +129,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     },
     simulator: oneOf(env, 'HOSTDIGEST_SIMULATOR', ['auto', 'on', 'off'] as const, 'auto'),
     publicBaseUrl: (str(env, 'PUBLIC_BASE_URL') ?? `http://localhost:${port}`).replace(/\/$/, ''),
+    brands: { defaultSenderEmail: str(env, 'DEFAULT_SENDER_EMAIL') ?? 'no-reply@localhost' },
     env: { ...env },
   });
 }

@@ -1,0 +1,92 @@
+import 'reflect-metadata';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, Server } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { createApp } from '../src/app';
+import { loadConfig } from '../src/config/app-config';
+import { Database } from '../src/db/database';
+import { EventStore } from '../src/events/event-store';
+import { NormalizedEvent } from '../src/vendors/vendor-event';
+import { fmt, freshDatabase } from './bench-support';
+
+// API read throughput: GET /v1/events?limit=50 with an API key under concurrency 50, against a bare Node HTTP server
+// returning the same JSON bytes (the baseline), measured by the same load generator process in the same run — once on
+// the embedded PostgreSQL and once on the machine's server.
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 50);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const KEY = 'hd_benchmrk_' + 'r'.repeat(32);
+const PATH = '/v1/events?limit=50';
+
+interface Load { requests: number; errors: number; rps: number; p50: number; p99: number }
+
+async function load(url: string, key?: string): Promise<Load> {
+  const args = [join(__dirname, 'load-client.js'), url, String(CONCURRENCY), String(SECONDS), ...(key ? [key] : [])];
+  const { stdout } = await promisify(execFile)(process.execPath, args, { maxBuffer: 1 << 20 });
+  return JSON.parse(stdout) as Load;
+}
+
+async function seed(app: NestExpressApplication): Promise<void> {
+  const db = app.get(Database);
+  const [{ id }] = await db.dataSource.query(`SELECT id FROM organizations WHERE is_default`);
+  const events: NormalizedEvent[] = Array.from({ length: 5000 }, (_, i) => ({
+    externalId: `bench-${i}`, kind: i % 3 ? 'detection' : 'cleanup', vendorType: 'file', classification: 'malicious',
+    severity: 'critical', server: `web${i % 7}.example`, agentId: null, accountUser: `user${i % 50}`, domain: `site${i % 50}.example`,
+    vendorSiteId: null, filePath: `/home/user${i % 50}/public_html/wp-content/x${i}.php`, fileHash: 'f'.repeat(64),
+    process: null, threatName: 'php.webshell.generic', occurredAt: new Date(Date.UTC(2026, 10, 1) + i * 60_000), raw: { i },
+  }));
+  await db.transaction((em) => app.get(EventStore).insert(em, { organizationId: id, source: 'push:bench', vendorAccountId: null }, events));
+}
+
+async function measure(label: string, env: Record<string, string>): Promise<number> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'hostdigest-bench-api-'));
+  const app = await createApp(loadConfig({
+    PORT: '0', LOG_LEVEL: 'warn', HOSTDIGEST_ROLES: 'api', HOSTDIGEST_SIMULATOR: 'off', DATA_DIR: dataDir,
+    HOSTDIGEST_ADMIN_KEY: KEY, RATE_LIMIT_PER_MINUTE: '100000000', EMBEDDED_PG_PORT: '54391', ...env,
+  }));
+  let bare: Server | null = null;
+  try {
+    await app.listen(0, '127.0.0.1');
+    await seed(app);
+    const appUrl = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}${PATH}`;
+    const sample = await fetch(appUrl, { headers: { authorization: `Bearer ${KEY}` } });
+    if (sample.status !== 200) throw new Error(`GET ${PATH} answered ${sample.status}: ${await sample.text()}`);
+    const body = Buffer.from(await sample.arrayBuffer());
+    bare = createServer((_, res) => res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': body.length }).end(body));
+    await new Promise<void>((r) => bare!.listen(0, '127.0.0.1', r));
+    const bareUrl = `http://127.0.0.1:${(bare.address() as AddressInfo).port}${PATH}`;
+    await load(appUrl, KEY); // warm-up is the first run's JIT; measure the second
+    const api = await load(appUrl, KEY);
+    const baseline = await load(bareUrl);
+    const ratio = api.rps / baseline.rps;
+    console.log(`  ${label}`);
+    console.log(`    hostdigest GET ${PATH}: ${fmt(api.rps)} req/s, p50 ${api.p50.toFixed(1)} ms, p99 ${api.p99.toFixed(1)} ms, ${api.errors} non-200 of ${fmt(api.requests)} (${(body.length / 1024).toFixed(1)} KB each)`);
+    console.log(`    bare Node HTTP, same JSON: ${fmt(baseline.rps)} req/s, p50 ${baseline.p50.toFixed(1)} ms, p99 ${baseline.p99.toFixed(1)} ms`);
+    console.log(`    ratio: ${ratio.toFixed(2)} (target ≥ 0.35)`);
+    return ratio;
+  } finally {
+    bare?.close();
+    await app.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  console.log(`API read benchmark: concurrency ${CONCURRENCY}, ${SECONDS} s per run, load generator in its own process`);
+  await measure('embedded PostgreSQL (no DATABASE_URL)', {});
+  const db = await freshDatabase('hostdigest_bench_api');
+  try {
+    await measure(`PostgreSQL server (${db.url.replace(/\/\/.*@/, '//')})`, { DATABASE_URL: db.url });
+  } finally {
+    await db.drop();
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,174 @@
+import { Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { EntityManager, QueryFailedError, Repository } from 'typeorm';
+import { paginate, Page, PageQuery } from '../api/pagination';
+import { AppConfig } from '../config/app-config';
+import { Database } from '../db/database';
+import { ConflictError, DomainError, NotFoundError, ValidationError } from '../errors/domain-error';
+import { OrganizationsService } from '../organizations/organizations.service';
+import { SecretBox } from '../secrets/secret-box';
+import type { ResolvedBrand } from '../templates/branded-email';
+import { BrandLogo } from './brand-logo.entity';
+import { Brand } from './brand.entity';
+import { CreateBrandDto, DkimDto, UpdateBrandDto } from './brands.dto';
+import { checkLogo } from './logo-image';
+
+const NOT_NULL = ['name', 'logoWidth', 'primaryColor', 'accentColor', 'senderName', 'senderEmail', 'footerText', 'legalText', 'supportUrl', 'portalUrl', 'publicBaseUrl'] as const;
+const DEFAULT_COLORS = { primaryColor: '#2563eb', accentColor: '#f59e0b' };
+
+const pgError = (err: unknown) => (err instanceof QueryFailedError ? (err.driverError as { code?: string; constraint?: string }) : null);
+
+@Injectable()
+export class BrandsService {
+  private readonly repo: Repository<Brand>;
+
+  constructor(
+    private readonly db: Database,
+    private readonly config: AppConfig,
+    private readonly secrets: SecretBox,
+    private readonly organizations: OrganizationsService,
+  ) {
+    this.repo = db.dataSource.getRepository(Brand);
+  }
+
+  async create(organizationId: string, dto: CreateBrandDto): Promise<Brand> {
+    this.assertNotNull(dto);
+    const brand = this.repo.create({ ...this.neutral(organizationId, dto.name), isDefault: false });
+    this.apply(brand, dto);
+    if (dto.senderName === undefined) brand.senderName = brand.name;
+    return this.repo.save(brand);
+  }
+
+  async list(organizationId: string, q: PageQuery): Promise<Page<Brand>> {
+    await this.default(organizationId); // so that the list always shows the brand customers without one get
+    const qb = this.repo.createQueryBuilder('b').where('b.organization_id = :organizationId', { organizationId });
+    return paginate(qb, q, { table: 'brands' });
+  }
+
+  async get(organizationId: string, id: string, em: EntityManager = this.db.manager): Promise<Brand> {
+    const brand = await em.findOneBy(Brand, { id, organizationId });
+    if (!brand) throw new NotFoundError('brand', id);
+    return brand;
+  }
+
+  async update(organizationId: string, id: string, dto: UpdateBrandDto): Promise<Brand> {
+    this.assertNotNull(dto);
+    return this.db.transaction(async (em) => {
+      const brand = await em.findOne(Brand, { where: { id, organizationId }, lock: { mode: 'pessimistic_write' } });
+      if (!brand) throw new NotFoundError('brand', id);
+      const uploaded = brand.logoUrl === this.uploadedLogoUrl(brand);
+      this.apply(brand, dto);
+      brand.version += 1;
+      // The uploaded logo is served under the brand's public base URL: follow it when that changes.
+      if (uploaded && dto.logoUrl === undefined) brand.logoUrl = this.uploadedLogoUrl(brand);
+      return em.save(Brand, brand);
+    });
+  }
+
+  async remove(organizationId: string, id: string): Promise<void> {
+    const brand = await this.get(organizationId, id);
+    if (brand.isDefault) throw new ConflictError('brand_is_default', 'the default brand cannot be deleted: customers without a brand use it');
+    try {
+      await this.repo.delete({ id, organizationId });
+    } catch (err) {
+      // customers.brand_id is ON DELETE RESTRICT: the database is the one place that knows every customer.
+      if (pgError(err)?.code === '23503') throw new ConflictError('brand_in_use', 'customers belong to this brand: move them to another brand first');
+      throw err;
+    }
+  }
+
+  // The organization's default brand, created with neutral values the first time anything needs it.
+  async default(organizationId: string): Promise<Brand> {
+    const existing = await this.repo.findOneBy({ organizationId, isDefault: true });
+    if (existing) return existing;
+    const org = await this.organizations.get(organizationId);
+    try {
+      return await this.repo.save(this.repo.create({ ...this.neutral(organizationId, org.name), isDefault: true }));
+    } catch (err) {
+      // Another request created it first (unique partial index brands_one_default).
+      if (pgError(err)?.code !== '23505') throw err;
+      return this.repo.findOneByOrFail({ organizationId, isDefault: true });
+    }
+  }
+
+  // A brand as senders need it; null = the default brand. The DKIM key is decrypted here and nowhere else.
+  async resolve(organizationId: string, brandId: string | null): Promise<ResolvedBrand> {
+    const b = brandId ? await this.get(organizationId, brandId) : await this.default(organizationId);
+    return {
+      id: b.id,
+      version: b.version,
+      values: {
+        name: b.name, logoUrl: b.logoUrl, logoWidth: b.logoWidth, primaryColor: b.primaryColor, accentColor: b.accentColor,
+        footerText: b.footerText, legalText: b.legalText, supportUrl: b.supportUrl, supportEmail: b.supportEmail, portalUrl: b.portalUrl,
+      },
+      senderName: b.senderName,
+      senderEmail: b.senderEmail,
+      replyTo: b.replyTo,
+      publicBaseUrl: b.publicBaseUrl,
+      dkim: b.dkimDomain && b.dkimSelector && b.dkimPrivateKey
+        ? { domainName: b.dkimDomain, keySelector: b.dkimSelector, privateKey: this.secrets.open(b.dkimPrivateKey) }
+        : null,
+    };
+  }
+
+  async setLogo(organizationId: string, id: string, contentType: string | undefined, data: unknown): Promise<Brand> {
+    const check = checkLogo(contentType, data);
+    if (!check.ok) throw new DomainError(check.status === 413 ? 'logo_too_large' : 'unsupported_logo_type', check.message, check.status, 'body');
+    const bytes = data as Buffer;
+    return this.db.transaction(async (em) => {
+      const brand = await em.findOne(Brand, { where: { id, organizationId }, lock: { mode: 'pessimistic_write' } });
+      if (!brand) throw new NotFoundError('brand', id);
+      await em.save(BrandLogo, em.create(BrandLogo, {
+        brandId: id, organizationId, contentType: check.type, data: bytes, sha256: createHash('sha256').update(bytes).digest('hex'),
+      }));
+      brand.version += 1;
+      brand.logoUrl = this.uploadedLogoUrl(brand);
+      return em.save(Brand, brand);
+    });
+  }
+
+  // Public: the brand id is the only key (logo URLs go into customers' mail).
+  async logo(brandId: string): Promise<BrandLogo> {
+    const logo = await this.db.manager.findOneBy(BrandLogo, { brandId });
+    if (!logo) throw new NotFoundError('logo');
+    return logo;
+  }
+
+  private uploadedLogoUrl(b: Brand): string {
+    return `${b.publicBaseUrl.replace(/\/$/, '')}/brand-assets/${b.id}/logo?v=${b.version}`;
+  }
+
+  private neutral(organizationId: string, name: string): Partial<Brand> {
+    return {
+      organizationId, name, version: 1, logoUrl: null, logoWidth: 140, ...DEFAULT_COLORS,
+      senderName: name, senderEmail: this.config.brands.defaultSenderEmail, replyTo: null,
+      footerText: name, legalText: '', supportUrl: '', supportEmail: null, portalUrl: '',
+      publicBaseUrl: this.config.publicBaseUrl, dkimDomain: null, dkimSelector: null, dkimPrivateKey: null,
+    };
+  }
+
+  private apply(brand: Brand, dto: UpdateBrandDto): void {
+    const { dkim, ...fields } = dto;
+    for (const [k, v] of Object.entries(fields)) if (v !== undefined) (brand as unknown as Record<string, unknown>)[k] = v;
+    if (typeof dto.publicBaseUrl === 'string') brand.publicBaseUrl = dto.publicBaseUrl.replace(/\/+$/, '');
+    if (dkim !== undefined) this.applyDkim(brand, dkim);
+  }
+
+  // Without privateKey the stored key stays (the editor never has it to send back); a new domain needs a new key.
+  private applyDkim(brand: Brand, dkim: DkimDto | null): void {
+    if (dkim === null) {
+      Object.assign(brand, { dkimDomain: null, dkimSelector: null, dkimPrivateKey: null });
+      return;
+    }
+    if (!dkim.privateKey && (!brand.dkimPrivateKey || brand.dkimDomain !== dkim.domainName)) {
+      throw new ValidationError('dkim.privateKey', 'dkim.privateKey is required to sign for a new DKIM domain');
+    }
+    brand.dkimDomain = dkim.domainName;
+    brand.dkimSelector = dkim.keySelector;
+    if (dkim.privateKey) brand.dkimPrivateKey = this.secrets.store(dkim.privateKey.trim());
+  }
+
+  private assertNotNull(dto: UpdateBrandDto): void {
+    for (const f of NOT_NULL) if (dto[f] === null) throw new ValidationError(f, `${f} cannot be null`);
+  }
+}

@@ -1,0 +1,34 @@
+import { ArgumentsHost, Catch, ExceptionFilter } from '@nestjs/common';
+import { Response } from 'express';
+import { DomainError } from '../errors/domain-error';
+import { TemplateCompileError } from './template-errors';
+import { TEMPLATE_PARTS, TemplatePart } from './template-kinds';
+import type { Issue } from './template-validator';
+
+// A template the validator refused: 422 with every issue, so that the editor can mark each line.
+export class TemplateInvalidError extends DomainError {
+  constructor(
+    readonly errors: Issue[],
+    readonly warnings: Issue[],
+  ) {
+    const first = errors[0];
+    super('template_invalid', `${first.part} line ${first.line}, column ${first.column}: ${first.message}`, 422, first.part);
+  }
+
+  // A compile failure the validator did not foresee still answers in the editor's shape.
+  static fromCompile(e: TemplateCompileError, warnings: Issue[] = []): TemplateInvalidError {
+    const part: TemplatePart = e.part && (TEMPLATE_PARTS as readonly string[]).includes(e.part) ? e.part : 'mjml';
+    const line = Number(/line (\d+)/.exec(e.message)?.[1] ?? 1);
+    return new TemplateInvalidError([{ part, line, column: 1, message: e.message }], warnings);
+  }
+}
+
+// The shared error filter writes {code, message, field}; this one adds the issue lists for these controllers.
+@Catch(TemplateInvalidError)
+export class TemplateInvalidFilter implements ExceptionFilter {
+  catch(err: TemplateInvalidError, host: ArgumentsHost): void {
+    const res = host.switchToHttp().getResponse<Response>();
+    if (res.headersSent) return;
+    res.status(422).json({ code: err.code, message: err.message, field: err.field, errors: err.errors, warnings: err.warnings });
+  }
+}

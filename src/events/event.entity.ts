@@ -26,5 +26,6 @@ export class SecurityEvent {
   @Column('uuid', { nullable: true }) customerId: string | null;
   @Column('uuid', { nullable: true }) siteId: string | null;
   @Column('text', { nullable: true }) matchRule: string | null;
-  @Column('jsonb') raw: unknown;
+  // Not loaded by lists: vendor payloads are the bulk of a row and only the detail view shows them.
+  @Column('jsonb', { select: false }) raw: unknown;
 }

@@ -42,7 +42,9 @@ export class EventsService {
   }
 
   async get(organizationId: string, id: string): Promise<SecurityEvent> {
-    const event = /^\d{1,19}$/.test(id) ? await this.events.findOneBy({ id, organizationId }) : null;
+    const event = /^\d{1,19}$/.test(id)
+      ? await this.events.createQueryBuilder('e').addSelect('e.raw').where('e.id = :id AND e.organization_id = :organizationId', { id, organizationId }).getOne()
+      : null;
     if (!event) throw new NotFoundError('event', id);
     return event;
   }

@@ -1,4 +1,4 @@
-import { h, replace } from './dom.js';
+import { h, replace, tablist } from './dom.js';
 
 // The rendered email: subject line, HTML in a sandboxed iframe at desktop or phone width, and the text version.
 export class Preview {
@@ -20,6 +20,7 @@ export class Preview {
       h('div', { class: 'pv-bar' }, this.tabs, this.devices, this.state),
       h('div', { class: 'pv-subject' }, h('span', { class: 'label' }, 'Subject'), this.subject),
       this.stage, this.text, this.warnings);
+    tablist(this.tabs);
   }
 
   setDevice(id) {

@@ -28,7 +28,9 @@ export class BrandsTemplates1764600000000 implements MigrationInterface {
         dkim_selector text,
         dkim_private_key text, -- SecretBox output, never the key itself
         created_at timestamptz NOT NULL DEFAULT now(),
-        updated_at timestamptz NOT NULL DEFAULT now()
+        updated_at timestamptz NOT NULL DEFAULT now(),
+        -- the target of the (organization_id, brand_id) foreign keys: a row can only name a brand of its own organization
+        CONSTRAINT brands_org_id UNIQUE (organization_id, id)
       )`);
     await q.query(`CREATE INDEX brands_org_created ON brands (organization_id, created_at DESC, id DESC)`);
     // One default brand per organization; two requests creating it lazily at once settle on this index.
@@ -45,20 +47,23 @@ export class BrandsTemplates1764600000000 implements MigrationInterface {
 
     // Customers created before brands existed may hold ids of nothing; they fall back to the default brand.
     await q.query(`UPDATE customers SET brand_id = NULL WHERE brand_id IS NOT NULL`);
-    await q.query(`ALTER TABLE customers ADD CONSTRAINT customers_brand_fk FOREIGN KEY (brand_id) REFERENCES brands(id) ON DELETE RESTRICT`);
+    await q.query(`
+      ALTER TABLE customers ADD CONSTRAINT customers_brand_fk
+        FOREIGN KEY (organization_id, brand_id) REFERENCES brands (organization_id, id) ON DELETE RESTRICT`);
     await q.query(`CREATE INDEX customers_brand ON customers (brand_id) WHERE brand_id IS NOT NULL`);
 
     await q.query(`
       CREATE TABLE templates (
         id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         organization_id uuid NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
-        brand_id uuid NOT NULL REFERENCES brands(id) ON DELETE CASCADE,
+        brand_id uuid NOT NULL,
         kind text NOT NULL,
         published_version int NOT NULL,
         latest_version int NOT NULL,
         created_at timestamptz NOT NULL DEFAULT now(),
         updated_at timestamptz NOT NULL DEFAULT now(),
-        CONSTRAINT templates_brand_kind UNIQUE (organization_id, brand_id, kind)
+        CONSTRAINT templates_brand_kind UNIQUE (organization_id, brand_id, kind),
+        CONSTRAINT templates_brand_fk FOREIGN KEY (organization_id, brand_id) REFERENCES brands (organization_id, id) ON DELETE CASCADE
       )`);
     await q.query(`CREATE INDEX templates_org_created ON templates (organization_id, created_at DESC, id DESC)`);
     await q.query(`

@@ -11,6 +11,8 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { bufferLogs: true, bodyParser: false });
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
+  // API responses are per key and change with every ingested event: hashing each body for an ETag is pure cost.
+  app.set('etag', false);
   app.set('query parser', 'extended');
   app.use(...bodyParsers(config.http.bodyLimit));
   const doc = SwaggerModule.createDocument(

@@ -1,10 +1,12 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, extname, join } from 'node:path';
 
 export interface Asset {
   body: Buffer;
   type: string;
+  etag: string;
 }
 
 const TYPES: Record<string, string> = {
@@ -15,11 +17,11 @@ const TYPES: Record<string, string> = {
 };
 
 // src/admin/static, found upwards from this file: tsc does not copy it to dist/, so dist/src/admin finds the source.
-export function adminStaticDir(): string {
-  for (let dir = __dirname; ; dir = dirname(dir)) {
+export function adminStaticDir(from = __dirname): string | null {
+  for (let dir = from; ; dir = dirname(dir)) {
     const candidate = join(dir, 'src', 'admin', 'static');
     if (existsSync(join(candidate, 'index.html'))) return candidate;
-    if (dirname(dir) === dir) throw new Error(`src/admin/static/index.html not found above ${__dirname}`);
+    if (dirname(dir) === dir) return null;
   }
 }
 
@@ -30,9 +32,16 @@ export class AdminAssets {
 
   constructor() {
     const dir = adminStaticDir();
+    // The service's work does not depend on the editor: without its files /admin answers 404 and says why here.
+    if (!dir) {
+      new Logger('Admin').error(`src/admin/static not found above ${__dirname}: the web editor at /admin is unavailable (copy src/admin/static next to dist/)`);
+      return;
+    }
     for (const name of readdirSync(dir)) {
       const type = TYPES[extname(name)];
-      if (type && /^[\w.-]+$/.test(name)) this.files.set(name, { body: readFileSync(join(dir, name)), type });
+      if (!type || !/^[\w.-]+$/.test(name)) continue;
+      const body = readFileSync(join(dir, name));
+      this.files.set(name, { body, type, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` });
     }
   }
 

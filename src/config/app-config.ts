@@ -29,6 +29,7 @@ export class AppConfig {
   vendors: { pollTimeBudgetMs: number; backoffBaseMs: number; backoffMaxMs: number; failingRetryMs: number; minPollIntervalSeconds: number };
   simulator: 'auto' | 'on' | 'off';
   publicBaseUrl: string;
+  digests: { sendConcurrency: number; retryLimit: number; retryDelaySeconds: number; leaseSeconds: number; recoverAfterSeconds: number };
   brands: { defaultSenderEmail: string }; // From address of a brand until the operator sets its own
   // The environment as read at start, for `env:NAME` secret references (SecretBox) only.
   env: Readonly<Record<string, string | undefined>>;
@@ -129,6 +130,13 @@ export function loadConfig(env: Env = process.env): AppConfig {
     },
     simulator: oneOf(env, 'HOSTDIGEST_SIMULATOR', ['auto', 'on', 'off'] as const, 'auto'),
     publicBaseUrl: (str(env, 'PUBLIC_BASE_URL') ?? `http://localhost:${port}`).replace(/\/$/, ''),
+    digests: {
+      sendConcurrency: int(env, 'DIGEST_SEND_CONCURRENCY', 8, 1, 64),
+      retryLimit: int(env, 'DIGEST_RETRY_LIMIT', 8, 0, 100),
+      retryDelaySeconds: int(env, 'DIGEST_RETRY_DELAY_SECONDS', 30, 1),
+      leaseSeconds: int(env, 'DIGEST_LEASE_SECONDS', 300, 5),
+      recoverAfterSeconds: int(env, 'DIGEST_RECOVER_AFTER_SECONDS', 600, 5),
+    },
     brands: { defaultSenderEmail: str(env, 'DEFAULT_SENDER_EMAIL') ?? 'no-reply@localhost' },
     env: { ...env },
   });

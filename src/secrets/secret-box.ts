@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { AppConfig } from '../config/app-config';
@@ -49,6 +49,12 @@ export class SecretBox {
     } catch {
       throw new DomainError('secret_unreadable', 'stored secret cannot be decrypted: was HOSTDIGEST_SECRET_KEY changed?', 500);
     }
+  }
+
+  // A key for another purpose (e.g. signing unsubscribe links), derived so that the encryption key itself never
+  // leaves this class and rotating HOSTDIGEST_SECRET_KEY rotates every derived key with it.
+  subkey(purpose: string): Buffer {
+    return createHmac('sha256', this.key).update(`hostdigest:${purpose}`).digest();
   }
 
   // What the API shows for a stored credential: never the value.

@@ -34,6 +34,14 @@ export class HandlebarsSandbox {
     this.helperSet = createHelperSet(catalog);
     this.env.unregisterHelper('log');
     this.env.registerHelper(this.helperSet.helpers);
+    // Loops are how a template multiplies work: {{#each}} nested over @root arrays grows as 5^depth with the sample
+    // data (depth 9 took 2 s) and blocks the process. Every each (also {{#sites}}, which Handlebars runs through it)
+    // checks the deadline of the render in progress, so that a runaway template fails instead of hanging.
+    const each = this.env.helpers.each;
+    this.env.registerHelper('each', function (this: unknown, context: unknown, options: Handlebars.HelperOptions) {
+      if (performance.now() > deadline) throw new RenderDeadlineError();
+      return each.call(this, context, options);
+    });
   }
 
   // Parses and refuses partials, decorators and helpers off the whitelist.
@@ -64,6 +72,25 @@ export class HandlebarsSandbox {
       throw new TemplateCompileError('syntax', `${part}: ${(e as Error).message}`, part);
     }
     return (context) => template(context, RUNTIME);
+  }
+}
+
+// Rendering is synchronous, so one deadline per process suffices: withDeadline() sets it around one render.
+let deadline = Infinity;
+
+export class RenderDeadlineError extends Error {
+  constructor() {
+    super('the render ran past its time limit');
+  }
+}
+
+export function withDeadline<T>(ms: number, work: () => T): T {
+  const outer = deadline;
+  deadline = Math.min(outer, performance.now() + ms);
+  try {
+    return work();
+  } finally {
+    deadline = outer;
   }
 }
 

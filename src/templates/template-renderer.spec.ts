@@ -221,6 +221,18 @@ describe('TemplateRenderer sandbox', () => {
     const sites = Array.from({ length: 5000 }, () => ({ domain: 'a-long-domain-name.example' }));
     expect(() => capped.render(compiled, { sites })).toThrow(expect.objectContaining({ reason: 'output_too_large' }));
   });
+
+  it('stops a render that runs past its time limit instead of blocking the process', () => {
+    const quick = new TemplateRenderer({ limits: { renderMs: 100 } });
+    // 5^14 iterations that print nothing: without the deadline this runs for hours.
+    let loops = '{{#if false}}x{{/if}}';
+    for (let i = 0; i < 14; i++) loops = `{{#each @root.sites}}${loops}{{/each}}`;
+    const compiled = quick.compile(source(body('x'), 'S', loops), SAMPLE_BRAND, 'bomb');
+    const started = Date.now();
+    expect(() => quick.render(compiled, sampleData('digest.daily'))).toThrow(expect.objectContaining({ reason: 'too_slow' }));
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(quick.render(quick.compile(source(body('ok')), SAMPLE_BRAND, 'after'), {}).text).toBe('T\n');
+  });
 });
 
 it('every default template kind has its three parts', () => {

@@ -1,7 +1,7 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { bindBrand, BrandTemplateValues, BrandValues, resolveBrand } from './brand-values';
 import { defaultLocaleCatalog } from './default-templates';
-import { HandlebarsSandbox, RenderFn } from './handlebars-sandbox';
+import { HandlebarsSandbox, RenderDeadlineError, RenderFn, withDeadline } from './handlebars-sandbox';
 import { catalogLocale, LocaleCatalog } from './locale-catalog';
 import { LruCache } from './lru-cache';
 import { lostStatements } from './survival-check';
@@ -99,11 +99,12 @@ export class TemplateRenderer {
     } catch (e) {
       throw new TemplateRenderError('render_failed', (e as Error).message);
     }
-    const email = {
+    // One deadline for the three parts together; each {{#each}} checks it (handlebars-sandbox.ts).
+    const email = withDeadline(this.limits.renderMs, () => ({
       subject: singleLine(this.run(parts.subject, context, 'subject')),
       html: this.run(parts.html, context, 'mjml'),
       text: tidyText(this.run(parts.text, context, 'text')),
-    };
+    }));
     const elapsed = performance.now() - started;
     if (elapsed > this.limits.renderMs) {
       throw new TemplateRenderError('too_slow', `render took ${Math.round(elapsed)} ms, the limit is ${this.limits.renderMs} ms`);
@@ -157,6 +158,7 @@ export class TemplateRenderer {
     try {
       out = fn(context);
     } catch (e) {
+      if (e instanceof RenderDeadlineError) throw new TemplateRenderError('too_slow', `${part}: render took longer than the limit of ${this.limits.renderMs} ms`, part);
       throw new TemplateRenderError('render_failed', `${part}: ${(e as Error)?.message ?? String(e)}`, part);
     }
     // length is a lower bound of the UTF-8 size and 3× an upper bound: count bytes only when it matters.

@@ -21,6 +21,7 @@ export interface SavedVersion {
 }
 
 const UNIQUE_BRAND_KIND = 'templates_brand_kind';
+const MAX_VERSION = 2_147_483_647;
 
 @Injectable()
 export class TemplatesService {
@@ -71,7 +72,8 @@ export class TemplatesService {
   }
 
   async version(organizationId: string, id: string, version: number, em: EntityManager = this.db.manager): Promise<TemplateVersion> {
-    const found = await em.findOneBy(TemplateVersion, { templateId: id, organizationId, version });
+    // Beyond int4 no version can exist; asking PostgreSQL would be an out-of-range error, not an answer.
+    const found = version >= 1 && version <= MAX_VERSION ? await em.findOneBy(TemplateVersion, { templateId: id, organizationId, version }) : null;
     if (!found) throw new NotFoundError(`version ${version} of template`, id);
     return found;
   }
@@ -86,7 +88,7 @@ export class TemplatesService {
     const qb = this.db.manager.createQueryBuilder(TemplateVersion, 'v')
       .select(['v.id', 'v.templateId', 'v.version', 'v.note', 'v.createdAt', 'v.createdBy', 'v.publishedAt', 'v.publishedBy'])
       .where('v.template_id = :id', { id });
-    return { template, page: await paginate(qb, q, { table: 'template_versions' }) };
+    return { template, page: await paginate(qb, q, { table: 'template_versions', sortColumn: 'version' }) };
   }
 
   // Every save is a new version; the validator's errors refuse it with 422, its warnings come back with it.

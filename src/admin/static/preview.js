@@ -51,9 +51,11 @@ export class Preview {
 
   clear(message) {
     this.subject.textContent = '';
-    this.frame.srcdoc = '';
+    this.frame.srcdoc = message ? `<p style="font:14px/1.5 sans-serif;color:#6b7280;margin:32px;text-align:center">${escapeHtml(message)}</p>` : '';
     this.text.textContent = '';
     this.warnings.replaceChildren();
-    this.setState('idle', message ?? '');
+    this.setState('idle', '');
   }
 }
+
+const escapeHtml = (s) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);

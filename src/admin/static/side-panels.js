@@ -34,7 +34,8 @@ export function renderVersions(root, { template, versions, loaded, busy }, { onO
     const action = published ? null : v.version < template.publishedVersion ? 'Roll back' : 'Publish';
     return h('li', { class: v.version === loaded ? 'loaded' : '', 'data-testid': 'version-row', 'data-version': v.version, 'data-status': v.status },
       h('span', { class: 'v-num' }, `v${v.version}`),
-      h('span', {}, h('span', { class: `badge ${v.status}` }, v.status), v.note ? ` ${v.note}` : ''),
+      h('span', { class: 'v-badges' }, h('span', { class: `badge ${v.status}` }, v.status), v.version === loaded ? h('span', { class: 'badge overridden' }, 'in editor') : null),
+      v.note ? h('span', { class: 'v-note' }, v.note) : null,
       h('span', { class: 'v-meta' }, [formatDate(v.createdAt), v.createdBy].filter(Boolean).join(' · ')),
       h('span', { class: 'v-actions' },
         h('button', { type: 'button', class: 'btn btn-small', disabled: busy || v.version === loaded, 'data-testid': 'version-open', onclick: (e) => onOpen(v.version, e.currentTarget) }, 'Open'),

@@ -1,0 +1,144 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { Database } from '../db/database';
+import type { Cadence } from './digest-period';
+import { Digest, DigestCounts } from './digest.entity';
+
+export interface NewDigest {
+  organizationId: string;
+  customerId: string;
+  cadence: Cadence;
+  periodStart: Date;
+  periodEnd: Date;
+  scheduledAt: Date;
+  late: boolean;
+  generation?: number;
+  resendOf?: string | null;
+  requestedBy?: string;
+}
+
+export interface ClaimedDigest {
+  id: string;
+  organizationId: string;
+  customerId: string;
+  subject: string;
+  html: string;
+  text: string;
+  recipients: string[];
+  messageId: string;
+  attempts: number;
+}
+
+// The digests table as the send path needs it: every state change is one conditional UPDATE, so that two workers
+// (or a worker and a replay after a crash) can never both move a row forward.
+@Injectable()
+export class DigestLedger {
+  constructor(private readonly db: Database) {}
+
+  // ON CONFLICT DO NOTHING on (customer, cadence, period start, generation): the ids of the rows this call created.
+  async insert(em: EntityManager, rows: NewDigest[]): Promise<{ id: string; customerId: string }[]> {
+    if (!rows.length) return [];
+    return em.query(
+      `INSERT INTO digests (organization_id, customer_id, cadence, period_start, period_end, scheduled_at, late, generation, resend_of, requested_by)
+       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::timestamptz[], $7::boolean[], $8::int[], $9::uuid[], $10::text[])
+       ON CONFLICT ON CONSTRAINT digests_once DO NOTHING
+       RETURNING id, customer_id AS "customerId"`,
+      [
+        rows.map((r) => r.organizationId), rows.map((r) => r.customerId), rows.map((r) => r.cadence), rows.map((r) => r.periodStart),
+        rows.map((r) => r.periodEnd), rows.map((r) => r.scheduledAt), rows.map((r) => r.late), rows.map((r) => r.generation ?? 0),
+        rows.map((r) => r.resendOf ?? null), rows.map((r) => r.requestedBy ?? 'scheduler'),
+      ],
+    );
+  }
+
+  // TypeORM answers an UPDATE with [rows, count]; this is the rows of UPDATE … RETURNING.
+  private async update<T>(sql: string, params: unknown[]): Promise<T[]> {
+    const res = await this.db.dataSource.query(sql, params);
+    return (Array.isArray(res) && Array.isArray(res[0]) ? res[0] : res) as T[];
+  }
+
+  get(id: string): Promise<Digest | null> {
+    return this.db.manager.findOneBy(Digest, { id });
+  }
+
+  async markSkipped(id: string, reason: string, counts: DigestCounts | null): Promise<boolean> {
+    const rows = await this.update(
+      `UPDATE digests SET status = 'skipped', last_error = $2, counts = $3, updated_at = now() WHERE id = $1 AND status = 'pending' RETURNING id`,
+      [id, reason, counts],
+    );
+    return rows.length > 0;
+  }
+
+  async markRendered(id: string, r: { subject: string; html: string; text: string; recipients: string[]; counts: DigestCounts; templateKey: string; messageId: string }): Promise<boolean> {
+    const rows = await this.update(
+      `UPDATE digests SET status = 'rendered', subject = $2, html = $3, text = $4, recipients = $5, counts = $6, template_key = $7,
+              message_id = $8, updated_at = now()
+       WHERE id = $1 AND status = 'pending' RETURNING id`,
+      [id, r.subject, r.html, r.text, r.recipients, r.counts, r.templateKey, r.messageId],
+    );
+    return rows.length > 0;
+  }
+
+  // In its own statement (and so its own transaction) before SMTP is spoken to: the row is ours until the lease ends.
+  async claim(id: string, owner: string, leaseSeconds: number): Promise<ClaimedDigest | null> {
+    const rows = await this.update<ClaimedDigest>(
+      `UPDATE digests SET status = 'sending', lease_owner = $2, lease_until = now() + make_interval(secs => $3), attempts = attempts + 1,
+              updated_at = now()
+       WHERE id = $1 AND (status = 'rendered' OR (status = 'failed' AND failure_kind = 'transient'))
+       RETURNING id, organization_id AS "organizationId", customer_id AS "customerId", subject, html, text, recipients,
+                 message_id AS "messageId", attempts`,
+      [id, owner, leaseSeconds],
+    );
+    return rows[0] ?? null;
+  }
+
+  // The statement right after SMTP accepted: the only window in which a crash leaves the outcome unknown.
+  async markSent(id: string, owner: string, result: { messageId: string; rejected: string[] }): Promise<void> {
+    await this.db.dataSource.query(
+      `UPDATE digests SET status = 'sent', sent_at = now(), message_id = $3, rejected = $4, last_error = NULL, failure_kind = NULL,
+              lease_owner = NULL, lease_until = NULL, updated_at = now()
+       WHERE id = $1 AND status = 'sending' AND lease_owner = $2`,
+      [id, owner, result.messageId, result.rejected],
+    );
+  }
+
+  async markFailed(id: string, owner: string, kind: 'permanent' | 'transient', error: string, rejected: string[] = []): Promise<void> {
+    await this.db.dataSource.query(
+      `UPDATE digests SET status = 'failed', failure_kind = $3, last_error = $4, rejected = $5, lease_owner = NULL, lease_until = NULL, updated_at = now()
+       WHERE id = $1 AND status = 'sending' AND lease_owner = $2`,
+      [id, owner, kind, error.slice(0, 1000), rejected],
+    );
+  }
+
+  // A failure before SMTP was reached (data, template): pending stays pending for the retry, with the error shown.
+  async noteError(id: string, error: string): Promise<void> {
+    await this.db.dataSource.query(`UPDATE digests SET last_error = $2, attempts = attempts + 1, updated_at = now() WHERE id = $1 AND status = 'pending'`, [id, error.slice(0, 1000)]);
+  }
+
+  async failPending(id: string, error: string): Promise<void> {
+    await this.db.dataSource.query(
+      `UPDATE digests SET status = 'failed', failure_kind = 'permanent', last_error = $2, updated_at = now() WHERE id = $1 AND status IN ('pending', 'rendered')`,
+      [id, error.slice(0, 1000)],
+    );
+  }
+
+  // Rows whose sender vanished mid-send (crash, kill -9) and whose lease ran out: SMTP may have accepted them.
+  async markInterrupted(id?: string): Promise<number> {
+    const rows = await this.update(
+      `UPDATE digests SET status = 'unknown', last_error = 'the send was interrupted (the worker stopped) after the claim; SMTP may or may not have accepted it: check and resend if needed',
+              lease_owner = NULL, updated_at = now()
+       WHERE status = 'sending' AND lease_until < now() ${id ? 'AND id = $1' : ''} RETURNING id`,
+      id ? [id] : [],
+    );
+    return rows.length;
+  }
+
+  // Rows not finished long after their last change (their job was lost with a crashed worker): to enqueue again.
+  async stalled(olderThanSeconds: number, limit = 1000): Promise<string[]> {
+    const rows: { id: string }[] = await this.db.dataSource.query(
+      `SELECT id FROM digests WHERE status IN ('pending', 'rendered') AND updated_at < now() - make_interval(secs => $1) ORDER BY updated_at LIMIT $2`,
+      [olderThanSeconds, limit],
+    );
+    return rows.map((r) => r.id);
+  }
+}

@@ -1,0 +1,97 @@
+// The aggregation of one customer's period in one statement: PostgreSQL reads the events (from the covering index
+// events_org_customer_time for counts; the heap only for the threat kinds), groups them, ranks the sites and threats
+// and returns a single row of JSON bounded by the list limits, whatever the number of events or sites.
+//
+// $1 organization, $2 customer, $3 previous period start, $4 period start, $5 period end (exclusive),
+// $6 counted kinds (text[]; null = all), $7 month start ("sites cleaned this month"), $8 top threats, $9 sites.
+//
+// A threat is (site, file path | process | threat name); its status is its last event in the period: a detection
+// or restore leaves it outstanding, a quarantine quarantined, a cleanup / deletion / kill / block cleaned it.
+export const THREAT_KINDS = ['detection', 'cleanup', 'quarantine', 'file_deleted', 'file_restored', 'process_killed', 'process_blocked'];
+export const CLEANING_KINDS = ['cleanup', 'quarantine', 'file_deleted', 'process_killed', 'process_blocked'];
+
+export const DIGEST_SQL = `
+WITH ev AS (
+  SELECT kind, severity_rank, site_id, occurred_at, occurred_at >= $4 AS cur
+  FROM events
+  WHERE organization_id = $1 AND customer_id = $2 AND occurred_at >= $3 AND occurred_at < $5
+    AND ($6::text[] IS NULL OR kind = ANY($6::text[]))
+), t AS (
+  SELECT occurred_at >= $4 AS cur, site_id, coalesce(file_path, process, threat_name, '') AS ident, kind,
+         CASE WHEN severity IS NULL THEN NULL ELSE severity_rank END AS rank, threat_name, domain, occurred_at, id
+  FROM events
+  WHERE organization_id = $1 AND customer_id = $2 AND occurred_at >= $3 AND occurred_at < $5
+    AND kind = ANY('{${THREAT_KINDS.join(',')}}'::text[]) AND ($6::text[] IS NULL OR kind = ANY($6::text[]))
+), g AS (
+  SELECT cur, site_id, ident,
+         count(*)::int AS occurrences,
+         max(rank)::int AS rank,
+         max(occurred_at) AS last_seen,
+         (array_agg(kind ORDER BY occurred_at DESC, id DESC))[1] AS last_kind,
+         (array_agg(threat_name ORDER BY occurred_at DESC, id DESC) FILTER (WHERE threat_name IS NOT NULL))[1] AS name,
+         (array_agg(domain ORDER BY occurred_at DESC, id DESC) FILTER (WHERE domain IS NOT NULL))[1] AS domain
+  FROM t GROUP BY 1, 2, 3
+), s AS (
+  SELECT *, CASE WHEN last_kind IN ('detection', 'file_restored') THEN 'outstanding'
+                 WHEN last_kind = 'quarantine' THEN 'quarantined' ELSE 'cleaned' END AS status
+  FROM g
+), site_threats AS (
+  SELECT site_id,
+         count(*) FILTER (WHERE status <> 'outstanding')::int AS cleaned,
+         count(*) FILTER (WHERE status = 'outstanding')::int AS outstanding,
+         max(rank) FILTER (WHERE status = 'outstanding') AS open_rank,
+         max(rank) AS rank,
+         max(last_seen) AS last_seen
+  FROM s WHERE cur AND site_id IS NOT NULL GROUP BY site_id
+), site_events AS (
+  SELECT site_id, count(*) FILTER (WHERE kind = 'detection')::int AS detections, count(*)::int AS events, max(occurred_at) AS last_at
+  FROM ev WHERE cur AND site_id IS NOT NULL GROUP BY site_id
+), all_sites AS (
+  SELECT si.id, coalesce(si.domains[1], si.account_user, si.id::text) AS domain,
+         coalesce(se.detections, 0) AS detections, coalesce(st.cleaned, 0) AS cleaned, coalesce(st.outstanding, 0) AS outstanding,
+         st.open_rank, st.rank, se.last_at AS last_seen,
+         coalesce(p.protection, CASE WHEN se.events > 0 THEN 'protected' ELSE 'unknown' END) AS protection
+  FROM sites si
+  LEFT JOIN site_threats st ON st.site_id = si.id
+  LEFT JOIN site_events se ON se.site_id = si.id
+  LEFT JOIN LATERAL (
+    SELECT CASE
+             WHEN lower(coalesce(e.raw->'data'->>'mode', e.raw->>'mode', '')) IN ('off', 'disabled', 'none')
+               OR e.vendor_type ~* '(disabled|off)$' THEN 'unprotected'
+             WHEN lower(coalesce(e.raw->'data'->>'mode', e.raw->>'mode', '')) IN ('insights', 'monitor', 'detect', 'passive') THEN 'partial'
+             ELSE 'protected' END AS protection
+    FROM events e
+    WHERE e.site_id = si.id AND e.kind = 'protection_changed' AND e.occurred_at < $5
+    ORDER BY e.occurred_at DESC LIMIT 1
+  ) p ON true
+  WHERE si.organization_id = $1 AND si.customer_id = $2
+)
+SELECT
+  (SELECT coalesce(json_agg(x), '[]') FROM (
+     SELECT kind, cur, count(*)::int AS n FROM ev GROUP BY 1, 2) x) AS kinds,
+  (SELECT coalesce(json_agg(x), '[]') FROM (
+     SELECT severity_rank AS rank, cur, count(*)::int AS n FROM ev WHERE kind = 'detection' GROUP BY 1, 2) x) AS severities,
+  (SELECT coalesce(json_agg(x), '[]') FROM (
+     SELECT cur, status, count(*)::int AS n FROM s GROUP BY 1, 2) x) AS statuses,
+  (SELECT coalesce(json_agg(x), '[]') FROM (
+     SELECT s.ident AS path, s.name, coalesce(s.domain, si.domains[1], '') AS domain, s.rank, s.last_kind AS kind,
+            s.status, s.occurrences, s.last_seen AS "lastSeen", s.site_id AS "siteId"
+     FROM s LEFT JOIN sites si ON si.id = s.site_id
+     WHERE s.cur
+     ORDER BY (s.status = 'outstanding') DESC, s.rank DESC NULLS LAST, s.occurrences DESC, s.last_seen DESC, s.ident
+     LIMIT $8) x) AS top,
+  (SELECT count(*)::int FROM s WHERE cur) AS threats,
+  (SELECT coalesce(json_agg(x), '[]') FROM (
+     SELECT id, domain, detections, cleaned, outstanding, open_rank AS "openRank", rank, last_seen AS "lastSeen", protection
+     FROM all_sites
+     ORDER BY (outstanding > 0) DESC, open_rank DESC NULLS LAST, outstanding DESC, rank DESC NULLS LAST, detections DESC, domain
+     LIMIT $9) x) AS sites,
+  (SELECT json_build_object(
+     'total', count(*)::int,
+     'affected', (count(*) FILTER (WHERE detections > 0 OR cleaned > 0 OR outstanding > 0))::int,
+     'protected', (count(*) FILTER (WHERE protection = 'protected'))::int,
+     'unprotected', (count(*) FILTER (WHERE protection = 'unprotected'))::int) FROM all_sites) AS "siteTotals",
+  (SELECT count(DISTINCT site_id)::int FROM events
+     WHERE organization_id = $1 AND customer_id = $2 AND occurred_at >= $7 AND occurred_at < $5 AND site_id IS NOT NULL
+       AND kind = ANY('{${CLEANING_KINDS.join(',')}}'::text[])) AS "sitesCleanedThisMonth"
+`;

@@ -1,0 +1,31 @@
+import { MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
+import { urlencoded } from 'express';
+import { BrandsModule } from '../brands/brands.module';
+import { MailModule } from '../mail/mail.module';
+import { TemplatesModule } from '../templates/templates.module';
+import { DigestDataModule } from './digest-data.module';
+import { ScheduleDigestsJob, SendDigestJob } from './digest-job-handlers';
+import { DigestJobs } from './digest-jobs';
+import { DigestLedger } from './digest-ledger';
+import { DigestRenderer } from './digest-renderer';
+import { DigestScheduler } from './digest-scheduler';
+import { DigestSender } from './digest-sender';
+import { DigestSettingsController, DigestsController } from './digests.controller';
+import { DigestsService } from './digests.service';
+import { UnsubscribeController } from './unsubscribe.controller';
+import { UnsubscribeService } from './unsubscribe.service';
+
+// Per-customer digests: settings, the ledger that makes each period's email exactly-once, the scheduler, the send
+// job, the operator API and the public preferences / one-click unsubscribe page.
+@Module({
+  imports: [DigestDataModule, BrandsModule, MailModule, TemplatesModule],
+  controllers: [DigestsController, DigestSettingsController, UnsubscribeController],
+  providers: [DigestJobs, DigestLedger, DigestRenderer, DigestScheduler, DigestSender, DigestsService, UnsubscribeService, SendDigestJob, ScheduleDigestsJob],
+  exports: [DigestDataModule],
+})
+export class DigestsModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    // The preferences form and RFC 8058 one-click POST application/x-www-form-urlencoded.
+    consumer.apply(urlencoded({ extended: false, limit: '4kb' })).forRoutes({ path: 'u/:token', method: RequestMethod.POST });
+  }
+}

@@ -1,0 +1,46 @@
+import { Controller, Get, Param } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { NotFoundError } from '../errors/domain-error';
+import { sampleData } from './sample-data';
+import { isTemplateKind, TEMPLATE_KINDS, TemplateKind } from './template-kinds';
+import { TEMPLATE_HELPERS, TEMPLATE_VARIABLES } from './template-variables';
+import { TemplateKindList, TemplateKindView, TemplateSourceView } from './templates.dto';
+import { TemplatesService } from './templates.service';
+
+const DESCRIPTIONS: Record<TemplateKind, string> = {
+  'digest.daily': 'Daily security digest e-mail to a customer',
+  'digest.weekly': 'Weekly security digest e-mail to a customer',
+  'digest.monthly': 'Monthly security digest e-mail to a customer',
+  'ticket.malware': 'Text of the ticket or chat message opened for a malware event (ticket and chat destinations)',
+};
+
+// The variable reference per kind, served to the editor, with the sample data previews use.
+@ApiTags('templates')
+@ApiBearerAuth()
+@Controller('v1/template-kinds')
+export class TemplateKindsController {
+  constructor(private readonly templates: TemplatesService) {}
+
+  @Get()
+  @ApiOkResponse({ type: TemplateKindList })
+  list(): TemplateKindList {
+    return { data: TEMPLATE_KINDS.map(kindView), nextCursor: null };
+  }
+
+  @Get(':kind/default')
+  @ApiOkResponse({ type: TemplateSourceView, description: 'the shipped default a brand sends until it overrides the kind' })
+  default(@Param('kind') kind: string): TemplateSourceView {
+    if (!isTemplateKind(kind)) throw new NotFoundError('template kind', kind);
+    return { ...this.templates.defaultSource(kind) };
+  }
+}
+
+function kindView(kind: TemplateKind): TemplateKindView {
+  return {
+    kind,
+    description: DESCRIPTIONS[kind],
+    variables: TEMPLATE_VARIABLES[kind].map((v) => ({ ...v })),
+    helpers: TEMPLATE_HELPERS.map((h) => ({ ...h })),
+    sampleData: sampleData(kind, 'en'),
+  };
+}

@@ -1,0 +1,105 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { BrandsService } from '../brands/brands.service';
+import { CustomersService } from '../customers/customers.service';
+import { DigestData } from '../digests/digest-data';
+import { DomainError, ValidationError } from '../errors/domain-error';
+import { Mailer } from '../mail/mailer';
+import type { BrandValues } from './brand-values';
+import { sampleData } from './sample-data';
+import { TemplateCompileError } from './template-errors';
+import { TemplateInvalidError } from './template-invalid';
+import { DEFAULT_LIMITS, TemplateKind, TemplateSource } from './template-kinds';
+import { RenderedEmail, TemplateRenderer, TemplateRenderError } from './template-renderer';
+import { Issue, validateTemplate } from './template-validator';
+import { Template } from './template.entity';
+import { PreviewDto, TestSendDto } from './templates.dto';
+import { TemplatesService } from './templates.service';
+
+export interface Preview extends RenderedEmail {
+  warnings: Issue[];
+  bytes: { html: number; text: number };
+}
+
+// Previews and test sends. Unsaved sources and brand edits change with every keystroke of the editor, so they compile
+// in a renderer of their own, keyed by content: they never push the senders' compiled templates out of the shared cache.
+@Injectable()
+export class TemplatePreviewService {
+  private readonly logger = new Logger('TemplatePreview');
+  private readonly renderer = new TemplateRenderer({ limits: { cacheEntries: 50 } });
+
+  constructor(
+    private readonly templates: TemplatesService,
+    private readonly brands: BrandsService,
+    private readonly customers: CustomersService,
+    private readonly digestData: DigestData,
+    private readonly mailer: Mailer,
+  ) {}
+
+  async preview(organizationId: string, id: string, dto: PreviewDto): Promise<Preview> {
+    const template = await this.templates.get(organizationId, id);
+    const source = dto.source ?? (await this.savedSource(organizationId, template, dto.version));
+    const { errors, warnings } = validateTemplate(template.kind, source, DEFAULT_LIMITS);
+    if (errors.length) throw new TemplateInvalidError(errors, warnings);
+    const brand = await this.brands.resolve(organizationId, template.brandId);
+    const edits = Object.fromEntries(Object.entries(dto.brand ?? {}).filter(([, v]) => v !== undefined));
+    const values: BrandValues = { ...brand.values, ...edits };
+    const data = await this.data(organizationId, template.kind, dto);
+    const email = this.render(template, source, values, data, warnings);
+    return { ...email, warnings, bytes: { html: Buffer.byteLength(email.html, 'utf8'), text: Buffer.byteLength(email.text, 'utf8') } };
+  }
+
+  // Sample data, sent as the brand sends (its sender, reply-to and DKIM key), to one address.
+  async testSend(organizationId: string, id: string, dto: TestSendDto): Promise<{ messageId: string }> {
+    const template = await this.templates.get(organizationId, id);
+    const version = dto.version ?? template.publishedVersion;
+    const source = await this.savedSource(organizationId, template, version);
+    const brand = await this.brands.resolve(organizationId, template.brandId);
+    const data = { ...sampleData(template.kind, dto.locale ?? 'en'), recipient: { email: dto.to } };
+    const email = this.render(template, source, brand.values, data, []);
+    const sent = await this.mailer.send({
+      from: { name: brand.senderName, address: brand.senderEmail },
+      replyTo: brand.replyTo,
+      to: [dto.to],
+      subject: email.subject,
+      html: email.html,
+      text: email.text,
+      headers: { 'X-Hostdigest-Test-Send': `template=${template.id}; version=${version}` },
+      dkim: brand.dkim,
+      organizationId,
+    }).catch((err: Error) => {
+      throw new DomainError('test_send_failed', `the mail server did not accept the test message: ${err.message}`, 502);
+    });
+    return { messageId: sent.messageId };
+  }
+
+  private async savedSource(organizationId: string, template: Template, version?: number): Promise<TemplateSource> {
+    const v = await this.templates.version(organizationId, template.id, version ?? template.publishedVersion);
+    return { subject: v.subject, mjml: v.mjml, text: v.text };
+  }
+
+  private async data(organizationId: string, kind: TemplateKind, dto: PreviewDto): Promise<object> {
+    if (!dto.customerId) {
+      if (dto.period) throw new ValidationError('customerId', 'period needs a customerId: without one the preview uses sample data');
+      return sampleData(kind, dto.locale ?? 'en');
+    }
+    if (!kind.startsWith('digest.')) throw new ValidationError('customerId', `previews with a real customer exist for digest kinds only; ${kind} previews use sample data`);
+    if (!dto.period) throw new ValidationError('period', 'a preview with a customerId needs a period {start, end}');
+    if (new Date(dto.period.end) <= new Date(dto.period.start)) throw new ValidationError('period.end', 'period.end must be after period.start');
+    await this.customers.get(organizationId, dto.customerId);
+    const cadence = kind.slice('digest.'.length) as 'daily' | 'weekly' | 'monthly';
+    const data = await this.digestData.build(organizationId, dto.customerId, cadence, { start: new Date(dto.period.start), end: new Date(dto.period.end) });
+    return dto.locale ? { ...data, locale: dto.locale } : data;
+  }
+
+  private render(template: Template, source: TemplateSource, brand: BrandValues, data: object, warnings: Issue[]): RenderedEmail {
+    const key = 'preview:' + createHash('sha256').update(JSON.stringify([template.kind, source, brand])).digest('base64url');
+    try {
+      return this.renderer.render(this.renderer.compile(source, brand, key), data);
+    } catch (err) {
+      if (err instanceof TemplateCompileError) throw TemplateInvalidError.fromCompile(err, warnings);
+      if (err instanceof TemplateRenderError) this.logger.warn(`preview of template ${template.id} failed: ${err.reason}: ${err.message}`);
+      throw err;
+    }
+  }
+}

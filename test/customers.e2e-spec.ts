@@ -62,6 +62,18 @@ describe('customers and sites: CRUD, validation, isolation', () => {
     await customer('dup-1', {}, keyB);
   });
 
+  it('assigns a brand of the organization and refuses an unknown or another organization’s brand with 400 on brandId', async () => {
+    const brand = await t.api('POST', '/v1/brands', { body: { name: 'Acme Hosting', senderName: 'Acme', senderEmail: 'noreply@acme.example' } });
+    expect(brand.status).toBe(201);
+    expect((await customer('brand-1', { brandId: brand.body.id })).brandId).toBe(brand.body.id);
+    const foreign = await t.api('POST', '/v1/brands', { body: { name: 'B brand', senderName: 'B', senderEmail: 'noreply@b.example' }, key: keyB });
+    for (const brandId of [foreign.body.id, '00000000-0000-4000-8000-000000000000']) {
+      const res = await t.api('POST', '/v1/customers', { body: { externalRef: `brand-x-${brandId.slice(0, 4)}`, name: 'X', brandId } });
+      expect(res.status).toBe(400);
+      expect(res.body).toMatchObject({ field: 'brandId', message: expect.stringContaining('not a brand of this organization') });
+    }
+  });
+
   it('lists with filters and pages with a cursor', async () => {
     await customer('list-1', { name: 'Zebra Hosting', emails: ['ops@zebra.example'], status: 'closed' });
     await customer('list-2', { name: 'Yak Shop' });

@@ -18,10 +18,15 @@ export class ExternalRefTakenError extends ConflictError {
   }
 }
 
-export function isUniqueViolation(err: unknown, constraint: string): boolean {
+export const BRAND_FK = 'customers_brand_fk';
+
+function violates(err: unknown, sqlState: string, constraint: string): boolean {
   const e = err instanceof QueryFailedError ? (err.driverError as { code?: string; constraint?: string }) : null;
-  return e?.code === '23505' && e.constraint === constraint;
+  return e?.code === sqlState && e.constraint === constraint;
 }
+
+export const isUniqueViolation = (err: unknown, constraint: string) => violates(err, '23505', constraint);
+export const isForeignKeyViolation = (err: unknown, constraint: string) => violates(err, '23503', constraint);
 
 const NOT_NULL = ['externalRef', 'name', 'emails', 'locale', 'timeZone', 'status'] as const;
 
@@ -104,6 +109,8 @@ export class CustomersService {
       return await em.save(Customer, customer);
     } catch (err) {
       if (isUniqueViolation(err, UNIQUE_EXTERNAL_REF)) throw new ExternalRefTakenError(customer.externalRef);
+      // The key is (organization, brand): another organization's brand is as unknown as a made-up id.
+      if (isForeignKeyViolation(err, BRAND_FK)) throw new ValidationError('brandId', `brandId ${customer.brandId} is not a brand of this organization`);
       throw err;
     }
   }

@@ -5,7 +5,7 @@ import { waitFor } from './support/wait';
 describe('simulated vendor: the embedded default on a fresh install', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp({ HOSTDIGEST_SIMULATOR: 'auto' });
+    t = await startTestApp({ HOSTDIGEST_SIMULATOR: 'on' });
   });
   afterAll(() => t.close());
 
@@ -27,8 +27,18 @@ describe('simulated vendor: the embedded default on a fresh install', () => {
     expect(matched.length / events.body.data.length).toBeGreaterThan(0.8);
   });
 
+  it('leaves an operator\'s own PostgreSQL alone in auto mode', async () => {
+    const own = await startTestApp({ HOSTDIGEST_SIMULATOR: 'auto' });
+    try {
+      expect((await own.api('GET', '/v1/vendor-accounts')).body.data).toEqual([]);
+      expect((await own.api('GET', '/v1/customers')).body.data).toEqual([]);
+    } finally {
+      await own.close();
+    }
+  });
+
   it('does not add a second demo estate when a replica boots again on the same database', async () => {
-    const second = await startTestApp({ HOSTDIGEST_SIMULATOR: 'auto' }, { databaseUrl: t.databaseUrl });
+    const second = await startTestApp({ HOSTDIGEST_SIMULATOR: 'on' }, { databaseUrl: t.databaseUrl });
     try {
       const accounts = await second.api('GET', '/v1/vendor-accounts');
       expect(accounts.body.data).toHaveLength(1);

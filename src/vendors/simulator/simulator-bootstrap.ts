@@ -10,8 +10,8 @@ import { DEMO_CUSTOMERS } from './demo-estate';
 const SIMULATOR_LOCK = 727_160_010;
 
 // The embedded default: a fresh install with no vendor account gets the demo estate and a simulator account, so that
-// events, digests and rules are visible before any set-up. "auto" does this only on an organization that has neither
-// vendor accounts nor customers (a fresh install), so an operator's real data is never mixed with demo data.
+// events, digests and rules are visible before any set-up. "auto" does this only on the embedded database and an
+// organization that has neither vendor accounts nor customers, so an operator's real data never meets demo data.
 @Injectable()
 export class SimulatorBootstrap implements OnApplicationBootstrap {
   private readonly logger = new Logger('Simulator');
@@ -27,6 +27,8 @@ export class SimulatorBootstrap implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     if (this.config.simulator === 'off') return;
+    // auto: only the zero-configuration install (embedded database); an operator's own PostgreSQL gets no demo data.
+    if (this.config.simulator === 'auto' && this.config.database.url) return;
     const org = await this.organizations.ensureDefaultOrganization();
     // Session-level lock, not a transaction: the services below open their own transactions.
     await this.db.withAdvisoryLock(SIMULATOR_LOCK, async () => {

@@ -15,9 +15,16 @@ export interface Principal {
 // Writing last_used_at on every request would turn every read into a write; once a minute is enough to be useful.
 const LAST_USED_RESOLUTION_MS = 60_000;
 
+// A key that authenticated is trusted for a few seconds without a database round trip (one of the two per API read).
+// A revocation takes effect at once on the replica that revoked it and within this time on the others.
+const AUTH_CACHE_MS = 5_000;
+const AUTH_CACHE_MAX = 10_000;
+
 @Injectable()
 export class ApiKeysService {
   private readonly repo: Repository<ApiKey>;
+  // key hash → principal; the presented key itself is never kept
+  private readonly authCache = new Map<string, { principal: Principal; until: number }>();
 
   constructor(db: Database) {
     this.repo = db.dataSource.getRepository(ApiKey);
@@ -49,15 +56,26 @@ export class ApiKeysService {
       key.revokedAt = new Date();
       await this.repo.save(key);
     }
+    this.authCache.forEach((entry, hash) => entry.principal.keyId === key.id && this.authCache.delete(hash));
     return key;
   }
 
   async authenticate(presented: string): Promise<Principal | null> {
+    const hash = hashApiKey(presented);
+    const now = Date.now();
+    const cached = this.authCache.get(hash);
+    if (cached && cached.until > now) return cached.principal;
     const key = await this.repo.findOneBy({ prefix: apiKeyPrefix(presented) });
-    if (!key || key.revokedAt || !sameHash(key.keyHash, hashApiKey(presented))) return null;
-    if (!key.lastUsedAt || Date.now() - key.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
+    if (!key || key.revokedAt || !sameHash(key.keyHash, hash)) {
+      this.authCache.delete(hash);
+      return null;
+    }
+    if (!key.lastUsedAt || now - key.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
       void this.repo.update({ id: key.id }, { lastUsedAt: new Date() }).catch(() => undefined);
     }
-    return { organizationId: key.organizationId, keyId: key.id, scopes: key.scopes };
+    const principal: Principal = { organizationId: key.organizationId, keyId: key.id, scopes: key.scopes };
+    if (this.authCache.size >= AUTH_CACHE_MAX) this.authCache.clear();
+    this.authCache.set(hash, { principal, until: now + AUTH_CACHE_MS });
+    return principal;
   }
 }

@@ -116,7 +116,11 @@ export class JobEngine implements OnApplicationBootstrap, BeforeApplicationShutd
   private async startWorkers({ type, handler }: Registration): Promise<void> {
     const options = { pollingIntervalSeconds: this.config.jobs.pollingIntervalSeconds, batchSize: 1, includeMetadata: true as const };
     for (let i = 0; i < type.concurrency; i++) {
-      await this.boss.work<unknown>(type.name, options, async ([job]) => {
+      let workerId: string | undefined;
+      workerId = await this.boss.work<unknown>(type.name, options, async ([job]) => {
+        // pg-boss 10 waits out the polling interval even after a fetch that found a job; a busy queue would run
+        // at one job per worker per interval. Notified, the worker fetches again at once (idle: it still waits).
+        if (workerId) this.boss.notifyWorker(workerId);
         const stop = this.metrics.jobDuration.startTimer({ job: type.name });
         try {
           const result = await handler.handle(job.data, { jobId: job.id, attempt: job.retryCount, signal: this.shutdown.signal });

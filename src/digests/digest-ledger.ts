@@ -57,8 +57,15 @@ export class DigestLedger {
     return (Array.isArray(res) && Array.isArray(res[0]) ? res[0] : res) as T[];
   }
 
-  get(id: string): Promise<Digest | null> {
-    return this.db.manager.findOneBy(Digest, { id });
+  // The send path's read: what it decides on, without the rendered content.
+  async get(id: string): Promise<Digest | null> {
+    const rows: Digest[] = await this.db.dataSource.query(
+      `SELECT id, organization_id AS "organizationId", customer_id AS "customerId", cadence, period_start AS "periodStart",
+              period_end AS "periodEnd", generation, late, status, failure_kind AS "failureKind"
+       FROM digests WHERE id = $1`,
+      [id],
+    );
+    return rows[0] ?? null;
   }
 
   async markSkipped(id: string, reason: string, counts: DigestCounts | null): Promise<boolean> {
@@ -80,12 +87,13 @@ export class DigestLedger {
   }
 
   // In its own statement (and so its own transaction) before SMTP is spoken to: the row is ours until the lease ends.
-  async claim(id: string, owner: string, leaseSeconds: number): Promise<ClaimedDigest | null> {
+  // withContent = false when the caller has just rendered it (saves reading 70 KB back).
+  async claim(id: string, owner: string, leaseSeconds: number, withContent = true): Promise<ClaimedDigest | null> {
     const rows = await this.update<ClaimedDigest>(
       `UPDATE digests SET status = 'sending', lease_owner = $2, lease_until = now() + make_interval(secs => $3), attempts = attempts + 1,
               updated_at = now()
        WHERE id = $1 AND (status = 'rendered' OR (status = 'failed' AND failure_kind = 'transient'))
-       RETURNING id, organization_id AS "organizationId", customer_id AS "customerId", subject, html, text, recipients,
+       RETURNING id, organization_id AS "organizationId", customer_id AS "customerId", subject, ${withContent ? 'html, text,' : ''} recipients,
                  message_id AS "messageId", attempts`,
       [id, owner, leaseSeconds],
     );

@@ -4,6 +4,7 @@ import { BrandsService } from '../brands/brands.service';
 import { AppConfig } from '../config/app-config';
 import { MailError } from '../mail/mail-errors';
 import { Mailer } from '../mail/mailer';
+import type { ResolvedBrand } from '../templates/branded-email';
 import type { DigestTemplateData } from '../templates/template-data';
 import { DigestData } from './digest-data';
 import { DigestLedger } from './digest-ledger';
@@ -47,19 +48,22 @@ export class DigestSender {
       if (await this.ledger.markInterrupted(id)) return { status: 'skipped', reason: 'interrupted send marked unknown' };
       return { status: 'skipped', reason: 'being sent by another worker' };
     }
+    let rendered: Rendered | null = null;
     if (row.status === 'pending') {
       const prepared = await this.prepare(row);
-      if (prepared) return prepared;
+      if ('status' in prepared) return prepared;
+      rendered = prepared;
     }
-    return this.deliver(row);
+    return this.deliver(row, rendered);
   }
 
   // pending → rendered (or skipped when empty / no recipients).
-  private async prepare(row: Digest): Promise<SendOutcome | null> {
+  private async prepare(row: Digest): Promise<SendOutcome | Rendered> {
     const settings = await this.settings.findForCustomer(row.customerId);
     if (!settings) return { status: 'skipped', reason: 'customer no longer exists' };
     try {
-      const built = await this.data.buildFull(settings, row.cadence, { start: row.periodStart, end: row.periodEnd }, row.late);
+      const brand = await this.brand(row.organizationId, settings.customer.brandId);
+      const built = await this.data.buildFull(settings, row.cadence, { start: row.periodStart, end: row.periodEnd }, row.late, brand);
       const counts = countsOf(built.data);
       const explicit = row.generation > 0;
       if (!explicit && built.data.status.empty && settings.subscription.skipWhenEmpty) {
@@ -72,10 +76,11 @@ export class DigestSender {
       }
       const { email, templateKey } = await this.renderer.render(row.organizationId, built.brand, `digest.${row.cadence}`, built.data);
       counts.htmlBytes = Buffer.byteLength(email.html);
-      await this.ledger.markRendered(row.id, {
-        ...email, recipients: settings.recipients, counts, templateKey, messageId: messageIdFor(row.id, built.brand.senderEmail),
-      });
-      return null;
+      const messageId = messageIdFor(row.id, built.brand.senderEmail);
+      if (!(await this.ledger.markRendered(row.id, { ...email, recipients: settings.recipients, counts, templateKey, messageId }))) {
+        return { status: 'skipped', reason: 'rendered by another worker' }; // it goes on to send it
+      }
+      return { brand: built.brand, html: email.html, text: email.text };
     } catch (err) {
       if ((err as { name?: string }).name === 'TemplateRenderError' || (err as { name?: string }).name === 'TemplateCompileError') {
         await this.ledger.failPending(row.id, `template: ${(err as Error).message}`);
@@ -87,12 +92,13 @@ export class DigestSender {
   }
 
   // rendered → sending → sent | failed.
-  private async deliver(row: Digest): Promise<SendOutcome> {
+  private async deliver(row: Digest, rendered: Rendered | null): Promise<SendOutcome> {
     // Everything that can be done before the claim is: the window between claim and record is SMTP alone.
-    const brand = await this.brands.resolve(row.organizationId, await this.brandIdOf(row.customerId));
+    const brand = rendered?.brand ?? (await this.brand(row.organizationId, await this.brandIdOf(row.customerId)));
     const unsubscribe = this.links.forCustomer(brand.publicBaseUrl, row.customerId);
-    const claimed = await this.ledger.claim(row.id, this.owner, this.config.digests.leaseSeconds);
+    const claimed = await this.ledger.claim(row.id, this.owner, this.config.digests.leaseSeconds, !rendered);
     if (!claimed) return { status: 'skipped', reason: 'claimed by another worker or already done' };
+    if (rendered) Object.assign(claimed, { html: rendered.html, text: rendered.text });
     try {
       const result = await this.mailer.send({
         from: { name: brand.senderName, address: brand.senderEmail },
@@ -124,10 +130,31 @@ export class DigestSender {
     }
   }
 
+  // A run sends thousands of digests of a few brands: resolved once per brand every few seconds, not per email.
+  private readonly brands$ = new Map<string, { at: number; brand: Promise<ResolvedBrand> }>();
+  private brand(organizationId: string, brandId: string | null): Promise<ResolvedBrand> {
+    const key = `${organizationId}:${brandId ?? ''}`;
+    const hit = this.brands$.get(key);
+    if (hit && Date.now() - hit.at < BRAND_TTL_MS) return hit.brand;
+    if (this.brands$.size > 1000) this.brands$.clear();
+    const brand = this.brands.resolve(organizationId, brandId);
+    this.brands$.set(key, { at: Date.now(), brand });
+    brand.catch(() => this.brands$.delete(key));
+    return brand;
+  }
+
   private async brandIdOf(customerId: string): Promise<string | null> {
     const s = await this.settings.findForCustomer(customerId);
     return s?.customer.brandId ?? null;
   }
+}
+
+const BRAND_TTL_MS = 5_000;
+
+interface Rendered {
+  brand: ResolvedBrand;
+  html: string;
+  text: string;
 }
 
 // Deterministic, so that a resend of the same row carries the same Message-ID (receivers may fold duplicates).

@@ -71,8 +71,28 @@ export class DigestSettingsService {
   }
 
   async findForCustomer(customerId: string): Promise<EffectiveSettings | null> {
-    const organizationId = await this.organizationOf(customerId);
-    return organizationId ? this.get(organizationId, customerId) : null;
+    return (await this.findForCustomers([customerId])).get(customerId) ?? null;
+  }
+
+  // The send path's lookup: customers and their subscriptions in one statement.
+  async findForCustomers(customerIds: string[]): Promise<Map<string, EffectiveSettings>> {
+    const rows: (Customer & { sub: DigestSubscription | null })[] = await this.db.dataSource.query(
+      `SELECT c.id, c.organization_id AS "organizationId", c.external_ref AS "externalRef", c.name, c.emails, c.brand_id AS "brandId",
+              c.locale, c.time_zone AS "timeZone", c.status, c.created_at AS "createdAt", c.updated_at AS "updatedAt",
+              CASE WHEN s.customer_id IS NULL THEN NULL ELSE json_build_object(
+                'customerId', s.customer_id, 'organizationId', s.organization_id, 'cadence', s.cadence, 'dayOfWeek', s.day_of_week,
+                'sendTime', s.send_time, 'timeZone', s.time_zone, 'locale', s.locale, 'recipients', s.recipients,
+                'skipWhenEmpty', s.skip_when_empty, 'includeKinds', s.include_kinds, 'urgentKinds', s.urgent_kinds,
+                'nextDueAt', s.next_due_at, 'activeSince', s.active_since, 'createdAt', s.created_at, 'updatedAt', s.updated_at) END AS sub
+       FROM customers c LEFT JOIN digest_subscriptions s ON s.customer_id = c.id WHERE c.id = ANY($1::uuid[])`,
+      [customerIds],
+    );
+    const out = new Map<string, EffectiveSettings>();
+    for (const { sub, ...customer } of rows) {
+      const subscription = sub ? Object.assign(new DigestSubscription(), sub) : this.defaults(customer.organizationId, customer.id);
+      out.set(customer.id, effective(subscription, customer as Customer));
+    }
+    return out;
   }
 
   private async organizationOf(customerId: string): Promise<string | null> {

@@ -95,3 +95,14 @@ SELECT
      WHERE organization_id = $1 AND customer_id = $2 AND occurred_at >= $7 AND occurred_at < $5 AND site_id IS NOT NULL
        AND kind = ANY('{${CLEANING_KINDS.join(',')}}'::text[])) AS "sitesCleanedThisMonth"
 `;
+
+// The same statement for many customers at once (a run's batch): one row per input, in input order. Each input
+// carries its own customer, periods, kinds (comma-separated, null = all) and month start.
+export const DIGEST_BATCH_SQL = `
+SELECT b.i::int AS i, x.*
+FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[], $4::timestamptz[], $5::timestamptz[], $6::text[], $7::timestamptz[])
+     WITH ORDINALITY AS b(org, customer_id, prev_start, start_at, end_at, kinds, month_start, i)
+CROSS JOIN LATERAL (${DIGEST_SQL.replace(/\$(\d)(::text\[\])?/g, (_m, n: string) => ({
+  1: 'b.org', 2: 'b.customer_id', 3: 'b.prev_start', 4: 'b.start_at', 5: 'b.end_at', 6: 'string_to_array(b.kinds, \',\')', 7: 'b.month_start', 8: '$8', 9: '$9',
+} as Record<string, string>)[n])}) x
+ORDER BY b.i`;

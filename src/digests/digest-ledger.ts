@@ -27,6 +27,7 @@ export interface ClaimedDigest {
   recipients: string[];
   messageId: string;
   attempts: number;
+  brandId: string | null;
 }
 
 // The digests table as the send path needs it: every state change is one conditional UPDATE, so that two workers
@@ -87,14 +88,15 @@ export class DigestLedger {
   }
 
   // In its own statement (and so its own transaction) before SMTP is spoken to: the row is ours until the lease ends.
-  // withContent = false when the caller has just rendered it (saves reading 70 KB back).
+  // withContent = false when the caller has just rendered it (saves reading 70 KB back). Only rows that are
+  // rendered, or failed transiently (a retry), can be claimed; a row locked by a preparer is waited for.
   async claim(id: string, owner: string, leaseSeconds: number, withContent = true): Promise<ClaimedDigest | null> {
     const rows = await this.update<ClaimedDigest>(
       `UPDATE digests SET status = 'sending', lease_owner = $2, lease_until = now() + make_interval(secs => $3), attempts = attempts + 1,
               updated_at = now()
        WHERE id = $1 AND (status = 'rendered' OR (status = 'failed' AND failure_kind = 'transient'))
        RETURNING id, organization_id AS "organizationId", customer_id AS "customerId", subject, ${withContent ? 'html, text,' : ''} recipients,
-                 message_id AS "messageId", attempts`,
+                 message_id AS "messageId", attempts, (SELECT c.brand_id FROM customers c WHERE c.id = digests.customer_id) AS "brandId"`,
       [id, owner, leaseSeconds],
     );
     return rows[0] ?? null;

@@ -5,8 +5,10 @@ import { MailModule } from '../mail/mail.module';
 import { TemplatesModule } from '../templates/templates.module';
 import { DigestDataModule } from './digest-data.module';
 import { ScheduleDigestsJob, SendDigestJob } from './digest-job-handlers';
+import { DigestBrands } from './digest-brands';
 import { DigestJobs } from './digest-jobs';
 import { DigestLedger } from './digest-ledger';
+import { DigestPreparer } from './digest-preparer';
 import { DigestRenderer } from './digest-renderer';
 import { DigestScheduler } from './digest-scheduler';
 import { DigestSender } from './digest-sender';
@@ -20,7 +22,7 @@ import { UnsubscribeService } from './unsubscribe.service';
 @Module({
   imports: [DigestDataModule, BrandsModule, MailModule, TemplatesModule],
   controllers: [DigestsController, DigestSettingsController, UnsubscribeController],
-  providers: [DigestJobs, DigestLedger, DigestRenderer, DigestScheduler, DigestSender, DigestsService, UnsubscribeService, SendDigestJob, ScheduleDigestsJob],
+  providers: [DigestBrands, DigestPreparer, DigestJobs, DigestLedger, DigestRenderer, DigestScheduler, DigestSender, DigestsService, UnsubscribeService, SendDigestJob, ScheduleDigestsJob],
   exports: [DigestDataModule],
 })
 export class DigestsModule implements NestModule {

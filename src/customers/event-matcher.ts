@@ -6,10 +6,27 @@ export interface MatchableEvent extends EventIdentity {
   id: string;
 }
 
-// Resolves events to customers and sites. Candidates are computed here; the lookup and the update are one statement,
-// so a batch of 1,000 freshly inserted events costs one round trip inside the ingesting transaction.
+// Resolves events to customers and sites. Candidates are computed here; new events are matched inside their INSERT
+// (resolveJoin), stored ones that were unmatched by one UPDATE per batch (match).
 @Injectable()
 export class EventMatcher {
+  // For events not stored yet: their candidate keys and rules, in order of preference, as two parallel arrays.
+  candidates(ev: EventIdentity): { keys: string[]; rules: string[] } {
+    const list = eventCandidates(ev);
+    return { keys: list.map((c) => c.key), rules: list.map((c) => c.rule) };
+  }
+
+  // A LATERAL join that resolves a row carrying those arrays (columns `keys`, `rules` of `row`) to the site holding
+  // its first candidate key, so that an insert writes each event once, already matched (the same rule as match()).
+  resolveJoin(row: string, organizationParam: string): string {
+    return `LEFT JOIN LATERAL (
+        SELECT k.site_id, s.customer_id, ${row}.rules[u.ord] AS rule
+        FROM unnest(${row}.keys) WITH ORDINALITY AS u(key, ord)
+        JOIN site_keys k ON k.organization_id = ${organizationParam} AND k.key = u.key
+        JOIN sites s ON s.id = k.site_id
+        ORDER BY u.ord LIMIT 1) AS matched ON true`;
+  }
+
   // Returns how many of the events were matched. Events already matched are left alone.
   async match(em: EntityManager, organizationId: string, events: readonly MatchableEvent[]): Promise<number> {
     const ids: string[] = [];

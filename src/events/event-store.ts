@@ -17,7 +17,7 @@ export interface StoredEvent {
 }
 
 // The one write path into the event store: a batch in one statement, idempotent on (organization, source,
-// external id), matched to customers in the same transaction.
+// external id), each event matched to its customer as it is written.
 @Injectable()
 export class EventStore {
   constructor(
@@ -46,26 +46,24 @@ export class EventStore {
       threat_name: e.threatName,
       occurred_at: e.occurredAt.toISOString(),
       raw: e.raw ?? null,
+      ...this.matcher.candidates(e),
     }));
-    const inserted: { id: string; external_id: string; domain: string | null; server: string | null; account_user: string | null; vendor_site_id: string | null }[] =
-      await em.query(
-        `INSERT INTO events (organization_id, vendor_account_id, source, external_id, kind, vendor_type, classification, severity,
-                             severity_rank, server, agent_id, account_user, domain, vendor_site_id, file_path, file_hash, process,
-                             threat_name, occurred_at, raw)
-         SELECT $1, $2, $3, r.external_id, r.kind, r.vendor_type, r.classification, r.severity, r.severity_rank, r.server,
-                r.agent_id, r.account_user, r.domain, r.vendor_site_id, r.file_path, r.file_hash, r.process, r.threat_name,
-                r.occurred_at, COALESCE(r.raw, 'null'::jsonb)
-         FROM jsonb_to_recordset($4::jsonb) AS r(external_id text, kind text, vendor_type text, classification text, severity text,
-              severity_rank smallint, server text, agent_id text, account_user text, domain text, vendor_site_id text,
-              file_path text, file_hash text, process text, threat_name text, occurred_at timestamptz, raw jsonb)
-         ON CONFLICT (organization_id, source, external_id) DO NOTHING
-         RETURNING id, external_id, domain, server, account_user, vendor_site_id`,
-        [src.organizationId, src.vendorAccountId, src.source, JSON.stringify(rows)],
-      );
-    const matchable = inserted
-      .filter((r) => r.domain || r.server || r.vendor_site_id)
-      .map((r) => ({ id: String(r.id), domain: r.domain, server: r.server, accountUser: r.account_user, vendorSiteId: r.vendor_site_id }));
-    if (matchable.length) await this.matcher.match(em, src.organizationId, matchable);
+    const inserted: { id: string; external_id: string }[] = await em.query(
+      `INSERT INTO events (organization_id, vendor_account_id, source, external_id, kind, vendor_type, classification, severity,
+                           severity_rank, server, agent_id, account_user, domain, vendor_site_id, file_path, file_hash, process,
+                           threat_name, occurred_at, raw, customer_id, site_id, match_rule)
+       SELECT $1, $2, $3, r.external_id, r.kind, r.vendor_type, r.classification, r.severity, r.severity_rank, r.server,
+              r.agent_id, r.account_user, r.domain, r.vendor_site_id, r.file_path, r.file_hash, r.process, r.threat_name,
+              r.occurred_at, COALESCE(r.raw, 'null'::jsonb), matched.customer_id, matched.site_id, matched.rule
+       FROM jsonb_to_recordset($4::jsonb) AS r(external_id text, kind text, vendor_type text, classification text, severity text,
+            severity_rank smallint, server text, agent_id text, account_user text, domain text, vendor_site_id text,
+            file_path text, file_hash text, process text, threat_name text, occurred_at timestamptz, raw jsonb,
+            keys text[], rules text[])
+       ${this.matcher.resolveJoin('r', '$1')}
+       ON CONFLICT (organization_id, source, external_id) DO NOTHING
+       RETURNING id, external_id`,
+      [src.organizationId, src.vendorAccountId, src.source, JSON.stringify(rows)],
+    );
     this.metrics.eventsIngested.inc({ source: src.source.startsWith('push:') ? 'push' : 'vendor' }, inserted.length);
     return inserted.map((r) => ({ id: String(r.id), externalId: r.external_id }));
   }

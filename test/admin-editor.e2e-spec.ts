@@ -65,7 +65,8 @@ describe('admin web editor in a real browser', () => {
   // The HTML the browser actually shows in the preview iframe, once the preview is up to date and contains `text`.
   const previewShows = async (text: string, present = true) => {
     await waitFor(
-      async () => (await el('preview-state').getAttribute('data-state')) === 'ok' && (await (await previewFrame()).content()).includes(text) === present,
+      // The iframe may be reloading its srcdoc right then (content() throws): that is "not yet", not a failure.
+      async () => (await el('preview-state').getAttribute('data-state')) === 'ok' && (await (await previewFrame()).content().catch(() => null))?.includes(text) === present,
       (ok) => ok,
       `preview ${present ? 'to show' : 'not to show'} ${text}`,
       15_000,
@@ -112,6 +113,8 @@ describe('admin web editor in a real browser', () => {
     await el('login-key').press('Enter');
     await page.locator(`[data-testid="brand-item"][data-brand-id="${brandId}"][aria-current="true"]`).waitFor();
     expect(await page.evaluate(() => sessionStorage.getItem('hostdigest.apiKey'))).toBe(ADMIN_KEY);
+    // The kinds list loads after the brand is selected: wait for it rather than for a fixed time.
+    await page.locator('[data-testid="kind-item"][data-kind="ticket.malware"] [data-testid="kind-state"]').waitFor();
     const kinds = await el('kind-item').evaluateAll((els: Item[]) => els.map((e) => [e.dataset.kind, e.querySelector('[data-testid="kind-state"]')?.textContent]));
     expect(kinds).toEqual([
       ['digest.daily', 'default'],

@@ -64,13 +64,15 @@ describe('job engine (pg-boss on the service database)', () => {
     const handlerFor = (replica: string): JobHandler<{ n: number }> => ({
       handle: async (p) => {
         runs.set(p.n, [...(runs.get(p.n) ?? []), replica]);
-        await new Promise((r) => setTimeout(r, 5));
+        // Long enough that one replica's three workers cannot drain the queue before the other's next poll.
+        await new Promise((r) => setTimeout(r, 100));
         return done();
       },
     });
     a.app.get(JobEngine).register(type, handlerFor('a'));
     b.app.get(JobEngine).register(type, handlerFor('b'));
-    for (let n = 0; n < 60; n++) await a.app.get(JobEngine).send(type, { n });
+    // Sending through each replica first waits for that replica's workers to be up.
+    for (let n = 0; n < 60; n++) await (n % 2 ? b : a).app.get(JobEngine).send(type, { n });
     await until(() => runs.size === 60, 30_000);
     await new Promise((r) => setTimeout(r, 1000));
     expect([...runs.values()].every((r) => r.length === 1)).toBe(true);

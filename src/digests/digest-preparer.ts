@@ -19,7 +19,7 @@ export interface Prepared {
 
 export type PrepareOutcome = { status: 'rendered'; prepared: Prepared } | { status: 'skipped' | 'failed'; reason: string } | { status: 'taken' };
 
-const BATCH = 25;
+const BATCH = 10;
 const COLS = `id, organization_id AS "organizationId", customer_id AS "customerId", cadence, period_start AS "periodStart",
               period_end AS "periodEnd", generation, late, status`;
 

@@ -76,7 +76,7 @@ export class DigestScheduler {
           });
         }
         const inserted = await this.ledger.insert(em, fresh);
-        for (const { id } of inserted) await this.jobs.send(this.types.send, { digestId: id }, { tx: em, dedupeKey: id });
+        await this.jobs.sendMany(this.types.send, inserted.map(({ id }) => ({ payload: { digestId: id }, dedupeKey: id })), { tx: em });
         if (rows.length) {
           await em.query(
             `UPDATE digest_subscriptions s SET next_due_at = v.next FROM unnest($1::uuid[], $2::timestamptz[]) AS v(id, next) WHERE s.customer_id = v.id`,

@@ -150,6 +150,20 @@ export class JobEngine implements OnApplicationBootstrap, BeforeApplicationShutd
     });
   }
 
+  // Many jobs of one type in one statement (a scheduler queuing thousands): send()'s dedupe and transaction rules.
+  async sendMany<P extends object>(type: JobType<P>, jobs: { payload: P; dedupeKey?: string }[], opts: { tx?: EntityManager } = {}): Promise<void> {
+    if (!jobs.length) return;
+    await this.start();
+    await this.lateActivations.get(type.name);
+    const rows = jobs.map((j) => ({
+      name: type.name,
+      data: j.payload,
+      id: j.dedupeKey ? dedupeJobId(type.name, j.dedupeKey) : undefined,
+      expireInSeconds: type.expireInSeconds,
+    }));
+    await this.boss.insert(rows, { db: opts.tx ? inTransaction(opts.tx) : undefined });
+  }
+
   async healthy(): Promise<boolean> {
     await this.start();
     const queues = await this.boss.getQueues();

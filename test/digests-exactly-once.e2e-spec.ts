@@ -45,7 +45,10 @@ describe('digests: exactly once with two replicas, crashes and SMTP outages', ()
       a.app.get(DigestScheduler).tick(), b.app.get(DigestScheduler).tick(),
     ]);
     const ids = customers.map((c) => c.id);
-    await waitFor(() => statuses(a.db, ids), (m) => allDone(m, 40), 'every digest sent');
+    await waitFor(() => statuses(a.db, ids), (m) => allDone(m, 40), 'every digest sent').catch(async (e) => {
+      const rows = await a.db.dataSource.query(`SELECT status, lease_owner, lease_until > now() AS leased, attempts, last_error FROM digests WHERE customer_id = ANY($1::uuid[]) AND status <> 'sent'`, [ids]);
+      throw new Error(`${e.message}: ${JSON.stringify(rows).slice(0, 1500)}`);
+    });
     expect([...(await statuses(a.db, ids)).values()].every((s) => s.length === 1 && s[0] === 'sent')).toBe(true);
     await sleep(1000);
     expect(countBy(sink, customers.map((c) => c.email))).toEqual(customers.map(() => 1));

@@ -29,10 +29,10 @@ describe('digests: the scheduler in local time', () => {
     waitFor(() => ledger(t, customerId), (r) => r.length === n && r.every((d) => ['sent', 'skipped', 'failed'].includes(d.status)), `${n} settled digests`);
 
   it('a customer at UTC+13 gets its local day at 07:00 local, the evening before in UTC', async () => {
-    fixClock(t, '2026-06-10T00:00:00Z');
+    fixClock(t, '2026-06-14T12:00:00Z');
     const f = await customerWithSites(t, 'tonga', { timeZone: 'Pacific/Tongatapu' });
     const s = await subscribe(t, f.customerId, { cadence: 'daily', sendTime: '07:00', skipWhenEmpty: false });
-    expect(s.nextDueAt).toBe('2026-06-10T18:00:00.000Z');
+    expect(s.nextDueAt).toBe('2026-06-14T18:00:00.000Z'); // 07:00 on 15 June at UTC+13
     expect((await run('2026-06-14T17:59:00Z')).queued).toBe(0);
     expect((await run('2026-06-14T18:00:30Z')).queued).toBe(1);
     const [d] = await settle(f.customerId, 1);

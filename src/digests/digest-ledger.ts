@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Database } from '../db/database';
 import type { Cadence } from './digest-period';
-import { Digest, DigestCounts } from './digest.entity';
+import type { Digest } from './digest.entity';
 
 export interface NewDigest {
   organizationId: string;
@@ -69,24 +69,6 @@ export class DigestLedger {
     return rows[0] ?? null;
   }
 
-  async markSkipped(id: string, reason: string, counts: DigestCounts | null): Promise<boolean> {
-    const rows = await this.update(
-      `UPDATE digests SET status = 'skipped', last_error = $2, counts = $3, updated_at = now() WHERE id = $1 AND status = 'pending' RETURNING id`,
-      [id, reason, counts],
-    );
-    return rows.length > 0;
-  }
-
-  async markRendered(id: string, r: { subject: string; html: string; text: string; recipients: string[]; counts: DigestCounts; templateKey: string; messageId: string }): Promise<boolean> {
-    const rows = await this.update(
-      `UPDATE digests SET status = 'rendered', subject = $2, html = $3, text = $4, recipients = $5, counts = $6, template_key = $7,
-              message_id = $8, updated_at = now()
-       WHERE id = $1 AND status = 'pending' RETURNING id`,
-      [id, r.subject, r.html, r.text, r.recipients, r.counts, r.templateKey, r.messageId],
-    );
-    return rows.length > 0;
-  }
-
   // In its own statement (and so its own transaction) before SMTP is spoken to: the row is ours until the lease ends.
   // withContent = false when the caller has just rendered it (saves reading 70 KB back). Only rows that are
   // rendered, or failed transiently (a retry), can be claimed; a row locked by a preparer is waited for.
@@ -117,18 +99,6 @@ export class DigestLedger {
       `UPDATE digests SET status = 'failed', failure_kind = $3, last_error = $4, rejected = $5, lease_owner = NULL, lease_until = NULL, updated_at = now()
        WHERE id = $1 AND status = 'sending' AND lease_owner = $2`,
       [id, owner, kind, error.slice(0, 1000), rejected],
-    );
-  }
-
-  // A failure before SMTP was reached (data, template): pending stays pending for the retry, with the error shown.
-  async noteError(id: string, error: string): Promise<void> {
-    await this.db.dataSource.query(`UPDATE digests SET last_error = $2, attempts = attempts + 1, updated_at = now() WHERE id = $1 AND status = 'pending'`, [id, error.slice(0, 1000)]);
-  }
-
-  async failPending(id: string, error: string): Promise<void> {
-    await this.db.dataSource.query(
-      `UPDATE digests SET status = 'failed', failure_kind = 'permanent', last_error = $2, updated_at = now() WHERE id = $1 AND status IN ('pending', 'rendered')`,
-      [id, error.slice(0, 1000)],
     );
   }
 

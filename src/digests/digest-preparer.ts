@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { Database } from '../db/database';
 import type { ResolvedBrand } from '../templates/branded-email';
 import type { DigestTemplateData } from '../templates/template-data';
@@ -40,10 +41,12 @@ interface Outcome {
 // pending → rendered (or skipped: empty period, no recipients; failed: the template cannot render it), for the
 // asked-for row and, in a run, up to BATCH − 1 more pending rows of the same period: one locking statement, one
 // settings lookup, one aggregation statement (DIGEST_BATCH_SQL), Handlebars per email, one update. Their own jobs
-// then find them rendered and only claim and send. Rows are locked (FOR UPDATE, others SKIP LOCKED) until the
-// rendering is stored, so no row is rendered twice.
+// then find them rendered and only claim and send. A short preparation lease on the rows (taken with FOR UPDATE
+// SKIP LOCKED) keeps two workers from rendering the same row; a crashed preparer's lease simply runs out.
 @Injectable()
 export class DigestPreparer {
+  private readonly owner = `prepare:${process.pid}:${randomUUID().slice(0, 8)}`;
+
   constructor(
     private readonly db: Database,
     private readonly data: DigestData,
@@ -53,30 +56,68 @@ export class DigestPreparer {
   ) {}
 
   async prepare(first: Digest): Promise<PrepareOutcome> {
-    return this.db.transaction(async (em) => {
-      const own: Digest[] = await em.query(`SELECT ${COLS} FROM digests WHERE id = $1 AND status = 'pending' FOR UPDATE`, [first.id]);
-      if (!own.length) return { status: 'taken' as const };
-      const others: Digest[] = first.generation > 0 ? [] : await em.query(
-        `SELECT ${COLS} FROM digests
-         WHERE status = 'pending' AND generation = 0 AND cadence = $1 AND period_start = $2 AND period_end = $3 AND id <> $4
-         ORDER BY created_at, id LIMIT ${BATCH - 1} FOR UPDATE SKIP LOCKED`,
-        [first.cadence, first.periodStart, first.periodEnd, first.id],
-      );
-      const rows = [...own, ...others];
-      const outcomes = await this.render(rows);
-      await em.query(
-        `UPDATE digests d SET status = v.status, subject = v.subject, html = v.html, text = v.text, recipients = coalesce(v.recipients, '{}'),
-                counts = v.counts, template_key = v.template_key, message_id = v.message_id, last_error = v.last_error,
-                failure_kind = v.failure_kind, updated_at = now()
-         FROM json_to_recordset($1::json) AS v(id uuid, status text, subject text, html text, text text, recipients text[], counts jsonb,
-              template_key text, message_id text, last_error text, failure_kind text)
-         WHERE d.id = v.id AND d.status = 'pending'`,
-        [JSON.stringify(outcomes.map((o) => o.row))],
-      );
-      const mine = outcomes[0];
-      if (mine.row.status === 'rendered') return { status: 'rendered' as const, prepared: mine.prepared! };
-      return { status: mine.row.status, reason: mine.row.last_error ?? mine.row.status };
-    });
+    // Take the rows with a short preparation lease (one statement, no transaction held while rendering, so that a
+    // worker never needs two pool connections at once).
+    const rows: Digest[] = await this.update(
+      `UPDATE digests SET lease_owner = $5, lease_until = now() + interval '60 seconds'
+       WHERE id IN (
+         SELECT id FROM digests
+         WHERE status = 'pending' AND (lease_until IS NULL OR lease_until < now())
+           AND (id = $1 OR ($6 AND generation = 0 AND cadence = $2 AND period_start = $3 AND period_end = $4))
+         ORDER BY (id = $1) DESC, created_at, id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)
+       RETURNING ${COLS}`,
+      [first.id, first.cadence, first.periodStart, first.periodEnd, this.owner, first.generation === 0],
+    );
+    if (!rows.some((r) => r.id === first.id)) {
+      await this.releaseLeases(rows);
+      return { status: 'taken' };
+    }
+    rows.sort((a, b) => (a.id === first.id ? -1 : b.id === first.id ? 1 : 0));
+    let outcomes: { row: Outcome; prepared?: Prepared }[];
+    try {
+      outcomes = await this.render(rows);
+    } catch (err) {
+      await this.releaseLeases(rows);
+      throw err;
+    }
+    await this.db.dataSource.query(
+      `UPDATE digests d SET status = v.status, subject = v.subject, html = v.html, text = v.text, recipients = coalesce(v.recipients, '{}'),
+              counts = v.counts, template_key = v.template_key, message_id = v.message_id, last_error = v.last_error,
+              failure_kind = v.failure_kind, lease_owner = NULL, lease_until = NULL, updated_at = now()
+       FROM json_to_recordset($1::json) AS v(id uuid, status text, subject text, html text, text text, recipients text[], counts jsonb,
+            template_key text, message_id text, last_error text, failure_kind text)
+       WHERE d.id = v.id AND d.status = 'pending' AND d.lease_owner = $2`,
+      [JSON.stringify(outcomes.map((o) => o.row)), this.owner],
+    );
+    const mine = outcomes[0];
+    if (mine.row.status === 'rendered') return { status: 'rendered', prepared: mine.prepared! };
+    return { status: mine.row.status, reason: mine.row.last_error ?? mine.row.status };
+  }
+
+  // Another worker is preparing this row (in its batch): wait until it is done, or take over if its lease ran out.
+  async waitPrepared(id: string, timeoutMs = 60_000): Promise<'ready' | 'pending'> {
+    const end = Date.now() + timeoutMs;
+    while (Date.now() < end) {
+      const [r]: { status: string; free: boolean }[] = await this.db.dataSource.query(
+        `SELECT status, (lease_until IS NULL OR lease_until < now()) AS free FROM digests WHERE id = $1`, [id]);
+      if (!r || r.status !== 'pending') return 'ready';
+      if (r.free) return 'pending';
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    return 'pending';
+  }
+
+  private async releaseLeases(rows: Digest[]): Promise<void> {
+    if (!rows.length) return;
+    await this.db.dataSource.query(
+      `UPDATE digests SET lease_owner = NULL, lease_until = NULL WHERE id = ANY($1::uuid[]) AND status = 'pending' AND lease_owner = $2`,
+      [rows.map((r) => r.id), this.owner],
+    );
+  }
+
+  private async update<T>(sql: string, params: unknown[]): Promise<T[]> {
+    const res = await this.db.dataSource.query(sql, params);
+    return (Array.isArray(res) && Array.isArray(res[0]) ? res[0] : res) as T[];
   }
 
   private async render(rows: Digest[]): Promise<{ row: Outcome; prepared?: Prepared }[]> {

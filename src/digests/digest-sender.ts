@@ -41,21 +41,35 @@ export class DigestSender {
     if (claimed) return this.deliver(claimed, null);
     const row = await this.ledger.get(id);
     if (!row) return { status: 'skipped', reason: 'digest no longer exists' };
+    // Rendered (by another worker's batch) between the claim above and this read: claim it now.
+    if (row.status === 'rendered' || (row.status === 'failed' && row.failureKind === 'transient')) return this.sendPrepared(id);
     if (row.status === 'pending') {
-      const outcome = await this.preparer.prepare(row);
+      let outcome = await this.preparer.prepare(row);
+      if (outcome.status === 'taken') {
+        // In another worker's batch: wait for it, or take over when that worker's preparation lease ran out.
+        if ((await this.preparer.waitPrepared(id)) === 'ready') return this.sendPrepared(id);
+        outcome = await this.preparer.prepare(row);
+        if (outcome.status === 'taken') throw new TransientSendError(`digest ${id}: still being prepared by another worker`);
+      }
       if (outcome.status === 'skipped' || outcome.status === 'failed') {
         return outcome.status === 'failed' ? { status: 'failed', reason: outcome.reason, permanent: true } : { status: 'skipped', reason: outcome.reason };
       }
-      const prepared = outcome.status === 'rendered' ? outcome.prepared : null; // 'taken': another worker rendered it
-      const mine = await this.ledger.claim(id, this.owner, this.config.digests.leaseSeconds, !prepared);
-      if (!mine) return { status: 'skipped', reason: 'claimed by another worker' };
-      return this.deliver(mine, prepared);
+      const prepared = (outcome as { prepared: Prepared }).prepared;
+      const mine = await this.ledger.claim(id, this.owner, this.config.digests.leaseSeconds, false);
+      if (mine) return this.deliver(mine, prepared);
+      return this.sendPrepared(id);
     }
     if (row.status === 'sending') {
       if (await this.ledger.markInterrupted(id)) return { status: 'skipped', reason: 'interrupted send marked unknown' };
       return { status: 'skipped', reason: 'being sent by another worker' };
     }
     return { status: 'skipped', reason: row.status === 'failed' ? 'failed permanently' : `already ${row.status}` };
+  }
+
+  // Rendered by another worker's batch meanwhile: claim it as stored.
+  private async sendPrepared(id: string): Promise<SendOutcome> {
+    const claimed = await this.ledger.claim(id, this.owner, this.config.digests.leaseSeconds);
+    return claimed ? this.deliver(claimed, null) : { status: 'skipped', reason: 'claimed by another worker or done' };
   }
 
   // sending → sent | failed. The brand comes from the batch that rendered it or from the brand cache (in memory).

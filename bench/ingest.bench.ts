@@ -1,4 +1,7 @@
 import 'reflect-metadata';
+import { ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { join } from 'node:path';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { createApp } from '../src/app';
 import { loadConfig } from '../src/config/app-config';
@@ -11,7 +14,7 @@ import { NormalizedEvent } from '../src/vendors/vendor-event';
 import { FakeMonarxServer } from '../test/fakes/fake-monarx-server';
 import { fmt, freshDatabase, withPeakRss } from './bench-support';
 
-// End to end: N Monarx records served by the fake API (pages of 100, as the real API pages) through the connector,
+// End to end: N Monarx records served by the fake API in its own process (pages of 100, as the real API pages) through the connector,
 // the poll job's service and the event store into PostgreSQL — against the same events bulk-inserted straight
 // into the same table in the same run (the limit). Run twice (N/2, N) to see whether memory grows with N.
 const N = Number(process.env.BENCH_EVENTS ?? 200_000);
@@ -19,7 +22,7 @@ const START = new Date('2026-06-01T00:00:00Z');
 
 async function main(): Promise<void> {
   const db = await freshDatabase('hostdigest_bench_ingest');
-  const fakes: FakeMonarxServer[] = [];
+  const fakes: ChildProcess[] = [];
   let app: NestExpressApplication | null = null;
   try {
     app = await createApp(loadConfig({
@@ -32,13 +35,13 @@ async function main(): Promise<void> {
     const [{ id: orgId }] = await database.dataSource.query(`SELECT id FROM organizations WHERE is_default`);
 
     const viaConnector = async (n: number) => {
-      const fake = new FakeMonarxServer();
+      const fake = spawn(process.execPath, [join(__dirname, 'fake-monarx-process.js'), String(n), '50', START.toISOString(), '1000'], { stdio: ['ignore', 'pipe', 'inherit'] });
       fakes.push(fake);
-      const baseUrl = await fake.start();
-      fake.generate({ agents: 50, files: n, start: START, spacingMs: 1000 });
+      const [line] = (await once(fake.stdout!, 'data')) as [Buffer];
+      const api = JSON.parse(line.toString()) as { url: string; enterpriseId: string; apiId: string; apiKey: string };
       const account = await app!.get(VendorAccountsService).create(orgId, {
-        vendor: 'monarx', name: `bench ${n}`, baseUrl, backfillFrom: '2026-01-01T00:00:00Z',
-        settings: { enterpriseId: fake.enterpriseId, pageSize: 100 }, credentials: { apiId: fake.apiId, apiSecret: fake.apiKey },
+        vendor: 'monarx', name: `bench ${n}`, baseUrl: api.url, backfillFrom: '2026-01-01T00:00:00Z',
+        settings: { enterpriseId: api.enterpriseId, pageSize: 100 }, credentials: { apiId: api.apiId, apiSecret: api.apiKey },
       });
       global.gc?.();
       const started = performance.now();
@@ -46,12 +49,13 @@ async function main(): Promise<void> {
       const seconds = (performance.now() - started) / 1000;
       if (result.status !== 'done') throw new Error(`poll did not finish: ${JSON.stringify(result)}`);
       const [{ count }] = await database.dataSource.query(`SELECT count(*)::int AS count FROM events WHERE vendor_account_id = $1`, [account.id]);
-      return { seconds, events: count as number, peakRssMb, fake };
+      fake.kill();
+      return { seconds, events: count as number, peakRssMb, n };
     };
 
     // The limit: the same events, already normalized and in memory, inserted straight in large batches.
-    const straight = async (fake: FakeMonarxServer) => {
-      const events = normalizedRecords(fake);
+    const straight = async (n: number) => {
+      const events = normalizedRecords(n);
       const store = app!.get(EventStore);
       const src = { organizationId: orgId, source: 'bench:straight', vendorAccountId: null };
       const started = performance.now();
@@ -63,7 +67,7 @@ async function main(): Promise<void> {
 
     const half = await viaConnector(N / 2);
     const full = await viaConnector(N);
-    const limit = await straight(full.fake);
+    const limit = await straight(full.n);
     const rate = full.events / full.seconds;
     const limitRate = limit.events / limit.seconds;
     console.log(`ingest benchmark (${fmt(N)} Monarx records, pages of 100, PostgreSQL ${db.url.replace(/\/\/.*@/, '//')})`);
@@ -73,13 +77,16 @@ async function main(): Promise<void> {
     console.log(`  RSS at ${fmt(half.events)} events: ${half.peakRssMb} MB; at ${fmt(full.events)} events: ${full.peakRssMb} MB (Δ ${full.peakRssMb - half.peakRssMb} MB as the count doubles)`);
   } finally {
     await app?.close();
-    for (const f of fakes) await f.stop();
+    for (const f of fakes) f.kill();
     await db.drop();
   }
 }
 
-// The fake's records read directly (no HTTP) and normalized: the straight path's input, under other external ids.
-function normalizedRecords(fake: FakeMonarxServer): NormalizedEvent[] {
+// The same records the fake process served (its generation is deterministic), read directly and normalized: the
+// straight path's input, under other external ids.
+function normalizedRecords(n: number): NormalizedEvent[] {
+  const fake = new FakeMonarxServer();
+  fake.generate({ agents: 50, files: n, start: START, spacingMs: 1000 });
   const out: NormalizedEvent[] = [];
   const agentHosts = new Map<string, string>();
   for (const rec of fake.snapshot('agent-file')) {

@@ -24,6 +24,9 @@ class LeaseLostError extends Error {}
 
 const COMMIT_RECORDS = 1000;
 const COMMIT_INTERVAL_MS = 2000;
+// Pages fetched ahead while a commit runs: about one commit's worth of Monarx pages, so the next commit's pages are
+// already here when this one finishes (memory: that many pages).
+const READ_AHEAD_PAGES = 10;
 
 // One poll run of one vendor account: lease the account, page through the connector from the stored cursor,
 // commit each page's events together with the cursor that covers them, stop on the time budget, and decide what
@@ -115,7 +118,7 @@ export class PollService {
       });
     };
     try {
-      for await (const page of readAhead(connector.poll(connectorAccount, account.cursor, { now: new Date(), signal: stop }))) {
+      for await (const page of readAhead(connector.poll(connectorAccount, account.cursor, { now: new Date(), signal: stop }), READ_AHEAD_PAGES)) {
         buffer = buffer ? { events: buffer.events.concat(page.events), rejected: buffer.rejected.concat(page.rejected), cursor: page.cursor } : page;
         pages++;
         if (buffer.events.length + buffer.rejected.length >= COMMIT_RECORDS || Date.now() - lastCommit >= COMMIT_INTERVAL_MS) await flush();

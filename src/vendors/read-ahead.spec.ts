@@ -35,4 +35,23 @@ describe('readAhead', () => {
     for await (const v of readAhead(endless())) if (v === 2) break;
     expect(closed).toBe(true);
   });
+
+  it('holds up to `depth` items ahead, never more, and keeps their order', async () => {
+    let fetched = 0;
+    async function* src() {
+      for (let i = 0; i < 10; i++) {
+        fetched++;
+        yield i;
+      }
+    }
+    const out: number[] = [];
+    const aheadSeen: number[] = [];
+    for await (const v of readAhead(src(), 3)) {
+      await new Promise((r) => setTimeout(r, 5)); // the consumer's database time
+      aheadSeen.push(fetched - (v + 1));
+      out.push(v);
+    }
+    expect(out).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(Math.max(...aheadSeen)).toBe(3);
+  });
 });

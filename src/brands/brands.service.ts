@@ -72,7 +72,8 @@ export class BrandsService {
       await this.repo.delete({ id, organizationId });
     } catch (err) {
       // customers.brand_id is ON DELETE RESTRICT: the database is the one place that knows every customer.
-      if (pgError(err)?.code === '23503') throw new ConflictError('brand_in_use', 'customers belong to this brand: move them to another brand first');
+      // PostgreSQL 18 reports it as restrict_violation (23001), earlier versions as foreign_key_violation (23503).
+      if (['23503', '23001'].includes(pgError(err)?.code ?? '')) throw new ConflictError('brand_in_use', 'customers belong to this brand: move them to another brand first');
       throw err;
     }
   }

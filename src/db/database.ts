@@ -4,10 +4,9 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { join } from 'node:path';
 import { EmbeddedPostgres } from './embedded-postgres';
+import { ADVISORY_LOCKS } from './advisory-locks';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
 
-// Any number that is ours alone: replicas booting together run the migrations one at a time.
-const MIGRATION_LOCK = 727_160_001;
 
 // The service's one PostgreSQL: the configured server, or an embedded one under DATA_DIR.
 export class Database {
@@ -60,12 +59,12 @@ export class Database {
     const lock = new Client({ connectionString: url });
     await lock.connect();
     try {
-      await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+      await lock.query('SELECT pg_advisory_lock($1)', [ADVISORY_LOCKS.migrations]);
       const ran = await dataSource.runMigrations({ transaction: 'each' });
       for (const m of ran) Database.logger.log(`migration applied: ${m.name}`);
       return ran.map((m) => m.name);
     } finally {
-      await lock.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+      await lock.query('SELECT pg_advisory_unlock($1)', [ADVISORY_LOCKS.migrations]).catch(() => undefined);
       await lock.end();
     }
   }

@@ -2,6 +2,7 @@ import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap }
 import PgBoss from 'pg-boss';
 import { EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config';
+import { ADVISORY_LOCKS } from '../db/advisory-locks';
 import { Database } from '../db/database';
 import { Metrics } from '../metrics/metrics';
 import { dedupeJobId, JobHandler, JobType } from './job';
@@ -12,8 +13,6 @@ export interface SendOptions {
   startAfter?: Date | number; // a date, or seconds from now
   tx?: EntityManager; // enqueue inside the caller's transaction: the job exists if and only if the change commits
 }
-
-const QUEUE_LOCK = 727_160_003;
 
 interface Registration {
   type: JobType<unknown>;
@@ -89,15 +88,7 @@ export class JobEngine implements OnApplicationBootstrap, BeforeApplicationShutd
 
   // pg-boss creates a table per queue; two replicas creating the same queue at once deadlock, so take turns.
   private async ensureQueue(type: JobType<unknown>): Promise<void> {
-    const runner = this.db.dataSource.createQueryRunner();
-    await runner.connect();
-    try {
-      await runner.query('SELECT pg_advisory_lock($1)', [QUEUE_LOCK]);
-      await this.createOrUpdateQueue(type);
-    } finally {
-      await runner.query('SELECT pg_advisory_unlock($1)', [QUEUE_LOCK]).catch(() => undefined);
-      await runner.release();
-    }
+    await this.db.withAdvisoryLock(ADVISORY_LOCKS.jobQueues, () => this.createOrUpdateQueue(type));
   }
 
   private async createOrUpdateQueue(type: JobType<unknown>): Promise<void> {

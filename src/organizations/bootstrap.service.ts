@@ -1,10 +1,9 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
+import { ADVISORY_LOCKS } from '../db/advisory-locks';
 import { Database } from '../db/database';
 import { ApiKeysService } from '../api-keys/api-keys.service';
 import { Organization } from './organization.entity';
-
-const BOOTSTRAP_LOCK = 727_160_002;
 
 // First start on an empty database: a default organization and an admin key, printed once (or HOSTDIGEST_ADMIN_KEY).
 @Injectable()
@@ -24,7 +23,7 @@ export class BootstrapService implements OnApplicationBootstrap {
   async ensureDefaultOrganization(): Promise<Organization> {
     const { org, printedKey } = await this.db.transaction(async (em) => {
       // Two replicas starting on an empty database must not both create a default organization.
-      await em.query('SELECT pg_advisory_xact_lock($1)', [BOOTSTRAP_LOCK]);
+      await em.query('SELECT pg_advisory_xact_lock($1)', [ADVISORY_LOCKS.bootstrap]);
       const repo = em.getRepository(Organization);
       const existing = await repo.findOneBy({ isDefault: true });
       const any = existing ?? (await repo.count()) > 0;

@@ -2,12 +2,11 @@ import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
 import { CustomersService } from '../../customers/customers.service';
 import { SitesService } from '../../customers/sites.service';
+import { ADVISORY_LOCKS } from '../../db/advisory-locks';
 import { Database } from '../../db/database';
 import { BootstrapService } from '../../organizations/bootstrap.service';
 import { VendorAccountsService } from '../vendor-accounts.service';
 import { DEMO_CUSTOMERS } from './demo-estate';
-
-const SIMULATOR_LOCK = 727_160_010;
 
 // The embedded default: a fresh install with no vendor account gets the demo estate and a simulator account, so that
 // events, digests and rules are visible before any set-up. "auto" does this only on the embedded database and an
@@ -31,7 +30,7 @@ export class SimulatorBootstrap implements OnApplicationBootstrap {
     if (this.config.simulator === 'auto' && this.config.database.url) return;
     const org = await this.organizations.ensureDefaultOrganization();
     // Session-level lock, not a transaction: the services below open their own transactions.
-    await this.db.withAdvisoryLock(SIMULATOR_LOCK, async () => {
+    await this.db.withAdvisoryLock(ADVISORY_LOCKS.simulator, async () => {
       const [{ accounts, simulators, customers }] = await this.db.manager.query(
         `SELECT (SELECT count(*)::int FROM vendor_accounts WHERE organization_id = $1) AS accounts,
                 (SELECT count(*)::int FROM vendor_accounts WHERE organization_id = $1 AND vendor = 'simulator') AS simulators,

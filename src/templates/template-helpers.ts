@@ -31,6 +31,13 @@ interface LocaleInfo {
   signedInts: Map<number, string>;
   percents: Map<number, string>;
   categories: Intl.LDMLPluralRule[];
+  dates: Map<string, Map<string, DateFormatter>>; // zone → style → formatter
+}
+
+// An email shows most of its times twice (HTML and text part): the last few hundred formatted strings are kept.
+interface DateFormatter {
+  intl: Intl.DateTimeFormat;
+  recent: Map<number, string>;
 }
 
 const SMALL = 4096;
@@ -59,7 +66,7 @@ export function createHelperSet(catalog: LocaleCatalog): HelperSet {
       info = {
         strings: prepared.get(cat)!, fallback: prepared.get('en')!, intl,
         plain: numberFormat(intl, 'plain'), signed: numberFormat(intl, 'signed'), percent: numberFormat(intl, 'percent'), plural: pluralRule(intl),
-        ints: [], signedInts: new Map(), percents: new Map(), categories: [],
+        ints: [], signedInts: new Map(), percents: new Map(), categories: [], dates: new Map(),
       };
       if (locales.size > 100) locales.clear();
       locales.set(requested, info);
@@ -70,6 +77,21 @@ export function createHelperSet(catalog: LocaleCatalog): HelperSet {
     if (typeof v !== 'number') return v == null ? '' : String(v);
     if (Number.isInteger(v) && v >= 0 && v < SMALL) return (loc.ints[v] ??= loc.plain.format(v));
     return Number.isFinite(v) ? loc.plain.format(v) : '';
+  };
+  const formatTime = (loc: LocaleInfo, style: string, zone: string, ms: number): string => {
+    let byStyle = loc.dates.get(zone);
+    if (!byStyle) {
+      if (loc.dates.size > 100) loc.dates.clear();
+      loc.dates.set(zone, (byStyle = new Map()));
+    }
+    let f = byStyle.get(style);
+    if (!f) byStyle.set(style, (f = { intl: dateFormat(loc.intl, style, zone), recent: new Map() }));
+    let s = f.recent.get(ms);
+    if (s === undefined) {
+      if (f.recent.size >= 256) f.recent.clear();
+      f.recent.set(ms, (s = f.intl.format(ms)));
+    }
+    return s;
   };
   const category = (n: number, loc: LocaleInfo) =>
     Number.isInteger(n) && n >= 0 && n < SMALL ? (loc.categories[n] ??= loc.plural.select(n)) : loc.plural.select(n);
@@ -118,13 +140,12 @@ export function createHelperSet(catalog: LocaleCatalog): HelperSet {
     },
     formatNumber: (value: unknown, options?: HelperOptions) => fmt(toNumber(value), localeOf(options)),
     // {{formatDate period.start "datetime" timeZone="Europe/Berlin"}}; the zone defaults to the data's timeZone
-    formatDate: (value: unknown, ...rest: unknown[]) => {
-      const options = rest.pop() as HelperOptions;
-      const date = toDate(value);
-      if (!date) return '';
-      const style = typeof rest[0] === 'string' ? rest[0] : 'date';
+    formatDate: (value: unknown, style: unknown, last?: unknown) => {
+      const options = (last ?? style) as HelperOptions;
+      const ms = toTime(value);
+      if (ms === null) return '';
       const zone = options?.hash?.timeZone ?? options?.data?.root?.timeZone ?? 'UTC';
-      return dateFormat(localeOf(options).intl, style, String(zone)).format(date);
+      return formatTime(localeOf(options), typeof style === 'string' ? style : 'date', String(zone), ms);
     },
     truncatePath: (value: unknown, max: unknown) => truncatePath(value, typeof max === 'number' ? max : 60),
     plural: (count: unknown, one: unknown, other: unknown, options?: HelperOptions) => {
@@ -170,10 +191,10 @@ function toNumber(v: unknown): number | null {
   return Number.isFinite(n) ? n : null;
 }
 
-function toDate(v: unknown): Date | null {
-  if (!(v instanceof Date) && typeof v !== 'string' && typeof v !== 'number') return null;
-  const d = new Date(v);
-  return Number.isNaN(d.getTime()) ? null : d;
+// Epoch milliseconds of a Date, an ISO string or a number, as new Date(v) reads them; null when not a time.
+function toTime(v: unknown): number | null {
+  const ms = typeof v === 'string' ? Date.parse(v) : v instanceof Date ? v.getTime() : typeof v === 'number' ? new Date(v).getTime() : NaN;
+  return Number.isNaN(ms) ? null : ms;
 }
 
 function compare(a: unknown, b: unknown, op: (x: number, y: number) => boolean): boolean {

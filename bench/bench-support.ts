@@ -1,4 +1,5 @@
 import { Client } from 'pg';
+import { readFileSync } from 'node:fs';
 
 // Benchmarks run on the machine's PostgreSQL (BENCH_DATABASE_URL, else TEST_DATABASE_URL, else 127.0.0.1:5432),
 // each in a fresh database that is dropped afterwards.
@@ -39,3 +40,27 @@ export async function withPeakRss<T>(fn: () => Promise<T>): Promise<{ result: T;
 }
 
 export const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+
+// CPU seconds (user + system) that processes on this machine have used so far, from /proc; 0 for one that is gone.
+export function cpuSeconds(pids: readonly number[]): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // the name may contain spaces
+      out.set(pid, (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS);
+    } catch {
+      out.set(pid, 0);
+    }
+  }
+  return out;
+}
+
+const CLOCK_TICKS = 100; // USER_HZ, 100 on Linux x86_64
+
+// CPU used by a set of processes between two readings; processes that appeared meanwhile count from zero.
+export function cpuSpent(before: Map<number, number>, after: Map<number, number>): number {
+  let sum = 0;
+  for (const [pid, s] of after) sum += s - (before.get(pid) ?? 0);
+  return sum;
+}

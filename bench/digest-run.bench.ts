@@ -1,13 +1,14 @@
 import 'reflect-metadata';
 import { fork } from 'node:child_process';
 import { join } from 'node:path';
+import os from 'node:os';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { createApp } from '../src/app';
 import { loadConfig } from '../src/config/app-config';
 import { Database } from '../src/db/database';
 import { DigestData } from '../src/digests/digest-data';
 import { DigestScheduler } from '../src/digests/digest-scheduler';
-import { fmt, freshDatabase, withPeakRss } from './bench-support';
+import { cpuSeconds, cpuSpent, fmt, freshDatabase, withPeakRss } from './bench-support';
 
 // "Run" end to end on the local PostgreSQL: N customers due at once with E events in their period, from the
 // scheduler tick to the last email accepted by a local SMTP server (its own process). Then again with 2N customers
@@ -19,6 +20,7 @@ const ROUNDS = (process.env.BENCH_ROUNDS ?? `${N / 2},${N}`).split(',').map(Numb
 
 interface Smtp {
   port: number;
+  pid: number;
   count: () => number;
   bytes: () => number;
   reset: () => void;
@@ -34,7 +36,7 @@ async function startSmtp(): Promise<Smtp> {
     if (m.port) resolve(m.port);
     if (m.count !== undefined) [count, bytes] = [m.count, m.bytes ?? 0];
   }));
-  return { port, count: () => count, bytes: () => bytes, reset: () => { child.send({ reset: true }); count = 0; bytes = 0; }, stop: () => child.kill() };
+  return { port, pid: child.pid!, count: () => count, bytes: () => bytes, reset: () => { child.send({ reset: true }); count = 0; bytes = 0; }, stop: () => child.kill() };
 }
 
 // Customers (10 % with 10 sites, one with 2,000), their subscriptions (daily, due now) and the period's events:
@@ -124,13 +126,28 @@ async function round(app: NestExpressApplication, smtp: Smtp, customers: number)
   smtp.reset();
   global.gc?.();
   await new Promise((r) => setTimeout(r, 300));
+  // Where the CPU goes: this process, the SMTP server's, and the database's backends for this database.
+  const backends = async () => (await db.dataSource.query(`SELECT pid FROM pg_stat_activity WHERE datname = current_database()`)).map((r: { pid: number }) => r.pid);
+  const dbStats = async () => (await db.dataSource.query(
+    `SELECT xact_commit::float8 AS commits, tup_fetched::float8 + tup_returned::float8 AS tuples FROM pg_stat_database WHERE datname = current_database()`))[0] as { commits: number; tuples: number };
+  const statsBefore = await dbStats();
+  const cpuBefore = { self: process.cpuUsage(), smtp: cpuSeconds([smtp.pid]), pg: cpuSeconds(await backends()) };
   started = performance.now();
   let tickMs = 0;
   const { result: sent, peakRssMb } = await withPeakRss(async () => {
     const tick = await app.get(DigestScheduler).tick({ organizationId: org });
     tickMs = performance.now() - started;
     const expected = tick.queued;
+    // Done when every queued row is settled and the SMTP server counted the sent ones. The ledger is asked only
+    // when the SMTP count stalls or is complete, so that the bench's own polling costs the database little.
+    let lastCount = -1;
     for (;;) {
+      await new Promise((r) => setTimeout(r, 100));
+      const count = smtp.count();
+      if (count !== lastCount && count < expected) {
+        lastCount = count;
+        continue;
+      }
       const [{ open, skipped, failed }] = await db.dataSource.query(
         `SELECT count(*) FILTER (WHERE d.status IN ('pending','rendered','sending'))::int AS open, count(*) FILTER (WHERE d.status = 'skipped')::int AS skipped,
                 count(*) FILTER (WHERE d.status IN ('failed','unknown'))::int AS failed
@@ -138,10 +155,18 @@ async function round(app: NestExpressApplication, smtp: Smtp, customers: number)
         [`${tag}%`],
       );
       if (open === 0 && smtp.count() >= expected - skipped - failed) return { expected, skipped, failed };
-      await new Promise((r) => setTimeout(r, 50));
+      lastCount = -1;
     }
   });
   const seconds = (performance.now() - started) / 1000;
+  const selfCpu = process.cpuUsage(cpuBefore.self);
+  const cpu = {
+    node: (selfCpu.user + selfCpu.system) / 1e6,
+    smtp: cpuSpent(cpuBefore.smtp, cpuSeconds([smtp.pid])),
+    pg: cpuSpent(cpuBefore.pg, cpuSeconds(await backends())),
+  };
+  await new Promise((r) => setTimeout(r, 600)); // statistics reach pg_stat_database within 500 ms
+  const statsAfter = await dbStats();
   data.buildMany = build;
   timings.sort((a, b) => a - b);
   const sum = timings.reduce((a, b) => a + b, 0);
@@ -152,15 +177,28 @@ async function round(app: NestExpressApplication, smtp: Smtp, customers: number)
     `(summed over concurrent workers), ${(sum / Math.max(1, aggregated)).toFixed(2)} ms per digest; per statement median ${pct(0.5)} ms, ` +
     `p99 ${pct(0.99)} ms, max ${timings[timings.length - 1]?.toFixed(0)} ms (the batch with the 2,000-site customer); ` +
     `average email ${fmt(smtp.bytes() / Math.max(1, smtp.count()))} bytes`);
+  const perEmail = (s: number) => `${((s * 1000) / Math.max(1, smtp.count())).toFixed(1)} ms`;
+  console.log(`  CPU: service ${cpu.node.toFixed(1)} s (${perEmail(cpu.node)} per email), PostgreSQL backends ${cpu.pg.toFixed(1)} s ` +
+    `(${perEmail(cpu.pg)}), SMTP server ${cpu.smtp.toFixed(1)} s (${perEmail(cpu.smtp)}); ${os.cpus().length} cores; ` +
+    `${((statsAfter.commits - statsBefore.commits) / Math.max(1, smtp.count())).toFixed(1)} transactions per email`);
   console.log(`  peak RSS ${peakRssMb} MB; target: under 60 s ${seconds < 60 ? 'met' : 'NOT met'} (for ${fmt(customers)}), RSS under 400 MB ${peakRssMb < 400 ? 'met' : 'NOT met'}`);
   rss.push(peakRssMb);
 }
 
 const rss: number[] = [];
 
+async function logStatements(url: string): Promise<void> {
+  const { Client } = await import('pg');
+  const c = new Client({ connectionString: url });
+  await c.connect();
+  await c.query(`ALTER DATABASE "${new URL(url).pathname.slice(1)}" SET log_min_duration_statement = 0`);
+  await c.end();
+}
+
 async function main(): Promise<void> {
   const db = await freshDatabase('hostdigest_bench_digests');
   const smtp = await startSmtp();
+  if (process.env.BENCH_LOG_STATEMENTS) await logStatements(db.url); // every statement's duration to the server log
   let app: NestExpressApplication | null = null;
   try {
     app = await createApp(loadConfig({

@@ -22,6 +22,7 @@ export class DigestJobs {
       retryBackoff: true,
       expireInSeconds: d.leaseSeconds + 60,
       concurrency: d.sendConcurrency,
+      batchSize: 5, // a run's sends: one fetch and one completion per five
     });
   }
 }

@@ -52,7 +52,22 @@ function wallClock(timeZone: string, t: number): number {
   return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
 }
 
-const offsetAt = (timeZone: string, t: number) => wallClock(timeZone, Math.floor(t / 1000) * 1000) - Math.floor(t / 1000) * 1000;
+// Zone offsets change only on quarter hours (every transition of the tz database since 1970 falls on one), so one
+// lookup per zone and quarter hour serves a whole run: formatToParts costs microseconds and runs ask thousands.
+const QUARTER = 15 * 60_000;
+const offsets = new Map<string, number>();
+
+function offsetAt(timeZone: string, t: number): number {
+  const quarter = Math.floor(t / QUARTER) * QUARTER;
+  const key = `${timeZone}|${quarter}`;
+  let offset = offsets.get(key);
+  if (offset === undefined) {
+    if (offsets.size >= 10_000) offsets.clear();
+    offset = wallClock(timeZone, quarter) - quarter;
+    offsets.set(key, offset);
+  }
+  return offset;
+}
 
 // The instant at which the local clock in timeZone shows the given wall time. A time that occurs twice (autumn)
 // is its first occurrence; one that does not occur (the spring gap) moves forward by the gap (02:30 → 03:30).

@@ -5,7 +5,7 @@ import { AppConfig } from '../config/app-config';
 import { ADVISORY_LOCKS } from '../db/advisory-locks';
 import { Database } from '../db/database';
 import { Metrics } from '../metrics/metrics';
-import { dedupeJobId, JobHandler, JobType } from './job';
+import { dedupeJobId, JobHandler, JobResult, JobType } from './job';
 
 export interface SendOptions {
   dedupeKey?: string; // see dedupeJobId
@@ -104,28 +104,43 @@ export class JobEngine implements OnApplicationBootstrap, BeforeApplicationShutd
     await this.boss.updateQueue(type.name, opts);
   }
 
-  private async startWorkers({ type, handler }: Registration): Promise<void> {
-    const options = { pollingIntervalSeconds: this.config.jobs.pollingIntervalSeconds, batchSize: 1, includeMetadata: true as const };
+  private async startWorkers(reg: Registration): Promise<void> {
+    const { type } = reg;
+    const options = { pollingIntervalSeconds: this.config.jobs.pollingIntervalSeconds, batchSize: type.batchSize, includeMetadata: true as const };
     for (let i = 0; i < type.concurrency; i++) {
       let workerId: string | undefined;
-      workerId = await this.boss.work<unknown>(type.name, options, async ([job]) => {
+      workerId = await this.boss.work<unknown>(type.name, options, async (jobs) => {
         // pg-boss 10 waits out the polling interval even after a fetch that found a job; a busy queue would run
         // at one job per worker per interval. Notified, the worker fetches again at once (idle: it still waits).
         if (workerId) this.boss.notifyWorker(workerId);
-        const stop = this.metrics.jobDuration.startTimer({ job: type.name });
-        try {
-          const result = await handler.handle(job.data, { jobId: job.id, attempt: job.retryCount, signal: this.shutdown.signal });
-          this.metrics.jobsTotal.inc({ job: type.name, result: result.status });
-          if (result.status === 'skipped') this.logger.debug(`${type.name} ${job.id} skipped: ${result.reason}`);
-          return result;
-        } catch (err) {
-          this.metrics.jobsTotal.inc({ job: type.name, result: 'failed' });
-          this.logger.warn(`${type.name} ${job.id} attempt ${job.retryCount + 1} failed: ${(err as Error).message}`);
-          throw err;
-        } finally {
-          stop();
+        if (jobs.length === 1) return this.run(reg, jobs[0]);
+        // A batch: a job that fails is failed (and retried) by itself here; pg-boss then completes the others in
+        // one statement (its completion only touches jobs that are still active).
+        for (const job of jobs) {
+          try {
+            await this.run(reg, job);
+          } catch (err) {
+            await this.boss.fail(type.name, job.id, err as object);
+          }
         }
+        return undefined;
       });
+    }
+  }
+
+  private async run({ type, handler }: Registration, job: PgBoss.JobWithMetadata<unknown>): Promise<JobResult> {
+    const stop = this.metrics.jobDuration.startTimer({ job: type.name });
+    try {
+      const result = await handler.handle(job.data, { jobId: job.id, attempt: job.retryCount, signal: this.shutdown.signal });
+      this.metrics.jobsTotal.inc({ job: type.name, result: result.status });
+      if (result.status === 'skipped') this.logger.debug(`${type.name} ${job.id} skipped: ${result.reason}`);
+      return result;
+    } catch (err) {
+      this.metrics.jobsTotal.inc({ job: type.name, result: 'failed' });
+      this.logger.warn(`${type.name} ${job.id} attempt ${job.retryCount + 1} failed: ${(err as Error).message}`);
+      throw err;
+    } finally {
+      stop();
     }
   }
 

@@ -10,6 +10,9 @@ export interface JobType<P> {
   readonly retryBackoff: boolean;
   readonly expireInSeconds: number;
   readonly concurrency: number;
+  // Jobs a worker fetches at once and runs one after another: one fetch and one completion statement for all of
+  // them instead of one each. Each job still succeeds or fails (and is retried) on its own.
+  readonly batchSize: number;
   readonly _payload?: P; // type carrier only
 }
 
@@ -22,6 +25,7 @@ export function defineJob<P>(name: string, opts: Partial<Omit<JobType<P>, 'name'
     retryBackoff: opts.retryBackoff ?? true,
     expireInSeconds: opts.expireInSeconds ?? 15 * 60,
     concurrency: opts.concurrency ?? 2,
+    batchSize: opts.batchSize ?? 1,
   };
 }
 

@@ -34,8 +34,18 @@ export function compileMjml(source: string): { html: string; errors: MjmlIssue[]
   }
   try {
     const { html, errors } = load()(source, { ...OPTIONS });
-    return { html, errors: errors.map((e) => ({ line: e.line, message: e.message.trim(), tagName: e.tagName })) };
+    return { html: compactLines(html), errors: errors.map((e) => ({ line: e.line, message: e.message.trim(), tagName: e.tagName })) };
   } catch (e) {
     throw new TemplateCompileError('syntax', `mjml: ${(e as Error).message}`, 'mjml');
   }
+}
+
+// MJML indents its output generously: a fifth of a digest's HTML is the spaces that start its lines, and every
+// byte is rendered, stored, encoded and sent per email (Gmail clips at 102 KB). A newline followed by blanks is
+// whitespace exactly as a newline alone is, so they become one newline, except inside <pre>, <textarea> and
+// Handlebars statements, which are left as they are.
+const KEEP = /(<pre\b[\s\S]*?<\/pre>|<textarea\b[\s\S]*?<\/textarea>|\{\{[\s\S]*?\}\})/i;
+
+export function compactLines(html: string): string {
+  return html.split(KEEP).map((part, i) => (i % 2 ? part : part.replace(/\n[ \t\r\n]+/g, '\n'))).join('');
 }

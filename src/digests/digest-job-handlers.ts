@@ -1,5 +1,5 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { done, JobHandler, JobResult, skipped } from '../jobs/job';
+import { done, JobContext, JobHandler, JobResult, skipped } from '../jobs/job';
 import { JobEngine } from '../jobs/job-engine';
 import { DigestJobs, SendDigestPayload } from './digest-jobs';
 import { DigestScheduler } from './digest-scheduler';
@@ -18,8 +18,8 @@ export class SendDigestJob implements JobHandler<SendDigestPayload>, OnModuleIni
   }
 
   // A transient failure throws (the engine retries with backoff); a permanent one is recorded and done.
-  async handle(p: SendDigestPayload): Promise<JobResult> {
-    const outcome = await this.sender.send(p.digestId);
+  async handle(p: SendDigestPayload, ctx: JobContext<SendDigestPayload>): Promise<JobResult> {
+    const outcome = await this.sender.send(p.digestId, ctx.batch.map((b) => b.digestId));
     if (outcome.status === 'skipped') return skipped(outcome.reason);
     return done(outcome);
   }

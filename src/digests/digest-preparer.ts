@@ -18,7 +18,11 @@ export interface Prepared {
   messageId: string;
 }
 
-export type PrepareOutcome = { status: 'rendered'; prepared: Prepared } | { status: 'skipped' | 'failed'; reason: string } | { status: 'taken' };
+// `others`: the rows of the batch besides the asked-for one that were rendered, as sent (see DigestSender's handoff).
+export type PrepareOutcome =
+  | { status: 'rendered'; prepared: Prepared; others: Map<string, Prepared> }
+  | { status: 'skipped' | 'failed'; reason: string; others: Map<string, Prepared> }
+  | { status: 'taken' };
 
 const BATCH = 10;
 const COLS = `id, organization_id AS "organizationId", customer_id AS "customerId", cadence, period_start AS "periodStart",
@@ -55,7 +59,8 @@ export class DigestPreparer {
     private readonly brands: DigestBrands,
   ) {}
 
-  async prepare(first: Digest): Promise<PrepareOutcome> {
+  // `prefer`: rows to take into the batch first (the jobs its worker fetched with this one, which it sends next).
+  async prepare(first: Digest, prefer: readonly string[] = []): Promise<PrepareOutcome> {
     // Take the rows with a short preparation lease (one statement, no transaction held while rendering, so that a
     // worker never needs two pool connections at once).
     const rows: Digest[] = await this.update(
@@ -63,10 +68,10 @@ export class DigestPreparer {
        WHERE id IN (
          SELECT id FROM digests
          WHERE status = 'pending' AND (lease_until IS NULL OR lease_until < now())
-           AND (id = $1 OR ($6 AND generation = 0 AND cadence = $2 AND period_start = $3 AND period_end = $4))
-         ORDER BY (id = $1) DESC, created_at, id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)
+           AND (id = $1 OR id = ANY($7::uuid[]) OR ($6 AND generation = 0 AND cadence = $2 AND period_start = $3 AND period_end = $4))
+         ORDER BY (id = $1) DESC, (id = ANY($7::uuid[])) DESC, created_at, id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)
        RETURNING ${COLS}`,
-      [first.id, first.cadence, first.periodStart, first.periodEnd, this.owner, first.generation === 0],
+      [first.id, first.cadence, first.periodStart, first.periodEnd, this.owner, first.generation === 0, prefer],
     );
     if (!rows.some((r) => r.id === first.id)) {
       await this.releaseLeases(rows);
@@ -89,9 +94,10 @@ export class DigestPreparer {
        WHERE d.id = v.id AND d.status = 'pending' AND d.lease_owner = $2`,
       [JSON.stringify(outcomes.map((o) => o.row)), this.owner],
     );
-    const mine = outcomes[0];
-    if (mine.row.status === 'rendered') return { status: 'rendered', prepared: mine.prepared! };
-    return { status: mine.row.status, reason: mine.row.last_error ?? mine.row.status };
+    const [mine, ...rest] = outcomes;
+    const others = new Map(rest.filter((o) => o.prepared).map((o) => [o.row.id, o.prepared!]));
+    if (mine.row.status === 'rendered') return { status: 'rendered', prepared: mine.prepared!, others };
+    return { status: mine.row.status, reason: mine.row.last_error ?? mine.row.status, others };
   }
 
   // Another worker is preparing this row (in its batch): wait until it is done, or take over if its lease ran out.

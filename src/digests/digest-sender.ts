@@ -25,6 +25,7 @@ export class TransientSendError extends Error {}
 export class DigestSender {
   private readonly logger = new Logger('Digests');
   private readonly owner = `${process.pid}:${randomUUID().slice(0, 8)}`;
+  private readonly handoff = new PreparedHandoff();
 
   constructor(
     private readonly config: AppConfig,
@@ -35,22 +36,26 @@ export class DigestSender {
     private readonly links: UnsubscribeLinks,
   ) {}
 
-  async send(id: string): Promise<SendOutcome> {
-    // In a run most rows were rendered by another row's batch: claim at once (one statement).
-    const claimed = await this.ledger.claim(id, this.owner, this.config.digests.leaseSeconds);
-    if (claimed) return this.deliver(claimed, null);
+  // `batch`: the rows whose jobs this worker fetched with this one and sends next (see the handoff below).
+  async send(id: string, batch: readonly string[] = []): Promise<SendOutcome> {
+    // In a run most rows were rendered by another row's batch: claim at once (one statement). When this process
+    // rendered it, the content is still in memory and is not read back.
+    const held = this.handoff.take(id);
+    const claimed = await this.ledger.claim(id, this.owner, this.config.digests.leaseSeconds, !held);
+    if (claimed) return this.deliver(claimed, held);
     const row = await this.ledger.get(id);
     if (!row) return { status: 'skipped', reason: 'digest no longer exists' };
     // Rendered (by another worker's batch) between the claim above and this read: claim it now.
     if (row.status === 'rendered' || (row.status === 'failed' && row.failureKind === 'transient')) return this.sendPrepared(id);
     if (row.status === 'pending') {
-      let outcome = await this.preparer.prepare(row);
+      let outcome = await this.preparer.prepare(row, batch.filter((b) => b !== id));
       if (outcome.status === 'taken') {
         // In another worker's batch: wait for it, or take over when that worker's preparation lease ran out.
         if ((await this.preparer.waitPrepared(id)) === 'ready') return this.sendPrepared(id);
         outcome = await this.preparer.prepare(row);
         if (outcome.status === 'taken') throw new TransientSendError(`digest ${id}: still being prepared by another worker`);
       }
+      this.handoff.keep(outcome.others);
       if (outcome.status === 'skipped' || outcome.status === 'failed') {
         return outcome.status === 'failed' ? { status: 'failed', reason: outcome.reason, permanent: true } : { status: 'skipped', reason: outcome.reason };
       }
@@ -106,5 +111,29 @@ export class DigestSender {
       await this.ledger.markFailed(id, this.owner, 'transient', (err as Error).message);
       throw new TransientSendError(`digest ${id}: ${(err as Error).message}`);
     }
+  }
+}
+
+// Rows this process rendered in a batch for jobs that its own worker runs next: their content (what was stored) is
+// kept for a short while so that sending them does not read 70 KB per email back from the database. Only a hint:
+// a row claimed elsewhere, or sent later than HOLD_MS, is read from the ledger as before.
+class PreparedHandoff {
+  private static readonly HOLD_MS = 120_000;
+  private static readonly MAX = 500;
+  private readonly held = new Map<string, { prepared: Prepared; until: number }>();
+
+  keep(rows: Map<string, Prepared>): void {
+    const until = Date.now() + PreparedHandoff.HOLD_MS;
+    for (const [id, prepared] of rows) {
+      if (this.held.size >= PreparedHandoff.MAX) this.held.delete(this.held.keys().next().value!);
+      this.held.set(id, { prepared, until });
+    }
+  }
+
+  take(id: string): Prepared | null {
+    const entry = this.held.get(id);
+    if (!entry) return null;
+    this.held.delete(id);
+    return entry.until > Date.now() ? entry.prepared : null;
   }
 }

@@ -113,12 +113,13 @@ export class JobEngine implements OnApplicationBootstrap, BeforeApplicationShutd
         // pg-boss 10 waits out the polling interval even after a fetch that found a job; a busy queue would run
         // at one job per worker per interval. Notified, the worker fetches again at once (idle: it still waits).
         if (workerId) this.boss.notifyWorker(workerId);
-        if (jobs.length === 1) return this.run(reg, jobs[0]);
+        const batch = jobs.map((j) => j.data);
+        if (jobs.length === 1) return this.run(reg, jobs[0], batch);
         // A batch: a job that fails is failed (and retried) by itself here; pg-boss then completes the others in
         // one statement (its completion only touches jobs that are still active).
         for (const job of jobs) {
           try {
-            await this.run(reg, job);
+            await this.run(reg, job, batch);
           } catch (err) {
             await this.boss.fail(type.name, job.id, err as object);
           }
@@ -128,10 +129,10 @@ export class JobEngine implements OnApplicationBootstrap, BeforeApplicationShutd
     }
   }
 
-  private async run({ type, handler }: Registration, job: PgBoss.JobWithMetadata<unknown>): Promise<JobResult> {
+  private async run({ type, handler }: Registration, job: PgBoss.JobWithMetadata<unknown>, batch: unknown[]): Promise<JobResult> {
     const stop = this.metrics.jobDuration.startTimer({ job: type.name });
     try {
-      const result = await handler.handle(job.data, { jobId: job.id, attempt: job.retryCount, signal: this.shutdown.signal });
+      const result = await handler.handle(job.data, { jobId: job.id, attempt: job.retryCount, signal: this.shutdown.signal, batch });
       this.metrics.jobsTotal.inc({ job: type.name, result: result.status });
       if (result.status === 'skipped') this.logger.debug(`${type.name} ${job.id} skipped: ${result.reason}`);
       return result;

@@ -33,15 +33,16 @@ export type JobResult = { status: 'done'; detail?: Record<string, unknown> } | {
 export const done = (detail?: Record<string, unknown>): JobResult => ({ status: 'done', detail });
 export const skipped = (reason: string): JobResult => ({ status: 'skipped', reason });
 
-export interface JobContext {
+export interface JobContext<P = unknown> {
   jobId: string;
   attempt: number; // 0 on the first run
   signal: AbortSignal; // aborted when the service is shutting down
+  batch: readonly P[]; // the payloads this worker fetched together with this one (itself included), run in order
 }
 
 // Throw (never catch-and-log) to have the engine retry with backoff; return skipped() on purpose.
 export interface JobHandler<P> {
-  handle(payload: P, ctx: JobContext): Promise<JobResult>;
+  handle(payload: P, ctx: JobContext<P>): Promise<JobResult>;
 }
 
 // A job id derived from a dedupe key: the engine inserts with ON CONFLICT DO NOTHING, so a second send with the same

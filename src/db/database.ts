@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
-import { Client } from 'pg';
+import { Client, Pool } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { AppConfig } from '../config/app-config';
 import { join } from 'node:path';
 import { EmbeddedPostgres } from './embedded-postgres';
@@ -75,6 +76,13 @@ export class Database {
 
   transaction<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
     return this.dataSource.transaction(work);
+  }
+
+  // A hot statement under a name: each pooled connection parses and plans it once instead of on every call (for
+  // the digest aggregation that is a third of its cost). Outside any transaction; the rows as pg returns them.
+  async queryNamed<T>(name: string, text: string, values: unknown[]): Promise<T[]> {
+    const pool = (this.dataSource.driver as PostgresDriver).master as Pool;
+    return (await pool.query({ name, text, values })).rows as T[];
   }
 
   // Runs work while holding a session-level advisory lock on a dedicated connection: one replica at a time.

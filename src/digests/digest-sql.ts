@@ -23,14 +23,19 @@ WITH ev AS (
   WHERE organization_id = $1 AND customer_id = $2 AND occurred_at >= $3 AND occurred_at < $5
     AND kind = ANY('{${THREAT_KINDS.join(',')}}'::text[]) AND ($6::text[] IS NULL OR kind = ANY($6::text[]))
 ), g AS (
+  -- The latest kind / threat name / domain of each threat in one pass: max() over "time and id as fixed-width
+  -- digits, then the value" (a NULL value drops out, as FILTER would), instead of an ordered array_agg, which
+  -- sorts every group three times and was a third of the statement.
   SELECT cur, site_id, ident,
          count(*)::int AS occurrences,
          max(rank)::int AS rank,
          max(occurred_at) AS last_seen,
-         (array_agg(kind ORDER BY occurred_at DESC, id DESC))[1] AS last_kind,
-         (array_agg(threat_name ORDER BY occurred_at DESC, id DESC) FILTER (WHERE threat_name IS NOT NULL))[1] AS name,
-         (array_agg(domain ORDER BY occurred_at DESC, id DESC) FILTER (WHERE domain IS NOT NULL))[1] AS domain
-  FROM t GROUP BY 1, 2, 3
+         substr(max(k || kind), 37) AS last_kind,
+         substr(max(k || threat_name), 37) AS name,
+         substr(max(k || domain), 37) AS domain
+  FROM (SELECT t.*, (lpad((extract(epoch FROM occurred_at) * 1000000)::bigint::text, 17, '0') || lpad(id::text, 19, '0')) COLLATE "C" AS k
+        FROM t) t
+  GROUP BY 1, 2, 3
 ), s AS (
   SELECT *, CASE WHEN last_kind IN ('detection', 'file_restored') THEN 'outstanding'
                  WHEN last_kind = 'quarantine' THEN 'quarantined' ELSE 'cleaned' END AS status

@@ -27,13 +27,18 @@ export async function freshDatabase(prefix: string): Promise<{ url: string; drop
 }
 
 // Peak resident set size while fn runs, sampled every 50 ms.
-export async function withPeakRss<T>(fn: () => Promise<T>): Promise<{ result: T; peakRssMb: number }> {
+export async function withPeakRss<T>(fn: () => Promise<T>): Promise<{ result: T; peakRssMb: number; atPeak: string }> {
   let peak = process.memoryUsage().rss;
-  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
+  let atPeak = process.memoryUsage();
+  const timer = setInterval(() => {
+    const m = process.memoryUsage();
+    if (m.rss > peak) [peak, atPeak] = [m.rss, m];
+  }, 50);
   try {
     const result = await fn();
     peak = Math.max(peak, process.memoryUsage().rss);
-    return { result, peakRssMb: Math.round(peak / 1024 / 1024) };
+    const mb = (n: number) => Math.round(n / 1024 / 1024);
+    return { result, peakRssMb: mb(peak), atPeak: `heap ${mb(atPeak.heapUsed)} of ${mb(atPeak.heapTotal)} MB, external ${mb(atPeak.external)} MB` };
   } finally {
     clearInterval(timer);
   }

@@ -55,7 +55,7 @@ export class DigestSender {
         outcome = await this.preparer.prepare(row);
         if (outcome.status === 'taken') throw new TransientSendError(`digest ${id}: still being prepared by another worker`);
       }
-      this.handoff.keep(outcome.others);
+      this.handoff.keep(outcome.others, batch); // only rows this worker sends next: the others' jobs run elsewhere
       if (outcome.status === 'skipped' || outcome.status === 'failed') {
         return outcome.status === 'failed' ? { status: 'failed', reason: outcome.reason, permanent: true } : { status: 'skipped', reason: outcome.reason };
       }
@@ -119,12 +119,14 @@ export class DigestSender {
 // a row claimed elsewhere, or sent later than HOLD_MS, is read from the ledger as before.
 class PreparedHandoff {
   private static readonly HOLD_MS = 120_000;
-  private static readonly MAX = 500;
+  private static readonly MAX = 200;
   private readonly held = new Map<string, { prepared: Prepared; until: number }>();
 
-  keep(rows: Map<string, Prepared>): void {
+  keep(rows: Map<string, Prepared>, only: readonly string[]): void {
     const until = Date.now() + PreparedHandoff.HOLD_MS;
-    for (const [id, prepared] of rows) {
+    for (const id of only) {
+      const prepared = rows.get(id);
+      if (!prepared) continue;
       if (this.held.size >= PreparedHandoff.MAX) this.held.delete(this.held.keys().next().value!);
       this.held.set(id, { prepared, until });
     }

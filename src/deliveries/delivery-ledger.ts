@@ -48,13 +48,14 @@ export class DeliveryLedger {
   }
 
   // pending/failed and due → sending, with a lease, and the attempt's log row, in one statement (its own transaction,
-  // committed before the target is spoken to). null: not due, or another worker has it, or it is done.
-  async claim(id: string, owner: string, leaseSeconds: number, now: Date): Promise<ClaimedDelivery | null> {
+  // committed before the target is spoken to). null: not due, or another worker has it, or it is done. "Due" is by
+  // the database's clock, as the job engine's start times are.
+  async claim(id: string, owner: string, leaseSeconds: number): Promise<ClaimedDelivery | null> {
     const rows: ClaimedDelivery[] = await this.db.dataSource.query(
       `WITH c AS (
          UPDATE deliveries SET status = 'sending', attempts = attempts + 1, lease_owner = $2,
                 lease_until = now() + make_interval(secs => $3), updated_at = now()
-         WHERE id = $1 AND status IN ('pending', 'failed') AND next_attempt_at <= $4
+         WHERE id = $1 AND status IN ('pending', 'failed') AND next_attempt_at <= now()
          RETURNING *
        ), a AS (
          INSERT INTO delivery_attempts (delivery_id, organization_id, attempt, trigger, requested_by)
@@ -69,7 +70,7 @@ export class DeliveryLedger {
               c.cause_id AS "causeId", c.payload, c.status, c.attempts, c.attempt_base AS "attemptBase", c.next_attempt_at AS "nextAttemptAt",
               a.id::text AS "attemptId", a.trigger
        FROM c, a`,
-      [id, owner, leaseSeconds, now],
+      [id, owner, leaseSeconds],
     );
     return rows[0] ?? null;
   }
@@ -139,10 +140,10 @@ export class DeliveryLedger {
   // the row is pending or being sent.
   async replay(em: EntityManager, organizationId: string, id: string, requestedBy: string): Promise<boolean> {
     const [, changed]: [unknown, number] = await em.query(
-      `UPDATE deliveries SET status = 'pending', attempt_base = attempts, next_attempt_at = $4, replay_requested_by = $3,
+      `UPDATE deliveries SET status = 'pending', attempt_base = attempts, next_attempt_at = now(), replay_requested_by = $3,
               lease_owner = NULL, lease_until = NULL, updated_at = now()
        WHERE id = $1 AND organization_id = $2 AND status IN ('delivered', 'failed', 'dead')`,
-      [id, organizationId, requestedBy, new Date()],
+      [id, organizationId, requestedBy],
     );
     return changed > 0;
   }

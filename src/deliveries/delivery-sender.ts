@@ -34,11 +34,9 @@ export class DeliverySender {
   ) {}
 
   async send(id: string): Promise<AttemptOutcome> {
-    const now = new Date();
     const row = await this.ledger.get(id);
     if (!row) return { status: 'skipped', reason: 'delivery no longer exists' };
     if (row.status !== 'pending' && row.status !== 'failed') return { status: 'skipped', reason: `already ${row.status}` };
-    if (new Date(row.nextAttemptAt) > now) return { status: 'skipped', reason: 'not due yet (its own job is queued for then)' };
     // Everything that can be done before the claim is: the window in which a crash leaves the outcome unknown is
     // then only the conversation with the target. Errors other than ComposeError (the database) throw: the job retries.
     let message: OutboundMessage | null = null;
@@ -50,8 +48,8 @@ export class DeliverySender {
       composeError = err;
     }
     const destination = this.destinations.get(row.destination);
-    const claimed = await this.ledger.claim(id, this.owner, this.config.deliveries.leaseSeconds, now);
-    if (!claimed) return { status: 'skipped', reason: 'claimed by another worker, or done' };
+    const claimed = await this.ledger.claim(id, this.owner, this.config.deliveries.leaseSeconds);
+    if (!claimed) return { status: 'skipped', reason: 'claimed by another worker, done, or not due (its own job is queued for then)' };
     const started = performance.now();
     if (composeError || !destination || !message) {
       const error = composeError?.message ?? `no destination adapter for "${row.destination}"`;

@@ -9,7 +9,7 @@ import { DeliveryJobs } from './delivery-jobs';
 import { AttemptRecord, ClaimedDelivery, DeliveryLedger } from './delivery-ledger';
 import { decideFailure } from './retry-schedule';
 
-export type AttemptOutcome =
+export type SendOutcome =
   | { status: 'delivered'; attempt: number }
   | { status: 'failed'; attempt: number; retryAt: Date; error: string }
   | { status: 'dead'; attempt: number; error: string }
@@ -33,12 +33,15 @@ export class DeliverySender {
     private readonly types: DeliveryJobs,
   ) {}
 
-  async send(id: string): Promise<AttemptOutcome> {
+  async send(id: string): Promise<SendOutcome> {
     const row = await this.ledger.get(id);
     if (!row) return { status: 'skipped', reason: 'delivery no longer exists' };
     if (row.status !== 'pending' && row.status !== 'failed') return { status: 'skipped', reason: `already ${row.status}` };
     // Everything that can be done before the claim is: the window in which a crash leaves the outcome unknown is
     // then only the conversation with the target. Errors other than ComposeError (the database) throw: the job retries.
+    // A kind this replica has no adapter for (a newer replica wrote it, mid-deploy): leave it for one that has.
+    const destination = this.destinations.get(row.destination);
+    if (!destination) throw new Error(`delivery ${id}: no destination adapter for "${row.destination}" on this replica`);
     let message: OutboundMessage | null = null;
     let composeError: ComposeError | null = null;
     try {
@@ -47,12 +50,11 @@ export class DeliverySender {
       if (!(err instanceof ComposeError)) throw err;
       composeError = err;
     }
-    const destination = this.destinations.get(row.destination);
     const claimed = await this.ledger.claim(id, this.owner, this.config.deliveries.leaseSeconds);
     if (!claimed) return { status: 'skipped', reason: 'claimed by another worker, done, or not due (its own job is queued for then)' };
     const started = performance.now();
-    if (composeError || !destination || !message) {
-      const error = composeError?.message ?? `no destination adapter for "${row.destination}"`;
+    if (composeError || !message) {
+      const error = composeError?.message ?? 'nothing to send';
       return this.failed(claimed, { durationMs: 0, outcome: 'permanent_error', request: null, response: null, error }, true);
     }
     let result: DestinationResult;
@@ -73,7 +75,7 @@ export class DeliverySender {
     return { status: 'delivered', attempt: claimed.attempts };
   }
 
-  private async failed(claimed: ClaimedDelivery, record: AttemptRecord, permanent: boolean): Promise<AttemptOutcome> {
+  private async failed(claimed: ClaimedDelivery, record: AttemptRecord, permanent: boolean): Promise<SendOutcome> {
     const decision = decideFailure(permanent, claimed.attempts - claimed.attemptBase, this.config.deliveries.retrySchedule);
     const error = record.error ?? 'failed';
     if (decision.status === 'dead') {

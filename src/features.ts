@@ -1,6 +1,7 @@
 import { AdminModule } from './admin/admin.module';
 import { BrandsModule } from './brands/brands.module';
 import { CustomersModule } from './customers/customers.module';
+import { DeliveriesModule } from './deliveries/deliveries.module';
 import { DigestsModule } from './digests/digests.module';
 import { EventsModule } from './events/events.module';
 import { MailModule } from './mail/mail.module';
@@ -8,4 +9,4 @@ import { TemplatesModule } from './templates/templates.module';
 import { VendorsModule } from './vendors/vendors.module';
 
 // The product's feature modules, in dependency order (each depends only on those above it and on the platform).
-export const FEATURE_MODULES = [MailModule, CustomersModule, BrandsModule, TemplatesModule, EventsModule, DigestsModule, VendorsModule, AdminModule];
+export const FEATURE_MODULES = [MailModule, CustomersModule, BrandsModule, TemplatesModule, DeliveriesModule, EventsModule, DigestsModule, VendorsModule, AdminModule];

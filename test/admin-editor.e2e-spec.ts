@@ -121,6 +121,7 @@ describe('admin web editor in a real browser', () => {
       ['digest.weekly', 'default'],
       ['digest.monthly', 'default'],
       ['ticket.malware', 'default'],
+      ['alert.urgent', 'default'],
     ]);
   });
 

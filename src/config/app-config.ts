@@ -31,6 +31,8 @@ export class AppConfig {
   publicBaseUrl: string;
   digests: { sendConcurrency: number; retryLimit: number; retryDelaySeconds: number; leaseSeconds: number; recoverAfterSeconds: number };
   brands: { defaultSenderEmail: string }; // From address of a brand until the operator sets its own
+  // retrySchedule: seconds to wait after the 1st, 2nd, … failed attempt; after the last one the delivery is dead.
+  deliveries: { retrySchedule: number[]; sendConcurrency: number; leaseSeconds: number };
   // The environment as read at start, for `env:NAME` secret references (SecretBox) only.
   env: Readonly<Record<string, string | undefined>>;
 }
@@ -69,6 +71,16 @@ function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], 
 function str(env: Env, name: string): string | null {
   const raw = env[name];
   return raw === undefined || raw.trim() === '' ? null : raw.trim();
+}
+
+function seconds(env: Env, name: string, def: number[]): number[] {
+  const raw = str(env, name);
+  if (!raw) return def;
+  const parts = raw.split(',').map((p) => Number(p.trim()));
+  if (!parts.length || parts.length > 50 || parts.some((n) => !Number.isInteger(n) || n < 1)) {
+    throw new ConfigError(`${name} must be a comma-separated list of up to 50 whole seconds ≥ 1, got "${raw}"`);
+  }
+  return parts;
 }
 
 function roles(env: Env): Set<Role> {
@@ -138,6 +150,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
       recoverAfterSeconds: int(env, 'DIGEST_RECOVER_AFTER_SECONDS', 600, 5),
     },
     brands: { defaultSenderEmail: str(env, 'DEFAULT_SENDER_EMAIL') ?? 'no-reply@localhost' },
+    deliveries: {
+      retrySchedule: seconds(env, 'DELIVERY_RETRY_SCHEDULE', [60, 300, 1800, 7200, 21600, 43200]),
+      sendConcurrency: int(env, 'DELIVERY_SEND_CONCURRENCY', 4, 1, 64),
+      leaseSeconds: int(env, 'DELIVERY_LEASE_SECONDS', 120, 5),
+    },
     env: { ...env },
   });
 }

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { AppConfig } from '../config/app-config';
 import { MailError } from '../mail/mail-errors';
 import { Mailer } from '../mail/mailer';
+import { brandEnvelope } from '../templates/branded-email';
 import { DigestBrands } from './digest-brands';
 import { ClaimedDigest, DigestLedger } from './digest-ledger';
 import { DigestPreparer, Prepared } from './digest-preparer';
@@ -84,14 +85,12 @@ export class DigestSender {
       const brand = prepared?.brand ?? (await this.brands.get(claimed.organizationId, claimed.brandId));
       const unsubscribe = this.links.forCustomer(brand.publicBaseUrl, claimed.customerId);
       const result = await this.mailer.send({
-        from: { name: brand.senderName, address: brand.senderEmail },
-        replyTo: brand.replyTo,
+        ...brandEnvelope(brand),
         to: claimed.recipients,
         subject: claimed.subject,
         html: prepared?.html ?? claimed.html,
         text: prepared?.text ?? claimed.text,
         messageId: claimed.messageId,
-        dkim: brand.dkim,
         organizationId: claimed.organizationId,
         headers: {
           'List-Unsubscribe': `<${unsubscribe.oneClick}>`,

@@ -106,6 +106,17 @@ export class DigestSettingsService {
     return sub?.cadence !== 'off' ? (sub?.urgentKinds ?? []) : [];
   }
 
+  // The same rule as urgentKinds(), set-wise for ingestion's INSERT (see UrgentAlerts): a relation of the
+  // organization's subscriptions that send some kinds at once, with their effective recipients. Columns: customer_id,
+  // urgent_kinds, recipients. Customers that are not active, or have nobody to send to, are left out.
+  urgentSubscriptionsSql(organizationParam: string): string {
+    return `(SELECT s.customer_id, s.urgent_kinds, r.recipients
+             FROM digest_subscriptions s JOIN customers c ON c.id = s.customer_id AND c.status = 'active'
+             CROSS JOIN LATERAL (SELECT CASE WHEN cardinality(s.recipients) > 0 THEN s.recipients ELSE c.emails END AS recipients) r
+             WHERE s.organization_id = ${organizationParam} AND s.cadence <> 'off' AND cardinality(s.urgent_kinds) > 0
+               AND cardinality(r.recipients) > 0)`;
+  }
+
   private reschedule(sub: DigestSubscription, customer: Customer): void {
     const now = this.clock.now();
     sub.activeSince = now;

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { EventMatcher } from '../customers/event-matcher';
+import { URGENT_EVENT_COLUMNS, UrgentAlerts } from '../deliveries/urgent-alerts';
 import { Metrics } from '../metrics/metrics';
 import { NormalizedEvent, RejectedRecord } from '../vendors/vendor-event';
 import { severityRank } from './severity';
@@ -17,12 +18,14 @@ export interface StoredEvent {
 }
 
 // The one write path into the event store: a batch in one statement, idempotent on (organization, source,
-// external id), each event matched to its customer as it is written.
+// external id), each event matched to its customer as it is written, and each new event of a kind its customer
+// marked urgent written as a delivery by the same statement (UrgentAlerts).
 @Injectable()
 export class EventStore {
   constructor(
     private readonly matcher: EventMatcher,
     private readonly metrics: Metrics,
+    private readonly alerts: UrgentAlerts,
   ) {}
 
   // Returns the events that were new; duplicates (within the batch or already stored) are dropped silently.
@@ -48,8 +51,10 @@ export class EventStore {
       raw: e.raw ?? null,
       ...this.matcher.candidates(e),
     }));
-    const inserted: { id: string; external_id: string }[] = await em.query(
-      `INSERT INTO events (organization_id, vendor_account_id, source, external_id, kind, vendor_type, classification, severity,
+    // The result holds the new events (with their external id) and then the new deliveries (external_id null).
+    const out: { id: string; external_id: string | null }[] = await em.query(
+      `WITH ins AS (
+       INSERT INTO events (organization_id, vendor_account_id, source, external_id, kind, vendor_type, classification, severity,
                            severity_rank, server, agent_id, account_user, domain, vendor_site_id, file_path, file_hash, process,
                            threat_name, occurred_at, raw, customer_id, site_id, match_rule)
        SELECT $1, $2, $3, r.external_id, r.kind, r.vendor_type, r.classification, r.severity, r.severity_rank, r.server,
@@ -61,11 +66,20 @@ export class EventStore {
             keys text[], rules text[])
        ${this.matcher.resolveJoin('r', '$1')}
        ON CONFLICT (organization_id, source, external_id) DO NOTHING
-       RETURNING id, external_id`,
+       RETURNING external_id, ${URGENT_EVENT_COLUMNS}
+       ), urgent AS (${this.alerts.insertSql('ins', '$1')})
+       SELECT id::text, external_id FROM ins UNION ALL SELECT id::text, NULL FROM urgent`,
       [src.organizationId, src.vendorAccountId, src.source, JSON.stringify(rows)],
     );
+    const inserted: StoredEvent[] = [];
+    const deliveries: string[] = [];
+    for (const r of out) {
+      if (r.external_id === null) deliveries.push(r.id);
+      else inserted.push({ id: r.id, externalId: r.external_id });
+    }
+    if (deliveries.length) await this.alerts.enqueue(em, deliveries);
     this.metrics.eventsIngested.inc({ source: src.source.startsWith('push:') ? 'push' : 'vendor' }, inserted.length);
-    return inserted.map((r) => ({ id: String(r.id), externalId: r.external_id }));
+    return inserted;
   }
 
   async reject(em: EntityManager, src: EventSource, records: readonly RejectedRecord[]): Promise<void> {

@@ -27,4 +27,5 @@ export interface MailResult {
   messageId: string;
   accepted: string[];
   rejected: string[];
+  response?: string; // the server's reply line to the message (SMTP only), e.g. "250 2.0.0 Ok: queued as 4F1"
 }

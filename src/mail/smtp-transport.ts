@@ -32,6 +32,7 @@ export class SmtpTransport extends MailTransport {
         messageId: info.messageId,
         accepted: (info.accepted ?? []).map(addr),
         rejected: (info.rejected ?? []).map(addr),
+        response: typeof info.response === 'string' ? info.response.slice(0, 500) : undefined,
       };
     } catch (err) {
       throw toMailError(err);

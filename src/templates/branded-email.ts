@@ -1,3 +1,4 @@
+import type { MailMessage } from '../mail/mail-message';
 import type { BrandValues } from './brand-values';
 import type { RenderedEmail } from './template-renderer';
 import type { TemplateKind, TemplateSource } from './template-kinds';
@@ -29,6 +30,12 @@ export interface BrandedEmail {
   brand: ResolvedBrand;
   template: PublishedTemplate;
   email: RenderedEmail;
+}
+
+// How a brand signs a message: From, Reply-To and DKIM key, the same for every sender (digests, test sends, the email
+// destination).
+export function brandEnvelope(brand: ResolvedBrand): Pick<MailMessage, 'from' | 'replyTo' | 'dkim'> {
+  return { from: { name: brand.senderName, address: brand.senderEmail }, replyTo: brand.replyTo, dkim: brand.dkim };
 }
 
 export type { TemplateKind };

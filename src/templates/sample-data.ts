@@ -1,7 +1,7 @@
 import { BrandValues, resolveBrand } from './brand-values';
 import { formatPeriodLabel, Cadence } from './period-label';
 import { DigestKind, TemplateKind } from './template-kinds';
-import { DigestTemplateData, SiteSummary, TemplateData, ThreatSummary, TicketTemplateData } from './template-data';
+import { AlertTemplateData, DigestTemplateData, SiteSummary, TemplateData, ThreatSummary, TicketTemplateData } from './template-data';
 
 // Preview data for the editor and the specs: a bakery with eight sites, one threat still outstanding.
 export const SAMPLE_BRAND: BrandValues = {
@@ -30,8 +30,10 @@ const PERIODS: Record<Cadence, { start: string; end: string; prevStart: string }
 
 export function sampleData(kind: DigestKind, locale?: string): DigestTemplateData;
 export function sampleData(kind: 'ticket.malware', locale?: string): TicketTemplateData;
+export function sampleData(kind: 'alert.urgent', locale?: string): AlertTemplateData;
 export function sampleData(kind: TemplateKind, locale?: string): TemplateData;
 export function sampleData(kind: TemplateKind, locale = 'en'): TemplateData {
+  if (kind === 'alert.urgent') return sampleAlert(locale);
   return kind === 'ticket.malware' ? sampleTicket(locale) : sampleDigest(kind.slice('digest.'.length) as Cadence, locale);
 }
 
@@ -134,5 +136,26 @@ function sampleTicket(locale: string): TicketTemplateData {
       status: 'outstanding',
     },
     links: { portal: PORTAL, event: `${PORTAL}/events/e-88231`, support: SAMPLE_BRAND.supportUrl },
+  };
+}
+
+function sampleAlert(locale: string): AlertTemplateData {
+  const ticket = sampleTicket(locale);
+  return {
+    locale,
+    timeZone: TZ,
+    brand: ticket.brand,
+    customer: CUSTOMER,
+    site: { id: ticket.site.id, domain: ticket.site.domain, url: ticket.site.url },
+    event: {
+      id: ticket.event.id, kind: 'detection', severity: 'critical', threatName: ticket.event.threatName, filePath: ticket.event.filePath,
+      process: null, server: ticket.site.server, occurredAt: ticket.event.occurredAt,
+    },
+    links: {
+      portal: PORTAL,
+      threats: `${PORTAL}#threats`,
+      support: SAMPLE_BRAND.supportUrl,
+      preferences: 'https://digest.northwind-hosting.example/u/eyJjIjoiYy0xMDQyIn0.sample',
+    },
   };
 }

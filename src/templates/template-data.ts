@@ -101,4 +101,24 @@ export interface TicketTemplateData {
   links: { portal: string; event: string; support: string };
 }
 
-export type TemplateData = DigestTemplateData | TicketTemplateData;
+// One event of a kind the customer marked urgent, e-mailed at once (deliveries pipeline, cause event.urgent).
+export interface AlertTemplateData {
+  locale: string;
+  timeZone: string;
+  brand: BrandTemplateValues;
+  customer: CustomerRef;
+  site: { id: string | null; domain: string; url: string };
+  event: {
+    id: string;
+    kind: EventKind;
+    severity: Severity | null;
+    threatName: string | null;
+    filePath: string | null;
+    process: string | null;
+    server: string | null;
+    occurredAt: string;
+  };
+  links: { portal: string; threats: string; support: string; preferences: string };
+}
+
+export type TemplateData = DigestTemplateData | TicketTemplateData | AlertTemplateData;

@@ -12,6 +12,7 @@ const DESCRIPTIONS: Record<TemplateKind, string> = {
   'digest.weekly': 'Weekly security digest e-mail to a customer',
   'digest.monthly': 'Monthly security digest e-mail to a customer',
   'ticket.malware': 'Text of the ticket or chat message opened for a malware event (ticket and chat destinations)',
+  'alert.urgent': 'E-mail sent at once for an event of a kind the customer marked urgent (deliveries)',
 };
 
 // The variable reference per kind, served to the editor, with the sample data previews use.

@@ -6,6 +6,7 @@ import { DigestData } from '../digests/digest-data';
 import { DomainError, ValidationError } from '../errors/domain-error';
 import { Mailer } from '../mail/mailer';
 import type { BrandValues } from './brand-values';
+import { brandEnvelope } from './branded-email';
 import { sampleData } from './sample-data';
 import { TemplateCompileError } from './template-errors';
 import { TemplateInvalidError } from './template-invalid';
@@ -58,14 +59,12 @@ export class TemplatePreviewService {
     const data = { ...sampleData(template.kind, dto.locale ?? 'en'), recipient: { email: dto.to } };
     const email = this.render(template, source, brand.values, data, []);
     const sent = await this.mailer.send({
-      from: { name: brand.senderName, address: brand.senderEmail },
-      replyTo: brand.replyTo,
+      ...brandEnvelope(brand),
       to: [dto.to],
       subject: email.subject,
       html: email.html,
       text: email.text,
       headers: { 'X-Hostdigest-Test-Send': `template=${template.id}; version=${version}` },
-      dkim: brand.dkim,
       organizationId,
     }).catch((err: Error) => {
       throw new DomainError('test_send_failed', `the mail server did not accept the test message: ${err.message}`, 502);

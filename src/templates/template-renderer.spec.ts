@@ -222,6 +222,21 @@ describe('TemplateRenderer sandbox', () => {
     expect(() => capped.render(compiled, { sites })).toThrow(expect.objectContaining({ reason: 'output_too_large' }));
   });
 
+  for (const locale of LOCALES) {
+    it(`renders alert.urgent in ${locale} the same both ways, with and without the optional fields`, () => {
+      const src = loadDefaultTemplate('alert.urgent');
+      const data = sampleData('alert.urgent', locale);
+      const bare = { ...data, event: { ...data.event, severity: null, threatName: null, filePath: null, server: null, process: '/tmp/x --y' } };
+      for (const d of [data, bare]) {
+        const once = renderer.render(renderer.compile(src, SAMPLE_BRAND, 'alert:1'), d);
+        const naive = renderer.referenceRenderer(src, SAMPLE_BRAND)(d);
+        expect(trailing(once.html)).toBe(trailing(naive.html));
+        expect([once.subject, once.text]).toEqual([naive.subject, naive.text]);
+        expect(once.text).toContain(d.site.domain);
+      }
+    });
+  }
+
   it('stops a render that runs past its time limit instead of blocking the process', () => {
     const quick = new TemplateRenderer({ limits: { renderMs: 100 } });
     // 5^14 iterations that print nothing: without the deadline this runs for hours.

@@ -1,7 +1,7 @@
 import { TemplateKind } from './template-kinds';
 import { CUSTOM_HELPERS, BUILTIN_HELPERS } from './template-helpers';
 
-export type { DigestTemplateData, TicketTemplateData, TemplateData, SiteSummary, ThreatSummary } from './template-data';
+export type { AlertTemplateData, DigestTemplateData, TicketTemplateData, TemplateData, SiteSummary, ThreatSummary } from './template-data';
 export { DIGEST_LIST_LIMITS } from './template-data';
 export { sampleData, SAMPLE_BRAND } from './sample-data';
 
@@ -138,6 +138,28 @@ const TICKET: TemplateVariable[] = [
   v('links.support', 'url', 'Support'),
 ];
 
+const ALERT: TemplateVariable[] = [
+  ...COMMON,
+  v('site', 'object', 'The site the event belongs to'),
+  v('site.id', 'string | null', 'Site id'),
+  v('site.domain', 'string', 'Primary domain (else the domain or server the vendor reported)'),
+  v('site.url', 'url', 'The site in the portal'),
+  v('event', 'object', 'The urgent event'),
+  v('event.id', 'string', 'Event id'),
+  v('event.kind', 'event kind', 'detection, cleanup, process_killed, …; {{t "alert.kind" event.kind}} names it'),
+  v('event.severity', 'severity | null', 'critical, high, medium, low, info; null when the vendor gives none'),
+  v('event.threatName', 'string | null', 'Threat or signature name'),
+  v('event.filePath', 'string | null', 'File path; shorten with truncatePath'),
+  v('event.process', 'string | null', 'Process command line; shorten with truncatePath'),
+  v('event.server', 'string | null', 'Server (host name)'),
+  v('event.occurredAt', 'date', "When it happened; formatDate shows it in the customer's time zone"),
+  v('links', 'object', 'Links'),
+  v('links.portal', 'url', "The customer's page in the portal"),
+  v('links.threats', 'url', 'Threats in the portal'),
+  v('links.support', 'url', 'Support'),
+  v('links.preferences', 'url', 'Email preferences (digest cadence, off), works without login'),
+];
+
 function totals(prefix: string, when: string): TemplateVariable[] {
   return [
     v(`${prefix}.events`, 'number', `All events ${when}`),
@@ -155,6 +177,7 @@ export const TEMPLATE_VARIABLES: Record<TemplateKind, readonly TemplateVariable[
   'digest.weekly': DIGEST,
   'digest.monthly': DIGEST,
   'ticket.malware': TICKET,
+  'alert.urgent': ALERT,
 };
 
 export interface HelperDoc { name: string; usage: string; description: string }

@@ -1,0 +1,75 @@
+import { Injectable } from '@nestjs/common';
+import { BrandsService } from '../brands/brands.service';
+import { DigestSettingsService } from '../digests/digest-settings.service';
+import { UnsubscribeLinks } from '../digests/unsubscribe-links';
+import type { OutboundMessage } from '../destinations/destination';
+import type { AlertTemplateData } from '../templates/template-data';
+import { TemplateCompileError, TemplateRenderError } from '../templates/template-errors';
+import { TemplatesService } from '../templates/templates.service';
+import type { EventKind, Severity } from '../vendors/vendor-event';
+import type { DeliveryRow } from './delivery-ledger';
+import { URGENT_CAUSE } from './urgent-alerts';
+
+// The message cannot be made, and trying again will not change that (customer gone, template broken): the delivery
+// is dead until the operator fixes the cause and replays it.
+export class ComposeError extends Error {}
+
+interface UrgentPayload {
+  to: string[];
+  event: {
+    id: string; kind: EventKind; severity: Severity | null; threatName: string | null; filePath: string | null; process: string | null;
+    server: string | null; domain: string | null; siteId: string | null; siteDomain: string | null; occurredAt: string;
+  };
+}
+
+// What a delivery says, composed for each attempt from its cause. Rendered at send time, not at insert time: the
+// insert runs inside ingestion (~12k events/s), which must not resolve brands or run templates; and a replay after
+// the operator fixed a template or a brand sends the fixed version. What the alert is about (the event) was
+// snapshotted into the payload at insert time, so the content does not depend on the event still being stored.
+@Injectable()
+export class DeliveryComposer {
+  constructor(
+    private readonly settings: DigestSettingsService,
+    private readonly brands: BrandsService,
+    private readonly templates: TemplatesService,
+    private readonly links: UnsubscribeLinks,
+  ) {}
+
+  async compose(d: DeliveryRow): Promise<OutboundMessage> {
+    if (d.causeType === URGENT_CAUSE) return this.urgentAlert(d, d.payload as unknown as UrgentPayload);
+    throw new ComposeError(`nothing composes a message for cause ${d.causeType}`);
+  }
+
+  // The customer's brand, locale and time zone as its digest uses them (digest settings, else the customer's).
+  private async urgentAlert(d: DeliveryRow, p: UrgentPayload): Promise<OutboundMessage> {
+    const settings = d.customerId ? await this.settings.findForCustomer(d.customerId) : null;
+    if (!settings || settings.customer.organizationId !== d.organizationId) throw new ComposeError('the customer no longer exists');
+    const { customer } = settings;
+    const brand = await this.brands.resolve(d.organizationId, customer.brandId);
+    const portal = (brand.values.portalUrl || brand.publicBaseUrl).replace(/\/$/, '');
+    const manage = this.links.forCustomer(brand.publicBaseUrl, customer.id);
+    const e = p.event;
+    const data: Omit<AlertTemplateData, 'brand'> = {
+      locale: settings.locale,
+      timeZone: settings.timeZone,
+      customer: { id: customer.id, name: customer.name },
+      site: { id: e.siteId, domain: e.siteDomain ?? e.domain ?? e.server ?? '', url: e.siteId ? `${portal}#site-${e.siteId}` : `${portal}#sites` },
+      event: {
+        id: e.id, kind: e.kind, severity: e.severity, threatName: e.threatName, filePath: e.filePath, process: e.process, server: e.server,
+        occurredAt: new Date(e.occurredAt).toISOString(),
+      },
+      links: { portal, threats: `${portal}#threats`, support: brand.values.supportUrl || portal, preferences: manage.preferences },
+    };
+    try {
+      const { email } = await this.templates.renderPublished(d.organizationId, customer.brandId, 'alert.urgent', data);
+      return {
+        brand,
+        content: email,
+        headers: { 'List-Unsubscribe': `<${manage.oneClick}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+      };
+    } catch (err) {
+      if (err instanceof TemplateRenderError || err instanceof TemplateCompileError) throw new ComposeError(`template: ${err.message}`);
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,52 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { done, JobHandler, JobResult, skipped } from '../jobs/job';
+import { JobEngine } from '../jobs/job-engine';
+import { DeliveryJobs, SendDeliveryPayload } from './delivery-jobs';
+import { DeliveryLedger } from './delivery-ledger';
+import { DeliverySender } from './delivery-sender';
+
+// A due row whose job has not picked it up this long after its time lost that job (a replica died with it queued).
+const OVERDUE_SECONDS = 120;
+
+@Injectable()
+export class SendDeliveryJob implements JobHandler<SendDeliveryPayload>, OnModuleInit {
+  constructor(
+    private readonly jobs: JobEngine,
+    private readonly types: DeliveryJobs,
+    private readonly sender: DeliverySender,
+  ) {}
+
+  onModuleInit(): void {
+    this.jobs.register(this.types.send, this);
+  }
+
+  // A failed attempt is recorded with its retry queued (or dead) and the job is done; only an error of ours (the
+  // database) throws for the engine to retry.
+  async handle(p: SendDeliveryPayload): Promise<JobResult> {
+    const outcome = await this.sender.send(p.deliveryId);
+    if (outcome.status === 'skipped') return skipped(outcome.reason);
+    return done(outcome);
+  }
+}
+
+@Injectable()
+export class SweepDeliveriesJob implements JobHandler<Record<string, never>>, OnModuleInit {
+  constructor(
+    private readonly jobs: JobEngine,
+    private readonly types: DeliveryJobs,
+    private readonly ledger: DeliveryLedger,
+  ) {}
+
+  onModuleInit(): void {
+    this.jobs.register(this.types.sweep, this);
+    this.jobs.schedule(this.types.sweep, '* * * * *', {});
+  }
+
+  async handle(): Promise<JobResult> {
+    const interrupted = await this.ledger.markInterrupted();
+    const overdue = await this.ledger.overdue(OVERDUE_SECONDS);
+    const bucket = Math.floor(Date.now() / (OVERDUE_SECONDS * 1000));
+    for (const id of overdue) await this.jobs.send(this.types.send, { deliveryId: id }, { dedupeKey: `${id}:recover:${bucket}` });
+    return done({ interrupted, requeued: overdue.length });
+  }
+}

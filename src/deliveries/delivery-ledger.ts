@@ -1,0 +1,150 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { Database } from '../db/database';
+import type { AttemptOutcome, AttemptTrigger } from './delivery-attempt.entity';
+import type { DeliveryStatus } from './delivery.entity';
+
+export interface DeliveryRow {
+  id: string;
+  organizationId: string;
+  customerId: string | null;
+  destination: string;
+  causeType: string;
+  causeId: string;
+  payload: Record<string, unknown>;
+  status: DeliveryStatus;
+  attempts: number;
+  attemptBase: number;
+  nextAttemptAt: Date;
+}
+
+export interface ClaimedDelivery extends DeliveryRow {
+  attemptId: string;
+  trigger: AttemptTrigger;
+}
+
+export interface AttemptRecord {
+  durationMs: number;
+  outcome: AttemptOutcome;
+  request: Record<string, unknown> | null;
+  response: Record<string, unknown> | null;
+  error: string | null;
+}
+
+const COLS = `id, organization_id AS "organizationId", customer_id AS "customerId", destination, cause_type AS "causeType",
+              cause_id AS "causeId", payload, status, attempts, attempt_base AS "attemptBase", next_attempt_at AS "nextAttemptAt"`;
+
+export const INTERRUPTED = 'the send was cut off (the worker stopped) after the claim; the target may or may not have taken it: check, and replay if needed';
+
+// The deliveries table as the send path needs it: every state change is one conditional UPDATE, so that two workers
+// (or a worker and the sweep) can never both move a row forward.
+@Injectable()
+export class DeliveryLedger {
+  constructor(private readonly db: Database) {}
+
+  async get(id: string): Promise<DeliveryRow | null> {
+    const rows: DeliveryRow[] = await this.db.dataSource.query(`SELECT ${COLS} FROM deliveries WHERE id = $1`, [id]);
+    return rows[0] ?? null;
+  }
+
+  // pending/failed and due → sending, with a lease, and the attempt's log row, in one statement (its own transaction,
+  // committed before the target is spoken to). null: not due, or another worker has it, or it is done. "Due" is by
+  // the database's clock, as the job engine's start times are.
+  async claim(id: string, owner: string, leaseSeconds: number): Promise<ClaimedDelivery | null> {
+    const rows: ClaimedDelivery[] = await this.db.dataSource.query(
+      `WITH c AS (
+         UPDATE deliveries SET status = 'sending', attempts = attempts + 1, lease_owner = $2,
+                lease_until = now() + make_interval(secs => $3), updated_at = now()
+         WHERE id = $1 AND status IN ('pending', 'failed') AND next_attempt_at <= now()
+         RETURNING *
+       ), a AS (
+         INSERT INTO delivery_attempts (delivery_id, organization_id, attempt, trigger, requested_by)
+         SELECT id, organization_id, attempts,
+                CASE WHEN attempts = attempt_base + 1 AND replay_requested_by IS NOT NULL THEN 'replay'
+                     WHEN attempts = 1 THEN 'initial' ELSE 'retry' END,
+                CASE WHEN attempts = attempt_base + 1 THEN replay_requested_by END
+         FROM c
+         RETURNING id, trigger
+       )
+       SELECT c.id, c.organization_id AS "organizationId", c.customer_id AS "customerId", c.destination, c.cause_type AS "causeType",
+              c.cause_id AS "causeId", c.payload, c.status, c.attempts, c.attempt_base AS "attemptBase", c.next_attempt_at AS "nextAttemptAt",
+              a.id::text AS "attemptId", a.trigger
+       FROM c, a`,
+      [id, owner, leaseSeconds],
+    );
+    return rows[0] ?? null;
+  }
+
+  // The statement right after the target accepted. A sweep that meanwhile took the row for interrupted (lease ran
+  // out while the target was slow) is corrected: this is what happened.
+  async markDelivered(claimed: ClaimedDelivery, owner: string, attempt: AttemptRecord): Promise<void> {
+    await this.db.transaction(async (em) => {
+      await em.query(
+        `UPDATE deliveries SET status = 'delivered', delivered_at = now(), last_error = NULL, lease_until = NULL, updated_at = now()
+         WHERE id = $1 AND lease_owner = $2 AND status IN ('sending', 'dead')`,
+        [claimed.id, owner],
+      );
+      await this.finishAttempt(em, claimed.attemptId, attempt);
+    });
+  }
+
+  // sending → failed (retryAt set: queued again by the caller, in `then`, inside this transaction) or dead.
+  async markFailed(claimed: ClaimedDelivery, owner: string, attempt: AttemptRecord, retryAt: Date | null, then?: (em: EntityManager) => Promise<unknown>): Promise<boolean> {
+    return this.db.transaction(async (em) => {
+      const [, changed]: [unknown, number] = await em.query(
+        `UPDATE deliveries SET status = $3, next_attempt_at = coalesce($4, next_attempt_at), last_error = $5, lease_until = NULL, updated_at = now()
+         WHERE id = $1 AND lease_owner = $2 AND status = 'sending'`,
+        [claimed.id, owner, retryAt ? 'failed' : 'dead', retryAt, (attempt.error ?? 'failed').slice(0, 1000)],
+      );
+      await this.finishAttempt(em, claimed.attemptId, attempt);
+      if (changed && then) await then(em);
+      return changed > 0;
+    });
+  }
+
+  private async finishAttempt(em: EntityManager, attemptId: string, a: AttemptRecord): Promise<void> {
+    await em.query(
+      `UPDATE delivery_attempts SET finished_at = now(), duration_ms = $2, outcome = $3, request = $4, response = $5, error = $6 WHERE id = $1`,
+      [attemptId, Math.round(a.durationMs), a.outcome, a.request && JSON.stringify(a.request), a.response && JSON.stringify(a.response), a.error?.slice(0, 1000) ?? null],
+    );
+  }
+
+  // Sends whose worker vanished mid-way (crash, kill -9) and whose lease ran out: the target may have taken them,
+  // so they are never resent automatically (that could be a second message); dead, and the attempt says why.
+  async markInterrupted(): Promise<number> {
+    const rows: { id: string }[] = await this.db.dataSource.query(
+      `WITH d AS (
+         UPDATE deliveries SET status = 'dead', last_error = $1, lease_until = NULL, updated_at = now()
+         WHERE status = 'sending' AND lease_until < now() RETURNING id, attempts
+       ), a AS (
+         UPDATE delivery_attempts t SET finished_at = now(), outcome = 'interrupted', error = $1
+         FROM d WHERE t.delivery_id = d.id AND t.attempt = d.attempts AND t.outcome IS NULL
+       )
+       SELECT id FROM d`,
+      [INTERRUPTED],
+    );
+    return rows.length;
+  }
+
+  // Due rows long past their time (their job was lost): to be queued again; a duplicate job is harmless (claim).
+  async overdue(olderThanSeconds: number, limit = 1000): Promise<string[]> {
+    const rows: { id: string }[] = await this.db.dataSource.query(
+      `SELECT id FROM deliveries WHERE status IN ('pending', 'failed') AND next_attempt_at < now() - make_interval(secs => $1)
+       ORDER BY next_attempt_at LIMIT $2`,
+      [olderThanSeconds, limit],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  // Explicit replay: delivered, failed or dead → pending now, as a new round (fresh retry budget). Returns false when
+  // the row is pending or being sent.
+  async replay(em: EntityManager, organizationId: string, id: string, requestedBy: string): Promise<boolean> {
+    const [, changed]: [unknown, number] = await em.query(
+      `UPDATE deliveries SET status = 'pending', attempt_base = attempts, next_attempt_at = now(), replay_requested_by = $3,
+              lease_owner = NULL, lease_until = NULL, updated_at = now()
+       WHERE id = $1 AND organization_id = $2 AND status IN ('delivered', 'failed', 'dead')`,
+      [id, organizationId, requestedBy],
+    );
+    return changed > 0;
+  }
+}

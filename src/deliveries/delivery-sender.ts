@@ -1,0 +1,92 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { AppConfig } from '../config/app-config';
+import { DestinationError, DestinationResult, OutboundMessage } from '../destinations/destination';
+import { Destinations } from '../destinations/destinations';
+import { JobEngine } from '../jobs/job-engine';
+import { ComposeError, DeliveryComposer } from './delivery-content';
+import { DeliveryJobs } from './delivery-jobs';
+import { AttemptRecord, ClaimedDelivery, DeliveryLedger } from './delivery-ledger';
+import { decideFailure } from './retry-schedule';
+
+export type SendOutcome =
+  | { status: 'delivered'; attempt: number }
+  | { status: 'failed'; attempt: number; retryAt: Date; error: string }
+  | { status: 'dead'; attempt: number; error: string }
+  | { status: 'skipped'; reason: string };
+
+// One attempt of one delivery: compose its message, claim the row (pending/failed → sending, with a lease, one
+// conditional UPDATE committed before the target is spoken to, so two workers never both send it), send through the
+// destination adapter, and record the attempt with the next step in the very next transaction: delivered; failed
+// with the next attempt queued at its scheduled time; or dead (permanent, or retries used up).
+@Injectable()
+export class DeliverySender {
+  private readonly logger = new Logger('Deliveries');
+  private readonly owner = `${process.pid}:${randomUUID().slice(0, 8)}`;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly ledger: DeliveryLedger,
+    private readonly composer: DeliveryComposer,
+    private readonly destinations: Destinations,
+    private readonly jobs: JobEngine,
+    private readonly types: DeliveryJobs,
+  ) {}
+
+  async send(id: string): Promise<SendOutcome> {
+    const row = await this.ledger.get(id);
+    if (!row) return { status: 'skipped', reason: 'delivery no longer exists' };
+    if (row.status !== 'pending' && row.status !== 'failed') return { status: 'skipped', reason: `already ${row.status}` };
+    // Everything that can be done before the claim is: the window in which a crash leaves the outcome unknown is
+    // then only the conversation with the target. Errors other than ComposeError (the database) throw: the job retries.
+    // A kind this replica has no adapter for (a newer replica wrote it, mid-deploy): leave it for one that has.
+    const destination = this.destinations.get(row.destination);
+    if (!destination) throw new Error(`delivery ${id}: no destination adapter for "${row.destination}" on this replica`);
+    let message: OutboundMessage | null = null;
+    let composeError: ComposeError | null = null;
+    try {
+      message = await this.composer.compose(row);
+    } catch (err) {
+      if (!(err instanceof ComposeError)) throw err;
+      composeError = err;
+    }
+    const claimed = await this.ledger.claim(id, this.owner, this.config.deliveries.leaseSeconds);
+    if (!claimed) return { status: 'skipped', reason: 'claimed by another worker, done, or not due (its own job is queued for then)' };
+    const started = performance.now();
+    if (composeError || !message) {
+      const error = composeError?.message ?? 'nothing to send';
+      return this.failed(claimed, { durationMs: 0, outcome: 'permanent_error', request: null, response: null, error }, true);
+    }
+    let result: DestinationResult;
+    try {
+      result = await destination.send({
+        id: claimed.id, organizationId: claimed.organizationId, customerId: claimed.customerId, attempt: claimed.attempts,
+        round: claimed.attemptBase, payload: claimed.payload, message,
+      });
+    } catch (err) {
+      const e = err instanceof DestinationError ? err : new DestinationError((err as Error)?.message ?? String(err), false);
+      const record: AttemptRecord = {
+        durationMs: performance.now() - started, outcome: e.permanent ? 'permanent_error' : 'transient_error',
+        request: e.request, response: e.response, error: e.message,
+      };
+      return this.failed(claimed, record, e.permanent);
+    }
+    await this.ledger.markDelivered(claimed, this.owner, { durationMs: performance.now() - started, outcome: 'delivered', ...result, error: null });
+    return { status: 'delivered', attempt: claimed.attempts };
+  }
+
+  private async failed(claimed: ClaimedDelivery, record: AttemptRecord, permanent: boolean): Promise<SendOutcome> {
+    const decision = decideFailure(permanent, claimed.attempts - claimed.attemptBase, this.config.deliveries.retrySchedule);
+    const error = record.error ?? 'failed';
+    if (decision.status === 'dead') {
+      await this.ledger.markFailed(claimed, this.owner, { ...record, error }, null);
+      this.logger.warn(`delivery ${claimed.id}: ${decision.reason === 'permanent' ? 'permanent failure' : 'retries used up'}, dead: ${error}`);
+      return { status: 'dead', attempt: claimed.attempts, error };
+    }
+    const retryAt = new Date(Date.now() + decision.retryInSeconds * 1000);
+    await this.ledger.markFailed(claimed, this.owner, { ...record, error }, retryAt, (em) =>
+      this.jobs.send(this.types.send, { deliveryId: claimed.id }, { dedupeKey: `${claimed.id}:${claimed.attempts}`, startAfter: retryAt, tx: em }),
+    );
+    return { status: 'failed', attempt: claimed.attempts, retryAt, error };
+  }
+}

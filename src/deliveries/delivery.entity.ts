@@ -1,0 +1,30 @@
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+// pending → sending → delivered | failed (a retry is scheduled at nextAttemptAt) | dead (permanent failure, retries
+// used up, or a send cut off mid-way whose outcome is unknown: never resent automatically). Replay: delivered, failed
+// or dead → pending.
+export const DELIVERY_STATUSES = ['pending', 'sending', 'delivered', 'failed', 'dead'] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+@Entity('deliveries')
+export class Delivery {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column('uuid') organizationId: string;
+  @Column('uuid', { nullable: true }) customerId: string | null;
+  @Column('text') destination: string; // the adapter's kind: 'email', …
+  @Column('text') causeType: string; // 'event.urgent', …
+  @Column('text') causeId: string;
+  @Column('text') dedupeKey: string;
+  @Column('jsonb') payload: Record<string, unknown>;
+  @Column('text') status: DeliveryStatus;
+  @Column('int') attempts: number;
+  @Column('int') attemptBase: number;
+  @Column('timestamptz') nextAttemptAt: Date;
+  @Column('text', { nullable: true }) lastError: string | null;
+  @Column('text', { nullable: true }) leaseOwner: string | null;
+  @Column('timestamptz', { nullable: true }) leaseUntil: Date | null;
+  @Column('text', { nullable: true }) replayRequestedBy: string | null;
+  @Column('timestamptz') createdAt: Date;
+  @Column('timestamptz') updatedAt: Date;
+  @Column('timestamptz', { nullable: true }) deliveredAt: Date | null;
+}

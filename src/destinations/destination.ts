@@ -1,0 +1,46 @@
+import type { ResolvedBrand } from '../templates/branded-email';
+import type { RenderedEmail } from '../templates/template-renderer';
+
+// What an adapter is handed: the delivery as stored (its payload says where to: addresses, later URLs or channels)
+// and the message composed for this attempt.
+export interface OutboundDelivery {
+  id: string;
+  organizationId: string;
+  customerId: string | null;
+  attempt: number; // 1-based, across every round
+  round: number; // 0 = the original sends; a replay by the operator starts a new round (a deliberate new copy)
+  payload: Record<string, unknown>;
+  message: OutboundMessage;
+}
+
+export interface OutboundMessage {
+  brand: ResolvedBrand; // the customer's brand: sender identity for mail, name and colours for others
+  content: RenderedEmail; // subject, HTML and text; chat and ticket adapters use subject and text
+  headers?: Record<string, string>;
+}
+
+// What was sent (a summary: recipients, subject, ids; never credentials) and what the target answered.
+export interface DestinationResult {
+  request: Record<string, unknown>;
+  response: Record<string, unknown>;
+}
+
+// Thrown by send() when the target did not take the message. permanent: retrying the same message cannot help
+// (e.g. SMTP 550); otherwise the delivery is retried on its schedule.
+export class DestinationError extends Error {
+  constructor(
+    message: string,
+    readonly permanent: boolean,
+    readonly request: Record<string, unknown> | null = null,
+    readonly response: Record<string, unknown> | null = null,
+  ) {
+    super(message);
+    this.name = 'DestinationError';
+  }
+}
+
+// The port: one adapter per target system (email now; webhooks, WHMCS, Slack, … later).
+export abstract class Destination {
+  abstract readonly kind: string;
+  abstract send(delivery: OutboundDelivery): Promise<DestinationResult>;
+}

@@ -1,0 +1,21 @@
+import { Injectable } from '@nestjs/common';
+import { Destination } from './destination';
+import { EmailDestination } from './email.destination';
+
+// The adapters by kind. A new target system is one more adapter here.
+@Injectable()
+export class Destinations {
+  private readonly byKind: ReadonlyMap<string, Destination>;
+
+  constructor(email: EmailDestination) {
+    this.byKind = new Map([email].map((d) => [d.kind, d]));
+  }
+
+  get(kind: string): Destination | null {
+    return this.byKind.get(kind) ?? null;
+  }
+
+  get kinds(): string[] {
+    return [...this.byKind.keys()];
+  }
+}

@@ -144,6 +144,28 @@ describe('digests: settings, aggregation, delivery over SMTP, unsubscribe', () =
     expect(sink.to('gone@bounce.example')).toHaveLength(1);
   });
 
+  it('records a published template that cannot render the data as a permanent failure, not retried, nothing sent', async () => {
+    fixClock(t, '2026-11-20T12:00:00Z');
+    const brand = (await t.api('POST', '/v1/brands', { body: { name: 'Broken Template Hosting', senderEmail: 'noreply@broken.example' } })).body;
+    const tpl = (await t.api('POST', '/v1/templates', { body: { brandId: brand.id, kind: 'digest.weekly' } })).body;
+    const shipped = (await t.api('GET', '/v1/template-kinds/digest.weekly/default')).body;
+    // Valid to the validator; at render time the time zone is not one Intl knows.
+    const saved = await t.api('POST', `/v1/templates/${tpl.id}/versions`, {
+      body: { subject: shipped.subject, text: shipped.text, mjml: shipped.mjml.replace('{{period.label}}', '{{formatDate period.start "date" timeZone="Mars/Olympus_Mons"}}'), publish: true },
+    });
+    expect(saved.status).toBe(201);
+    const f = await customerWithSites(t, 'brokentpl', { emails: ['it@brokentpl.example'] });
+    expect((await t.api('PATCH', `/v1/customers/${f.customerId}`, { body: { brandId: brand.id } })).status).toBe(200);
+    await subscribe(t, f.customerId, { cadence: 'weekly', skipWhenEmpty: false });
+    fixClock(t, DUE);
+    await t.api('POST', '/v1/digests/run', { body: { customerId: f.customerId } });
+    const [row] = await waitFor(() => ledger(t, f.customerId), (r) => r[0]?.status === 'failed', 'a failed row');
+    expect(row).toMatchObject({ failureKind: 'permanent', lastError: expect.stringMatching(/^template: .*time ?zone/i) });
+    await new Promise((r) => setTimeout(r, 2500));
+    expect((await ledger(t, f.customerId))[0]).toMatchObject({ status: 'failed', attempts: 0 });
+    expect(sink.to('it@brokentpl.example')).toHaveLength(0);
+  });
+
   it('retries with backoff while SMTP is down and sends once when it is back', async () => {
     fixClock(t, '2026-11-20T12:00:00Z');
     const f = await customerWithSites(t, 'outage');

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { Database } from '../db/database';
 import type { ResolvedBrand } from '../templates/branded-email';
 import type { DigestTemplateData } from '../templates/template-data';
+import { TemplateCompileError, TemplateRenderError } from '../templates/template-errors';
 import { DigestBrands } from './digest-brands';
 import { DigestData } from './digest-data';
 import { DigestRenderer } from './digest-renderer';
@@ -160,8 +161,8 @@ export class DigestPreparer {
           prepared: { brand: b.brand, ...email, recipients: b.settings.recipients, messageId },
         });
       } catch (err) {
-        const name = (err as { name?: string }).name;
-        if (name !== 'TemplateRenderError' && name !== 'TemplateCompileError') throw err; // transient: the job retries
+        // A template that cannot render this customer's data fails the same way on every retry: recorded, not retried.
+        if (!(err instanceof TemplateRenderError || err instanceof TemplateCompileError)) throw err; // transient: the job retries
         out.push({ row: { ...base, status: 'failed', counts, failure_kind: 'permanent', last_error: `template: ${(err as Error).message}` } });
       }
     }

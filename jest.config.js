@@ -12,10 +12,11 @@ const transform = {
 module.exports = {
   testTimeout: 60000,
   projects: [
-    { displayName: 'unit', testEnvironment: 'node', transform, testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'] },
+    { displayName: 'unit', testEnvironment: 'node', transform, setupFiles: ['<rootDir>/test/support/pg-boss-timers.js'], testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'] },
     {
       displayName: 'e2e', testEnvironment: 'node', transform,
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+      setupFiles: ['<rootDir>/test/support/pg-boss-timers.js'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
     },

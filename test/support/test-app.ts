@@ -75,10 +75,7 @@ export async function startTestApp(env: Record<string, string> = {}, opts: { dat
     dataDir,
     api,
     close: async () => {
-      await app.close();
-      // pg-boss checks its stopping workers once a second after stop() has resolved, and loads a module when it does:
-      // under Jest that must happen before the file's environment is torn down, or the next file fails for it.
-      await new Promise((r) => setTimeout(r, 1100));
+      await app.close(); // pg-boss's worker cleanup may outlive this: see pg-boss-timers.js
       if (!opts.keepDatabase && !opts.databaseUrl) await dropTestDatabase(databaseUrl);
       rmSync(dataDir, { recursive: true, force: true });
     },

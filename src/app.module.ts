@@ -1,5 +1,4 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import { LoggerModule } from 'nestjs-pino';
 import { ApiModule } from './api/api.module';
 import { ApiKeysModule } from './api-keys/api-keys.module';
@@ -34,12 +33,7 @@ export class AppModule {
           pinoHttp: {
             level: config.logLevel,
             redact: { paths: REDACT, censor: '[redacted]' },
-            genReqId: (req, res) => {
-              const given = req.headers['x-request-id'];
-              const id = typeof given === 'string' && /^[\w.-]{1,100}$/.test(given) ? given : randomUUID();
-              res.setHeader('X-Request-Id', id);
-              return id;
-            },
+            // the request id is Fastify's (src/api/request-id.ts), which pino-http finds on the request
             autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/health') || req.url === '/metrics' },
           },
         }),

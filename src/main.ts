@@ -24,14 +24,9 @@ async function main(): Promise<void> {
       logger.error('shutdown took too long; exiting');
       process.exit(1);
     }, config.jobs.shutdownTimeoutMs + 10_000).unref();
-    // Stop accepting connections first and let open requests finish, then drain jobs and close the database.
-    const server = app.getHttpServer();
-    if (server.listening) {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections?.();
-      });
-    }
+    // Stop accepting connections first and let open requests finish (Fastify closes idle keep-alive connections and
+    // answers 503 on busy ones), then drain jobs and close the database.
+    await app.getHttpAdapter().getInstance().close();
     await app.close();
     clearTimeout(force);
     process.exit(0);

@@ -24,7 +24,8 @@ export class ErrorFilter implements ExceptionFilter {
     if (err instanceof HttpException && err.getStatus() === 413) err = tooLargeError(http.getRequest<FastifyRequest>(), this.config.http.bodyLimit);
     const [status, body] = this.toResponse(err);
     if (status >= 500) this.logger.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
-    if (!res.sent) void res.status(status).send(body);
+    // the type too: a handler may have set its own (@Header) before it threw
+    if (!res.sent) void res.status(status).type('application/json; charset=utf-8').send(body);
   }
 
   private toResponse(err: unknown): [number, ErrorBody] {

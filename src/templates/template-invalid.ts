@@ -29,6 +29,6 @@ export class TemplateInvalidFilter implements ExceptionFilter {
   catch(err: TemplateInvalidError, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<FastifyReply>();
     if (res.sent) return;
-    void res.status(422).send({ code: err.code, message: err.message, field: err.field, errors: err.errors, warnings: err.warnings });
+    void res.status(422).type('application/json; charset=utf-8').send({ code: err.code, message: err.message, field: err.field, errors: err.errors, warnings: err.warnings });
   }
 }

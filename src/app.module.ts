@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
+import type { Logger } from 'pino';
 import { ApiModule } from './api/api.module';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AppConfig } from './config/app-config';
@@ -13,30 +14,15 @@ import { SecretsModule } from './secrets/secrets.module';
 import { HttpClientModule } from './http/http-client.module';
 import { FEATURE_MODULES } from './features';
 
-// Headers and fields that carry credentials: never written to the log.
-const REDACT = [
-  'req.headers.authorization',
-  'req.headers.cookie',
-  'req.headers["x-api-key"]',
-  'req.headers["idempotency-key"]',
-  'res.headers["set-cookie"]',
-];
-
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  static forRoot(config: AppConfig, logger: Logger): DynamicModule {
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        LoggerModule.forRoot({
-          pinoHttp: {
-            level: config.logLevel,
-            redact: { paths: REDACT, censor: '[redacted]' },
-            // the request id is Fastify's (src/api/request-id.ts), which pino-http finds on the request
-            autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/health') || req.url === '/metrics' },
-          },
-        }),
+        // Fastify's logger (src/api/request-log.ts): inside a request, Nest's Logger writes with the request's child
+        LoggerModule.forRoot({ pinoHttp: { logger }, useExisting: true }),
         MetricsModule,
         DatabaseModule,
         SecretsModule,

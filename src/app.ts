@@ -6,6 +6,7 @@ import { registerBodyParsers } from './api/body-parsers';
 import { registerHttpMetrics } from './api/http-metrics';
 import { registerIdempotency } from './api/idempotency';
 import { registerRequestIdHeader, requestId } from './api/request-id';
+import { createRootLogger, RequestLog } from './api/request-log';
 import { serveSwaggerAssets } from './api/swagger-assets';
 import { AppModule } from './app.module';
 import { AppConfig } from './config/app-config';
@@ -14,15 +15,16 @@ import { Metrics } from './metrics/metrics';
 
 // Builds the whole service for one config; main.ts and the tests both start it through here.
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
+  const logger = createRootLogger(config);
   const adapter = new FastifyAdapter({
     bodyLimit: config.http.bodyLimitBytes,
     // as Express routed: /v1/organization/ is /v1/organization
     routerOptions: { ignoreTrailingSlash: true },
-    // pino-http (nestjs-pino) writes the one request log line; Fastify's own would be a second one
-    logger: false,
+    loggerInstance: logger,
+    logController: new RequestLog(),
     genReqId: requestId,
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, { bufferLogs: true, bodyParser: false });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, logger), adapter, { bufferLogs: true, bodyParser: false });
   app.useLogger(app.get(Logger));
   const fastify = app.getHttpAdapter().getInstance();
   registerRequestIdHeader(fastify);

@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 
 // A caller's X-Request-Id is kept (so that its trace id is in our log), anything else gets a fresh one. Fastify makes
-// it request.id; middie copies that to the raw request, where pino-http (nestjs-pino) takes it for the log line.
+// it request.id, which its logger binds as reqId to every line of the request.
 export function requestId(req: IncomingMessage): string {
   const given = req.headers['x-request-id'];
   return typeof given === 'string' && /^[\w.-]{1,100}$/.test(given) ? given : randomUUID();

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOpt
 import { IsOptional, IsString, IsUUID } from 'class-validator';
 import type { FastifyReply } from 'fastify';
 import { Caller } from '../api/auth.decorators';
-import { mapPage, PageQuery } from '../api/pagination';
+import { PageQuery } from '../api/pagination';
 import type { Principal } from '../api-keys/api-keys.service';
 import { EventDetailView, EventPage, EventQuery, EventView, PushEventsDto, PushResultView, StatsQuery, StatsView } from './events.dto';
 import { EventsService } from './events.service';
@@ -37,7 +37,7 @@ export class EventsController {
   @Get('events')
   @ApiOkResponse({ type: EventPage })
   async list(@Caller() caller: Principal, @Query() q: EventQuery): Promise<EventPage> {
-    return mapPage(await this.events.list(caller.organizationId, q), EventView.of);
+    return this.events.list(caller.organizationId, q);
   }
 
   @Get('events/:id')

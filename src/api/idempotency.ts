@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import { apiKeyPrefix } from '../api-keys/api-key-format';
 import { Database } from '../db/database';
 
@@ -14,7 +14,7 @@ type Claimed = FastifyRequest & { [CLAIM]?: { scope: string; key: string } };
 export function registerIdempotency(fastify: FastifyInstance, db: Database): void {
   const q = (sql: string, params: unknown[]) => db.dataSource.query(sql, params);
 
-  fastify.addHook('preHandler', async (req: Claimed, reply: FastifyReply) => {
+  const claim = async (req: Claimed, reply: FastifyReply) => {
     const key = req.headers['idempotency-key'];
     const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
     if (req.method !== 'POST' || typeof key !== 'string' || !key || !bearer) return;
@@ -40,20 +40,29 @@ export function registerIdempotency(fastify: FastifyInstance, db: Database): voi
       return reply.status(409).send({ code: 'idempotency_in_progress', message: 'a request with this Idempotency-Key is still running; retry shortly' });
     }
     return reply.status(prior.status_code).header('Idempotent-Replayed', 'true').send(prior.response_body);
-  });
+  };
 
   // Stored before the client sees the answer, so that its retry finds the stored response.
-  fastify.addHook('onSend', async (req: Claimed, reply: FastifyReply, payload: unknown) => {
+  const record = async (req: Claimed, reply: FastifyReply, payload: unknown) => {
     const claim = req[CLAIM];
     if (!claim) return payload;
     req[CLAIM] = undefined;
     const status = reply.statusCode;
     const json = typeof payload === 'string' && String(reply.getHeader('content-type') ?? '').includes('json');
     const keep = json && status < 500 && ![401, 403, 429].includes(status);
-    const record = keep
+    const write = keep
       ? q(`UPDATE idempotency_keys SET status_code = $3, response_body = $4, completed_at = now() WHERE scope = $1 AND key = $2`, [claim.scope, claim.key, status, payload])
       : q(`DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2`, [claim.scope, claim.key]);
-    await record.catch(() => undefined);
+    await write.catch(() => undefined);
     return payload;
+  };
+
+  // On POST routes only, as route hooks: every other request does not pass through them at all.
+  fastify.addHook('onRoute', (route: RouteOptions) => {
+    if (!(Array.isArray(route.method) ? route.method : [route.method]).includes('POST')) return;
+    route.preHandler = [...asArray(route.preHandler), claim] as RouteOptions['preHandler'];
+    route.onSend = [...asArray(route.onSend), record] as RouteOptions['onSend'];
   });
 }
+
+const asArray = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);

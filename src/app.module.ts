@@ -21,8 +21,10 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        // Fastify's logger (src/api/request-log.ts): inside a request, Nest's Logger writes with the request's child
-        LoggerModule.forRoot({ pinoHttp: { logger }, useExisting: true }),
+        // Nest's Logger writes through Fastify's logger (src/api/request-log.ts). No per-request middleware: binding each
+        // request's child logger needs AsyncLocalStorage.run(), which puts a hook on every promise of the process; what
+        // must carry the request id (the request line, a 5xx) is logged with request.log instead.
+        LoggerModule.forRoot({ pinoHttp: { logger }, useExisting: true, forRoutes: [] }),
         MetricsModule,
         DatabaseModule,
         SecretsModule,

@@ -30,7 +30,7 @@ export class RequestLog extends LogController {
     const log = reply.log as unknown as Logger; // ours: createRootLogger()
     const level = err ? 'error' : 'info';
     if (!log.isLevelEnabled(level) || this.isLogDisabled(req)) return;
-    const fields = { req: { method: req.method, url: req.url, remoteAddress: req.socket?.remoteAddress }, res: { statusCode: reply.statusCode }, responseTime: Math.round(reply.elapsedTime * 10) / 10 };
+    const fields = { req: { method: req.method, url: req.url }, res: { statusCode: reply.statusCode }, responseTime: Math.round(reply.elapsedTime * 10) / 10 };
     if (err) log.error({ ...fields, err }, 'request errored');
     else log.info(fields, 'request completed');
   }

@@ -26,7 +26,7 @@ async function main(): Promise<void> {
     }, config.jobs.shutdownTimeoutMs + 10_000).unref();
     // Stop accepting connections first and let open requests finish (Fastify closes idle keep-alive connections and
     // answers 503 on busy ones), then drain jobs and close the database.
-    await app.getHttpAdapter().getInstance().close();
+    if (app.getHttpServer().listening) await app.getHttpAdapter().getInstance().close();
     await app.close();
     clearTimeout(force);
     process.exit(0);

@@ -7,8 +7,8 @@ import { AppConfig } from '../config/app-config';
 // anything that logs a request object anyway).
 const REDACT = ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]', 'req.headers["idempotency-key"]', 'res.headers["set-cookie"]'];
 
-// The one pino logger of the process: Fastify's (a child per request, bound to its request id) and, through
-// nestjs-pino, Nest's Logger, which inside a request writes with that request's child.
+// The one pino logger of the process: Fastify's (request.log is a child bound to the request id) and, through
+// nestjs-pino, Nest's Logger.
 export function createRootLogger(config: AppConfig): Logger {
   return pino({ level: config.logLevel, redact: { paths: REDACT, censor: '[redacted]' } });
 }

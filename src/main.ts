@@ -12,6 +12,7 @@ async function main(): Promise<void> {
     logger.log(`hostdigest listening on http://localhost:${config.port} (docs at /docs, roles: ${[...config.roles].join(',')})`);
   } else {
     await app.init();
+    app.flushLogs(); // bufferLogs holds every line until listen() otherwise, and a worker never listens
     logger.log(`hostdigest running without HTTP (roles: ${[...config.roles].join(',')})`);
   }
 

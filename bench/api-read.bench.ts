@@ -6,8 +6,7 @@ import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { NestExpressApplication } from '@nestjs/platform-express';
-import express from 'express';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApp } from '../src/app';
 import { loadConfig } from '../src/config/app-config';
 import { Database } from '../src/db/database';
@@ -32,7 +31,7 @@ async function load(url: string, key?: string): Promise<Load> {
   return JSON.parse(stdout) as Load;
 }
 
-async function seed(app: NestExpressApplication): Promise<void> {
+async function seed(app: NestFastifyApplication): Promise<void> {
   const db = app.get(Database);
   const [{ id }] = await db.dataSource.query(`SELECT id FROM organizations WHERE is_default`);
   const events: NormalizedEvent[] = Array.from({ length: 5000 }, (_, i) => ({
@@ -45,16 +44,18 @@ async function seed(app: NestExpressApplication): Promise<void> {
   await db.dataSource.query('ANALYZE events'); // as autovacuum would soon after a bulk load
 }
 
-// One endpoint of a running service against a bare Node server and bare Express serving the bytes it answered.
+// One endpoint of a running service against a bare Node server and bare Fastify serving the bytes it answered.
 async function compare(origin: string, path: string): Promise<void> {
   const sample = await fetch(origin + path, { headers: { authorization: `Bearer ${KEY}` } });
   if (sample.status !== 200) throw new Error(`GET ${path} answered ${sample.status}: ${await sample.text()}`);
   const body = Buffer.from(await sample.arrayBuffer());
   const bare = createServer((_, res) => res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': body.length }).end(body));
-  // The HTTP framework alone (Express 5, which NestJS runs on here): the ceiling of any endpoint of the service.
-  const plain = express().use((_, res) => void res.type('application/json').send(body));
+  // The HTTP framework alone (Fastify 5, which NestJS runs on here): the ceiling of any endpoint of the service.
+  const plain = new FastifyAdapter({ logger: false }).getInstance();
+  plain.get('/*', (_, reply) => reply.type('application/json; charset=utf-8').send(body));
+  await plain.listen({ port: 0, host: '127.0.0.1' });
   const bareServer = await listen(bare);
-  const plainServer = await listen(createServer(plain));
+  const plainServer = plain.server;
   try {
     await load(origin + path, KEY); // warm-up (JIT, pools); the second run counts
     const api = await load(origin + path, KEY);
@@ -64,11 +65,11 @@ async function compare(origin: string, path: string): Promise<void> {
     console.log(`    GET ${path} (${(body.length / 1024).toFixed(1)} KB)`);
     console.log(`      ${line('hostdigest', api)}, ${api.errors} non-200 of ${fmt(api.requests)}`);
     console.log(`      ${line('bare Node HTTP, same bytes', baseline)}`);
-    console.log(`      ${line('bare Express 5, same bytes', framework)} (ratio to bare Node ${(framework.rps / baseline.rps).toFixed(2)})`);
-    console.log(`      ratio hostdigest / bare Node: ${(api.rps / baseline.rps).toFixed(2)} (target ≥ 0.35); hostdigest / bare Express: ${(api.rps / framework.rps).toFixed(2)}`);
+    console.log(`      ${line('bare Fastify 5, same bytes', framework)} (ratio to bare Node ${(framework.rps / baseline.rps).toFixed(2)})`);
+    console.log(`      ratio hostdigest / bare Node: ${(api.rps / baseline.rps).toFixed(2)} (target ≥ 0.35); hostdigest / bare Fastify: ${(api.rps / framework.rps).toFixed(2)}`);
   } finally {
     bareServer.close();
-    plainServer.close();
+    await plain.close();
   }
 }
 

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { fork } from 'node:child_process';
 import { join } from 'node:path';
 import os from 'node:os';
-import { NestExpressApplication } from '@nestjs/platform-express';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApp } from '../src/app';
 import { loadConfig } from '../src/config/app-config';
 import { Database } from '../src/db/database';
@@ -95,7 +95,7 @@ async function seed(db: Database, org: string, tag: string, customers: number, p
   await q(`ANALYZE sites`);
 }
 
-async function round(app: NestExpressApplication, smtp: Smtp, customers: number): Promise<void> {
+async function round(app: NestFastifyApplication, smtp: Smtp, customers: number): Promise<void> {
   const db = app.get(Database);
   const [{ id: org }] = await db.dataSource.query(`SELECT id FROM organizations WHERE is_default`);
   const tag = `r${customers}x`;
@@ -199,7 +199,7 @@ async function main(): Promise<void> {
   const db = await freshDatabase('hostdigest_bench_digests');
   const smtp = await startSmtp();
   if (process.env.BENCH_LOG_STATEMENTS) await logStatements(db.url); // every statement's duration to the server log
-  let app: NestExpressApplication | null = null;
+  let app: NestFastifyApplication | null = null;
   try {
     app = await createApp(loadConfig({
       DATABASE_URL: db.url, PORT: '0', LOG_LEVEL: 'warn', HOSTDIGEST_ROLES: 'worker', HOSTDIGEST_SIMULATOR: 'off',

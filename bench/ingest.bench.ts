@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
-import { NestExpressApplication } from '@nestjs/platform-express';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApp } from '../src/app';
 import { loadConfig } from '../src/config/app-config';
 import { Database } from '../src/db/database';
@@ -23,7 +23,7 @@ const START = new Date('2026-06-01T00:00:00Z');
 async function main(): Promise<void> {
   const db = await freshDatabase('hostdigest_bench_ingest');
   const fakes: ChildProcess[] = [];
-  let app: NestExpressApplication | null = null;
+  let app: NestFastifyApplication | null = null;
   try {
     app = await createApp(loadConfig({
       DATABASE_URL: db.url, PORT: '0', LOG_LEVEL: 'warn', HOSTDIGEST_ROLES: 'api', HOSTDIGEST_SIMULATOR: 'off',

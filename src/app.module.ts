@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import { LoggerModule } from 'nestjs-pino';
+import type { Logger } from 'pino';
 import { ApiModule } from './api/api.module';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AppConfig } from './config/app-config';
@@ -14,35 +14,17 @@ import { SecretsModule } from './secrets/secrets.module';
 import { HttpClientModule } from './http/http-client.module';
 import { FEATURE_MODULES } from './features';
 
-// Headers and fields that carry credentials: never written to the log.
-const REDACT = [
-  'req.headers.authorization',
-  'req.headers.cookie',
-  'req.headers["x-api-key"]',
-  'req.headers["idempotency-key"]',
-  'res.headers["set-cookie"]',
-];
-
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  static forRoot(config: AppConfig, logger: Logger): DynamicModule {
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        LoggerModule.forRoot({
-          pinoHttp: {
-            level: config.logLevel,
-            redact: { paths: REDACT, censor: '[redacted]' },
-            genReqId: (req, res) => {
-              const given = req.headers['x-request-id'];
-              const id = typeof given === 'string' && /^[\w.-]{1,100}$/.test(given) ? given : randomUUID();
-              res.setHeader('X-Request-Id', id);
-              return id;
-            },
-            autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/health') || req.url === '/metrics' },
-          },
-        }),
+        // Nest's Logger writes through Fastify's logger (src/api/request-log.ts). No per-request middleware: binding each
+        // request's child logger needs AsyncLocalStorage.run(), which puts a hook on every promise of the process; what
+        // must carry the request id (the request line, a 5xx) is logged with request.log instead.
+        LoggerModule.forRoot({ pinoHttp: { logger }, useExisting: true, forRoutes: [] }),
         MetricsModule,
         DatabaseModule,
         SecretsModule,

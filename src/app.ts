@@ -1,20 +1,36 @@
 import { NestFactory } from '@nestjs/core';
-import { NestExpressApplication } from '@nestjs/platform-express';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
-import { bodyParsers } from './api/body-parsers';
+import { registerBodyParsers } from './api/body-parsers';
+import { registerHttpMetrics } from './api/http-metrics';
+import { registerIdempotency } from './api/idempotency';
+import { registerRequestIdHeader, requestId } from './api/request-id';
+import { createRootLogger, RequestLog } from './api/request-log';
+import { serveSwaggerAssets } from './api/swagger-assets';
 import { AppModule } from './app.module';
 import { AppConfig } from './config/app-config';
+import { Database } from './db/database';
+import { Metrics } from './metrics/metrics';
 
 // Builds the whole service for one config; main.ts and the tests both start it through here.
-export async function createApp(config: AppConfig): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { bufferLogs: true, bodyParser: false });
+export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
+  const logger = createRootLogger(config);
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.http.bodyLimitBytes,
+    // as Express routed: /v1/organization/ is /v1/organization
+    routerOptions: { ignoreTrailingSlash: true },
+    loggerInstance: logger,
+    logController: new RequestLog(),
+    genReqId: requestId,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, logger), adapter, { bufferLogs: true, bodyParser: false });
   app.useLogger(app.get(Logger));
-  app.disable('x-powered-by');
-  // API responses are per key and change with every ingested event: hashing each body for an ETag is pure cost.
-  app.set('etag', false);
-  app.set('query parser', 'extended');
-  app.use(...bodyParsers(config.http.bodyLimit));
+  const fastify = app.getHttpAdapter().getInstance();
+  registerRequestIdHeader(fastify);
+  registerBodyParsers(fastify);
+  registerIdempotency(fastify, app.get(Database));
+  registerHttpMetrics(fastify, app.get(Metrics));
   const doc = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
@@ -27,6 +43,7 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
       .addBearerAuth()
       .build(),
   );
+  serveSwaggerAssets(app);
   SwaggerModule.setup('docs', app, doc, { jsonDocumentUrl: 'docs-json' });
   return app;
 }

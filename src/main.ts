@@ -12,6 +12,7 @@ async function main(): Promise<void> {
     logger.log(`hostdigest listening on http://localhost:${config.port} (docs at /docs, roles: ${[...config.roles].join(',')})`);
   } else {
     await app.init();
+    app.flushLogs(); // bufferLogs holds every line until listen() otherwise, and a worker never listens
     logger.log(`hostdigest running without HTTP (roles: ${[...config.roles].join(',')})`);
   }
 
@@ -24,14 +25,9 @@ async function main(): Promise<void> {
       logger.error('shutdown took too long; exiting');
       process.exit(1);
     }, config.jobs.shutdownTimeoutMs + 10_000).unref();
-    // Stop accepting connections first and let open requests finish, then drain jobs and close the database.
-    const server = app.getHttpServer();
-    if (server.listening) {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections?.();
-      });
-    }
+    // Stop accepting connections first and let open requests finish (Fastify closes idle keep-alive connections and
+    // answers 503 on busy ones), then drain jobs and close the database.
+    if (app.getHttpServer().listening) await app.getHttpAdapter().getInstance().close();
     await app.close();
     clearTimeout(force);
     process.exit(0);

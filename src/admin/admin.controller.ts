@@ -1,6 +1,6 @@
 import { Controller, Get, Headers, Param, Res, StreamableFile } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { Public } from '../api/auth.decorators';
 import { NotFoundError } from '../errors/domain-error';
 import { AdminAssets } from './admin-assets';
@@ -28,26 +28,26 @@ export class AdminController {
   constructor(private readonly assets: AdminAssets) {}
 
   @Get()
-  page(@Headers('if-none-match') etag: string | undefined, @Res({ passthrough: true }) res: Response): StreamableFile | undefined {
-    res.setHeader('Content-Security-Policy', ADMIN_CSP);
-    res.setHeader('X-Frame-Options', 'DENY');
-    res.setHeader('Referrer-Policy', 'no-referrer');
+  page(@Headers('if-none-match') etag: string | undefined, @Res({ passthrough: true }) res: FastifyReply): StreamableFile | undefined {
+    res.header('Content-Security-Policy', ADMIN_CSP);
+    res.header('X-Frame-Options', 'DENY');
+    res.header('Referrer-Policy', 'no-referrer');
     return this.send('index.html', etag, res);
   }
 
   @Get(':file')
-  file(@Param('file') file: string, @Headers('if-none-match') etag: string | undefined, @Res({ passthrough: true }) res: Response): StreamableFile | undefined {
+  file(@Param('file') file: string, @Headers('if-none-match') etag: string | undefined, @Res({ passthrough: true }) res: FastifyReply): StreamableFile | undefined {
     if (file === 'index.html') return this.page(etag, res);
     return this.send(file, etag, res);
   }
 
-  private send(name: string, etag: string | undefined, res: Response): StreamableFile | undefined {
+  private send(name: string, etag: string | undefined, res: FastifyReply): StreamableFile | undefined {
     const asset = this.assets.get(name);
     if (!asset) throw new NotFoundError('admin file', name);
-    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.header('X-Content-Type-Options', 'nosniff');
     // always revalidate (cheap with the ETag), so that a deploy is seen at the next reload
-    res.setHeader('Cache-Control', 'no-cache');
-    res.setHeader('ETag', asset.etag);
+    res.header('Cache-Control', 'no-cache');
+    res.header('ETag', asset.etag);
     if (etag === asset.etag) {
       res.status(304);
       return undefined;

@@ -1,6 +1,6 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Scope } from '../api-keys/api-key.entity';
 import { scopeAllows } from '../api-keys/api-key-format';
 import { ApiKeysService } from '../api-keys/api-keys.service';
@@ -25,7 +25,7 @@ export class AuthGuard implements CanActivate {
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const targets = [ctx.getHandler(), ctx.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC, targets)) return true;
-    const req = ctx.switchToHttp().getRequest<Request & { principal?: unknown }>();
+    const req = ctx.switchToHttp().getRequest<FastifyRequest & { principal?: unknown }>();
     const header = req.headers.authorization ?? '';
     const m = /^Bearer\s+(\S+)$/i.exec(header);
     if (!m) throw new DomainError('unauthorized', 'send an API key as "Authorization: Bearer <key>"', 401);
@@ -33,7 +33,7 @@ export class AuthGuard implements CanActivate {
     if (!principal) throw new DomainError('unauthorized', 'API key is unknown or revoked', 401);
     const wait = this.limiter.take(principal.keyId);
     if (wait > 0) {
-      ctx.switchToHttp().getResponse<Response>().setHeader('Retry-After', String(wait));
+      void ctx.switchToHttp().getResponse<FastifyReply>().header('Retry-After', String(wait));
       throw new DomainError('rate_limited', `rate limit of this API key exceeded; retry in ${wait} s`, 429);
     }
     const needed: Scope = this.reflector.getAllAndOverride<Scope>(SCOPE, targets) ?? (['GET', 'HEAD'].includes(req.method) ? 'read' : 'write');

@@ -1,6 +1,8 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import { Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AppConfig } from '../config/app-config';
 import { DomainError } from '../errors/domain-error';
+import { tooLargeError } from './body-parsers';
 
 export interface ErrorBody {
   code: string;
@@ -13,11 +15,22 @@ export interface ErrorBody {
 export class ErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('Http');
 
+  constructor(private readonly config: AppConfig) {}
+
   catch(err: unknown, host: ArgumentsHost): void {
-    const res = host.switchToHttp().getResponse<Response>();
+    const http = host.switchToHttp();
+    const res = http.getResponse<FastifyReply>();
+    // Fastify refuses an oversized body before Nest sees the request; Nest hands that on as an HttpException(413).
+    if (err instanceof HttpException && err.getStatus() === 413) err = tooLargeError(http.getRequest<FastifyRequest>(), this.config.http.bodyLimit);
     const [status, body] = this.toResponse(err);
-    if (status >= 500) this.logger.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
-    if (!res.headersSent) res.status(status).json(body);
+    if (status >= 500) {
+      // with the request's own logger, so that the line has the request id the response tells the caller to look for
+      const log = http.getRequest<FastifyRequest | undefined>()?.log;
+      if (log) log.error({ err, context: 'Http' }, err instanceof Error ? err.message : String(err));
+      else this.logger.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
+    }
+    // the type too: a handler may have set its own (@Header) before it threw
+    if (!res.sent) void res.status(status).type('application/json; charset=utf-8').send(body);
   }
 
   private toResponse(err: unknown): [number, ErrorBody] {

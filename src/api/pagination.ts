@@ -52,6 +52,11 @@ export async function paginate<T extends ObjectLiteral>(
     );
   }
   const rows = await qb.orderBy(`${alias}.${sort}`, 'DESC').addOrderBy(`${alias}.id`, 'DESC').take(limit + 1).getMany();
+  return keysetPage(rows, limit);
+}
+
+// limit + 1 rows newest first → the page, with a cursor when there was one row more.
+export function keysetPage<T>(rows: T[], limit: number): Page<T> {
   const more = rows.length > limit;
   const data = more ? rows.slice(0, limit) : rows;
   return { data, nextCursor: more ? encodeCursor(String((data[data.length - 1] as unknown as { id: unknown }).id)) : null };

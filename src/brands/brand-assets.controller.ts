@@ -1,6 +1,6 @@
 import { Controller, Get, Param, ParseUUIDPipe, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { Public } from '../api/auth.decorators';
 import { BrandsService } from './brands.service';
 import { LOGO_TYPES } from './logo-image';
@@ -16,9 +16,9 @@ export class BrandAssetsController {
   @Public()
   @ApiProduces(...LOGO_TYPES)
   @ApiOkResponse({ description: 'the uploaded logo', schema: { type: 'string', format: 'binary' } })
-  async logo(@Param('brandId', ParseUUIDPipe) brandId: string, @Res() res: Response): Promise<void> {
+  async logo(@Param('brandId', ParseUUIDPipe) brandId: string, @Res() res: FastifyReply): Promise<void> {
     const logo = await this.brands.logo(brandId);
-    res.set({
+    void res.headers({
       'Content-Type': logo.contentType,
       'Cache-Control': 'public, max-age=86400',
       ETag: `"${logo.sha256}"`,
@@ -26,6 +26,6 @@ export class BrandAssetsController {
       'Content-Security-Policy': "default-src 'none'",
       'Cross-Origin-Resource-Policy': 'cross-origin',
     });
-    res.send(logo.data);
+    void res.send(logo.data);
   }
 }

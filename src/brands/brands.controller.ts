@@ -1,11 +1,13 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, ParseUUIDPipe, Patch, Post, Put, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { Request } from 'express';
+import { RouteConfig } from '@nestjs/platform-fastify';
+import type { FastifyRequest } from 'fastify';
 import { Caller } from '../api/auth.decorators';
 import { mapPage } from '../api/pagination';
 import type { Principal } from '../api-keys/api-keys.service';
 import { BrandPage, BrandQuery, BrandView, CreateBrandDto, UpdateBrandDto } from './brands.dto';
 import { BrandsService } from './brands.service';
+import { LOGO_BODY } from './logo-body';
 import { LOGO_TYPES, MAX_LOGO_BYTES } from './logo-image';
 
 @ApiTags('brands')
@@ -47,6 +49,7 @@ export class BrandsController {
   }
 
   @Put(':id/logo')
+  @RouteConfig(LOGO_BODY)
   @ApiConsumes(...LOGO_TYPES)
   @ApiBody({ description: `The image file as the raw body (at most ${MAX_LOGO_BYTES / 1024} KB)`, schema: { type: 'string', format: 'binary' } })
   @ApiOkResponse({ type: BrandView, description: 'logoUrl now points at the uploaded image, served at /brand-assets/:id/logo' })
@@ -56,7 +59,7 @@ export class BrandsController {
     @Caller() caller: Principal,
     @Param('id', ParseUUIDPipe) id: string,
     @Headers('content-type') contentType: string | undefined,
-    @Req() req: Request,
+    @Req() req: FastifyRequest,
   ): Promise<BrandView> {
     return BrandView.of(await this.brands.setLogo(caller.organizationId, id, contentType, req.body));
   }

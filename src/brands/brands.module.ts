@@ -1,9 +1,8 @@
-import { MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { OrganizationsModule } from '../organizations/organizations.module';
 import { BrandAssetsController } from './brand-assets.controller';
 import { BrandsController } from './brands.controller';
 import { BrandsService } from './brands.service';
-import { LogoBodyMiddleware } from './logo-body.middleware';
 
 // White-label identities: CRUD, the lazily created default brand, uploaded logos, and resolve() for senders.
 @Module({
@@ -12,8 +11,4 @@ import { LogoBodyMiddleware } from './logo-body.middleware';
   providers: [BrandsService],
   exports: [BrandsService],
 })
-export class BrandsModule implements NestModule {
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(LogoBodyMiddleware).forRoutes({ path: 'v1/brands/:id/logo', method: RequestMethod.PUT });
-  }
-}
+export class BrandsModule {}

@@ -22,7 +22,7 @@ export class AppConfig {
   jobs: { schema: string; pollingIntervalSeconds: number; shutdownTimeoutMs: number };
   auth: { bootstrapAdminKey: string | null; rateLimitPerMinute: number };
   secrets: { key: string | null; keyFile: string };
-  http: { bodyLimit: string; outboundTimeoutMs: number; outboundAllowPrivate: boolean };
+  http: { bodyLimit: string; bodyLimitBytes: number; outboundTimeoutMs: number; outboundAllowPrivate: boolean };
   smtpUrl: string | null;
   outboxDir: string;
   events: { retentionDays: number };
@@ -49,6 +49,17 @@ function int(env: Env, name: string, def: number, min = 0, max = Number.MAX_SAFE
     throw new ConfigError(`${name} must be an integer between ${min} and ${max}, got "${raw}"`);
   }
   return n;
+}
+
+// A size as people write it ("2mb", "512kb", "1048576"); k/m/g are powers of 1024, as Express's body-parser read them.
+function byteSize(env: Env, name: string, def: string): { text: string; bytes: number } {
+  const text = env[name] || def;
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?\s*$/i.exec(text);
+  if (!m) throw new ConfigError(`${name} must be a size such as 512kb or 2mb, got "${text}"`);
+  const unit = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 }[(m[2] ?? 'b').toLowerCase() as 'b'];
+  const bytes = Math.floor(Number(m[1]) * unit);
+  if (bytes < 1) throw new ConfigError(`${name} must be at least 1 byte, got "${text}"`);
+  return { text, bytes };
 }
 
 function bool(env: Env, name: string, def: boolean): boolean {
@@ -97,6 +108,7 @@ function roles(env: Env): Set<Role> {
 
 export function loadConfig(env: Env = process.env): AppConfig {
   const dataDir = resolve(str(env, 'DATA_DIR') ?? './var');
+  const bodyLimit = byteSize(env, 'BODY_LIMIT', '2mb');
   const port = int(env, 'PORT', 3000, 0, 65535);
   const adminKey = str(env, 'HOSTDIGEST_ADMIN_KEY');
   if (adminKey && adminKey.length < 24) {
@@ -126,7 +138,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     },
     secrets: { key: str(env, 'HOSTDIGEST_SECRET_KEY'), keyFile: resolve(dataDir, 'secret.key') },
     http: {
-      bodyLimit: str(env, 'BODY_LIMIT') ?? '2mb',
+      bodyLimit: bodyLimit.text,
+      bodyLimitBytes: bodyLimit.bytes,
       outboundTimeoutMs: int(env, 'OUTBOUND_TIMEOUT_MS', 10000, 100),
       outboundAllowPrivate: bool(env, 'OUTBOUND_ALLOW_PRIVATE', false),
     },

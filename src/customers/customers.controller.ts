@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, Header, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { Caller } from '../api/auth.decorators';
 import { mapPage, PageQuery } from '../api/pagination';
 import type { Principal } from '../api-keys/api-keys.service';
@@ -33,14 +33,14 @@ export class CustomersController {
     return mapPage(await this.customers.list(caller.organizationId, q), CustomerView.of);
   }
 
-  // Declared before ':id' so that Express does not take 'import' and 'export' for ids.
+  // Declared before ':id' so that the router does not take 'import' and 'export' for ids.
   @Post('import')
   @HttpCode(200)
   @ApiConsumes('text/csv')
   @ApiBody({ description: IMPORT_DESCRIPTION, schema: { type: 'string', example: 'external_ref,name,emails,domains\nwhmcs-1042,Acme Bakery,owner@acme.example,acme.example' } })
   @ApiResponse({ status: 200, type: ImportReportView, description: 'written (per-row: the valid rows)' })
   @ApiResponse({ status: 422, type: ImportReportView, description: 'atomic and some rows were rejected: nothing was written' })
-  async import(@Caller() caller: Principal, @Query() q: ImportQuery, @Body() body: string, @Res({ passthrough: true }) res: Response): Promise<ImportReportView> {
+  async import(@Caller() caller: Principal, @Query() q: ImportQuery, @Body() body: string, @Res({ passthrough: true }) res: FastifyReply): Promise<ImportReportView> {
     const report = await this.csv.import(caller.organizationId, body, q.mode ?? 'atomic');
     if (report.mode === 'atomic' && report.rejected.length) res.status(422);
     return report;

@@ -47,7 +47,7 @@ export class DigestData {
   async buildMany(items: { settings: EffectiveSettings; cadence: Cadence; period: PeriodWindow; late: boolean; brand: ResolvedBrand }[]): Promise<BuiltDigest[]> {
     if (!items.length) return [];
     const inputs = items.map((it) => this.input(it.settings, it.cadence, it.period));
-    const rows = await this.db.queryNamed<DigestRow & { i: number }>('digest_batch', DIGEST_BATCH_SQL, [
+    const rows = await this.db.rows<DigestRow & { i: number }>(DIGEST_BATCH_SQL, [
       items.map((it) => it.settings.customer.organizationId), items.map((it) => it.settings.customer.id), inputs.map((x) => x.previous.start),
       items.map((it) => it.period.start), items.map((it) => it.period.end), items.map((it) => it.settings.kinds?.join(',') ?? null),
       inputs.map((x) => x.month.start), DIGEST_LIST_LIMITS.topThreats, DIGEST_LIST_LIMITS.sites,

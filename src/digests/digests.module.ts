@@ -1,5 +1,4 @@
-import { MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
-import { urlencoded } from 'express';
+import { Module } from '@nestjs/common';
 import { BrandsModule } from '../brands/brands.module';
 import { MailModule } from '../mail/mail.module';
 import { TemplatesModule } from '../templates/templates.module';
@@ -25,9 +24,4 @@ import { UnsubscribeService } from './unsubscribe.service';
   providers: [DigestBrands, DigestPreparer, DigestJobs, DigestLedger, DigestRenderer, DigestScheduler, DigestSender, DigestsService, UnsubscribeService, SendDigestJob, ScheduleDigestsJob],
   exports: [DigestDataModule],
 })
-export class DigestsModule implements NestModule {
-  configure(consumer: MiddlewareConsumer): void {
-    // The preferences form and RFC 8058 one-click POST application/x-www-form-urlencoded.
-    consumer.apply(urlencoded({ extended: false, limit: '4kb' })).forRoutes({ path: 'u/:token', method: RequestMethod.POST });
-  }
-}
+export class DigestsModule {}

@@ -1,9 +1,9 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { IsOptional, IsString, IsUUID } from 'class-validator';
-import { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { Caller } from '../api/auth.decorators';
-import { mapPage, PageQuery } from '../api/pagination';
+import { PageQuery } from '../api/pagination';
 import type { Principal } from '../api-keys/api-keys.service';
 import { EventDetailView, EventPage, EventQuery, EventView, PushEventsDto, PushResultView, StatsQuery, StatsView } from './events.dto';
 import { EventsService } from './events.service';
@@ -37,7 +37,7 @@ export class EventsController {
   @Get('events')
   @ApiOkResponse({ type: EventPage })
   async list(@Caller() caller: Principal, @Query() q: EventQuery): Promise<EventPage> {
-    return mapPage(await this.events.list(caller.organizationId, q), EventView.of);
+    return this.events.list(caller.organizationId, q);
   }
 
   @Get('events/:id')
@@ -52,7 +52,7 @@ export class EventsController {
   @ApiOperation({ summary: 'Push events (up to 1,000); 200 when every item was stored or a duplicate, 207 when some were rejected' })
   @ApiResponse({ status: 200, type: PushResultView })
   @ApiResponse({ status: 207, type: PushResultView })
-  async push(@Caller() caller: Principal, @Body() dto: PushEventsDto, @Res({ passthrough: true }) res: Response): Promise<PushResultView> {
+  async push(@Caller() caller: Principal, @Body() dto: PushEventsDto, @Res({ passthrough: true }) res: FastifyReply): Promise<PushResultView> {
     const result = await this.events.push(caller.organizationId, dto.events);
     if (result.rejected > 0) res.status(207);
     return result;

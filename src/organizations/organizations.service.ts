@@ -16,8 +16,12 @@ export class OrganizationsService {
     return this.repo.save(this.repo.create({ name, isDefault }));
   }
 
+  // Every API read of the organization comes here: one plain statement (Database.rows), no TypeORM.
   async get(id: string): Promise<Organization> {
-    const org = await this.repo.findOneBy({ id });
+    const [org] = await this.db.rows<Organization>(
+      `SELECT id, name, is_default AS "isDefault", created_at AS "createdAt" FROM organizations WHERE id = $1`,
+      [id],
+    );
     if (!org) throw new NotFoundError('organization', id);
     return org;
   }
@@ -31,7 +35,8 @@ export class OrganizationsService {
   }
 
   async rename(id: string, name: string): Promise<Organization> {
-    const org = await this.get(id);
+    const org = await this.repo.findOneBy({ id });
+    if (!org) throw new NotFoundError('organization', id);
     org.name = name;
     return this.repo.save(org);
   }

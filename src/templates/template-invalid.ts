@@ -1,5 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter } from '@nestjs/common';
-import { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { DomainError } from '../errors/domain-error';
 import { TemplateCompileError } from './template-errors';
 import { TEMPLATE_PARTS, TemplatePart } from './template-kinds';
@@ -27,8 +27,8 @@ export class TemplateInvalidError extends DomainError {
 @Catch(TemplateInvalidError)
 export class TemplateInvalidFilter implements ExceptionFilter {
   catch(err: TemplateInvalidError, host: ArgumentsHost): void {
-    const res = host.switchToHttp().getResponse<Response>();
-    if (res.headersSent) return;
-    res.status(422).json({ code: err.code, message: err.message, field: err.field, errors: err.errors, warnings: err.warnings });
+    const res = host.switchToHttp().getResponse<FastifyReply>();
+    if (res.sent) return;
+    void res.status(422).type('application/json; charset=utf-8').send({ code: err.code, message: err.message, field: err.field, errors: err.errors, warnings: err.warnings });
   }
 }

@@ -25,10 +25,32 @@ const PATHS = ['/v1/events?limit=50', '/v1/organization'];
 
 interface Load { requests: number; errors: number; rps: number; p50: number; p99: number }
 
-async function load(url: string, key?: string): Promise<Load> {
-  const args = [join(__dirname, 'load-client.js'), url, String(CONCURRENCY), String(SECONDS), ...(key ? [key] : [])];
+async function load(url: string, key?: string, seconds = SECONDS): Promise<Load> {
+  const args = [join(__dirname, 'load-client.js'), url, String(CONCURRENCY), String(seconds), ...(key ? [key] : [])];
   const { stdout } = await promisify(execFile)(process.execPath, args, { maxBuffer: 1 << 20 });
   return JSON.parse(stdout) as Load;
+}
+
+// The ways take turns, ROUNDS times SECONDS / ROUNDS each, so that what else the machine is doing weighs on all
+// of them alike (one after the other, a burst of load elsewhere moved the ratio by 2×). Per way: requests/s over
+// its whole time, the median of its rounds' p50 and the worst of their p99.
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+
+async function interleaved(ways: { url: string; key?: string }[]): Promise<Load[]> {
+  const slice = SECONDS / ROUNDS;
+  const rounds: Load[][] = ways.map(() => []);
+  for (let r = 0; r < ROUNDS; r++) for (const [i, w] of ways.entries()) rounds[i].push(await load(w.url, w.key, slice));
+  return rounds.map((rs) => {
+    const p50s = rs.map((x) => x.p50).sort((a, b) => a - b);
+    const requests = rs.reduce((n, x) => n + x.requests, 0);
+    return {
+      requests,
+      errors: rs.reduce((n, x) => n + x.errors, 0),
+      rps: requests / rs.reduce((t, x) => t + x.requests / x.rps, 0),
+      p50: p50s[Math.floor(p50s.length / 2)],
+      p99: Math.max(...rs.map((x) => x.p99)),
+    };
+  });
 }
 
 async function seed(app: NestFastifyApplication): Promise<void> {
@@ -57,10 +79,10 @@ async function compare(origin: string, path: string): Promise<void> {
   const bareServer = await listen(bare);
   const plainServer = plain.server;
   try {
-    await load(origin + path, KEY); // warm-up (JIT, pools); the second run counts
-    const api = await load(origin + path, KEY);
-    const baseline = await load(`${urlOf(bareServer)}${path}`);
-    const framework = await load(`${urlOf(plainServer)}${path}`);
+    await load(origin + path, KEY, 3); // warm-up (JIT, pools)
+    const [api, baseline, framework] = await interleaved([
+      { url: origin + path, key: KEY }, { url: `${urlOf(bareServer)}${path}` }, { url: `${urlOf(plainServer)}${path}` },
+    ]);
     const line = (name: string, r: Load) => `${name}: ${fmt(r.rps)} req/s, p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms`;
     console.log(`    GET ${path} (${(body.length / 1024).toFixed(1)} KB)`);
     console.log(`      ${line('hostdigest', api)}, ${api.errors} non-200 of ${fmt(api.requests)}`);

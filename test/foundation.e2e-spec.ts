@@ -76,6 +76,16 @@ describe('foundation: API conventions', () => {
     expect((await t.api('GET', '/v1/organization', { key })).status).toBe(401);
   });
 
+  it('shows a rename of the organization at once on the replica that made it (its 5 s copy is dropped)', async () => {
+    const before = await t.api('GET', '/v1/organization');
+    expect(before.status).toBe(200);
+    const renamed = await t.api('PATCH', '/v1/organization', { body: { name: 'Renamed Hosting Ltd' } });
+    expect(renamed.status).toBe(200);
+    expect((await t.api('GET', '/v1/organization')).body.name).toBe('Renamed Hosting Ltd');
+    await t.api('PATCH', '/v1/organization', { body: { name: before.body.name } });
+    expect((await t.api('GET', '/v1/organization')).body.name).toBe(before.body.name);
+  });
+
   it('pages lists with a cursor, each item exactly once', async () => {
     for (let i = 0; i < 5; i++) await t.api('POST', '/v1/api-keys', { body: { name: `page-${i}`, scopes: ['read'] } });
     const seen: string[] = [];

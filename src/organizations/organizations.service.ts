@@ -4,9 +4,16 @@ import { Database } from '../db/database';
 import { NotFoundError } from '../errors/domain-error';
 import { Organization } from './organization.entity';
 
+// Like an API key's check (api-keys.service.ts), an organization read is trusted per replica for 5 s: every request
+// of a caller reads its own organization, and it changes only when renamed. A rename is seen at once on the replica
+// that made it and within 5 s on the others.
+const CACHE_MS = 5_000;
+const CACHE_MAX = 10_000;
+
 @Injectable()
 export class OrganizationsService {
   private readonly repo: Repository<Organization>;
+  private readonly cache = new Map<string, { org: Organization; until: number }>();
 
   constructor(private readonly db: Database) {
     this.repo = db.dataSource.getRepository(Organization);
@@ -16,13 +23,18 @@ export class OrganizationsService {
     return this.repo.save(this.repo.create({ name, isDefault }));
   }
 
-  // Every API read of the organization comes here: one plain statement (Database.rows), no TypeORM.
+  // Every API read of the organization comes here: the replica's copy, else one plain statement (Database.rows).
   async get(id: string): Promise<Organization> {
+    const now = Date.now();
+    const hit = this.cache.get(id);
+    if (hit && hit.until > now) return hit.org;
     const [org] = await this.db.rows<Organization>(
       `SELECT id, name, is_default AS "isDefault", created_at AS "createdAt" FROM organizations WHERE id = $1`,
       [id],
     );
     if (!org) throw new NotFoundError('organization', id);
+    if (this.cache.size >= CACHE_MAX) this.cache.clear();
+    this.cache.set(id, { org, until: now + CACHE_MS });
     return org;
   }
 
@@ -38,6 +50,8 @@ export class OrganizationsService {
     const org = await this.repo.findOneBy({ id });
     if (!org) throw new NotFoundError('organization', id);
     org.name = name;
-    return this.repo.save(org);
+    const saved = await this.repo.save(org);
+    this.cache.delete(id);
+    return saved;
   }
 }

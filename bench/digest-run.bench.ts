@@ -91,8 +91,10 @@ async function seed(db: Database, org: string, tag: string, customers: number, p
     }
   }
   await q(`DROP TABLE bench_sites`);
-  await q(`ANALYZE events`);
-  await q(`ANALYZE sites`);
+  // As autovacuum would have done after the bulk load: statistics and the visibility map of the seeded rows (else
+  // it starts during the run, on a million fresh rows, and the run measures it).
+  await q(`VACUUM (ANALYZE) events`);
+  await q(`VACUUM (ANALYZE) sites`);
 }
 
 async function round(app: NestFastifyApplication, smtp: Smtp, customers: number): Promise<void> {

@@ -1,9 +1,9 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { Database } from '../db/database';
-import { defineJob, done, JobHandler, JobResult } from '../jobs/job';
+import { defineJob, done, JobHandler, JobResult, HOUSEKEEPING_POLL_SECONDS } from '../jobs/job';
 import { JobEngine } from '../jobs/job-engine';
 
-export const PURGE_IDEMPOTENCY_KEYS = defineJob<Record<string, never>>('api.purge-idempotency-keys', { retryLimit: 2 });
+export const PURGE_IDEMPOTENCY_KEYS = defineJob<Record<string, never>>('api.purge-idempotency-keys', { retryLimit: 2, concurrency: 1, pollSeconds: HOUSEKEEPING_POLL_SECONDS });
 const KEEP_HOURS = 24;
 
 // Idempotency keys are honoured for 24 hours, like Stripe's.

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
-import { defineJob, JobType } from '../jobs/job';
+import { defineJob, JobType, HOUSEKEEPING_POLL_SECONDS } from '../jobs/job';
 
 export interface SendDeliveryPayload {
   deliveryId: string;
@@ -13,7 +13,7 @@ export interface SendDeliveryPayload {
 export class DeliveryJobs {
   readonly send: JobType<SendDeliveryPayload>;
   // Every minute, once across replicas: sends cut off by a crash, and due rows whose job was lost.
-  readonly sweep = defineJob<Record<string, never>>('deliveries.sweep', { retryLimit: 1, concurrency: 1, expireInSeconds: 5 * 60 });
+  readonly sweep = defineJob<Record<string, never>>('deliveries.sweep', { retryLimit: 1, concurrency: 1, expireInSeconds: 5 * 60, pollSeconds: HOUSEKEEPING_POLL_SECONDS });
 
   constructor(config: AppConfig) {
     this.send = defineJob<SendDeliveryPayload>('deliveries.send', {

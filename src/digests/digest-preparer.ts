@@ -72,7 +72,10 @@ export class DigestPreparer {
            AND (id = $1 OR id = ANY($7::uuid[]) OR ($6 AND generation = 0 AND cadence = $2 AND period_start = $3 AND period_end = $4))
          ORDER BY (id = $1) DESC, (id = ANY($7::uuid[])) DESC, created_at, id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)
        RETURNING ${COLS}`,
-      [first.id, first.cadence, first.periodStart, first.periodEnd, this.owner, first.generation === 0, prefer],
+      // With batch-mates (the jobs its worker fetched with this one) the batch is exactly those: another worker's
+      // rows taken here would only make that worker wait for them and read them back. Alone, it fills up with
+      // pending rows of the same period.
+      [first.id, first.cadence, first.periodStart, first.periodEnd, this.owner, first.generation === 0 && prefer.length === 0, prefer],
     );
     if (!rows.some((r) => r.id === first.id)) {
       await this.releaseLeases(rows);

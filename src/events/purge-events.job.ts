@@ -1,10 +1,10 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { Database } from '../db/database';
-import { defineJob, done, JobContext, JobHandler, JobResult } from '../jobs/job';
+import { defineJob, done, JobContext, JobHandler, JobResult, HOUSEKEEPING_POLL_SECONDS } from '../jobs/job';
 import { JobEngine } from '../jobs/job-engine';
 
-export const PURGE_OLD_EVENTS = defineJob<Record<string, never>>('events.purge-old', { retryLimit: 2, expireInSeconds: 3600 });
+export const PURGE_OLD_EVENTS = defineJob<Record<string, never>>('events.purge-old', { retryLimit: 2, expireInSeconds: 3600, concurrency: 1, pollSeconds: HOUSEKEEPING_POLL_SECONDS });
 const CHUNK = 5000;
 
 // Retention (EVENT_RETENTION_DAYS): deletes in small chunks, each its own short transaction, so ingestion is never

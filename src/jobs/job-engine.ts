@@ -106,7 +106,8 @@ export class JobEngine implements OnApplicationBootstrap, BeforeApplicationShutd
 
   private async startWorkers(reg: Registration): Promise<void> {
     const { type } = reg;
-    const options = { pollingIntervalSeconds: this.config.jobs.pollingIntervalSeconds, batchSize: type.batchSize, includeMetadata: true as const };
+    const pollingIntervalSeconds = Math.max(type.pollSeconds ?? 0, this.config.jobs.pollingIntervalSeconds);
+    const options = { pollingIntervalSeconds, batchSize: type.batchSize, includeMetadata: true as const };
     for (let i = 0; i < type.concurrency; i++) {
       let workerId: string | undefined;
       workerId = await this.boss.work<unknown>(type.name, options, async (jobs) => {

@@ -13,8 +13,14 @@ export interface JobType<P> {
   // Jobs a worker fetches at once and runs one after another: one fetch and one completion statement for all of
   // them instead of one each. Each job still succeeds or fails (and is retried) on its own.
   readonly batchSize: number;
+  // How often an idle worker asks for work, at least JOBS_POLL_SECONDS. Every poll of every worker is a query;
+  // housekeeping that a cron starts can wait a few seconds for it.
+  readonly pollSeconds?: number;
   readonly _payload?: P; // type carrier only
 }
+
+// Cron-started housekeeping (purges, sweeps, the schedulers): looked for every 10 s when idle, not every second.
+export const HOUSEKEEPING_POLL_SECONDS = 10;
 
 export function defineJob<P>(name: string, opts: Partial<Omit<JobType<P>, 'name' | '_payload'>> = {}): JobType<P> {
   return {
@@ -26,6 +32,7 @@ export function defineJob<P>(name: string, opts: Partial<Omit<JobType<P>, 'name'
     expireInSeconds: opts.expireInSeconds ?? 15 * 60,
     concurrency: opts.concurrency ?? 2,
     batchSize: opts.batchSize ?? 1,
+    pollSeconds: opts.pollSeconds,
   };
 }
 

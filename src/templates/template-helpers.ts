@@ -32,6 +32,7 @@ interface LocaleInfo {
   percents: Map<number, string>;
   categories: Intl.LDMLPluralRule[];
   dates: Map<string, Map<string, DateFormatter>>; // zone → style → formatter
+  pairs: Map<string, Map<string, string>>; // {{t "severity" severity}}: "severity" → "high" → its text
 }
 
 // An email shows most of its times twice (HTML and text part): the last few hundred formatted strings are kept.
@@ -66,7 +67,7 @@ export function createHelperSet(catalog: LocaleCatalog): HelperSet {
       info = {
         strings: prepared.get(cat)!, fallback: prepared.get('en')!, intl,
         plain: numberFormat(intl, 'plain'), signed: numberFormat(intl, 'signed'), percent: numberFormat(intl, 'percent'), plural: pluralRule(intl),
-        ints: [], signedInts: new Map(), percents: new Map(), categories: [], dates: new Map(),
+        ints: [], signedInts: new Map(), percents: new Map(), categories: [], dates: new Map(), pairs: new Map(),
       };
       if (locales.size > 100) locales.clear();
       locales.set(requested, info);
@@ -92,6 +93,18 @@ export function createHelperSet(catalog: LocaleCatalog): HelperSet {
       f.recent.set(ms, (s = f.intl.format(ms)));
     }
     return s;
+  };
+  // A key made of a literal and a value ({{t "kind" kind}} in every row of a list) is the same text for every
+  // email of a locale: kept, instead of joining and looking up the key each time.
+  const pairText = (loc: LocaleInfo, first: string, second: string): string => {
+    let bySecond = loc.pairs.get(first);
+    if (!bySecond) loc.pairs.set(first, (bySecond = new Map()));
+    let text = bySecond.get(second);
+    if (text === undefined) {
+      if (bySecond.size >= 1000) bySecond.clear();
+      bySecond.set(second, (text = translateIn(loc, `${first}.${second}`, {})));
+    }
+    return text;
   };
   const category = (n: number, loc: LocaleInfo) =>
     Number.isInteger(n) && n >= 0 && n < SMALL ? (loc.categories[n] ??= loc.plural.select(n)) : loc.plural.select(n);
@@ -136,6 +149,9 @@ export function createHelperSet(catalog: LocaleCatalog): HelperSet {
       const options = args.pop() as HelperOptions;
       if (args.length === 1) return typeof args[0] === 'string' && args[0] ? translate(args[0], options) : '';
       if (!args.length || args.some((a) => a === undefined || a === null || a === '')) return '';
+      if (args.length === 2 && typeof args[0] === 'string' && typeof args[1] === 'string' && isEmpty(options?.hash)) {
+        return pairText(localeOf(options), args[0], args[1]);
+      }
       return translate(args.join('.'), options);
     },
     formatNumber: (value: unknown, options?: HelperOptions) => fmt(toNumber(value), localeOf(options)),
@@ -184,6 +200,11 @@ function prepare(t: Translation): Prepared {
 function split(text: string): Template {
   if (!text.includes('{')) return text;
   return text.split(/(\{\w+\})/).filter(Boolean).map((p) => (/^\{\w+\}$/.test(p) ? { name: p.slice(1, -1) } : p));
+}
+
+function isEmpty(o: object | undefined): boolean {
+  for (const _ in o) return false;
+  return true;
 }
 
 function toNumber(v: unknown): number | null {

@@ -1,4 +1,4 @@
-import { defineJob } from '../jobs/job';
+import { defineJob, HOUSEKEEPING_POLL_SECONDS } from '../jobs/job';
 
 // One poll of one vendor account. 'stately' with the account id as singleton key: at most one queued and one
 // running per account across all replicas (the poll lease in the table is the second guard).
@@ -11,4 +11,4 @@ export const POLL_VENDOR_ACCOUNT = defineJob<{ vendorAccountId: string; force?: 
 });
 
 // Every minute: queue a poll for each enabled account whose next_poll_at has come.
-export const SCHEDULE_POLLS = defineJob<Record<string, never>>('vendors.schedule-polls', { retryLimit: 1, concurrency: 1 });
+export const SCHEDULE_POLLS = defineJob<Record<string, never>>('vendors.schedule-polls', { retryLimit: 1, concurrency: 1, pollSeconds: HOUSEKEEPING_POLL_SECONDS });

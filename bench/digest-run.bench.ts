@@ -143,6 +143,13 @@ async function round(app: NestFastifyApplication, smtp: Smtp, customers: number)
     // Done when every queued row is settled and the SMTP server counted the sent ones. The ledger is asked only
     // when the SMTP count stalls or is complete, so that the bench's own polling costs the database little.
     let lastCount = -1;
+    const timeline: number[] = [];
+    const sampler = setInterval(() => timeline.push(smtp.count()), 5000);
+    const finish = <T>(r: T): T => {
+      clearInterval(sampler);
+      if (process.env.BENCH_TIMELINE) console.log(`  emails accepted per 5 s: ${timeline.map((n, i) => n - (timeline[i - 1] ?? 0)).join(' ')}`);
+      return r;
+    };
     for (;;) {
       await new Promise((r) => setTimeout(r, 100));
       const count = smtp.count();
@@ -156,7 +163,7 @@ async function round(app: NestFastifyApplication, smtp: Smtp, customers: number)
          FROM digests d JOIN customers c ON c.id = d.customer_id WHERE c.external_ref LIKE $1`,
         [`${tag}%`],
       );
-      if (open === 0 && smtp.count() >= expected - skipped - failed) return { expected, skipped, failed };
+      if (open === 0 && smtp.count() >= expected - skipped - failed) return finish({ expected, skipped, failed });
       lastCount = -1;
     }
   });

@@ -52,15 +52,14 @@ export class DigestLedger {
     );
   }
 
-  // TypeORM answers an UPDATE with [rows, count]; this is the rows of UPDATE … RETURNING.
-  private async update<T>(sql: string, params: unknown[]): Promise<T[]> {
-    const res = await this.db.dataSource.query(sql, params);
-    return (Array.isArray(res) && Array.isArray(res[0]) ? res[0] : res) as T[];
+  // Every statement of the send path is a named one (Database.rows): parsed and planned once per connection.
+  private update<T>(sql: string, params: unknown[]): Promise<T[]> {
+    return this.db.rows<T>(sql, params);
   }
 
   // The send path's read: what it decides on, without the rendered content.
   async get(id: string): Promise<Digest | null> {
-    const rows: Digest[] = await this.db.dataSource.query(
+    const rows: Digest[] = await this.db.rows(
       `SELECT id, organization_id AS "organizationId", customer_id AS "customerId", cadence, period_start AS "periodStart",
               period_end AS "periodEnd", generation, late, status, failure_kind AS "failureKind"
        FROM digests WHERE id = $1`,
@@ -86,7 +85,7 @@ export class DigestLedger {
 
   // The statement right after SMTP accepted: the only window in which a crash leaves the outcome unknown.
   async markSent(id: string, owner: string, result: { messageId: string; rejected: string[] }): Promise<void> {
-    await this.db.dataSource.query(
+    await this.db.rows(
       `UPDATE digests SET status = 'sent', sent_at = now(), message_id = $3, rejected = $4, last_error = NULL, failure_kind = NULL,
               lease_owner = NULL, lease_until = NULL, updated_at = now()
        WHERE id = $1 AND status = 'sending' AND lease_owner = $2`,
@@ -95,7 +94,7 @@ export class DigestLedger {
   }
 
   async markFailed(id: string, owner: string, kind: 'permanent' | 'transient', error: string, rejected: string[] = []): Promise<void> {
-    await this.db.dataSource.query(
+    await this.db.rows(
       `UPDATE digests SET status = 'failed', failure_kind = $3, last_error = $4, rejected = $5, lease_owner = NULL, lease_until = NULL, updated_at = now()
        WHERE id = $1 AND status = 'sending' AND lease_owner = $2`,
       [id, owner, kind, error.slice(0, 1000), rejected],
@@ -115,7 +114,7 @@ export class DigestLedger {
 
   // Rows not finished long after their last change (their job was lost with a crashed worker): to enqueue again.
   async stalled(olderThanSeconds: number, limit = 1000): Promise<string[]> {
-    const rows: { id: string }[] = await this.db.dataSource.query(
+    const rows: { id: string }[] = await this.db.rows(
       `SELECT id FROM digests WHERE status IN ('pending', 'rendered') AND updated_at < now() - make_interval(secs => $1) ORDER BY updated_at LIMIT $2`,
       [olderThanSeconds, limit],
     );

@@ -89,7 +89,7 @@ export class DigestPreparer {
       await this.releaseLeases(rows);
       throw err;
     }
-    await this.db.dataSource.query(
+    await this.db.rows(
       `UPDATE digests d SET status = v.status, subject = v.subject, html = v.html, text = v.text, recipients = coalesce(v.recipients, '{}'),
               counts = v.counts, template_key = v.template_key, message_id = v.message_id, last_error = v.last_error,
               failure_kind = v.failure_kind, lease_owner = NULL, lease_until = NULL, updated_at = now()
@@ -108,7 +108,7 @@ export class DigestPreparer {
   async waitPrepared(id: string, timeoutMs = 60_000): Promise<'ready' | 'pending'> {
     const end = Date.now() + timeoutMs;
     while (Date.now() < end) {
-      const [r]: { status: string; free: boolean }[] = await this.db.dataSource.query(
+      const [r]: { status: string; free: boolean }[] = await this.db.rows(
         `SELECT status, (lease_until IS NULL OR lease_until < now()) AS free FROM digests WHERE id = $1`, [id]);
       if (!r || r.status !== 'pending') return 'ready';
       if (r.free) return 'pending';
@@ -119,15 +119,15 @@ export class DigestPreparer {
 
   private async releaseLeases(rows: Digest[]): Promise<void> {
     if (!rows.length) return;
-    await this.db.dataSource.query(
+    await this.db.rows(
       `UPDATE digests SET lease_owner = NULL, lease_until = NULL WHERE id = ANY($1::uuid[]) AND status = 'pending' AND lease_owner = $2`,
       [rows.map((r) => r.id), this.owner],
     );
   }
 
-  private async update<T>(sql: string, params: unknown[]): Promise<T[]> {
-    const res = await this.db.dataSource.query(sql, params);
-    return (Array.isArray(res) && Array.isArray(res[0]) ? res[0] : res) as T[];
+  // A named statement (Database.rows): parsed and planned once per connection; the rows of UPDATE … RETURNING.
+  private update<T>(sql: string, params: unknown[]): Promise<T[]> {
+    return this.db.rows<T>(sql, params);
   }
 
   private async render(rows: Digest[]): Promise<{ row: Outcome; prepared?: Prepared }[]> {

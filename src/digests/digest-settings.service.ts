@@ -76,7 +76,7 @@ export class DigestSettingsService {
 
   // The send path's lookup: customers and their subscriptions in one statement.
   async findForCustomers(customerIds: string[]): Promise<Map<string, EffectiveSettings>> {
-    const rows: (Customer & { sub: DigestSubscription | null })[] = await this.db.dataSource.query(
+    const rows: (Customer & { sub: DigestSubscription | null })[] = await this.db.rows(
       `SELECT c.id, c.organization_id AS "organizationId", c.external_ref AS "externalRef", c.name, c.emails, c.brand_id AS "brandId",
               c.locale, c.time_zone AS "timeZone", c.status, c.created_at AS "createdAt", c.updated_at AS "updatedAt",
               CASE WHEN s.customer_id IS NULL THEN NULL ELSE json_build_object(

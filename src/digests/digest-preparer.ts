@@ -63,8 +63,9 @@ export class DigestPreparer {
   // `prefer`: rows to take into the batch first (the jobs its worker fetched with this one, which it sends next).
   async prepare(first: Digest, prefer: readonly string[] = []): Promise<PrepareOutcome> {
     // Take the rows with a short preparation lease (one statement, no transaction held while rendering, so that a
-    // worker never needs two pool connections at once).
-    const rows: Digest[] = await this.update(
+    // worker never needs two pool connections at once). Not a named statement: its plan depends on whether it fills
+    // up with other rows ($6), which a generic plan cannot know.
+    const rows: Digest[] = await this.unnamed(
       `UPDATE digests SET lease_owner = $5, lease_until = now() + interval '60 seconds'
        WHERE id IN (
          SELECT id FROM digests
@@ -128,6 +129,12 @@ export class DigestPreparer {
   // A named statement (Database.rows): parsed and planned once per connection; the rows of UPDATE … RETURNING.
   private update<T>(sql: string, params: unknown[]): Promise<T[]> {
     return this.db.rows<T>(sql, params);
+  }
+
+  // TypeORM answers an UPDATE with [rows, count]; this is the rows of UPDATE … RETURNING.
+  private async unnamed<T>(sql: string, params: unknown[]): Promise<T[]> {
+    const res = await this.db.dataSource.query(sql, params);
+    return (Array.isArray(res) && Array.isArray(res[0]) ? res[0] : res) as T[];
   }
 
   private async render(rows: Digest[]): Promise<{ row: Outcome; prepared?: Prepared }[]> {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { MailError } from '../mail/mail-errors';
 import { Mailer } from '../mail/mailer';
+import { messageIdAt } from '../mail/message-id';
 import { brandEnvelope } from '../templates/branded-email';
 import { Destination, DestinationError, DestinationResult, OutboundDelivery } from './destination';
 
@@ -46,6 +47,5 @@ export class EmailDestination extends Destination {
 // The same Message-ID on every attempt of a round (a retry after an unclear failure can be folded by the receiver);
 // a replay is a deliberate new copy with its own.
 export function deliveryMessageId(d: Pick<OutboundDelivery, 'id' | 'round'>, senderEmail: string): string {
-  const domain = /@([^>\s]+)$/.exec(senderEmail)?.[1] ?? 'localhost';
-  return `<delivery-${d.id}${d.round ? `.${d.round}` : ''}@${domain}>`;
+  return messageIdAt(`delivery-${d.id}${d.round ? `.${d.round}` : ''}`, senderEmail);
 }

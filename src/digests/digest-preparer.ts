@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Database } from '../db/database';
+import { messageIdAt } from '../mail/message-id';
 import type { ResolvedBrand } from '../templates/branded-email';
 import type { DigestTemplateData } from '../templates/template-data';
 import { TemplateCompileError, TemplateRenderError } from '../templates/template-errors';
@@ -182,8 +183,7 @@ export class DigestPreparer {
 
 // Deterministic, so that a resend of the same row carries the same Message-ID (receivers may fold duplicates).
 export function messageIdFor(id: string, senderEmail: string): string {
-  const domain = /@([^>\s]+)$/.exec(senderEmail)?.[1] ?? 'localhost';
-  return `<digest-${id}@${domain}>`;
+  return messageIdAt(`digest-${id}`, senderEmail);
 }
 
 export function countsOf(d: DigestTemplateData): DigestCounts {

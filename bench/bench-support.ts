@@ -26,6 +26,13 @@ export async function freshDatabase(prefix: string): Promise<{ url: string; drop
   };
 }
 
+// A database a benchmark kept (BENCH_KEEP=1), by name, on the same server: reused, not dropped.
+export function reusedDatabase(name: string): { url: string; drop: () => Promise<void> } {
+  const u = new URL(serverUrl());
+  u.pathname = `/${name}`;
+  return { url: u.toString(), drop: async () => undefined };
+}
+
 // Peak resident set size while fn runs, sampled every 50 ms.
 export async function withPeakRss<T>(fn: () => Promise<T>): Promise<{ result: T; peakRssMb: number; atPeak: string }> {
   let peak = process.memoryUsage().rss;

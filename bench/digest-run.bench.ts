@@ -8,7 +8,7 @@ import { loadConfig } from '../src/config/app-config';
 import { Database } from '../src/db/database';
 import { DigestData } from '../src/digests/digest-data';
 import { DigestScheduler } from '../src/digests/digest-scheduler';
-import { cpuSeconds, cpuSpent, fmt, freshDatabase, withPeakRss } from './bench-support';
+import { cpuSeconds, cpuSpent, fmt, freshDatabase, reusedDatabase, withPeakRss } from './bench-support';
 
 // "Run" end to end on the local PostgreSQL: N customers due at once with E events in their period, from the
 // scheduler tick to the last email accepted by a local SMTP server (its own process). Then again with 2N customers
@@ -97,6 +97,19 @@ async function seed(db: Database, org: string, tag: string, customers: number, p
   await q(`VACUUM (ANALYZE) sites`);
 }
 
+// BENCH_REUSE=<database> (a database kept by BENCH_KEEP=1, seeded on the same UTC day): the seeded rows are kept
+// and only the run's own state is reset (ledger rows, jobs, due times), so that a change can be measured again
+// without 80 s of seeding.
+const reuse = process.env.BENCH_REUSE;
+
+async function resetSeeded(db: Database, tag: string): Promise<void> {
+  const q = (sql: string, p: unknown[] = []) => db.dataSource.query(sql, p);
+  await q(`DELETE FROM digests d USING customers c WHERE c.id = d.customer_id AND c.external_ref LIKE $1 || '%'`, [tag]);
+  await q(`UPDATE digest_subscriptions s SET next_due_at = now() - interval '1 minute' FROM customers c WHERE c.id = s.customer_id AND c.external_ref LIKE $1 || '%'`, [tag]);
+  await q(`DELETE FROM pgboss.job WHERE name LIKE 'digests.%'`);
+  await q(`VACUUM (ANALYZE) digests`);
+}
+
 async function round(app: NestFastifyApplication, smtp: Smtp, customers: number): Promise<void> {
   const db = app.get(Database);
   const [{ id: org }] = await db.dataSource.query(`SELECT id FROM organizations WHERE is_default`);
@@ -104,7 +117,8 @@ async function round(app: NestFastifyApplication, smtp: Smtp, customers: number)
   const day = Math.floor(Date.now() / 86_400_000) * 86_400_000;
   const period = { start: new Date(day - 86_400_000), end: new Date(day) };
   let started = performance.now();
-  await seed(db, org, tag, customers, period);
+  if (reuse) await resetSeeded(db, tag);
+  else await seed(db, org, tag, customers, period);
   const [{ n: events }] = await db.dataSource.query(
     `SELECT count(*)::int AS n FROM events WHERE organization_id = $1 AND occurred_at >= $2 AND occurred_at < $3 AND external_id LIKE $4`,
     [org, period.start, period.end, `${tag}:%`],
@@ -205,7 +219,7 @@ async function logStatements(url: string): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const db = await freshDatabase('hostdigest_bench_digests');
+  const db = reuse ? reusedDatabase(reuse) : await freshDatabase('hostdigest_bench_digests');
   const smtp = await startSmtp();
   if (process.env.BENCH_LOG_STATEMENTS) await logStatements(db.url); // every statement's duration to the server log
   let app: NestFastifyApplication | null = null;
@@ -229,7 +243,7 @@ async function main(): Promise<void> {
   } finally {
     await app?.close();
     smtp.stop();
-    if (process.env.BENCH_KEEP) console.log(`kept database ${db.url}`);
+    if (process.env.BENCH_KEEP || reuse) console.log(`kept database ${db.url}`);
     else await db.drop();
   }
 }

@@ -80,6 +80,25 @@ describe('job engine (pg-boss on the service database)', () => {
     expect(replicas.size).toBe(2);
   });
 
+  it('fetches from a bulk-queued backlog without sorting the whole backlog on every fetch', async () => {
+    const type = defineJob<{ n: number }>('test.backlog', { retryLimit: 0 });
+    const seen: number[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const jobs = a.app.get(JobEngine);
+    jobs.register(type, { handle: async (p) => (await gate, seen.push(p.n), done()) });
+    await a.db.transaction((em) => jobs.sendMany(type, Array.from({ length: 600 }, (_, n) => ({ payload: { n } })), { tx: em }));
+    // pg-boss's own fetch statement, planned as it runs it (with its parameters): an index in its ORDER BY, no sort.
+    const { fetchNextJob } = require('pg-boss/src/plans') as { fetchNextJob: (schema: string) => (o: object) => string };
+    const [{ 'QUERY PLAN': plan }] = await a.db.dataSource.query(`EXPLAIN (FORMAT JSON) ${fetchNextJob('pgboss')({ includeMetadata: true })}`, ['test.backlog', 5]);
+    const text = JSON.stringify(plan);
+    expect(text).toContain('_name_priority_created_on_id_');
+    expect(text).not.toMatch(/"Sort Key":\[[^\]]*priority/);
+    release();
+    await until(() => seen.length === 600, 30_000);
+    expect([...seen].sort((x, y) => x - y)).toEqual(Array.from({ length: 600 }, (_, n) => n)); // each once
+  });
+
   it('retries a failing handler, and a skipped job is not retried', async () => {
     let attempts = 0;
     let skips = 0;

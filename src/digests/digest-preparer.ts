@@ -44,6 +44,13 @@ interface Outcome {
   failure_kind: 'permanent' | null;
 }
 
+// The columns the preparer stores, in the order of its VALUES rows (a cast where text is not the type).
+const STORED: { name: keyof Outcome; cast: string }[] = [
+  { name: 'id', cast: '::uuid' }, { name: 'status', cast: '' }, { name: 'subject', cast: '' }, { name: 'html', cast: '' }, { name: 'text', cast: '' },
+  { name: 'recipients', cast: '::text[]' }, { name: 'counts', cast: '::jsonb' }, { name: 'template_key', cast: '' }, { name: 'message_id', cast: '' },
+  { name: 'last_error', cast: '' }, { name: 'failure_kind', cast: '' },
+];
+
 // pending → rendered (or skipped: empty period, no recipients; failed: the template cannot render it), for the
 // asked-for row and, in a run, up to BATCH − 1 more pending rows of the same period: one locking statement, one
 // settings lookup, one aggregation statement (DIGEST_BATCH_SQL), Handlebars per email, one update. Their own jobs
@@ -91,19 +98,27 @@ export class DigestPreparer {
       await this.releaseLeases(rows);
       throw err;
     }
-    await this.db.rows(
-      `UPDATE digests d SET status = v.status, subject = v.subject, html = v.html, text = v.text, recipients = coalesce(v.recipients, '{}'),
-              counts = v.counts, template_key = v.template_key, message_id = v.message_id, last_error = v.last_error,
-              failure_kind = v.failure_kind, lease_owner = NULL, lease_until = NULL, updated_at = now()
-       FROM json_to_recordset($1::json) AS v(id uuid, status text, subject text, html text, text text, recipients text[], counts jsonb,
-            template_key text, message_id text, last_error text, failure_kind text)
-       WHERE d.id = v.id AND d.status = 'pending' AND d.lease_owner = $2`,
-      [JSON.stringify(outcomes.map((o) => o.row)), this.owner],
-    );
+    await this.store(outcomes.map((o) => o.row));
     const [mine, ...rest] = outcomes;
     const others = new Map(rest.filter((o) => o.prepared).map((o) => [o.row.id, o.prepared!]));
     if (mine.row.status === 'rendered') return { status: 'rendered', prepared: mine.prepared!, others };
     return { status: mine.row.status, reason: mine.row.last_error ?? mine.row.status, others };
+  }
+
+  // The batch's outcomes in one UPDATE, each value its own parameter: no JSON around 70 KB of HTML per row, which
+  // cost PostgreSQL a character-by-character parse (json_to_recordset) and the service a JSON.stringify (together
+  // ~0.9 ms per email). One named statement per batch size.
+  private async store(rows: Outcome[]): Promise<void> {
+    const cols = STORED.length;
+    const values = rows.map((_, r) => `(${STORED.map((c, i) => `$${r * cols + i + 2}${c.cast}`).join(', ')})`).join(', ');
+    await this.db.rows(
+      `UPDATE digests d SET status = v.status, subject = v.subject, html = v.html, text = v.text, recipients = coalesce(v.recipients, '{}'),
+              counts = v.counts, template_key = v.template_key, message_id = v.message_id, last_error = v.last_error,
+              failure_kind = v.failure_kind, lease_owner = NULL, lease_until = NULL, updated_at = now()
+       FROM (VALUES ${values}) AS v(${STORED.map((c) => c.name).join(', ')})
+       WHERE d.id = v.id AND d.status = 'pending' AND d.lease_owner = $1`,
+      [this.owner, ...rows.flatMap((row) => STORED.map((c) => (c.name === 'counts' && row.counts ? JSON.stringify(row.counts) : row[c.name])))],
+    );
   }
 
   // Another worker is preparing this row (in its batch): wait until it is done, or take over if its lease ran out.
@@ -125,11 +140,6 @@ export class DigestPreparer {
       `UPDATE digests SET lease_owner = NULL, lease_until = NULL WHERE id = ANY($1::uuid[]) AND status = 'pending' AND lease_owner = $2`,
       [rows.map((r) => r.id), this.owner],
     );
-  }
-
-  // A named statement (Database.rows): parsed and planned once per connection; the rows of UPDATE … RETURNING.
-  private update<T>(sql: string, params: unknown[]): Promise<T[]> {
-    return this.db.rows<T>(sql, params);
   }
 
   // TypeORM answers an UPDATE with [rows, count]; this is the rows of UPDATE … RETURNING.

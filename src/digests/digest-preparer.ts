@@ -14,7 +14,7 @@ import type { Digest, DigestCounts } from './digest.entity';
 export interface Prepared {
   brand: ResolvedBrand;
   subject: string;
-  html: string;
+  html: Buffer; // UTF-8
   text: string;
   recipients: string[];
   messageId: string;
@@ -34,7 +34,7 @@ interface Outcome {
   id: string;
   status: 'rendered' | 'skipped' | 'failed';
   subject: string | null;
-  html: string | null;
+  html: Buffer | null; // UTF-8; a Buffer parameter reaches PostgreSQL as the text's bytes
   text: string | null;
   recipients: string[];
   counts: DigestCounts | null;
@@ -175,11 +175,14 @@ export class DigestPreparer {
       }
       try {
         const { email, templateKey } = await this.renderer.render(row.organizationId, b.brand, `digest.${row.cadence}`, b.data);
-        counts.htmlBytes = Buffer.byteLength(email.html);
+        // The HTML as UTF-8 at once: stored and sent from outside the JavaScript heap (see encodedPart).
+        const html = Buffer.from(email.html, 'utf8');
+        counts.htmlBytes = html.length;
         const messageId = messageIdFor(row.id, b.brand.senderEmail);
+        const content = { subject: email.subject, html, text: email.text };
         out.push({
-          row: { ...base, status: 'rendered', ...email, recipients: b.settings.recipients, counts, template_key: templateKey, message_id: messageId },
-          prepared: { brand: b.brand, ...email, recipients: b.settings.recipients, messageId },
+          row: { ...base, status: 'rendered', ...content, recipients: b.settings.recipients, counts, template_key: templateKey, message_id: messageId },
+          prepared: { brand: b.brand, ...content, recipients: b.settings.recipients, messageId },
         });
       } catch (err) {
         // A template that cannot render this customer's data fails the same way on every retry: recorded, not retried.

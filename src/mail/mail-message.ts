@@ -15,7 +15,7 @@ export interface MailMessage {
   replyTo?: string | null;
   to: string[];
   subject: string;
-  html: string;
+  html: string | Buffer; // a Buffer: UTF-8
   text: string;
   headers?: Record<string, string>;
   dkim?: DkimKey | null;

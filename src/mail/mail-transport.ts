@@ -28,12 +28,23 @@ export function mailOptions(msg: MailMessage): Mail.Options {
   };
 }
 
-// A text part as MIME: base64 (native in Node), wrapped at 76 characters. Left to nodemailer, a 70 KB digest cost
-// ~3 ms of CPU per email (detecting an encoding with regular expressions, wrapping base64 with one, and streaming
-// it in small chunks, one socket write each); this way it is a tenth of that. Quoted-printable would be JavaScript.
-export function encodedPart(contentType: 'text/plain' | 'text/html', content: string): string {
-  const b64 = Buffer.from(content, 'utf8').toString('base64');
-  const lines: string[] = [];
-  for (let i = 0; i < b64.length; i += 76) lines.push(b64.slice(i, i + 76));
-  return `Content-Type: ${contentType}; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n${lines.join('\r\n')}\r\n`;
+// A text part as MIME: base64 (native in Node), wrapped at 76 characters, as one Buffer. Left to nodemailer, a 70 KB
+// digest cost ~3 ms of CPU per email (detecting an encoding with regular expressions, wrapping base64 with one, and
+// streaming it in small chunks, one socket write each); this way it is a tenth of that. Quoted-printable would be
+// JavaScript. A Buffer, not a string: the part lives outside the JavaScript heap until the server has it, so a run's
+// mail in flight does not pile up in the old generation between garbage collections (peak RSS).
+export function encodedPart(contentType: 'text/plain' | 'text/html', content: string | Buffer): Buffer {
+  const body = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
+  const b64 = body.toString('base64');
+  const head = `Content-Type: ${contentType}; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n`;
+  const lines = Math.max(1, Math.ceil(b64.length / LINE));
+  const out = Buffer.allocUnsafe(head.length + b64.length + 2 * lines);
+  let at = out.write(head, 0, 'latin1');
+  for (let i = 0; i < lines; i++) {
+    at += out.write(b64.slice(i * LINE, (i + 1) * LINE), at, 'latin1');
+    at = out.writeUInt16BE(0x0d0a, at); // CRLF
+  }
+  return out;
 }
+
+const LINE = 76;

@@ -42,6 +42,25 @@ describe('digests: the scheduler in local time', () => {
     await subscribe(t, f.customerId, { cadence: 'off' });
   });
 
+  it('a customer that moves to another time zone gets its next digest at the new zone\'s local time, once', async () => {
+    fixClock(t, '2026-07-01T10:00:00Z');
+    const f = await customerWithSites(t, 'mover', { timeZone: 'Europe/Berlin' });
+    const s = await subscribe(t, f.customerId, { cadence: 'daily', sendTime: '08:00', skipWhenEmpty: false });
+    expect(s.nextDueAt).toBe('2026-07-02T06:00:00.000Z'); // 08:00 CEST
+    // The customer moves to Tokyo (the subscription follows the customer's zone): 08:00 JST on 2 July is 23:00 UTC on 1 July.
+    expect((await t.api('PATCH', `/v1/customers/${f.customerId}`, { body: { timeZone: 'Asia/Tokyo' } })).status).toBe(200);
+    const tick = await run('2026-07-01T10:01:00Z');
+    expect(tick).toMatchObject({ queued: 0, rescheduled: 1 });
+    expect((await t.api('GET', `/v1/customers/${f.customerId}/digest-settings`)).body.nextDueAt).toBe('2026-07-01T23:00:00.000Z');
+    expect((await run('2026-07-01T22:59:00Z')).queued).toBe(0);
+    expect((await run('2026-07-01T23:00:30Z')).queued).toBe(1);
+    const [d] = await settle(f.customerId, 1);
+    expect(d).toMatchObject({ periodStart: '2026-06-30T15:00:00.000Z', periodEnd: '2026-07-01T15:00:00.000Z', late: false, status: 'sent' });
+    // The old zone's 08:00 is not a second send.
+    expect((await run('2026-07-02T06:00:30Z')).queued).toBe(0);
+    await subscribe(t, f.customerId, { cadence: 'off' });
+  });
+
   it('08:00 Berlin stays 08:00 local over the spring DST change; the short day is one period', async () => {
     fixClock(t, '2026-03-20T12:00:00Z');
     const f = await customerWithSites(t, 'dst');

@@ -25,6 +25,7 @@ export interface TickResult {
   interrupted: number;
   recovered: number;
   late: number;
+  rescheduled: number; // subscriptions whose customer changed time zone: next send computed in the new zone
 }
 
 const BATCH = 500;
@@ -46,9 +47,10 @@ export class DigestScheduler {
 
   async tick(scope: { organizationId?: string; customerId?: string } = {}): Promise<TickResult> {
     const now = this.clock.now();
-    const result: TickResult = { due: 0, queued: 0, existing: 0, interrupted: 0, recovered: 0, late: 0 };
+    const result: TickResult = { due: 0, queued: 0, existing: 0, interrupted: 0, recovered: 0, late: 0, rescheduled: 0 };
     result.interrupted = await this.ledger.markInterrupted();
     result.recovered = await this.recover();
+    result.rescheduled = await this.reschedule(now, scope);
     for (;;) {
       const batch = await this.db.transaction(async (em) => {
         const rows: DueRow[] = await em.query(
@@ -56,7 +58,7 @@ export class DigestScheduler {
                   s.day_of_week AS "dayOfWeek", coalesce(s.time_zone, c.time_zone) AS "timeZone", s.active_since AS "activeSince",
                   c.status AS "customerStatus"
            FROM digest_subscriptions s JOIN customers c ON c.id = s.customer_id
-           WHERE s.cadence <> 'off' AND s.next_due_at <= $1
+           WHERE s.cadence <> 'off' AND s.next_due_at <= $1 AND NOT s.schedule_stale
              AND ($2::uuid IS NULL OR s.organization_id = $2) AND ($3::uuid IS NULL OR s.customer_id = $3)
            ORDER BY s.next_due_at LIMIT ${BATCH}
            FOR UPDATE OF s SKIP LOCKED`,
@@ -93,6 +95,35 @@ export class DigestScheduler {
       if (batch.due < BATCH) break;
     }
     return result;
+  }
+
+  // Subscriptions marked stale by the customers_time_zone_changed trigger (the customer's zone changed, and the
+  // subscription follows it): the next send is computed in the new zone, from now on, as when the schedule is edited
+  // (active_since = now, so that no period of the new zone that began before the change is sent as "late").
+  private async reschedule(now: Date, scope: { organizationId?: string; customerId?: string }): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const n = await this.db.transaction(async (em) => {
+        const rows: (Schedule & { customerId: string })[] = await em.query(
+          `SELECT s.customer_id AS "customerId", s.cadence, s.send_time AS "sendTime", s.day_of_week AS "dayOfWeek",
+                  coalesce(s.time_zone, c.time_zone) AS "timeZone"
+           FROM digest_subscriptions s JOIN customers c ON c.id = s.customer_id
+           WHERE s.schedule_stale AND ($1::uuid IS NULL OR s.organization_id = $1) AND ($2::uuid IS NULL OR s.customer_id = $2)
+           LIMIT ${BATCH} FOR UPDATE OF s SKIP LOCKED`,
+          [scope.organizationId ?? null, scope.customerId ?? null],
+        );
+        if (!rows.length) return 0;
+        await em.query(
+          `UPDATE digest_subscriptions s SET next_due_at = v.next, active_since = $3,
+                  schedule_stale = false, updated_at = now()
+           FROM unnest($1::uuid[], $2::timestamptz[]) AS v(id, next) WHERE s.customer_id = v.id`,
+          [rows.map((r) => r.customerId), rows.map((r) => ((r.cadence as string) === 'off' ? null : nextDue(r, now).scheduledAt)), now],
+        );
+        return rows.length;
+      });
+      total += n;
+      if (n < BATCH) return total;
+    }
   }
 
   // Rows left pending/rendered long after their last change lost their job with a crashed worker: queue them again

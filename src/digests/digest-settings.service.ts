@@ -83,7 +83,7 @@ export class DigestSettingsService {
                 'customerId', s.customer_id, 'organizationId', s.organization_id, 'cadence', s.cadence, 'dayOfWeek', s.day_of_week,
                 'sendTime', s.send_time, 'timeZone', s.time_zone, 'locale', s.locale, 'recipients', s.recipients,
                 'skipWhenEmpty', s.skip_when_empty, 'includeKinds', s.include_kinds, 'urgentKinds', s.urgent_kinds,
-                'nextDueAt', s.next_due_at, 'activeSince', s.active_since, 'createdAt', s.created_at, 'updatedAt', s.updated_at) END AS sub
+                'nextDueAt', s.next_due_at, 'scheduleStale', s.schedule_stale, 'activeSince', s.active_since, 'createdAt', s.created_at, 'updatedAt', s.updated_at) END AS sub
        FROM customers c LEFT JOIN digest_subscriptions s ON s.customer_id = c.id WHERE c.id = ANY($1::uuid[])`,
       [customerIds],
     );
@@ -121,12 +121,13 @@ export class DigestSettingsService {
     const now = this.clock.now();
     sub.activeSince = now;
     sub.nextDueAt = sub.cadence === 'off' ? null : nextDue(scheduleOf(sub, customer), now).scheduledAt;
+    sub.scheduleStale = false;
   }
 
   private defaults(organizationId: string, customerId: string): DigestSubscription {
     return Object.assign(new DigestSubscription(), {
       customerId, organizationId, cadence: 'off', dayOfWeek: 1, sendTime: '08:00', timeZone: null, locale: null, recipients: [],
-      skipWhenEmpty: true, includeKinds: null, urgentKinds: [], nextDueAt: null, activeSince: this.clock.now(),
+      skipWhenEmpty: true, includeKinds: null, urgentKinds: [], nextDueAt: null, scheduleStale: false, activeSince: this.clock.now(),
     });
   }
 }

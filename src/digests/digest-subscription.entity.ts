@@ -15,6 +15,7 @@ export class DigestSubscription {
   @Column('text', { array: true, nullable: true }) includeKinds: string[] | null; // null = every kind
   @Column('text', { array: true }) urgentKinds: string[]; // left out of the digest: the rules pipeline sends them at once
   @Column('timestamptz', { nullable: true }) nextDueAt: Date | null;
+  @Column('boolean', { default: false }) scheduleStale: boolean; // the customer's time zone changed since nextDueAt was computed
   @Column('timestamptz') activeSince: Date;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;

@@ -108,5 +108,6 @@ export class RunResultView {
   @ApiProperty({ description: 'sends queued now' }) queued: number;
   @ApiProperty({ description: 'periods that already had a ledger row (not sent again)' }) existing: number;
   @ApiProperty() late: number;
+  @ApiProperty({ description: 'subscriptions whose customer changed time zone: next send recomputed in the new zone' }) rescheduled: number;
   @ApiProperty({ type: [DigestView], description: 'with customerId: its ledger row' }) digests: DigestView[];
 }

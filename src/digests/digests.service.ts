@@ -57,7 +57,7 @@ export class DigestsService {
   async run(caller: Principal, dto: RunDigestsDto): Promise<RunResultView> {
     if (!dto.customerId) {
       const r = await this.scheduler.tick({ organizationId: caller.organizationId });
-      return { due: r.due, queued: r.queued, existing: r.existing, late: r.late, digests: [] };
+      return { due: r.due, queued: r.queued, existing: r.existing, late: r.late, rescheduled: r.rescheduled, digests: [] };
     }
     const settings = await this.settings.get(caller.organizationId, dto.customerId);
     const cadence: Cadence | undefined = dto.cadence ?? (settings.subscription.cadence === 'off' ? undefined : settings.subscription.cadence);
@@ -73,7 +73,7 @@ export class DigestsService {
     });
     const row = await this.db.manager.findOneByOrFail(Digest, { customerId: dto.customerId, cadence, periodStart: due.period.start, generation: 0 });
     if (inserted.length) await this.scheduler.enqueue(row.id);
-    return { due: 1, queued: inserted.length, existing: 1 - inserted.length, late: inserted.length && row.late ? 1 : 0, digests: [DigestView.of(row)] };
+    return { due: 1, queued: inserted.length, existing: 1 - inserted.length, late: inserted.length && row.late ? 1 : 0, rescheduled: 0, digests: [DigestView.of(row)] };
   }
 
   // Explicit and logged: a new generation of the same period, requested by this API key. An `unknown` row (cut

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import os from 'node:os';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApp } from '../src/app';
-import { loadConfig } from '../src/config/app-config';
+import { AppConfig, loadConfig } from '../src/config/app-config';
 import { Database } from '../src/db/database';
 import { DigestData } from '../src/digests/digest-data';
 import { DigestScheduler } from '../src/digests/digest-scheduler';
@@ -227,11 +227,15 @@ async function main(): Promise<void> {
     app = await createApp(loadConfig({
       DATABASE_URL: db.url, PORT: '0', LOG_LEVEL: 'warn', HOSTDIGEST_ROLES: 'worker', HOSTDIGEST_SIMULATOR: 'off',
       DATA_DIR: '/tmp/hostdigest-bench', HOSTDIGEST_ADMIN_KEY: 'hd_benchmrk_' + 'b'.repeat(32), SMTP_URL: `smtp://127.0.0.1:${smtp.port}`,
-      HOSTDIGEST_SECRET_KEY: 'bench-secret-key-material-0123456789', DB_POOL_SIZE: process.env.DB_POOL_SIZE ?? '12',
-      DIGEST_SEND_CONCURRENCY: process.env.DIGEST_SEND_CONCURRENCY ?? '10',
+      HOSTDIGEST_SECRET_KEY: 'bench-secret-key-material-0123456789',
+      // The service's defaults unless given (DB_POOL_SIZE, DIGEST_SEND_CONCURRENCY).
+      ...(process.env.DB_POOL_SIZE ? { DB_POOL_SIZE: process.env.DB_POOL_SIZE } : {}),
+      ...(process.env.DIGEST_SEND_CONCURRENCY ? { DIGEST_SEND_CONCURRENCY: process.env.DIGEST_SEND_CONCURRENCY } : {}),
     }));
     await app.init();
-    console.log(`digest run benchmark: rounds of ${ROUNDS.map(fmt).join(' and ')} customers, ${EVENTS_PER_CUSTOMER} events per customer in the period`);
+    const config = app.get(AppConfig);
+    console.log(`digest run benchmark: rounds of ${ROUNDS.map(fmt).join(' and ')} customers, ${EVENTS_PER_CUSTOMER} events per customer in the period; ` +
+      `${config.digests.sendConcurrency} send workers, database pool ${config.database.poolSize}`);
     for (const n of ROUNDS) {
       console.log(`round: ${fmt(n)} customers`);
       await round(app, smtp, n);

@@ -56,6 +56,9 @@ describe('brands: CRUD, validation, default brand, logos, DKIM, isolation', () =
     expect(patched.status).toBe(200);
     expect(patched.body).toMatchObject({ version: 2, accentColor: '#112233', replyTo: 'help@northwind.example', logoWidth: 200, primaryColor: '#0b5fff' });
     expect((await t.api('PATCH', `/v1/brands/${created.id}`, { body: { replyTo: null } })).body).toMatchObject({ version: 3, replyTo: null });
+    // Nothing changed (empty, or the same values): the version, and so every compiled template of the brand, stays.
+    expect((await t.api('PATCH', `/v1/brands/${created.id}`, { body: {} })).body).toMatchObject({ version: 3 });
+    expect((await t.api('PATCH', `/v1/brands/${created.id}`, { body: { accentColor: '#112233', replyTo: null } })).body).toMatchObject({ version: 3, accentColor: '#112233' });
 
     expect((await t.api('DELETE', `/v1/brands/${created.id}`)).status).toBe(204);
     expect((await t.api('GET', `/v1/brands/${created.id}`)).status).toBe(404);

@@ -57,7 +57,10 @@ export class BrandsService {
       const brand = await em.findOne(Brand, { where: { id, organizationId }, lock: { mode: 'pessimistic_write' } });
       if (!brand) throw new NotFoundError('brand', id);
       const uploaded = brand.logoUrl === this.uploadedLogoUrl(brand);
+      const before = valuesOf(brand);
       this.apply(brand, dto);
+      // A PATCH that changes nothing keeps the version: a new one would recompile every template of the brand.
+      if (valuesOf(brand) === before) return brand;
       brand.version += 1;
       // The uploaded logo is served under the brand's public base URL: follow it when that changes.
       if (uploaded && dto.logoUrl === undefined) brand.logoUrl = this.uploadedLogoUrl(brand);
@@ -172,4 +175,11 @@ export class BrandsService {
   private assertNotNull(dto: UpdateBrandDto): void {
     for (const f of NOT_NULL) if (dto[f] === null) throw new ValidationError(f, `${f} cannot be null`);
   }
+}
+
+// What a brand's version stands for: every value but the bookkeeping (a re-sent DKIM key is re-encrypted and so counts
+// as a change).
+function valuesOf(brand: Brand): string {
+  const { version: _v, createdAt: _c, updatedAt: _u, ...values } = brand;
+  return JSON.stringify(values);
 }

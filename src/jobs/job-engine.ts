@@ -204,7 +204,9 @@ export class JobEngine implements OnApplicationBootstrap, BeforeApplicationShutd
     const em = tx ?? this.db.manager;
     const [row]: { partition: string }[] = await em.query(
       `SELECT partition_name AS partition FROM "${this.config.jobs.schema}".queue WHERE name = $1`, [queue]);
-    if (row) await em.query(`ANALYZE "${this.config.jobs.schema}"."${row.partition}"`);
+    // SKIP_LOCKED: when another transaction is analysing the queue (its lock is held until it commits), skip rather
+    // than wait, so that two enqueuing transactions never wait on each other here.
+    if (row) await em.query(`ANALYZE (SKIP_LOCKED) "${this.config.jobs.schema}"."${row.partition}"`);
   }
 
   async healthy(): Promise<boolean> {

@@ -16,6 +16,8 @@ export type SendOutcome =
   | { status: 'skipped'; reason: string }
   | { status: 'failed'; reason: string; permanent: true };
 
+const PREPARE_ATTEMPTS = 5;
+
 // Thrown for a failure a later attempt may get past (SMTP 4xx or down, database hiccup): the job engine retries it.
 export class TransientSendError extends Error {}
 
@@ -50,11 +52,14 @@ export class DigestSender {
     if (row.status === 'rendered' || (row.status === 'failed' && row.failureKind === 'transient')) return this.sendPrepared(id);
     if (row.status === 'pending') {
       let outcome = await this.preparer.prepare(row, batch.filter((b) => b !== id));
-      if (outcome.status === 'taken') {
-        // In another worker's batch: wait for it, or take over when that worker's preparation lease ran out.
+      // In another worker's batch: wait for it, or take over when that worker's preparation lease ran out. "Taken"
+      // with no lease held happens too: two preparers' FOR UPDATE SKIP LOCKED passing over the row at the same
+      // moment. So free-but-taken is tried again a few times, a little apart, before the job is left to retry.
+      for (let attempt = 1; outcome.status === 'taken'; attempt++) {
         if ((await this.preparer.waitPrepared(id)) === 'ready') return this.sendPrepared(id);
+        if (attempt > PREPARE_ATTEMPTS) throw new TransientSendError(`digest ${id}: still being prepared by another worker`);
+        await new Promise((resolve) => setTimeout(resolve, 10 + Math.random() * 40 * attempt));
         outcome = await this.preparer.prepare(row);
-        if (outcome.status === 'taken') throw new TransientSendError(`digest ${id}: still being prepared by another worker`);
       }
       this.handoff.keep(outcome.others, batch); // only rows this worker sends next: the others' jobs run elsewhere
       if (outcome.status === 'skipped' || outcome.status === 'failed') {

@@ -102,11 +102,11 @@ async function seed(db: Database, org: string, tag: string, customers: number, p
 // without 80 s of seeding.
 const reuse = process.env.BENCH_REUSE;
 
-async function resetSeeded(db: Database, tag: string): Promise<void> {
+async function resetSeeded(db: Database, tag: string, jobSchema: string): Promise<void> {
   const q = (sql: string, p: unknown[] = []) => db.dataSource.query(sql, p);
   await q(`DELETE FROM digests d USING customers c WHERE c.id = d.customer_id AND c.external_ref LIKE $1 || '%'`, [tag]);
   await q(`UPDATE digest_subscriptions s SET next_due_at = now() - interval '1 minute' FROM customers c WHERE c.id = s.customer_id AND c.external_ref LIKE $1 || '%'`, [tag]);
-  await q(`DELETE FROM pgboss.job WHERE name LIKE 'digests.%'`);
+  await q(`DELETE FROM "${jobSchema}".job WHERE name LIKE 'digests.%'`);
   await q(`VACUUM (ANALYZE) digests`);
 }
 
@@ -117,7 +117,7 @@ async function round(app: NestFastifyApplication, smtp: Smtp, customers: number)
   const day = Math.floor(Date.now() / 86_400_000) * 86_400_000;
   const period = { start: new Date(day - 86_400_000), end: new Date(day) };
   let started = performance.now();
-  if (reuse) await resetSeeded(db, tag);
+  if (reuse) await resetSeeded(db, tag, app.get(AppConfig).jobs.schema);
   else await seed(db, org, tag, customers, period);
   const [{ n: events }] = await db.dataSource.query(
     `SELECT count(*)::int AS n FROM events WHERE organization_id = $1 AND occurred_at >= $2 AND occurred_at < $3 AND external_id LIKE $4`,

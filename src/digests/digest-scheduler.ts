@@ -3,7 +3,7 @@ import { AppConfig } from '../config/app-config';
 import { Database } from '../db/database';
 import { JobEngine } from '../jobs/job-engine';
 import { Clock } from './clock';
-import { Cadence, isLate, latestDue, nextDue, Schedule } from './digest-period';
+import { Cadence, DigestCadence, isLate, latestDue, nextDue, Schedule } from './digest-period';
 import { DigestJobs } from './digest-jobs';
 import { DigestLedger, NewDigest } from './digest-ledger';
 
@@ -104,7 +104,7 @@ export class DigestScheduler {
     let total = 0;
     for (;;) {
       const n = await this.db.transaction(async (em) => {
-        const rows: (Schedule & { customerId: string })[] = await em.query(
+        const rows: (Omit<Schedule, 'cadence'> & { customerId: string; cadence: DigestCadence })[] = await em.query(
           `SELECT s.customer_id AS "customerId", s.cadence, s.send_time AS "sendTime", s.day_of_week AS "dayOfWeek",
                   coalesce(s.time_zone, c.time_zone) AS "timeZone"
            FROM digest_subscriptions s JOIN customers c ON c.id = s.customer_id
@@ -117,7 +117,7 @@ export class DigestScheduler {
           `UPDATE digest_subscriptions s SET next_due_at = v.next, active_since = $3,
                   schedule_stale = false, updated_at = now()
            FROM unnest($1::uuid[], $2::timestamptz[]) AS v(id, next) WHERE s.customer_id = v.id`,
-          [rows.map((r) => r.customerId), rows.map((r) => ((r.cadence as string) === 'off' ? null : nextDue(r, now).scheduledAt)), now],
+          [rows.map((r) => r.customerId), rows.map((r) => (r.cadence === 'off' ? null : nextDue({ ...r, cadence: r.cadence }, now).scheduledAt)), now],
         );
         return rows.length;
       });

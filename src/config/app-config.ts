@@ -26,7 +26,13 @@ export class AppConfig {
   smtpUrl: string | null;
   outboxDir: string;
   events: { retentionDays: number };
-  vendors: { pollTimeBudgetMs: number; backoffBaseMs: number; backoffMaxMs: number; failingRetryMs: number; minPollIntervalSeconds: number };
+  vendors: {
+    pollTimeBudgetMs: number; backoffBaseMs: number; backoffMaxMs: number; failingRetryMs: number; minPollIntervalSeconds: number;
+    // Within a run: retries of one vendor request after a 5xx or timeout, their first wait, and the longest 429
+    // Retry-After waited in place (a longer one ends the run and the account polls again then).
+    requestRetries: number; requestRetryBaseMs: number; retryAfterMaxMs: number;
+    reconcileIntervalSeconds: number; reconcileWindowSeconds: number; // defaults for accounts that set none
+  };
   simulator: 'auto' | 'on' | 'off';
   publicBaseUrl: string;
   digests: { sendConcurrency: number; retryLimit: number; retryDelaySeconds: number; leaseSeconds: number; recoverAfterSeconds: number };
@@ -152,6 +158,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
       backoffMaxMs: int(env, 'POLL_BACKOFF_MAX_MS', 30 * 60_000, 10),
       failingRetryMs: int(env, 'POLL_FAILING_RETRY_MS', 6 * 3600_000, 10),
       minPollIntervalSeconds: int(env, 'POLL_MIN_INTERVAL_SECONDS', 60, 1),
+      requestRetries: int(env, 'POLL_REQUEST_RETRIES', 4, 0, 20),
+      requestRetryBaseMs: int(env, 'POLL_REQUEST_RETRY_BASE_MS', 1000, 1),
+      retryAfterMaxMs: int(env, 'POLL_RETRY_AFTER_MAX_MS', 60_000, 0),
+      reconcileIntervalSeconds: int(env, 'RECONCILE_INTERVAL_SECONDS', 6 * 3600, 1),
+      reconcileWindowSeconds: int(env, 'RECONCILE_WINDOW_SECONDS', 7 * 86_400, 60),
     },
     simulator: oneOf(env, 'HOSTDIGEST_SIMULATOR', ['auto', 'on', 'off'] as const, 'auto'),
     publicBaseUrl: (str(env, 'PUBLIC_BASE_URL') ?? `http://localhost:${port}`).replace(/\/$/, ''),

@@ -177,6 +177,19 @@ export class JobEngine implements OnApplicationBootstrap, BeforeApplicationShutd
     });
   }
 
+  // Brings the queued (not yet running) jobs of a stately queue's key forward to now, merging `patch` into their
+  // payload: with one queued job per key, a second send() is dropped, and one scheduled for later (a backoff) would
+  // otherwise keep an operator's "now" waiting. Resolves to whether there was such a job.
+  async expedite<P extends object>(type: JobType<P>, singletonKey: string, patch: Partial<P> = {}): Promise<boolean> {
+    await this.start();
+    const rows: unknown[] = await this.db.dataSource.query(
+      `UPDATE "${this.config.jobs.schema}".job SET start_after = LEAST(start_after, now()), data = COALESCE(data, '{}'::jsonb) || $3::jsonb
+       WHERE name = $1 AND singleton_key = $2 AND state < 'active' RETURNING id`,
+      [type.name, singletonKey, JSON.stringify(patch)],
+    );
+    return rows.length > 0;
+  }
+
   // Many jobs of one type in one statement (a scheduler queuing thousands): send()'s dedupe and transaction rules.
   async sendMany<P extends object>(type: JobType<P>, jobs: { payload: P; dedupeKey?: string }[], opts: { tx?: EntityManager } = {}): Promise<void> {
     if (!jobs.length) return;

@@ -2,7 +2,7 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { Database } from '../db/database';
 import { done, JobContext, JobHandler, JobResult, skipped } from '../jobs/job';
 import { JobEngine } from '../jobs/job-engine';
-import { POLL_VENDOR_ACCOUNT, SCHEDULE_POLLS } from './poll-jobs';
+import { POLL_VENDOR_ACCOUNT, queuePollNow, SCHEDULE_POLLS } from './poll-jobs';
 import { PollService } from './poll.service';
 
 @Injectable()
@@ -43,7 +43,8 @@ export class SchedulePollsJob implements JobHandler<Record<string, never>>, OnMo
     );
     let queued = 0;
     for (const { id } of due) {
-      if (await this.jobs.send(POLL_VENDOR_ACCOUNT, { vendorAccountId: id }, { singletonKey: id })) queued++;
+      // A due account's queued poll may be one scheduled for later (after a backoff that was cut short): bring it forward.
+      if (await queuePollNow(this.jobs, id)) queued++;
     }
     return done({ due: due.length, queued });
   }

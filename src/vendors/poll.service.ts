@@ -6,18 +6,18 @@ import { DomainError } from '../errors/domain-error';
 import { EventStore } from '../events/event-store';
 import { OutboundHttpError } from '../http/http-client';
 import { JobEngine } from '../jobs/job-engine';
-import { POLL_VENDOR_ACCOUNT } from './poll-jobs';
-import { backoffDelayMs } from './retry-schedule';
+import { POLL_VENDOR_ACCOUNT, queuePollNow } from './poll-jobs';
+import { readAhead } from './read-ahead';
+import { afterFailedRun, PollFault } from './retry-schedule';
 import { VendorAccount } from './vendor-account.entity';
 import { VendorAccountsService } from './vendor-accounts.service';
+import { ConnectorAccount, ConnectorPage, PollCursor, PollOptions, VendorConnector } from './vendor-connector';
 import { VendorConnectors } from './vendor-connectors';
-import { ConnectorPage } from './vendor-connector';
-import { readAhead } from './read-ahead';
-import { VendorAuthError, VendorContractError, VendorNotFoundError, VendorRateLimitError, VendorTransientError } from './vendor-errors';
+import { vendorFault } from './vendor-errors';
 
 export type PollOutcome =
   | { status: 'skipped'; reason: string }
-  | { status: 'done'; pages: number; inserted: number; rejected: number; more: boolean }
+  | { status: 'done'; pages: number; inserted: number; rejected: number; more: boolean; reconciled: boolean }
   | { status: 'failed'; accountStatus: 'retrying' | 'failing'; error: string; retryInMs: number };
 
 class LeaseLostError extends Error {}
@@ -30,9 +30,23 @@ const COMMIT_INTERVAL_MS = 2000;
 // already here when this one finishes (memory: that many pages).
 const READ_AHEAD_PAGES = 25;
 
+// Where a scan's progress is committed: the incremental cursor, or the cursor of a reconciliation pass in progress
+// (which also counts what it stored: the events the incremental poll had missed).
+type Scan =
+  | { kind: 'incremental'; cursor: PollCursor | null; account: ConnectorAccount; opts: PollOptions }
+  | { kind: 'reconcile'; cursor: PollCursor | null; account: ConnectorAccount; opts: PollOptions; startedAt: Date };
+
+interface RunState {
+  pages: number;
+  inserted: number;
+  rejected: number;
+  progressed: boolean; // a cursor moved or something was stored: the run was not a failure, whatever ends it
+}
+
 // One poll run of one vendor account: lease the account, page through the connector from the stored cursor,
-// commit each page's events together with the cursor that covers them, stop on the time budget, and decide what
-// a failure means for the account (back off, or mark it failing and stop hammering the vendor).
+// commit each page's events together with the cursor that covers them, then (when due and caught up) continue a
+// reconciliation pass over the recent window, stop on the time budget, and decide what a failure means for the
+// account (back off, or mark it failing and stop hammering the vendor).
 @Injectable()
 export class PollService {
   private readonly logger = new Logger('Poll');
@@ -58,43 +72,67 @@ export class PollService {
     );
     if (leased === 0) return { status: 'skipped', reason: 'disabled, not due, or another poll holds the lease' };
     const account = await this.db.dataSource.getRepository(VendorAccount).findOneByOrFail({ id: vendorAccountId });
+    const state: RunState = { pages: 0, inserted: 0, rejected: 0, progressed: false };
     try {
-      const outcome = await this.run(account, token, budget, opts.signal);
+      const { more, reconciled } = await this.run(account, token, budget, opts.signal, state);
+      const nextPollAt = more ? new Date() : this.nextScheduledPoll(account);
       await this.finish(account, token, {
-        status: 'ok', last_success_at: new Date(), last_error: null, consecutive_failures: 0,
-        next_poll_at: new Date(Date.now() + (outcome.more ? 0 : account.pollIntervalSeconds * 1000)),
+        status: 'ok', last_success_at: new Date(), last_error: null, consecutive_failures: 0, next_poll_at: nextPollAt,
       });
-      if (outcome.more) await this.jobs.send(POLL_VENDOR_ACCOUNT, { vendorAccountId }, { singletonKey: vendorAccountId });
-      return { status: 'done', ...outcome };
+      if (more) await queuePollNow(this.jobs, vendorAccountId);
+      return { status: 'done', pages: state.pages, inserted: state.inserted, rejected: state.rejected, more, reconciled: reconciled !== null };
     } catch (err) {
-      const failure = this.classify(err, account.consecutiveFailures + 1);
-      if (!failure) {
-        await this.finish(account, token, {});
-        throw err; // ours, not the vendor's: let the job engine retry
-      }
+      if (err instanceof LeaseLostError) return { status: 'skipped', reason: 'another poll took over the account' };
+      const failure = afterFailedRun(
+        { previousFailures: account.consecutiveFailures, progressed: state.progressed, fault: faultOf(err) },
+        this.config.vendors,
+      );
+      const error = describe(err);
       const nextPollAt = new Date(Date.now() + failure.retryInMs);
       await this.finish(account, token, {
-        status: failure.accountStatus, last_error: failure.error, last_error_at: new Date(),
-        consecutive_failures: account.consecutiveFailures + 1, next_poll_at: nextPollAt,
+        status: failure.status, last_error: error, last_error_at: new Date(),
+        consecutive_failures: failure.failures, next_poll_at: nextPollAt,
       });
-      this.logger.warn(`vendor account ${account.id} (${account.vendor}): ${failure.error}; next poll at ${nextPollAt.toISOString()}`);
-      if (failure.accountStatus === 'retrying') {
+      this.logger.warn(`vendor account ${account.id} (${account.vendor}): ${error}; next poll at ${nextPollAt.toISOString()}`);
+      if (failure.status === 'retrying') {
         await this.jobs.send(POLL_VENDOR_ACCOUNT, { vendorAccountId }, { singletonKey: vendorAccountId, startAfter: nextPollAt });
       }
-      return { status: 'failed', ...failure };
+      return { status: 'failed', accountStatus: failure.status, error, retryInMs: failure.retryInMs };
     }
   }
 
-  private async run(account: VendorAccount, token: string, budgetMs: number, signal: AbortSignal) {
+  // The incremental scan, then, once it has caught up, the reconciliation pass when one is due or in progress.
+  private async run(account: VendorAccount, token: string, budgetMs: number, signal: AbortSignal, state: RunState) {
     const connector = this.connectors.get(account.vendor);
     const connectorAccount = this.accounts.toConnectorAccount(account);
     const deadline = Date.now() + budgetMs;
     const stop = AbortSignal.any([signal, AbortSignal.timeout(budgetMs)]);
+    const retry = this.retryPolicy();
+    const incremental: Scan = { kind: 'incremental', cursor: account.cursor, account: connectorAccount, opts: { now: new Date(), signal: stop, retry } };
+    if (await this.scan(connector, account, token, incremental, deadline, stop, state)) return { more: true, reconciled: null };
+    if (!this.reconcileDue(connector, account)) return { more: false, reconciled: null };
+
+    const startedAt = account.reconcileCursor && account.reconcileStartedAt ? account.reconcileStartedAt : new Date();
+    const { windowSeconds } = this.accounts.reconcileSettings(account);
+    const reconcile: Scan = {
+      kind: 'reconcile',
+      cursor: account.reconcileCursor && account.reconcileStartedAt ? account.reconcileCursor : null,
+      account: { ...connectorAccount, backfillFrom: new Date(startedAt.getTime() - windowSeconds * 1000) },
+      opts: { now: new Date(), until: startedAt, signal: stop, retry },
+      startedAt,
+    };
+    const found = state.inserted;
+    if (await this.scan(connector, account, token, reconcile, deadline, stop, state)) return { more: true, reconciled: null };
+    await this.completeReconcile(account, token, startedAt);
+    this.logger.log(`vendor account ${account.id}: reconciliation over ${windowSeconds}s stored ${state.inserted - found} missed events`);
+    return { more: false, reconciled: startedAt };
+  }
+
+  // Pages through one scan, committing as it goes; resolves to whether the time budget ran out first.
+  private async scan(connector: VendorConnector, account: VendorAccount, token: string, scan: Scan, deadline: number, stop: AbortSignal, state: RunState): Promise<boolean> {
     const src = { organizationId: account.organizationId, source: `va:${account.id}`, vendorAccountId: account.id };
-    let pages = 0;
-    let inserted = 0;
-    let rejected = 0;
-    let more = false;
+    const budgetMs = this.config.vendors.pollTimeBudgetMs;
+    let committed = JSON.stringify(scan.cursor);
     let buffer: ConnectorPage | null = null;
     let lastCommit = Date.now();
     // Vendor pages are small (Monarx: 100 records); committing a few together keeps transactions few without
@@ -107,26 +145,35 @@ export class PollService {
       await this.db.transaction(async (em) => {
         const stored = await this.store.insert(em, src, page.events);
         await this.store.reject(em, src, page.rejected);
+        const progress =
+          scan.kind === 'incremental'
+            ? 'cursor = $2'
+            : 'reconcile_cursor = $2, reconcile_started_at = $7, reconcile_found = reconcile_found + $3';
+        const params: unknown[] = [account.id, JSON.stringify(page.cursor), stored.length, page.rejected.length, budgetMs / 1000 + 120, token];
+        if (scan.kind === 'reconcile') params.push(scan.startedAt);
         const updated = await em.query(
-          `UPDATE vendor_accounts SET cursor = $2, events_ingested = events_ingested + $3, records_rejected = records_rejected + $4,
+          `UPDATE vendor_accounts SET ${progress}, events_ingested = events_ingested + $3, records_rejected = records_rejected + $4,
                   lease_until = now() + make_interval(secs => $5), updated_at = now()
            WHERE id = $1 AND lease_owner = $6`,
-          [account.id, JSON.stringify(page.cursor), stored.length, page.rejected.length, budgetMs / 1000 + 120, token],
+          params,
         );
         // Someone took over the account (our lease expired): do not commit this page's cursor over theirs.
         if (updated[1] === 0) throw new LeaseLostError('poll lease lost');
-        inserted += stored.length;
-        rejected += page.rejected.length;
+        state.inserted += stored.length;
+        state.rejected += page.rejected.length;
+        const cursor = JSON.stringify(page.cursor);
+        if (cursor !== committed || stored.length > 0 || page.rejected.length > 0) state.progressed = true;
+        committed = cursor;
       });
     };
     try {
-      for await (const page of readAhead(connector.poll(connectorAccount, account.cursor, { now: new Date(), signal: stop }), READ_AHEAD_PAGES)) {
+      for await (const page of readAhead(connector.poll(scan.account, scan.cursor, scan.opts), READ_AHEAD_PAGES)) {
         buffer = buffer ? { events: buffer.events.concat(page.events), rejected: buffer.rejected.concat(page.rejected), cursor: page.cursor } : page;
-        pages++;
+        state.pages++;
         if (buffer.events.length + buffer.rejected.length >= COMMIT_RECORDS || Date.now() - lastCommit >= COMMIT_INTERVAL_MS) await flush();
-        if (Date.now() >= deadline || signal.aborted) {
-          more = true;
-          break;
+        if (Date.now() >= deadline || stop.aborted) {
+          await flush();
+          return true;
         }
       }
     } catch (err) {
@@ -134,23 +181,36 @@ export class PollService {
       throw err;
     }
     await flush();
-    return { pages, inserted, rejected, more };
+    // The connector ended early because the budget ran out (or the service is stopping): continue in a follow-up.
+    return stop.aborted;
   }
 
-  private classify(err: unknown, failures: number): { accountStatus: 'retrying' | 'failing'; error: string; retryInMs: number } | null {
-    const { backoffBaseMs, backoffMaxMs, failingRetryMs } = this.config.vendors;
-    const message = (err as Error)?.message ?? String(err);
-    if (err instanceof VendorAuthError || err instanceof VendorNotFoundError || err instanceof VendorContractError) {
-      return { accountStatus: 'failing', error: message, retryInMs: failingRetryMs };
-    }
-    if (err instanceof DomainError && err.code === 'secret_unavailable') return { accountStatus: 'failing', error: message, retryInMs: failingRetryMs };
-    if (err instanceof VendorRateLimitError) {
-      return { accountStatus: 'retrying', error: message, retryInMs: err.retryAfterMs ?? backoffDelayMs(failures, backoffBaseMs, backoffMaxMs) };
-    }
-    if (err instanceof VendorTransientError || err instanceof OutboundHttpError) {
-      return { accountStatus: 'retrying', error: message, retryInMs: backoffDelayMs(failures, backoffBaseMs, backoffMaxMs) };
-    }
-    return null;
+  private reconcileDue(connector: VendorConnector, account: VendorAccount): boolean {
+    if (!connector.lateRecords) return false;
+    return account.reconcileCursor !== null || account.nextReconcileAt.getTime() <= Date.now();
+  }
+
+  private async completeReconcile(account: VendorAccount, token: string, startedAt: Date): Promise<void> {
+    const { intervalSeconds } = this.accounts.reconcileSettings(account);
+    await this.db.dataSource.query(
+      `UPDATE vendor_accounts SET last_reconciled_at = now(), last_reconcile_missed = reconcile_found, reconcile_found = 0,
+              reconcile_cursor = NULL, reconcile_started_at = NULL, next_reconcile_at = $3::timestamptz + make_interval(secs => $4)
+       WHERE id = $1 AND lease_owner = $2`,
+      [account.id, token, startedAt, intervalSeconds],
+    );
+    account.nextReconcileAt = new Date(startedAt.getTime() + intervalSeconds * 1000);
+  }
+
+  // After a run that caught up: the poll interval, or the next reconciliation when that comes first.
+  private nextScheduledPoll(account: VendorAccount): Date {
+    const next = Date.now() + account.pollIntervalSeconds * 1000;
+    if (!this.connectors.get(account.vendor).lateRecords) return new Date(next);
+    return new Date(Math.min(next, Math.max(Date.now(), account.nextReconcileAt.getTime())));
+  }
+
+  private retryPolicy() {
+    const { requestRetries, requestRetryBaseMs, retryAfterMaxMs } = this.config.vendors;
+    return { retries: requestRetries, baseMs: requestRetryBaseMs, retryAfterMaxMs };
   }
 
   private async finish(account: VendorAccount, token: string, fields: Record<string, unknown>): Promise<void> {
@@ -162,4 +222,20 @@ export class PollService {
       [account.id, token, ...cols.map((c) => fields[c])],
     );
   }
+}
+
+// Vendor errors by their type; a secret that cannot be resolved is the operator's to fix; a refused outbound request
+// and anything of our own (an error while storing a page) is transient: it shows on the account and is retried.
+function faultOf(err: unknown): PollFault {
+  const fault = vendorFault(err);
+  if (fault) return fault;
+  if (err instanceof DomainError && err.code === 'secret_unavailable') return { kind: 'permanent' };
+  if (err instanceof OutboundHttpError) return { kind: 'transient' };
+  return { kind: 'transient' };
+}
+
+function describe(err: unknown): string {
+  const message = (err as Error)?.message ?? String(err);
+  if (vendorFault(err) || err instanceof DomainError || err instanceof OutboundHttpError) return message;
+  return `poll failed: ${message}`;
 }

@@ -28,6 +28,14 @@ export class VendorAccount {
   @Column('bigint') eventsIngested: string;
   @Column('bigint') recordsRejected: string;
   @Column('timestamptz') nextPollAt: Date;
+  @Column('int', { nullable: true }) reconcileIntervalSeconds: number | null; // null: the configured default
+  @Column('int', { nullable: true }) reconcileWindowSeconds: number | null;
+  @Column('timestamptz') nextReconcileAt: Date;
+  @Column('jsonb', { nullable: true }) reconcileCursor: PollCursor | null; // a pass in progress
+  @Column('timestamptz', { nullable: true }) reconcileStartedAt: Date | null;
+  @Column('int') reconcileFound: number; // events the pass in progress stored so far
+  @Column('timestamptz', { nullable: true }) lastReconciledAt: Date | null;
+  @Column('int', { nullable: true }) lastReconcileMissed: number | null;
   @Column('text', { nullable: true }) leaseOwner: string | null;
   @Column('timestamptz', { nullable: true }) leaseUntil: Date | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;

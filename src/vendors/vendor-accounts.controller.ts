@@ -4,7 +4,7 @@ import { Caller } from '../api/auth.decorators';
 import { mapPage, PageQuery } from '../api/pagination';
 import type { Principal } from '../api-keys/api-keys.service';
 import { VendorAccountsService } from './vendor-accounts.service';
-import { CreateVendorAccountDto, SyncResultView, TestResultView, UpdateVendorAccountDto, VendorAccountPage, VendorAccountView } from './vendor-accounts.dto';
+import { CreateVendorAccountDto, ReconciliationView, SyncResultView, TestResultView, UpdateVendorAccountDto, VendorAccountPage, VendorAccountView } from './vendor-accounts.dto';
 
 @ApiTags('vendor-accounts')
 @ApiBearerAuth()
@@ -12,7 +12,8 @@ import { CreateVendorAccountDto, SyncResultView, TestResultView, UpdateVendorAcc
 export class VendorAccountsController {
   constructor(private readonly accounts: VendorAccountsService) {}
 
-  private view = (a: Parameters<typeof VendorAccountView.of>[0]) => VendorAccountView.of(a, this.accounts.describeSecret);
+  private view = (a: Parameters<typeof VendorAccountView.of>[0]) =>
+    VendorAccountView.of(a, this.accounts.describeSecret, this.accounts.reconciles(a.vendor) ? ReconciliationView.of(a, this.accounts.reconcileSettings(a)) : null);
 
   @Get()
   @ApiOkResponse({ type: VendorAccountPage })
@@ -47,7 +48,7 @@ export class VendorAccountsController {
 
   @Post(':id/sync')
   @HttpCode(202)
-  @ApiOperation({ summary: 'Poll now (queued; the account shows the outcome)' })
+  @ApiOperation({ summary: 'Poll now, also during a backoff (queued; the account shows the outcome)' })
   @ApiOkResponse({ type: SyncResultView })
   async sync(@Caller() c: Principal, @Param('id', ParseUUIDPipe) id: string): Promise<SyncResultView> {
     return { queued: await this.accounts.requestSync(c.organizationId, id) };

@@ -18,6 +18,10 @@ export class CreateVendorAccountDto {
   @ApiPropertyOptional({ default: true }) @IsOptional() @IsBoolean() enabled?: boolean;
   @ApiPropertyOptional({ description: 'first poll starts here (ISO-8601); default: the connector’s own (Monarx: 30 days back)' })
   @IsOptional() @IsISO8601() backfillFrom?: string;
+  @ApiPropertyOptional({ description: 'how often a reconciliation pass re-reads the recent window for records that appeared late (default: RECONCILE_INTERVAL_SECONDS, 6 h)' })
+  @IsOptional() @IsInt() @Min(1) @Max(2_592_000) reconcileIntervalSeconds?: number;
+  @ApiPropertyOptional({ description: 'how far back a reconciliation pass reads (default: RECONCILE_WINDOW_SECONDS, 7 days)' })
+  @IsOptional() @IsInt() @Min(60) @Max(31_536_000) reconcileWindowSeconds?: number;
 }
 
 export class UpdateVendorAccountDto {
@@ -28,6 +32,8 @@ export class UpdateVendorAccountDto {
   @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) @Max(86_400) pollIntervalSeconds?: number;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() enabled?: boolean;
   @ApiPropertyOptional() @IsOptional() @IsISO8601() backfillFrom?: string;
+  @ApiPropertyOptional({ nullable: true, type: Number, description: 'null: back to the default' }) @IsOptional() @IsInt() @Min(1) @Max(2_592_000) reconcileIntervalSeconds?: number | null;
+  @ApiPropertyOptional({ nullable: true, type: Number, description: 'null: back to the default' }) @IsOptional() @IsInt() @Min(60) @Max(31_536_000) reconcileWindowSeconds?: number | null;
 }
 
 export class VendorAccountView {
@@ -51,17 +57,35 @@ export class VendorAccountView {
   @ApiProperty() recordsRejected: number;
   @ApiPropertyOptional({ nullable: true, description: 'where the next poll resumes (per resource high-water marks)' }) cursor: unknown;
   @ApiProperty() nextPollAt: Date;
+  @ApiProperty({ type: () => ReconciliationView, nullable: true, description: 'the periodic re-read of the recent window that stores records which appeared after the poll had passed their time (null: this vendor never needs it)' })
+  reconciliation: ReconciliationView | null;
   @ApiProperty() createdAt: Date;
   @ApiProperty() updatedAt: Date;
 
-  static of(a: VendorAccount, describe: (stored: string) => string | null): VendorAccountView {
+  static of(a: VendorAccount, describe: (stored: string) => string | null, reconciliation: ReconciliationView | null = null): VendorAccountView {
     return {
       id: a.id, vendor: a.vendor, name: a.name, baseUrl: a.baseUrl, settings: a.settings,
       credentials: Object.fromEntries(Object.entries(a.credentials).map(([k, v]) => [k, describe(v)])),
       pollIntervalSeconds: a.pollIntervalSeconds, enabled: a.enabled, backfillFrom: a.backfillFrom, status: a.status,
       lastSuccessAt: a.lastSuccessAt, lastAttemptAt: a.lastAttemptAt, lastError: a.lastError, lastErrorAt: a.lastErrorAt,
       consecutiveFailures: a.consecutiveFailures, eventsIngested: Number(a.eventsIngested), recordsRejected: Number(a.recordsRejected),
-      cursor: a.cursor, nextPollAt: a.nextPollAt, createdAt: a.createdAt, updatedAt: a.updatedAt,
+      cursor: a.cursor, nextPollAt: a.nextPollAt, reconciliation, createdAt: a.createdAt, updatedAt: a.updatedAt,
+    };
+  }
+}
+
+export class ReconciliationView {
+  @ApiProperty() intervalSeconds: number;
+  @ApiProperty() windowSeconds: number;
+  @ApiPropertyOptional({ nullable: true, type: Date, description: 'when the last pass finished' }) lastRunAt: Date | null;
+  @ApiPropertyOptional({ nullable: true, type: Number, description: 'events the last pass stored that the incremental poll had missed' }) lastMissedEvents: number | null;
+  @ApiProperty({ description: 'a pass is under way (it resumes in the next poll run)' }) inProgress: boolean;
+  @ApiProperty({ description: 'when the next pass is due (it runs with the first poll after that)' }) nextRunAt: Date;
+
+  static of(a: VendorAccount, settings: { intervalSeconds: number; windowSeconds: number }): ReconciliationView {
+    return {
+      intervalSeconds: settings.intervalSeconds, windowSeconds: settings.windowSeconds,
+      lastRunAt: a.lastReconciledAt, lastMissedEvents: a.lastReconcileMissed, inProgress: a.reconcileCursor !== null, nextRunAt: a.nextReconcileAt,
     };
   }
 }
@@ -72,7 +96,7 @@ export class VendorAccountPage {
 }
 
 export class SyncResultView {
-  @ApiProperty({ description: 'the poll job was queued (false: one is already queued for this account)' }) queued: boolean;
+  @ApiProperty({ description: 'a poll runs now: queued, or the one already queued brought forward (false: the account is disabled)' }) queued: boolean;
 }
 
 export class TestResultView {

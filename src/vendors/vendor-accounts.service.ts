@@ -6,7 +6,7 @@ import { Database } from '../db/database';
 import { NotFoundError, ValidationError } from '../errors/domain-error';
 import { JobEngine } from '../jobs/job-engine';
 import { SecretBox } from '../secrets/secret-box';
-import { POLL_VENDOR_ACCOUNT } from './poll-jobs';
+import { queuePollNow } from './poll-jobs';
 import { VendorAccount } from './vendor-account.entity';
 import { CreateVendorAccountDto, UpdateVendorAccountDto } from './vendor-accounts.dto';
 import { ConnectorAccount } from './vendor-connector';
@@ -33,6 +33,7 @@ export class VendorAccountsService {
     const settings = dto.settings ?? {};
     const credentials = dto.credentials ?? {};
     checkVendorRequirements(dto.vendor, settings, credentials);
+    const reconcileIntervalSeconds = dto.reconcileIntervalSeconds === undefined ? null : this.interval(dto.reconcileIntervalSeconds, 'reconcileIntervalSeconds');
     return this.repo.save(
       this.repo.create({
         organizationId,
@@ -47,6 +48,11 @@ export class VendorAccountsService {
         status: dto.enabled === false ? 'disabled' : 'pending',
         nextPollAt: new Date(),
         consecutiveFailures: 0,
+        reconcileIntervalSeconds,
+        reconcileWindowSeconds: dto.reconcileWindowSeconds ?? null,
+        // The first poll reads the whole backfill; the first reconciliation comes one interval later.
+        nextReconcileAt: new Date(Date.now() + (reconcileIntervalSeconds ?? this.config.vendors.reconcileIntervalSeconds) * 1000),
+        reconcileFound: 0,
       }),
     );
   }
@@ -66,7 +72,7 @@ export class VendorAccountsService {
     return this.repo.countBy({ organizationId });
   }
 
-  // Changing credentials or settings clears a "failing" status and polls again at once.
+  // Changing credentials or settings clears a "failing" status or a backoff and polls again at once.
   async update(organizationId: string, id: string, dto: UpdateVendorAccountDto): Promise<VendorAccount> {
     const a = await this.get(organizationId, id);
     if (dto.name !== undefined) a.name = dto.name;
@@ -74,15 +80,27 @@ export class VendorAccountsService {
     if (dto.settings !== undefined) a.settings = dto.settings;
     if (dto.credentials !== undefined) a.credentials = { ...a.credentials, ...this.seal(dto.credentials) };
     if (dto.pollIntervalSeconds !== undefined) a.pollIntervalSeconds = this.interval(dto.pollIntervalSeconds);
+    if (dto.reconcileIntervalSeconds !== undefined) {
+      a.reconcileIntervalSeconds = dto.reconcileIntervalSeconds === null ? null : this.interval(dto.reconcileIntervalSeconds, 'reconcileIntervalSeconds');
+      // A shorter interval takes effect now, not after the one already scheduled.
+      const due = (a.lastReconciledAt ?? a.createdAt).getTime() + this.reconcileSettings(a).intervalSeconds * 1000;
+      a.nextReconcileAt = new Date(Math.min(a.nextReconcileAt.getTime(), Math.max(Date.now(), due)));
+    }
+    if (dto.reconcileWindowSeconds !== undefined) a.reconcileWindowSeconds = dto.reconcileWindowSeconds;
     if (dto.backfillFrom !== undefined) a.backfillFrom = new Date(dto.backfillFrom);
     if (dto.enabled !== undefined) a.enabled = dto.enabled;
     checkVendorRequirements(a.vendor, a.settings, a.credentials);
-    if (dto.credentials || dto.settings || dto.baseUrl || dto.enabled !== undefined) {
+    const changed = [dto.credentials, dto.settings, dto.baseUrl, dto.enabled, dto.pollIntervalSeconds, dto.backfillFrom, dto.reconcileIntervalSeconds, dto.reconcileWindowSeconds]
+      .some((v) => v !== undefined);
+    if (changed) {
       a.status = a.enabled ? 'pending' : 'disabled';
       a.consecutiveFailures = 0;
       a.nextPollAt = new Date();
     }
-    return this.repo.save(a);
+    const saved = await this.repo.save(a);
+    // Not left to the minute's scheduler: a poll queued for after a backoff would keep the account waiting.
+    if (changed && saved.enabled) await queuePollNow(this.jobs, saved.id, { force: true });
+    return saved;
   }
 
   async remove(organizationId: string, id: string): Promise<void> {
@@ -90,11 +108,23 @@ export class VendorAccountsService {
     await this.repo.delete({ id: a.id });
   }
 
-  // "Sync now": one poll job per account at a time, so a second click while one is queued is a no-op.
+  // "Sync now": polls at once, also during a backoff (the poll queued for after it is brought forward); one poll job
+  // per account at a time, so a second click while one is queued is the same poll. False: the account is disabled.
   async requestSync(organizationId: string, id: string): Promise<boolean> {
     const a = await this.get(organizationId, id);
-    const jobId = await this.jobs.send(POLL_VENDOR_ACCOUNT, { vendorAccountId: a.id, force: true }, { singletonKey: a.id });
-    return jobId !== null;
+    if (!a.enabled) return false;
+    await this.repo.update({ id: a.id }, { nextPollAt: () => 'LEAST(next_poll_at, now())' });
+    return queuePollNow(this.jobs, a.id, { force: true });
+  }
+
+  // What an account's reconciliation pass does: how often, over how far back (its own settings or the defaults).
+  reconcileSettings(a: Pick<VendorAccount, 'reconcileIntervalSeconds' | 'reconcileWindowSeconds'>): { intervalSeconds: number; windowSeconds: number } {
+    const { reconcileIntervalSeconds, reconcileWindowSeconds } = this.config.vendors;
+    return { intervalSeconds: a.reconcileIntervalSeconds ?? reconcileIntervalSeconds, windowSeconds: a.reconcileWindowSeconds ?? reconcileWindowSeconds };
+  }
+
+  reconciles(vendor: string): boolean {
+    return this.connectors.get(vendor).lateRecords;
   }
 
   async test(organizationId: string, id: string): Promise<{ ok: boolean; message: string }> {
@@ -119,9 +149,9 @@ export class VendorAccountsService {
     return Object.fromEntries(Object.entries(credentials).map(([k, v]) => [k, this.secrets.store(v)]));
   }
 
-  private interval(seconds: number): number {
+  private interval(seconds: number, field = 'pollIntervalSeconds'): number {
     const min = this.config.vendors.minPollIntervalSeconds;
-    if (seconds < min) throw new ValidationError('pollIntervalSeconds', `pollIntervalSeconds must be at least ${min}`);
+    if (seconds < min) throw new ValidationError(field, `${field} must be at least ${min}`);
     return seconds;
   }
 }

@@ -1,3 +1,4 @@
+import type { RequestRetryPolicy } from './retry-schedule';
 import { NormalizedEvent, RejectedRecord } from './vendor-event';
 
 // What a connector needs of a vendor account; credentials arrive already decrypted (or resolved from env:NAME).
@@ -25,16 +26,23 @@ export interface ConnectorPage {
 export interface PollOptions {
   now: Date;
   signal: AbortSignal;
+  // A reconciliation pass: read no record stamped after this (the incremental poll has those).
+  until?: Date;
+  // Retry one failed vendor request in place (429 with Retry-After, a 5xx, a timeout) instead of failing the run.
+  retry?: RequestRetryPolicy;
 }
 
 // The port every vendor adapter implements (Monarx, the built-in simulator, ...). Adapters throw the typed errors
 // of vendor-errors.ts; the poll job decides about retries, backoff and account status.
 export abstract class VendorConnector {
   abstract readonly vendor: string;
+  // Whether records can become visible after the high-water mark passed their timestamp, so that a periodic
+  // reconciliation pass over a recent window is needed (a pure function of time, like the simulator, never needs it).
+  readonly lateRecords: boolean = true;
 
   // Checks the credentials with one cheap call; resolves to a sentence for the operator.
   abstract test(account: ConnectorAccount): Promise<string>;
 
-  // Pages from the cursor (null: first run, start at backfillFrom or the connector's default) up to now.
+  // Pages from the cursor (null: first run, start at backfillFrom or the connector's default) up to now (or until).
   abstract poll(account: ConnectorAccount, cursor: PollCursor | null, opts: PollOptions): AsyncIterable<ConnectorPage>;
 }

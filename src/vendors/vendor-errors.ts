@@ -1,3 +1,5 @@
+import type { PollFault } from './retry-schedule';
+
 // Errors a vendor connector throws. `retryable` is what the poll job decides on: a retryable error is retried with
 // backoff (honouring retryAfterMs), a permanent one stops polling the account until an operator fixes its settings.
 
@@ -85,4 +87,12 @@ export function parseRetryAfter(value: string | undefined, now: Date = new Date(
   const at = Date.parse(trimmed);
   if (Number.isNaN(at)) return null;
   return Math.max(0, at - now.getTime());
+}
+
+// How the schedules see a vendor error (null: not a vendor error).
+export function vendorFault(err: unknown): PollFault | null {
+  if (err instanceof VendorRateLimitError) return { kind: 'rate_limited', retryAfterMs: err.retryAfterMs };
+  if (err instanceof VendorTransientError) return { kind: 'transient' };
+  if (err instanceof VendorError) return err.retryable ? { kind: 'transient' } : { kind: 'permanent' };
+  return null;
 }

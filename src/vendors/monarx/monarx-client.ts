@@ -1,3 +1,4 @@
+import { RequestRetryPolicy, requestRetryWaitMs } from '../retry-schedule';
 import {
   VendorAuthError,
   VendorContractError,
@@ -7,6 +8,7 @@ import {
   VendorRateLimitError,
   VendorTransientError,
   parseRetryAfter,
+  vendorFault,
 } from '../vendor-errors';
 import { MONARX_API_SHAPE, MonarxApiShape, MonarxResource } from './monarx-api-shape';
 
@@ -28,14 +30,19 @@ export interface MonarxClientOptions {
   baseUrl?: string; // defaults to shape.baseUrl; tests point it at the fake server
   shape?: MonarxApiShape;
   timeoutMs?: number;
+  // Without it every failed request is thrown at once. With it a 429 is waited out (Retry-After) and a 5xx or timeout
+  // is retried a few times, in place: one bad answer costs a wait and that request, not the run. An abort ends a wait
+  // early and throws the request's error.
+  retry?: RequestRetryPolicy & { signal?: AbortSignal };
 }
 
 export interface MonarxPage {
   items: unknown[];
 }
 
-// One page of HTTP per step; no retries here. The poll job retries on VendorError.retryable, and on
-// VendorCursorExpiredError it restarts pages() from its stored high-water mark (overlap + id dedupe absorb repeats).
+// One page of HTTP per step, each request retried in place only under opts.retry. The poll job reschedules on what is
+// still thrown, and on VendorCursorExpiredError the connector restarts pages() from its high-water mark (overlap + id
+// dedupe absorb repeats).
 export class MonarxClient {
   private readonly shape: MonarxApiShape;
   private readonly baseUrl: string;
@@ -109,6 +116,26 @@ export class MonarxClient {
   }
 
   private async getJson(url: string, viaNextLink: boolean): Promise<unknown> {
+    const tries = { faults: 0, limits: 0 };
+    for (;;) {
+      try {
+        return await this.getJsonOnce(url, viaNextLink);
+      } catch (err) {
+        const retry = this.opts.retry;
+        // An expired paging cursor answers the same again: the connector restarts the scan instead.
+        const fault = retry && !(err instanceof VendorCursorExpiredError) ? vendorFault(err) : null;
+        if (!retry || !fault || retry.signal?.aborted) throw err;
+        if (fault.kind === 'rate_limited') tries.limits++;
+        if (fault.kind === 'transient') tries.faults++;
+        const wait = requestRetryWaitMs(fault, tries, retry);
+        if (wait === null) throw err;
+        await pause(wait, retry.signal);
+        if (retry.signal?.aborted) throw err;
+      }
+    }
+  }
+
+  private async getJsonOnce(url: string, viaNextLink: boolean): Promise<unknown> {
     const { headers } = this.shape;
     let res: { status: number; headers: Record<string, string>; body: string };
     try {
@@ -137,6 +164,19 @@ export class MonarxClient {
     }
     throw errorFor(res.status, res.headers, res.body, url, viaNextLink);
   }
+}
+
+function pause(ms: number, signal?: AbortSignal): Promise<void> {
+  if (ms <= 0) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
 }
 
 const PERMANENT_OUTBOUND_CODES = new Set(['invalid_url', 'blocked_destination', 'response_too_large']);

@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { HttpClient } from '../../http/http-client';
 import { ConnectorAccount, ConnectorPage, PollCursor, PollOptions, VendorConnector } from '../vendor-connector';
-import { VendorContractError, VendorCursorExpiredError } from '../vendor-errors';
+import { VendorContractError, VendorCursorExpiredError, VendorRateLimitError, VendorTransientError } from '../vendor-errors';
 import { NormalizedEvent, RejectedRecord } from '../vendor-event';
 import { MonarxApiShape, resolveMonarxApiShape } from './monarx-api-shape';
-import { MonarxClient } from './monarx-client';
+import { MonarxClient, MonarxClientOptions } from './monarx-client';
 import { agentHostsFrom, normalizeMonarxRecord } from './monarx-normalize';
 
-// Polled in this order; agents are read first, only to name the servers.
+// Polled in turns, a page each; agents are read first, only to name the servers.
 export const MONARX_POLLED = ['agent-file', 'agent-process', 'event'] as const;
 export type MonarxPolledResource = (typeof MONARX_POLLED)[number];
 
@@ -31,10 +31,15 @@ export interface MonarxSettings {
 const DEFAULT_OVERLAP_SECONDS = 600;
 const DEFAULT_LOOKBACK_MS = 30 * 24 * 3600_000;
 
-// Incremental polling reads each resource from (high-water mark − overlap), sorted ascending by its timestamp.
-// A record that arrives late, with a timestamp older than the mark but inside the overlap window, is picked up by the
-// next run; one later than the overlap is missed. settings.overlapSeconds trades re-reads (every run reads the
-// window again; the event store drops the repeats by external id) for that safety.
+// Incremental polling reads each resource from (high-water mark − overlap), sorted ascending by its timestamp. A record
+// that becomes visible later with an older timestamp is picked up by the next run when it lies inside the overlap
+// window, and otherwise by the account's periodic reconciliation pass (the poll service runs this same scan over a
+// recent window, with `until`); the event store drops the repeats by external id.
+//
+// The resources are read in turns, a page each, and each has its own mark in the cursor that goes with every page:
+// a resource that is slow or failing never holds back the others. A resource that still fails after the client's
+// in-place retries is left for this run while the others go on; the run then ends with its error. A 429 that the
+// client gave up waiting for ends the run at once: the vendor's pace holds for every resource.
 @Injectable()
 export class MonarxConnector extends VendorConnector {
   readonly vendor = 'monarx';
@@ -51,51 +56,112 @@ export class MonarxConnector extends VendorConnector {
     return `credentials accepted by Monarx enterprise ${s.enterpriseId} (${agents.length} agent${agents.length === 1 ? '' : 's'} visible)`;
   }
 
-  async *poll(account: ConnectorAccount, cursor: PollCursor | null, { now, signal }: PollOptions): AsyncGenerator<ConnectorPage> {
+  async *poll(account: ConnectorAccount, cursor: PollCursor | null, opts: PollOptions): AsyncGenerator<ConnectorPage> {
+    const { now, signal } = opts;
     const s = monarxSettings(account);
     if (signal.aborted) return;
-    const client = this.client(s);
+    const client = this.client(s, opts.retry ? { ...opts.retry, signal } : undefined);
     const start = account.backfillFrom?.getTime() ?? now.getTime() - DEFAULT_LOOKBACK_MS;
     const marks = readMarks(cursor, start);
-    const agentHosts = agentHostsFrom(await client.listAgents(), s.shape);
+    let agents: unknown[];
+    try {
+      agents = await client.listAgents();
+    } catch (err) {
+      if (signal.aborted) return;
+      throw err;
+    }
+    const scan = { client, s, marks, now, until: opts.until?.getTime() ?? null, signal, agentHosts: agentHostsFrom(agents, s.shape) };
 
-    for (const resource of MONARX_POLLED) {
-      const timeField = timeFieldOf(s.shape, resource);
-      let restarted = false;
-      for (;;) {
+    let turns = MONARX_POLLED.map((resource) => ({ resource, pages: this.resourcePages(resource, scan) }));
+    const failed: { resource: MonarxPolledResource; err: unknown }[] = [];
+    while (turns.length) {
+      const next: typeof turns = [];
+      for (const turn of turns) {
         if (signal.aborted) return;
-        // Re-read from the current mark on a restart: pages already yielded have moved it past what they covered.
-        const since = new Date(marks[resource] - s.overlapMs).toISOString();
+        let r: IteratorResult<ConnectorPage>;
         try {
-          for await (const { items } of client.pages(resource, since, s.pageSize)) {
-            if (signal.aborted) return;
-            const events: NormalizedEvent[] = [];
-            const rejected: RejectedRecord[] = [];
-            for (const raw of items) {
-              const result = normalizeMonarxRecord(resource, raw, { agentHosts, shape: s.shape });
-              if (result.ok) events.push(...result.events);
-              else rejected.push(result.rejected);
-              const at = timestampOf(raw, timeField);
-              // Capped at now: one record stamped in the future (a vendor clock, a bad value) must not move the mark
-              // past everything still to come; it is read again by the next runs instead.
-              if (at !== null) marks[resource] = Math.max(marks[resource], Math.min(at, now.getTime()));
-            }
-            // Also when every record was rejected, so that the rejections and the cursor past them are committed.
-            yield { events, rejected, cursor: toCursor(marks) };
-            if (signal.aborted) return;
-          }
-          break;
+          r = await turn.pages.next();
         } catch (err) {
-          if (!(err instanceof VendorCursorExpiredError) || restarted) throw err;
-          restarted = true; // once per resource and run; a second expiry goes to the poll job's retry
+          if (signal.aborted) return;
+          if (err instanceof VendorRateLimitError) throw err;
+          failed.push({ resource: turn.resource, err });
+          continue;
         }
+        if (r.done) continue;
+        yield r.value;
+        next.push(turn);
+      }
+      turns = next;
+    }
+    if (failed.length) throw resourceFailure(failed);
+  }
+
+  // One resource's pages from its mark, each with the cursor of every mark as it stands after the page.
+  private async *resourcePages(resource: MonarxPolledResource, scan: ResourceScan): AsyncGenerator<ConnectorPage> {
+    const { client, s, marks, now, until, signal, agentHosts } = scan;
+    const timeField = timeFieldOf(s.shape, resource);
+    let restarted = false;
+    for (;;) {
+      if (signal.aborted) return;
+      // Re-read from the current mark on a restart: pages already yielded have moved it past what they covered.
+      const since = new Date(marks[resource] - s.overlapMs).toISOString();
+      try {
+        for await (const { items } of client.pages(resource, since, s.pageSize)) {
+          if (signal.aborted) return;
+          const events: NormalizedEvent[] = [];
+          const rejected: RejectedRecord[] = [];
+          let beyond = false;
+          for (const raw of items) {
+            const at = timestampOf(raw, timeField);
+            // A reconciliation pass stops where the incremental poll stood when it began.
+            if (until !== null && at !== null && at > until) {
+              beyond = true;
+              continue;
+            }
+            const result = normalizeMonarxRecord(resource, raw, { agentHosts, shape: s.shape });
+            if (result.ok) events.push(...result.events);
+            else rejected.push(result.rejected);
+            // Capped at now: one record stamped in the future (a vendor clock, a bad value) must not move the mark
+            // past everything still to come; it is read again by the next runs instead.
+            if (at !== null) marks[resource] = Math.max(marks[resource], Math.min(at, now.getTime()));
+          }
+          // Also when every record was rejected, so that the rejections and the cursor past them are committed.
+          yield { events, rejected, cursor: toCursor(marks) };
+          if (beyond) return;
+        }
+        return;
+      } catch (err) {
+        if (!(err instanceof VendorCursorExpiredError) || restarted) throw err;
+        restarted = true; // once per resource and run; a second expiry goes to the poll's retry
       }
     }
   }
 
-  private client(s: MonarxSettings): MonarxClient {
-    return new MonarxClient(this.http, { enterpriseId: s.enterpriseId, apiId: s.apiId, apiKey: s.apiSecret, baseUrl: s.baseUrl, shape: s.shape });
+  private client(s: MonarxSettings, retry?: MonarxClientOptions['retry']): MonarxClient {
+    return new MonarxClient(this.http, { enterpriseId: s.enterpriseId, apiId: s.apiId, apiKey: s.apiSecret, baseUrl: s.baseUrl, shape: s.shape, retry });
   }
+}
+
+interface ResourceScan {
+  client: MonarxClient;
+  s: MonarxSettings;
+  marks: Record<MonarxPolledResource, number>;
+  now: Date;
+  until: number | null;
+  signal: AbortSignal;
+  agentHosts: ReturnType<typeof agentHostsFrom>;
+}
+
+// The first failure keeps its type (it decides the account's status and backoff); the message names every resource
+// that failed, so the operator sees which one is in trouble.
+function resourceFailure(failed: { resource: MonarxPolledResource; err: unknown }[]): unknown {
+  const first = failed[0].err;
+  const text = failed.map(({ resource, err }) => `${resource}: ${(err as Error)?.message ?? String(err)}`).join('; ');
+  if (first instanceof Error) {
+    first.message = text;
+    return first;
+  }
+  return new VendorTransientError(text);
 }
 
 // Settings are operator-edited JSON; each problem names the setting to fix.

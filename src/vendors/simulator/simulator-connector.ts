@@ -17,6 +17,7 @@ const SITE_FIELDS = ['server', 'accountUser', 'domain', 'vendorSiteId'] as const
 @Injectable()
 export class SimulatorConnector extends VendorConnector {
   readonly vendor = 'simulator';
+  override readonly lateRecords = false;
 
   async test(account: ConnectorAccount): Promise<string> {
     const sites = sitesOf(account);

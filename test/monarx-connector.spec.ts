@@ -2,7 +2,7 @@ import { loadConfig } from '../src/config/app-config';
 import { HttpClient } from '../src/http/http-client';
 import { MonarxConnector, MonarxCursor } from '../src/vendors/monarx/monarx-connector';
 import { ConnectorAccount, ConnectorPage, PollCursor } from '../src/vendors/vendor-connector';
-import { VendorAuthError, VendorContractError, VendorCursorExpiredError, VendorRateLimitError } from '../src/vendors/vendor-errors';
+import { VendorAuthError, VendorContractError, VendorCursorExpiredError, VendorRateLimitError, VendorTransientError } from '../src/vendors/vendor-errors';
 import { FakeMonarxOptions, FakeMonarxServer } from './fakes/fake-monarx-server';
 
 // The real connector and the real outbound client against the fake Monarx API over HTTP.
@@ -24,6 +24,7 @@ const file = (n: number, over: Record<string, unknown> = {}) => ({
 const proc = (n: number) => ({ id: `p-${n}`, agent_id: 'a-2', pid: 100 + n, user: 'bob', command: '/usr/bin/php x.php', classification: 'malicious', action: 'killed', created_at: iso(2 * n + 1) });
 const evt = (n: number) => ({ id: `e-${n}`, type: 'protection_enabled', agent_id: 'a-1', created_at: iso(2 * n) });
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+const sorted = (ids: string[]) => [...ids].sort();
 
 let http: HttpClient;
 let connector: MonarxConnector;
@@ -83,22 +84,25 @@ const firstRunIds = [
 ];
 
 describe.each(['next-link', 'page-number'] as const)('first poll, paging by %s', (pageStyle) => {
-  it('yields every record once per vendor page, with cursors that only move forward', async () => {
+  it('yields every record once per vendor page, the resources in turns, with cursors that only move forward', async () => {
     await startFake({ pageStyle });
     const pages = await pollAll(account(), null);
 
-    expect(externalIds(pages)).toEqual(firstRunIds);
-    expect(pages.map((p) => p.events.length)).toEqual([5, 5, 2, 5, 2, 5, 1]);
+    expect(sorted(externalIds(pages))).toEqual(sorted(firstRunIds));
+    // a page each in turn: files, processes, events, files, processes, events, files
+    expect(pages.map((p) => p.events.length)).toEqual([5, 5, 5, 5, 2, 1, 2]);
+    expect(pages.map((p) => p.events[0].externalId.split(':')[0])).toEqual(['agent-file', 'agent-process', 'event', 'agent-file', 'agent-process', 'event', 'agent-file']);
     for (const r of ['agent-file', 'agent-process', 'event'] as const) {
       const marks = pages.map((p) => Date.parse(sinceOf(p, r)));
       expect(marks).toEqual([...marks].sort((a, b) => a - b));
+      expect(externalIds(pages).filter((id) => id.startsWith(`${r}:`))).toEqual(firstRunIds.filter((id) => id.startsWith(`${r}:`)));
     }
     expect(lastCursor(pages)).toEqual({
       v: 1,
       resources: { 'agent-file': { since: iso(22) }, 'agent-process': { since: iso(13) }, event: { since: iso(10) } },
     });
     expect(pages[0].events[0]).toMatchObject({ server: 'web01.example.net', accountUser: 'u0', kind: 'detection' });
-    expect(pages[3].events[0]).toMatchObject({ server: 'web02.example.net', kind: 'process_killed' });
+    expect(pages[1].events[0]).toMatchObject({ server: 'web02.example.net', kind: 'process_killed' });
   });
 });
 
@@ -114,7 +118,7 @@ it('starts a first poll at the backfill start minus the overlap, agents first', 
 it('without a backfill start, goes back 30 days from now', async () => {
   await startFake();
   const pages = await pollAll({ ...account(), backfillFrom: null }, null);
-  expect(externalIds(pages)).toEqual(firstRunIds);
+  expect(sorted(externalIds(pages))).toEqual(sorted(firstRunIds));
   const since = new Date(NOW.getTime() - 30 * 24 * 3600_000 - 600_000).toISOString();
   expect(fake.requests.find((r) => r.path.endsWith('/agent-file'))?.query.filter).toBe(`updated_at=ge=${since}`);
 });
@@ -129,18 +133,18 @@ describe('a second poll from the stored cursor', () => {
 
     const second = await pollAll(account(), lastCursor(first));
     const ids = externalIds(second);
-    expect(ids.filter((id) => !firstRunIds.includes(id))).toEqual(['agent-file:f-20:detected', 'agent-file:f-2:cleaned', 'agent-process:p-new']);
+    expect(sorted(ids.filter((id) => !firstRunIds.includes(id)))).toEqual(['agent-file:f-20:detected', 'agent-file:f-2:cleaned', 'agent-process:p-new']);
     expect(second.flatMap((p) => p.events).find((e) => e.externalId === 'agent-file:f-2:cleaned')).toMatchObject({
       kind: 'cleanup',
       occurredAt: new Date(iso(40)),
     });
     // The mark was 22 min (f-11) for files, 13 for processes, 10 for events; the overlap is 10 min.
-    expect(ids.filter((id) => firstRunIds.includes(id))).toEqual([
+    expect(sorted(ids.filter((id) => firstRunIds.includes(id)))).toEqual(sorted([
       ...[6, 7, 8, 9, 10, 11].map((n) => `agent-file:f-${n}:detected`),
       'agent-file:f-2:detected', // the cleaned file's record, served again because it changed
       ...[1, 2, 3, 4, 5, 6].map((n) => `agent-process:p-${n}`),
       ...[0, 1, 2, 3, 4, 5].map((n) => `event:e-${n}`),
-    ]);
+    ]));
     expect(lastCursor(second)).toEqual({
       v: 1,
       resources: { 'agent-file': { since: iso(40) }, 'agent-process': { since: iso(30) }, event: { since: iso(10) } },
@@ -192,14 +196,61 @@ describe('faults', () => {
     expect(fileRequests[2].query.cursor).toBeUndefined();
   });
 
-  it('rethrows a second expiry of the same resource in one run', async () => {
+  it('fails a resource whose cursor expires twice in one run, after the other resources have finished', async () => {
     await startFake({ pageStyle: 'next-link' });
     const scan = connector.poll(account(), null, { now: NOW, signal: new AbortController().signal });
-    await scan.next();
+    const pages: ConnectorPage[] = [];
+    const take = async () => {
+      const r = await scan.next();
+      if (!r.done) pages.push(r.value);
+    };
+    await take(); // files, first page
     fake.expireCursors();
-    await scan.next(); // the restart's first page
-    fake.expireCursors();
-    await expect(scan.next()).rejects.toBeInstanceOf(VendorCursorExpiredError);
+    await take(); // processes, first page
+    await take(); // events, first page
+    await take(); // files: the link expired, the restart's first page
+    fake.expireCursors(); // the files' second expiry; the processes' and events' first
+    const err = await (async () => {
+      for (;;) {
+        const r = await scan.next();
+        if (r.done) return null;
+        pages.push(r.value);
+      }
+    })().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(VendorCursorExpiredError);
+    expect((err as Error).message).toMatch(/^agent-file: /);
+    const ids = externalIds(pages);
+    // the restarts re-read the overlap window: repeats, which the event store drops by external id
+    expect(sorted([...new Set(ids.filter((id) => !id.startsWith('agent-file:')))])).toEqual(sorted(firstRunIds.filter((id) => !id.startsWith('agent-file:'))));
+  });
+
+  it('leaves a resource that keeps failing for this run, reads the others to the end, then names it', async () => {
+    await startFake();
+    fake.breakResource('agent-process', 500);
+    const pages: ConnectorPage[] = [];
+    const err = await (async () => {
+      for await (const page of connector.poll(account(), null, { now: NOW, signal: new AbortController().signal })) pages.push(page);
+    })().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(VendorTransientError);
+    expect((err as Error).message).toMatch(/^agent-process: Monarx answered HTTP 500/);
+    expect(sorted(externalIds(pages))).toEqual(sorted(firstRunIds.filter((id) => !id.startsWith('agent-process:'))));
+    expect(sinceOf(pages[pages.length - 1], 'agent-process')).toBe(iso(-60)); // untouched: the next run starts there
+  });
+
+  it('retries a 5xx, a timeout and a 429 in place under a retry policy, and yields everything once', async () => {
+    await startFake();
+    fake.faultMix({ rateLimitEvery: 3, errorEvery: 4, stallEvery: 7, stallMs: 400, seed: 7 });
+    const retry = { retries: 8, baseMs: 5, retryAfterMaxMs: 1000 };
+    const shortHttp = new HttpClient(loadConfig({ OUTBOUND_ALLOW_PRIVATE: 'true', OUTBOUND_TIMEOUT_MS: '150', DATA_DIR: '/tmp/hd-monarx-spec' }));
+    const pages: ConnectorPage[] = [];
+    try {
+      for await (const page of new MonarxConnector(shortHttp).poll(account(), null, { now: NOW, signal: new AbortController().signal, retry })) pages.push(page);
+    } finally {
+      await shortHttp.onModuleDestroy();
+    }
+    expect(sorted(externalIds(pages))).toEqual(sorted(firstRunIds));
+    expect(fake.served.rateLimited + fake.served.errors).toBeGreaterThan(0);
+    expect(fake.served.stalled).toBeGreaterThan(0);
   });
 
   it('rejects an invalid record and carries on with the rest', async () => {
@@ -230,9 +281,9 @@ describe('faults', () => {
     await expect(connector.test(acc)).rejects.toMatchObject({ constructor: VendorAuthError, status: 401 });
   });
 
-  it('turns 429 mid-run into VendorRateLimitError with retryAfterMs, after the pages before it', async () => {
+  it('turns 429 mid-run into VendorRateLimitError with retryAfterMs, after the pages before it, for every resource', async () => {
     await startFake();
-    fake.failNext(1, 429, { retryAfterSeconds: 30, after: 3 }); // agents, two file pages, then 429
+    fake.failNext(1, 429, { retryAfterSeconds: 30, after: 3 }); // agents, the first file and process pages, then 429
     const pages: ConnectorPage[] = [];
     const err = await (async () => {
       for await (const page of connector.poll(account(), null, { now: NOW, signal: new AbortController().signal })) pages.push(page);
@@ -240,7 +291,26 @@ describe('faults', () => {
     expect(err).toBeInstanceOf(VendorRateLimitError);
     expect(err).toMatchObject({ retryAfterMs: 30_000, retryable: true });
     expect(pages).toHaveLength(2);
-    expect(sinceOf(pages[1], 'agent-file')).toBe(iso(18));
+    expect(sinceOf(pages[1], 'agent-file')).toBe(iso(8));
+    expect(sinceOf(pages[1], 'agent-process')).toBe(iso(9));
+    expect(fake.requests).toHaveLength(4); // the 429 ended the run: no other resource asked the vendor again
+  });
+
+  it('waits out a 429 in place under a retry policy, as long as Retry-After allows', async () => {
+    await startFake();
+    fake.failNext(1, 429, { retryAfterSeconds: 1, after: 3 });
+    const retry = { retries: 0, baseMs: 10, retryAfterMaxMs: 2000 };
+    const pollWithRetry = async () => {
+      const out: ConnectorPage[] = [];
+      for await (const page of connector.poll(account(), null, { now: NOW, signal: new AbortController().signal, retry })) out.push(page);
+      return out;
+    };
+    const started = Date.now();
+    const pages = await pollWithRetry();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+    expect(sorted(externalIds(pages))).toEqual(sorted(firstRunIds));
+    fake.failNext(1, 429, { retryAfterSeconds: 3 }); // longer than the run may wait: the account's schedule takes it
+    await expect(pollWithRetry()).rejects.toMatchObject({ constructor: VendorRateLimitError, retryAfterMs: 3000 });
   });
 });
 
@@ -274,8 +344,8 @@ describe('settings', () => {
     await startFake({ filterFields: { 'agent-file': 'modified_at' } });
     const apiShape = { resources: { 'agent-file': { sinceField: 'modified_at', sortField: 'modified_at' } } };
     const pages = await pollAll(account({ apiShape }), null);
-    expect(externalIds(pages)).toEqual(firstRunIds);
-    expect(sinceOf(pages[2], 'agent-file')).toBe(iso(22)); // the record still says updated_at
+    expect(sorted(externalIds(pages))).toEqual(sorted(firstRunIds));
+    expect(sinceOf(pages[pages.length - 1], 'agent-file')).toBe(iso(22)); // the record still says updated_at
   });
 });
 

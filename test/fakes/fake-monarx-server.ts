@@ -37,6 +37,17 @@ export interface GenerateSpec {
 
 type Fail = { remaining: number; status: number; after: number; retryAfterSeconds?: number; retryAfterDate?: Date };
 
+// A steady fault mix: each request independently answers 429 with probability 1/rateLimitEvery, else 500 with
+// 1/errorEvery, and stalls stallMs first with 1/stallEvery (0: never). Seeded, so a run can be repeated.
+export interface FaultMix {
+  rateLimitEvery?: number;
+  errorEvery?: number;
+  stallEvery?: number;
+  stallMs?: number;
+  retryAfterSeconds?: number;
+  seed?: number;
+}
+
 const RECORD_TIME_FIELDS: Record<Exclude<FakeResource, 'agent'>, string> = {
   'agent-file': 'updated_at',
   'agent-process': 'created_at',
@@ -60,6 +71,9 @@ export class FakeMonarxServer {
   private fail: Fail | null = null;
   private delay = { remaining: 0, ms: 0 };
   private duplicates = 0;
+  private mix: (FaultMix & { random: () => number }) | null = null;
+  private readonly brokenResources = new Map<FakeResource, number>();
+  readonly served = { ok: 0, rateLimited: 0, errors: 0, stalled: 0 };
   private readonly timers = new Set<NodeJS.Timeout>();
 
   constructor(opts: FakeMonarxOptions = {}) {
@@ -192,6 +206,16 @@ export class FakeMonarxServer {
     this.duplicates = n;
   }
 
+  faultMix(mix: FaultMix | null): void {
+    this.mix = mix ? { ...mix, random: mulberry32(mix.seed ?? 1) } : null;
+  }
+
+  // Every request for this resource answers `status` (null: serves it again).
+  breakResource(resource: FakeResource, status: number | null): void {
+    if (status === null) this.brokenResources.delete(resource);
+    else this.brokenResources.set(resource, status);
+  }
+
   // Every next link handed out so far now answers 410.
   expireCursors(): void {
     this.cursorEpoch++;
@@ -205,6 +229,31 @@ export class FakeMonarxServer {
     for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
     this.requests.push({ method: req.method ?? 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams), headers, at: new Date() });
     req.resume();
+
+    if (this.mix) {
+      const { rateLimitEvery = 0, errorEvery = 0, stallEvery = 0, stallMs = 0, retryAfterSeconds = 0, random } = this.mix;
+      const hit = (every: number) => every > 0 && random() < 1 / every;
+      const stall = hit(stallEvery);
+      const answer = () => {
+        if (hit(rateLimitEvery)) {
+          this.served.rateLimited++;
+          return send(res, 429, { error: 'too many requests' }, { 'retry-after': String(retryAfterSeconds) });
+        }
+        if (hit(errorEvery)) {
+          this.served.errors++;
+          return send(res, 500, { error: 'internal server error' });
+        }
+        this.respond(req, url, res);
+      };
+      if (!stall) return answer();
+      this.served.stalled++;
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        answer();
+      }, stallMs);
+      this.timers.add(timer);
+      return;
+    }
 
     if (this.delay.remaining > 0) {
       this.delay.remaining--;
@@ -237,7 +286,13 @@ export class FakeMonarxServer {
     if (decodeURIComponent(match[1]) !== this.enterpriseId) return send(res, 404, { error: 'enterprise not found' });
     if (req.method !== 'GET') return send(res, 405, { error: 'method not allowed' });
     const resource = match[2] as FakeResource;
+    const broken = this.brokenResources.get(resource);
+    if (broken !== undefined) {
+      this.served.errors++;
+      return send(res, broken, { error: 'internal server error' });
+    }
     try {
+      this.served.ok++;
       send(res, 200, this.list(resource, url));
     } catch (err) {
       if (err instanceof HttpError) return send(res, err.status, err.body);
@@ -308,4 +363,15 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
   const text = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
   res.end(text);
+}
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }

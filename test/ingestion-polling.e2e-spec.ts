@@ -11,7 +11,10 @@ describe('ingestion: polling Monarx through faults', () => {
   let baseUrl: string;
 
   beforeAll(async () => {
-    t = await startTestApp({ POLL_BACKOFF_BASE_MS: '300', POLL_BACKOFF_MAX_MS: '1500', OUTBOUND_TIMEOUT_MS: '700', POLL_FAILING_RETRY_MS: '3600000' });
+    t = await startTestApp({
+      POLL_BACKOFF_BASE_MS: '300', POLL_BACKOFF_MAX_MS: '1500', OUTBOUND_TIMEOUT_MS: '700', POLL_FAILING_RETRY_MS: '3600000',
+      POLL_REQUEST_RETRIES: '2', POLL_REQUEST_RETRY_BASE_MS: '50', POLL_RETRY_AFTER_MAX_MS: '5000',
+    });
   });
   afterAll(() => t.close());
   beforeEach(async () => {
@@ -53,42 +56,71 @@ describe('ingestion: polling Monarx through faults', () => {
     expect(a.cursor).toBeTruthy();
   });
 
-  it('honours 429 Retry-After, then resumes and loses nothing', async () => {
+  it('waits out a 429 Retry-After in place: one wait and one repeated request, not a failed run', async () => {
     const recs = files(25, { start: T0 });
     fake.addFiles(recs);
     fake.failNext(1, 429, { retryAfterSeconds: 2 });
     const id = await createAccount();
-    await t.api('POST', `/v1/vendor-accounts/${id}/sync`);
-    const limited = await waitFor(() => account(id), (a) => a.status === 'retrying', 'the account to back off');
-    expect(limited.lastError).toMatch(/429/);
-    const ok = await waitFor(() => account(id), (a) => a.status === 'ok', 'the retry after Retry-After', 20_000);
-    expect(ok.consecutiveFailures).toBe(0);
+    const ok = await syncUntilOk(id);
+    expect(ok).toMatchObject({ consecutiveFailures: 0, lastError: null });
     const agentCalls = fake.requests.filter((r) => r.path.endsWith('/agent'));
+    expect(agentCalls).toHaveLength(2); // the limited request, then the same request again
     expect(agentCalls[1].at.getTime() - agentCalls[0].at.getTime()).toBeGreaterThanOrEqual(1900);
     expect(await storedIds(id)).toEqual(detectionIds(recs).sort());
   });
 
-  it('backs off through a 5xx burst and a timeout, keeps pages committed before the fault, and resumes from the cursor', async () => {
-    const recs = files(45, { start: T0 });
+  it('hands a Retry-After longer than a run may wait to the schedule, without counting it as a failure', async () => {
+    const recs = files(25, { start: T0 });
     fake.addFiles(recs);
-    fake.failNext(3, 503, { after: 3 }); // agents + two pages succeed, then the vendor falls over
+    fake.failNext(1, 429, { retryAfterSeconds: 3600, after: 2 }); // agents and the first file page, then a long pause
     const id = await createAccount();
     await t.api('POST', `/v1/vendor-accounts/${id}/sync`);
-    const failing = await waitFor(() => account(id), (a) => a.status === 'retrying', 'the first 503');
-    expect(failing.lastError).toMatch(/503/);
-    expect(failing.eventsIngested).toBe(20); // the two pages before the fault stay committed with their cursor
-    const resumed = fake.requests.filter((r) => r.path.endsWith('/agent-file')).slice(3)[0];
+    const limited = await waitFor(() => account(id), (a) => a.status === 'retrying', 'the account to wait for the vendor');
+    expect(limited).toMatchObject({ consecutiveFailures: 0, eventsIngested: 10, lastError: expect.stringMatching(/429.*3600s/) });
+    expect(new Date(limited.nextPollAt).getTime() - Date.now()).toBeGreaterThan(3500_000);
+    // The operator's sync does not wait for the backoff.
+    const sync = await t.api('POST', `/v1/vendor-accounts/${id}/sync`);
+    expect(sync).toMatchObject({ status: 202, body: { queued: true } });
+    const ok = await waitFor(() => account(id), (a) => a.status === 'ok', 'the sync to poll');
+    expect(ok).toMatchObject({ eventsIngested: 25, consecutiveFailures: 0, lastError: null });
+    expect(await storedIds(id)).toEqual(detectionIds(recs).sort());
+  });
+
+  it('absorbs a 5xx burst shorter than the request retries: the run goes on', async () => {
+    const recs = files(45, { start: T0 });
+    fake.addFiles(recs);
+    fake.failNext(2, 503, { after: 2 });
+    const id = await createAccount();
+    const ok = await syncUntilOk(id);
+    expect(ok).toMatchObject({ consecutiveFailures: 0, lastError: null, eventsIngested: 45 });
+    expect(fake.requests.filter((r) => r.path.endsWith('/agent-process'))).toHaveLength(3); // the one request, twice more
+  });
+
+  it('keeps the pages committed before a longer 5xx burst, shows the failure, and resumes from the cursor', async () => {
+    const recs = files(45, { start: T0 });
+    fake.addFiles(recs);
+    // agents, first file and process pages; then the event request fails 3 times (given up for this run), and so does
+    // the second file page: the run made progress but ends with both resources' errors
+    fake.failNext(6, 503, { after: 3 });
+    const id = await createAccount();
+    await t.api('POST', `/v1/vendor-accounts/${id}/sync`);
+    const failing = await waitFor(() => account(id), (a) => a.status === 'retrying', 'the burst to outlast the retries');
+    expect(failing.lastError).toMatch(/event: Monarx answered HTTP 503.*agent-file: Monarx answered HTTP 503/);
+    expect(failing.consecutiveFailures).toBe(1);
+    expect(failing.eventsIngested).toBe(10); // the page before the fault stays committed with its cursor
+    const resumed = fake.requests.filter((r) => r.path.endsWith('/agent-file')).slice(4)[0];
     await waitFor(() => account(id), (a) => a.status === 'ok', 'recovery after the burst', 25_000);
     expect(await storedIds(id)).toEqual(detectionIds(recs).sort());
     // The run after the fault asked from the stored high-water mark, not from the start.
     expect(resumed?.query.filter ?? '').not.toContain('2026-10-01');
 
-    fake.delayNext(1, 2000); // longer than OUTBOUND_TIMEOUT_MS
+    fake.delayNext(3, 2000); // longer than OUTBOUND_TIMEOUT_MS, three times: the agents request is given up
     const more = files(5, { start: new Date(T0.getTime() + 3600_000), prefix: 'late' });
     fake.addFiles(more);
     await t.api('POST', `/v1/vendor-accounts/${id}/sync`);
-    const timedOut = await waitFor(() => account(id), (a) => a.status === 'retrying', 'the timeout');
+    const timedOut = await waitFor(() => account(id), (a) => a.status === 'retrying', 'the timeouts');
     expect(timedOut.lastError).toMatch(/did not answer|timeout/i);
+    expect(timedOut.consecutiveFailures).toBe(1);
     await waitFor(() => account(id), (a) => a.status === 'ok', 'recovery after the timeout', 20_000);
     expect(await storedIds(id)).toEqual([...detectionIds(recs), ...detectionIds(more)].sort());
   });
@@ -126,7 +158,7 @@ describe('ingestion: polling Monarx through faults', () => {
   it('restarts from the high-water mark when a cursor expires mid-run, with nothing lost', async () => {
     const recs = files(35, { start: T0 });
     fake.addFiles(recs);
-    fake.failNext(1, 410, { after: 2 }); // the second agent-file page's next link has expired
+    fake.failNext(1, 410, { after: 4 }); // agents, the first page of each resource, then the second file page's link has expired
     const id = await createAccount();
     await syncUntilOk(id);
     expect(await storedIds(id)).toEqual(detectionIds(recs).sort());

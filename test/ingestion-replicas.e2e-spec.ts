@@ -36,15 +36,22 @@ describe('ingestion: two replicas never poll the same account at once', () => {
     }
     await waitFor(() => a.api('GET', `/v1/vendor-accounts/${id}`).then((r) => r.body), (acc) => acc.status === 'ok' && acc.eventsIngested === 30, 'polls to finish');
     await sleep(2000); // let any queued poll run to the end
-    // Each run starts with the agent list and ends with the event resource: in arrival order, runs never interleave.
+    // Each run starts with the agent list and then reads each resource from its first page, in turns: between two
+    // agent lists, every resource's first page comes exactly once and before its later pages. Two runs at once would
+    // show as a resource started twice, or not at all, between two agent lists.
     const sequence = fake.requests.map((r) => r.path.split('/').pop());
-    let open = false;
-    for (const resource of sequence) {
-      if (resource === 'agent') {
-        expect(open).toBe(false);
-        open = true;
+    const runs: { path: string; first: boolean }[][] = [];
+    for (const r of fake.requests) {
+      const resource = r.path.split('/').pop() ?? '';
+      if (resource === 'agent') runs.push([]);
+      else runs[runs.length - 1].push({ path: resource, first: r.query.cursor === undefined && r.query.page === '0' });
+    }
+    for (const run of runs) {
+      for (const resource of ['agent-file', 'agent-process', 'event']) {
+        const mine = run.filter((x) => x.path === resource);
+        expect(mine.filter((x) => x.first)).toHaveLength(1);
+        expect(mine[0].first).toBe(true);
       }
-      if (resource === 'event') open = false;
     }
     expect(sequence.filter((r) => r === 'agent').length).toBeGreaterThan(1);
     const rows = await a.db.dataSource.query(`SELECT external_id FROM events WHERE vendor_account_id = $1 ORDER BY external_id`, [id]);

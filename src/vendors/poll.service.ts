@@ -79,7 +79,10 @@ export class PollService {
       await this.finish(account, token, {
         status: 'ok', last_success_at: new Date(), last_error: null, consecutive_failures: 0, next_poll_at: nextPollAt,
       });
+      // The next poll is queued now, for its time (the minute's scheduler only catches what was lost), so a short
+      // poll interval or a reconciliation that is due between two scheduler ticks runs on time.
       if (more) await queuePollNow(this.jobs, vendorAccountId);
+      else await this.jobs.send(POLL_VENDOR_ACCOUNT, { vendorAccountId }, { singletonKey: vendorAccountId, startAfter: nextPollAt });
       return { status: 'done', pages: state.pages, inserted: state.inserted, rejected: state.rejected, more, reconciled: reconciled !== null };
     } catch (err) {
       if (err instanceof LeaseLostError) return { status: 'skipped', reason: 'another poll took over the account' };

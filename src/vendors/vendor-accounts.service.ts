@@ -34,7 +34,7 @@ export class VendorAccountsService {
     const credentials = dto.credentials ?? {};
     checkVendorRequirements(dto.vendor, settings, credentials);
     const reconcileIntervalSeconds = dto.reconcileIntervalSeconds === undefined ? null : this.interval(dto.reconcileIntervalSeconds, 'reconcileIntervalSeconds');
-    return this.repo.save(
+    const saved = await this.repo.save(
       this.repo.create({
         organizationId,
         vendor: dto.vendor,
@@ -55,6 +55,8 @@ export class VendorAccountsService {
         reconcileFound: 0,
       }),
     );
+    if (saved.enabled) await queuePollNow(this.jobs, saved.id); // the first poll, not at the scheduler's next minute
+    return saved;
   }
 
   list(organizationId: string, query: PageQuery): Promise<Page<VendorAccount>> {

@@ -135,7 +135,7 @@ export class PollService {
   private async scan(connector: VendorConnector, account: VendorAccount, token: string, scan: Scan, deadline: number, stop: AbortSignal, state: RunState): Promise<boolean> {
     const src = { organizationId: account.organizationId, source: `va:${account.id}`, vendorAccountId: account.id };
     const budgetMs = this.config.vendors.pollTimeBudgetMs;
-    let committed = JSON.stringify(scan.cursor);
+    let committed = canonical(scan.cursor);
     let buffer: ConnectorPage | null = null;
     let lastCommit = Date.now();
     // Vendor pages are small (Monarx: 100 records); committing a few together keeps transactions few without
@@ -164,7 +164,7 @@ export class PollService {
         if (updated[1] === 0) throw new LeaseLostError('poll lease lost');
         state.inserted += stored.length;
         state.rejected += page.rejected.length;
-        const cursor = JSON.stringify(page.cursor);
+        const cursor = canonical(page.cursor);
         if (cursor !== committed || stored.length > 0 || page.rejected.length > 0) state.progressed = true;
         committed = cursor;
       });
@@ -241,4 +241,11 @@ function describe(err: unknown): string {
   const message = (err as Error)?.message ?? String(err);
   if (vendorFault(err) || err instanceof DomainError || err instanceof OutboundHttpError) return message;
   return `poll failed: ${message}`;
+}
+
+// JSON with sorted keys: a cursor read back from jsonb has its keys in jsonb's order, not the connector's.
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+  );
 }

@@ -13,6 +13,8 @@ import { RateLimiter } from './rate-limiter';
 @Injectable()
 export class AuthGuard implements CanActivate {
   private readonly limiter: RateLimiter;
+  // failed authentications per client address: past the limit the address is refused until its minute is over
+  private readonly failures: RateLimiter;
 
   constructor(
     private readonly reflector: Reflector,
@@ -20,20 +22,31 @@ export class AuthGuard implements CanActivate {
     config: AppConfig,
   ) {
     this.limiter = new RateLimiter(config.auth.rateLimitPerMinute);
+    this.failures = new RateLimiter(config.auth.failuresPerMinute);
   }
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const targets = [ctx.getHandler(), ctx.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC, targets)) return true;
     const req = ctx.switchToHttp().getRequest<FastifyRequest & { principal?: unknown }>();
+    const res = ctx.switchToHttp().getResponse<FastifyReply>();
     const header = req.headers.authorization ?? '';
     const m = /^Bearer\s+(\S+)$/i.exec(header);
     if (!m) throw new DomainError('unauthorized', 'send an API key as "Authorization: Bearer <key>"', 401);
+    // Checked before the key, even a valid one: otherwise a guesser would still learn which of its guesses is right.
+    const blocked = this.failures.wait(req.ip);
+    if (blocked > 0) {
+      void res.header('Retry-After', String(blocked));
+      throw new DomainError('rate_limited', `too many failed authentications from this address; retry in ${blocked} s`, 429);
+    }
     const principal = await this.apiKeys.authenticate(m[1]);
-    if (!principal) throw new DomainError('unauthorized', 'API key is unknown or revoked', 401);
+    if (!principal) {
+      this.failures.take(req.ip);
+      throw new DomainError('unauthorized', 'API key is unknown or revoked', 401);
+    }
     const wait = this.limiter.take(principal.keyId);
     if (wait > 0) {
-      void ctx.switchToHttp().getResponse<FastifyReply>().header('Retry-After', String(wait));
+      void res.header('Retry-After', String(wait));
       throw new DomainError('rate_limited', `rate limit of this API key exceeded; retry in ${wait} s`, 429);
     }
     const needed: Scope = this.reflector.getAllAndOverride<Scope>(SCOPE, targets) ?? (['GET', 'HEAD'].includes(req.method) ? 'read' : 'write');

@@ -41,6 +41,10 @@ describe('jsonDepthExceeds', () => {
     expect(jsonDepthExceeds('{"a":[[[1]]]}', 3)).toBe(true);
     expect(jsonDepthExceeds(JSON.stringify({ s: '[[[[[[{{{{{', t: 'a\\"[[[[' }), 1)).toBe(false);
     expect(jsonDepthExceeds('[[],[],[],[]]', 2)).toBe(false);
+    // a string that ends in an escaped backslash ends there: the brackets after it count
+    expect(jsonDepthExceeds(JSON.stringify({ a: 'x\\', b: [[1]] }), 2)).toBe(true);
+    expect(jsonDepthExceeds(JSON.stringify({ a: 'x\\', b: [[1]] }), 3)).toBe(false);
+    expect(jsonDepthExceeds(JSON.stringify({ a: 'x\\"[[[' }), 1)).toBe(false);
   });
 
   it('stops at 64 by default: 10,000 levels are too deep, 64 are not', () => {

@@ -36,7 +36,8 @@ export function registerBodyParsers(fastify: FastifyInstance): void {
   fastify.addContentTypeParser(['text/csv', 'text/plain'], { parseAs: 'buffer' }, (req, body: Buffer, done) => {
     const kind = configOf(req).body;
     if (kind === 'raw') return done(null, body);
-    if (kind !== 'text') return body.length === 0 && !BODY_METHODS.has(req.method) ? done(null, undefined) : done(unsupported(req));
+    // the unsubscribe form route keeps taking a text body (a one-click POST whatever its type); JSON routes answer 415
+    if (kind !== 'text' && kind !== 'form') return body.length === 0 && !BODY_METHODS.has(req.method) ? done(null, undefined) : done(unsupported(req));
     const charset = /charset=["']?([\w-]+)/i.exec(req.headers['content-type'] ?? '')?.[1]?.toLowerCase() ?? 'utf-8';
     const encoding = TEXT_CHARSETS[charset];
     if (!encoding) return done(new DomainError('unsupported_encoding', `unsupported charset "${charset}": send UTF-8`, 415));

@@ -35,9 +35,9 @@ describe('bootstrap: replicas starting together on a fresh database', () => {
       expect(r.keys).toEqual([{ organization_id: expect.any(String), scopes: ['admin'] }]);
       expect(r.answers).toEqual([200, 200, 200]); // the key works on every replica
     }
-  });
+  }, 150_000); // 1–2 s a round on an idle machine; room for a loaded one
 
-  it(`without HOSTDIGEST_ADMIN_KEY: ${REPLICAS} at once, 3 times, one organization and one printed admin key`, async () => {
+  it(`without HOSTDIGEST_ADMIN_KEY: ${REPLICAS} at once, twice, one organization and one printed admin key`, async () => {
     const write = process.stdout.write;
     let printed = 0;
     process.stdout.write = ((chunk: unknown, ...rest: unknown[]) => {
@@ -45,7 +45,7 @@ describe('bootstrap: replicas starting together on a fresh database', () => {
       return (write as (...a: unknown[]) => boolean).call(process.stdout, chunk, ...rest);
     }) as typeof process.stdout.write;
     try {
-      for (let round = 0; round < 3; round++) {
+      for (let round = 0; round < 2; round++) {
         printed = 0;
         const r = await startTogether({ HOSTDIGEST_ADMIN_KEY: '' });
         expect({ round, failures: r.failures }).toEqual({ round, failures: [] });

@@ -58,12 +58,15 @@ describe('env:NAME credential references', () => {
     const missing = await create({ apiId: 'env:NEVER_SET_ANYWHERE', apiSecret: 'plain' });
     expect(missing.status).toBe(422);
     expect(missing.body).toEqual({ code: 'secret_unavailable', message: expect.stringContaining('env:NEVER_SET_ANYWHERE is not available to this organization'), field: 'credentials.apiId' });
-    for (const name of ['HOSTDIGEST_ADMIN_KEY', 'HOSTDIGEST_SECRET_KEY', 'DATABASE_URL']) {
-      const res = await create({ apiId: `env:${name}`, apiSecret: 'plain' });
+    for (const [name, key] of [['HOSTDIGEST_ADMIN_KEY', ADMIN_KEY], ['HOSTDIGEST_SECRET_KEY', ADMIN_KEY], ['DATABASE_URL', ADMIN_KEY], ['HOSTDIGEST_ADMIN_KEY', keyB], ['HOSTDIGEST_SECRET_KEY', keyB]]) {
+      const res = await create({ apiId: `env:${name}`, apiSecret: 'plain' }, key);
       expect({ name, status: res.status }).toEqual({ name, status: 422 });
       expect(anonymous(res.body, name)).toEqual(anonymous(missing.body, 'NEVER_SET_ANYWHERE'));
     }
+    const byWriter = await create({ apiId: 'env:HOSTDIGEST_ADMIN_KEY', apiSecret: 'env:HOSTDIGEST_SECRET_KEY' }, writeKeyA);
+    expect(byWriter.status).toBe(403);
     expect((await t.api('GET', '/v1/vendor-accounts')).body.data).toEqual([]);
+    expect((await t.api('GET', '/v1/vendor-accounts', { key: keyB })).body.data).toEqual([]);
     expect(sentHeaders()).not.toContain(ADMIN_KEY);
     expect(sentHeaders()).not.toContain(SECRET_KEY);
   });
@@ -93,7 +96,7 @@ describe('env:NAME credential references', () => {
     expect(own.body.credentials).toEqual({ apiId: 'env:B_ONLY', apiSecret: 'env:MONARX_SECRET' });
   });
 
-  it('needs an admin key to set an env reference or to move credentials that hold one', async () => {
+  it('needs an admin key to set an env reference or to move credentials that hold one (baseUrl, settings)', async () => {
     const res = await create({ apiId: 'env:MONARX_ID', apiSecret: 'env:MONARX_SECRET' }, writeKeyA);
     expect(res.status).toBe(403);
     expect(res.body).toEqual({ code: 'forbidden', message: expect.stringMatching(/only an API key with the "admin" scope may set an env:NAME credential reference/), field: 'credentials.apiId' });
@@ -109,7 +112,15 @@ describe('env:NAME credential references', () => {
     const moved = await t.api('PATCH', `/v1/vendor-accounts/${byAdmin.body.id}`, { key: writeKeyA, body: { baseUrl: 'http://127.0.0.1:9/collect' } });
     expect(moved.status).toBe(403);
     expect(moved.body).toMatchObject({ code: 'forbidden', field: 'baseUrl', message: expect.stringMatching(/change where env:NAME credentials are sent/) });
-    expect((await t.api('GET', `/v1/vendor-accounts/${byAdmin.body.id}`)).body.baseUrl).toBe(baseUrl);
+    const viaShape = await t.api('PATCH', `/v1/vendor-accounts/${byAdmin.body.id}`, {
+      key: writeKeyA,
+      body: { settings: { enterpriseId: fake.enterpriseId, apiShape: { baseUrl: 'http://127.0.0.1:9/collect' } } },
+    });
+    expect(viaShape.status).toBe(403);
+    expect(viaShape.body).toMatchObject({ code: 'forbidden', field: 'settings' });
+    const after = (await t.api('GET', `/v1/vendor-accounts/${byAdmin.body.id}`)).body;
+    expect(after).toMatchObject({ baseUrl, settings: { enterpriseId: fake.enterpriseId } });
+    expect(after.settings.apiShape).toBeUndefined();
     const renamed = await t.api('PATCH', `/v1/vendor-accounts/${byAdmin.body.id}`, { key: writeKeyA, body: { name: 'renamed' } });
     expect(renamed.status).toBe(200);
 

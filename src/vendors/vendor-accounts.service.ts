@@ -71,10 +71,13 @@ export class VendorAccountsService {
   async update(organizationId: string, id: string, dto: UpdateVendorAccountDto, scopes: readonly string[] = []): Promise<VendorAccount> {
     const a = await this.get(organizationId, id);
     const owner = { organizationId, scopes };
+    const settingsBefore = JSON.stringify(a.settings);
     if (dto.name !== undefined) a.name = dto.name;
     if (dto.settings !== undefined) a.settings = dto.settings;
     if (dto.credentials !== undefined) a.credentials = { ...a.credentials, ...this.seal(dto.credentials, owner) };
+    // Either can change where the credentials go (settings.apiShape may carry a base URL).
     if (dto.baseUrl !== undefined && dto.baseUrl !== a.baseUrl) this.secrets.assertMayRedirect(Object.values(a.credentials), owner, 'baseUrl');
+    if (dto.settings !== undefined && JSON.stringify(dto.settings) !== settingsBefore) this.secrets.assertMayRedirect(Object.values(a.credentials), owner, 'settings');
     if (dto.baseUrl !== undefined) a.baseUrl = dto.baseUrl;
     if (dto.pollIntervalSeconds !== undefined) a.pollIntervalSeconds = this.interval(dto.pollIntervalSeconds);
     if (dto.backfillFrom !== undefined) a.backfillFrom = new Date(dto.backfillFrom);

@@ -32,7 +32,7 @@ export class DkimDto {
   @Transform(trim) @IsString() @Matches(/^[a-z0-9]([a-z0-9_-]{0,62})(\.[a-z0-9][a-z0-9_-]{0,62})*$/i, { message: 'dkim.keySelector must be letters, digits, "-" or "_"' })
   keySelector: string;
 
-  @ApiPropertyOptional({ writeOnly: true, description: 'PEM private key (or env:NAME); stored encrypted, never returned. Leave out on update to keep the stored key.' })
+  @ApiPropertyOptional({ writeOnly: true, description: 'PEM private key (or env:NAME, admin key and a granted name only: ENV_REFERENCE_GRANTS); stored encrypted, never returned. Leave out on update to keep the stored key.' })
   @IsOptional() @IsString() @MaxLength(16_384)
   @Matches(/^(-----BEGIN (RSA |EC )?PRIVATE KEY-----[\s\S]+-----END (RSA |EC )?PRIVATE KEY-----\s*|env:[A-Za-z_][A-Za-z0-9_]*)$/, { message: 'dkim.privateKey must be a PEM private key ("-----BEGIN PRIVATE KEY-----…") or env:NAME' })
   privateKey?: string;

@@ -4,6 +4,7 @@ import { FakeMonarxServer } from './fakes/fake-monarx-server';
 import { AGENT } from './support/monarx-records';
 import { ADMIN_KEY, startTestApp, TestApp } from './support/test-app';
 import { createTestDatabase, dropTestDatabase } from './support/test-database';
+import { waitFor } from './support/wait';
 
 // env:NAME credential references: a tenant names the variable, so only names the operator granted to its organization
 // resolve, the service's own settings never do, and a name that cannot be used gives one answer whatever the reason.
@@ -143,6 +144,8 @@ describe('env:NAME credential references', () => {
 
   it('does not resolve a stored reference the organization may not use (stored before, or grant withdrawn): one answer, nothing sent', async () => {
     const res = await create({ apiId: 'env:MONARX_ID', apiSecret: 'env:MONARX_SECRET' });
+    // Creating an account polls it at once: let that poll finish before the requests are counted.
+    await waitFor(() => t.api('GET', `/v1/vendor-accounts/${res.body.id}`).then((r) => r.body), (a) => a.status !== 'pending', 'the first poll');
     const test = async (credentials: Record<string, string>) => {
       await t.db.dataSource.query(`UPDATE vendor_accounts SET credentials = $2 WHERE id = $1`, [res.body.id, JSON.stringify(credentials)]);
       return (await t.api('POST', `/v1/vendor-accounts/${res.body.id}/test`)).body;

@@ -40,9 +40,8 @@ export class SimulatorBootstrap implements OnApplicationBootstrap {
       if (simulators > 0) return;
       if (this.config.simulator === 'auto' && (accounts > 0 || customers > 0)) return;
       if (customers === 0) await this.createDemoEstate(org.id);
-      const account = await this.accounts.create(org.id, { vendor: 'simulator', name: 'Simulated vendor (demo)', pollIntervalSeconds: 300 });
-      // Poll at once rather than at the next minute's schedule tick, so the first page of the API already has events.
-      await this.accounts.requestSync(org.id, account.id);
+      // Creating it polls at once, so the first page of the API already has events.
+      await this.accounts.create(org.id, { vendor: 'simulator', name: 'Simulated vendor (demo)', pollIntervalSeconds: 300 });
       this.logger.log(`created the demo estate (${DEMO_CUSTOMERS.length} customers) and a simulated vendor account; set HOSTDIGEST_SIMULATOR=off to disable`);
     });
   }

@@ -5,13 +5,14 @@ import type { JobEngine } from '../jobs/job-engine';
 // running per account across all replicas (the poll lease in the table is the second guard).
 export const POLL_VENDOR_ACCOUNT = defineJob<{ vendorAccountId: string; force?: boolean }>('vendors.poll', {
   policy: 'stately',
-  retryLimit: 3, // for crashes of our own (database errors); vendor faults are rescheduled by the poll itself
+  retryLimit: 3, // for crashes of our own outside a run (the lease, the account update); a run's faults are rescheduled by the poll itself
   retryDelaySeconds: 10,
   expireInSeconds: 30 * 60,
   concurrency: 4,
 });
 
-// Every minute: queue a poll for each enabled account whose next_poll_at has come.
+// Every minute: queue a poll for each enabled account whose next_poll_at has come. A safety net: each poll run queues
+// the next one for its time itself, and creating, changing or syncing an account polls at once.
 export const SCHEDULE_POLLS = defineJob<Record<string, never>>('vendors.schedule-polls', { retryLimit: 1, concurrency: 1, pollSeconds: HOUSEKEEPING_POLL_SECONDS });
 
 // A poll of the account now: a new job, or the one already queued for it (perhaps scheduled for after a backoff)

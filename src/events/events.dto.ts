@@ -1,10 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Max, Min } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsDefined, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Max, Min } from 'class-validator';
 import { PageQuery } from '../api/pagination';
 import { EVENT_KINDS, SEVERITIES } from '../vendors/vendor-event';
 import { SecurityEvent } from './event.entity';
 
+const describeJson = (v: unknown) => (v === null ? 'null' : typeof v === 'object' ? 'an object' : `a ${typeof v}`);
 const csv = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.split(',').map((v) => v.trim()).filter(Boolean) : value);
 
 export class EventQuery extends PageQuery {
@@ -76,7 +77,11 @@ export class PushEventsDto {
     type: 'array',
     items: { type: 'object' },
   })
-  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(1000, { message: 'at most 1,000 events per request' })
+  // Listed so that the first failing check is the one that says what is wrong (class-validator runs them bottom-up).
+  @ArrayMaxSize(1000, { message: ({ value }) => `at most 1,000 events per request (got ${(value as unknown[]).length})` })
+  @ArrayMinSize(1, { message: 'events is empty: send 1 to 1,000 events' })
+  @IsArray({ message: ({ value }) => `events must be an array of event objects, not ${describeJson(value)}` })
+  @IsDefined({ message: 'events is missing: the body must be {"events": [ ... ]} with 1 to 1,000 events' })
   events: unknown[];
 }
 

@@ -1,3 +1,4 @@
+import { RejectedRecordsUnique1764804000000 } from '../migrations/1764804000000-RejectedRecordsUnique';
 import { FakeMonarxServer, INVALID_UTF8 } from './fakes/fake-monarx-server';
 import { AGENT } from './support/monarx-records';
 import { ADMIN_KEY, startTestApp, TestApp } from './support/test-app';
@@ -160,6 +161,49 @@ describe('ingestion: one bad record is one rejected record', () => {
     expect(rejected.map((r) => [r.externalId, r.timesSeen])).toEqual(expect.arrayContaining([['f2', 3], [null, 3]]));
     expect(rejected).toHaveLength(2);
     for (const r of rejected) expect(Date.parse(r.lastSeenAt)).toBeGreaterThan(Date.parse(r.receivedAt));
+  });
+
+  it('migrating folds the rows written before into one per record, and takes the repeats off the account count', async () => {
+    const migration = new RejectedRecordsUnique1764804000000();
+    const q = t.db.dataSource.createQueryRunner();
+    try {
+      await migration.down(q);
+      const orgId = (await t.api('GET', '/v1/organization')).body.id;
+      const [{ id }] = await q.query(
+        `INSERT INTO vendor_accounts (organization_id, vendor, name, enabled, records_rejected) VALUES ($1, 'monarx', 'old', false, 7) RETURNING id`, [orgId]);
+      const row = (source: string, externalId: string | null, reason: string, raw: string, minutes: number) =>
+        q.query(
+          `INSERT INTO rejected_records (organization_id, vendor_account_id, source, resource, external_id, reason, raw, received_at)
+           VALUES ($1, $2, $3, 'agent-file', $4, $5, $6::jsonb, $7)`,
+          [orgId, source === 'push:old' ? null : id, source, externalId, reason, raw, new Date(T0 + minutes * 60_000)],
+        );
+      const va = `va:${id}`;
+      await row(va, 'f2', 'first', '{"id":"f2"}', 1);
+      await row(va, 'f2', 'second', '{"id":"f2"}', 2);
+      await row(va, 'f2', 'third', '{"id":"f2","x":1}', 3);
+      await row(va, null, 'no id', '{"a":1,"b":2}', 1);
+      await row(va, null, 'no id', '{"b":2,"a":1}', 5); // the same payload
+      await row(va, null, 'no id', '{"a":2}', 6); // another one
+      await row(va, 'f9', 'once', '{}', 1);
+      await row('push:old', 'e-1', 'kind', '{}', 1);
+      await row('push:old', 'e-1', 'kind', '{}', 2);
+      await migration.up(q);
+
+      const rows: Rec[] = await q.query(
+        `SELECT source, external_id, reason, raw, times_seen, received_at, last_seen_at FROM rejected_records
+         WHERE organization_id = $1 AND source IN ($2, 'push:old') ORDER BY source, external_id, times_seen`, [orgId, va]);
+      const minute = (m: number) => new Date(T0 + m * 60_000);
+      expect(rows).toEqual([
+        { source: 'push:old', external_id: 'e-1', reason: 'kind', raw: {}, times_seen: 2, received_at: minute(1), last_seen_at: minute(2) },
+        { source: va, external_id: 'f2', reason: 'third', raw: { id: 'f2', x: 1 }, times_seen: 3, received_at: minute(1), last_seen_at: minute(3) },
+        { source: va, external_id: 'f9', reason: 'once', raw: {}, times_seen: 1, received_at: minute(1), last_seen_at: minute(1) },
+        { source: va, external_id: null, reason: 'no id', raw: { a: 2 }, times_seen: 1, received_at: minute(6), last_seen_at: minute(6) },
+        { source: va, external_id: null, reason: 'no id', raw: { a: 1, b: 2 }, times_seen: 2, received_at: minute(1), last_seen_at: minute(5) },
+      ]);
+      expect((await q.query(`SELECT records_rejected FROM vendor_accounts WHERE id = $1`, [id]))[0].records_rejected).toBe('4');
+    } finally {
+      await q.release();
+    }
   });
 
   it('matches a process record by its domain, site id and home directory, in the same order as a file record', async () => {

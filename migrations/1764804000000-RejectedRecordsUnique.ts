@@ -3,7 +3,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 // A record that cannot be read is read again by every re-poll (overlap window, a retried page): it was a new
 // rejected_records row each time (one invalid record became 3–5 rows, and as many counts on its vendor account).
 // From here a rejected record is one row per (organization, source, resource, record key), upserted with a count and
-// the time it was last seen; the key is the record's external id, or a hash of its payload when it has none.
+// the time it was last seen; the key is the record's external id (hashed when long), or a hash of its payload when it
+// has none.
 export class RejectedRecordsUnique1764804000000 implements MigrationInterface {
   name = 'RejectedRecordsUnique1764804000000';
 
@@ -15,7 +16,8 @@ export class RejectedRecordsUnique1764804000000 implements MigrationInterface {
         ADD COLUMN last_seen_at timestamptz`);
     // The same expression as EventStore.reject, so that rows written before and after this migration meet.
     await q.query(`
-      UPDATE rejected_records SET record_key = COALESCE(external_id, 'raw:' || md5(COALESCE(raw::text, ''))), last_seen_at = received_at`);
+      UPDATE rejected_records SET record_key = CASE WHEN external_id IS NULL THEN 'raw:' || md5(COALESCE(raw::text, ''))
+                                                     WHEN length(external_id) > 200 THEN 'id:' || md5(external_id) ELSE external_id END, last_seen_at = received_at`);
 
     const sameKey = `k.organization_id = r.organization_id AND k.source = r.source AND k.resource = r.resource AND k.record_key = r.record_key`;
     // Each duplicate row counted once on its vendor account: take those counts back.

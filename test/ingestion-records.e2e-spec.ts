@@ -140,6 +140,14 @@ describe('ingestion: one bad record is one rejected record', () => {
     }
   });
 
+  it('rejects, and stores the rest around, an id too long for the index and a time PostgreSQL cannot hold', async () => {
+    fake.addFiles([fileRec('f1', 1), fileRec('x'.repeat(3000), 2), { ...fileRec('f3', 3), created_at: -5e12 }, fileRec('f4', 4)]);
+    const id = await createAccount();
+    expect(await sync(id)).toMatchObject({ status: 'ok', lastError: null, eventsIngested: 2, recordsRejected: 2 });
+    expect(await storedIds(id)).toEqual(['agent-file:f1:detected', 'agent-file:f4:detected']);
+    expect((await rejectedOf(id)).map((r) => r.reason).sort()).toEqual(['created_at is not a timestamp: -5000000000000', 'id is longer than 200 characters']);
+  });
+
   it('keeps such characters in fields it does not read, written out as text in the raw payload', async () => {
     fake.addFiles([{ ...fileRec('f1', 1), note: 'a\u0000b', ['tag\ud800']: 'x' }]);
     const id = await createAccount();

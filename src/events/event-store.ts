@@ -86,7 +86,8 @@ export class EventStore {
   }
 
   // One row per record however often it is read again (overlap, retried pages, a repeated push): keyed by its external
-  // id, or by a hash of its payload when it has none; a repeat counts in times_seen and takes the latest reason.
+  // id (hashed when long: the key is indexed), or by a hash of its payload when it has none; a repeat counts in
+  // times_seen and takes the latest reason.
   // Returns how many of the records were rejected for the first time.
   async reject(em: EntityManager, src: EventSource, records: readonly RejectedRecord[]): Promise<number> {
     if (records.length === 0) return 0;
@@ -95,7 +96,8 @@ export class EventStore {
     const out: { inserted: boolean }[] = await em.query(
       `INSERT INTO rejected_records AS t (organization_id, vendor_account_id, source, resource, external_id, reason, raw, record_key)
        SELECT DISTINCT ON (r.resource, r.record_key) $1::uuid, $2::uuid, $3, r.resource, r.external_id, r.reason, r.raw, r.record_key
-       FROM (SELECT x.*, COALESCE(x.external_id, 'raw:' || md5(COALESCE(x.raw::text, ''))) AS record_key
+       FROM (SELECT x.*, CASE WHEN x.external_id IS NULL THEN 'raw:' || md5(COALESCE(x.raw::text, ''))
+                                WHEN length(x.external_id) > 200 THEN 'id:' || md5(x.external_id) ELSE x.external_id END AS record_key
              FROM jsonb_to_recordset($4::jsonb) AS x(resource text, external_id text, reason text, raw jsonb)) r
        ON CONFLICT (organization_id, source, resource, record_key) DO UPDATE
          SET reason = EXCLUDED.reason, raw = EXCLUDED.raw, external_id = EXCLUDED.external_id,

@@ -272,6 +272,13 @@ describe('normalizeMonarxEvent', () => {
   it('rejects an event with a bad created_at', () => {
     expect(reason(normalizeMonarxEvent(ev('agent_stale', { created_at: 1e30 }), ctx))).toMatch(/^created_at is not a timestamp/);
   });
+
+  it('rejects what PostgreSQL could not hold: a time outside its range, an id too long for the index', () => {
+    expect(reason(normalizeMonarxEvent(ev('agent_stale', { created_at: -5e12 }), ctx))).toMatch(/^created_at is not a timestamp/);
+    expect(reason(normalizeMonarxEvent(ev('agent_stale', { created_at: '+275000-01-01T00:00:00Z' }), ctx))).toMatch(/^created_at is not a timestamp/);
+    expect(reason(normalizeMonarxEvent(ev('agent_stale', { id: 'x'.repeat(201) }), ctx))).toBe('id is longer than 200 characters');
+    expect(events(normalizeMonarxEvent(ev('agent_stale', { id: 'x'.repeat(200) }), ctx))).toHaveLength(1);
+  });
 });
 
 describe('eventKindOf', () => {

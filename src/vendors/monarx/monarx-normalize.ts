@@ -238,12 +238,16 @@ export function accountFromDir(dir: string | null): string | null {
   return dir?.match(ACCOUNT_DIR)?.[1] ?? null;
 }
 
+const MAX_ID = 200;
+
 type Head = { ok: true; record: Raw; id: string; createdAt: Date } | { ok: false; rejected: RejectedRecord };
 
 function readHead(resource: MonarxResource, raw: unknown, idField: string, createdField: string): Head {
   if (!isObject(raw)) return reject(resource, null, `record is not an object but ${describe(raw)}`, raw);
   const id = idString(raw[idField], idField);
   if (!id) return reject(resource, null, `record has no ${idField}`, raw);
+  // The event's external id is a key of a unique index, whose entries PostgreSQL limits to about 2.7 kB.
+  if (id.length > MAX_ID) return reject(resource, id, `${idField} is longer than ${MAX_ID} characters`, raw);
   const value = raw[createdField];
   if (value === undefined || value === null) return reject(resource, id, `record has no ${createdField}`, raw);
   const createdAt = parseTimestamp(value, createdField);
@@ -292,9 +296,12 @@ function parseTimestamp(value: unknown, field: string): Date | null {
   // Checked first: Date.parse reads "2026-11-01T00:00:00Z\u0000" as a date.
   else if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}/.test(checked(value, field).trim())) ms = Date.parse(value.trim());
   else return null;
-  const date = new Date(ms);
-  return Number.isNaN(date.getTime()) ? null : date;
+  // PostgreSQL's timestamptz ends where JavaScript's dates do not (-5e12 epoch seconds is a valid Date): outside this
+  // range a record would fail its whole batch.
+  return ms >= MIN_TIME && ms <= MAX_TIME ? new Date(ms) : null;
 }
+const MIN_TIME = Date.UTC(1970, 0, 1);
+const MAX_TIME = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 
 function serverOf(agentId: string | null, ctx: NormalizeContext): string | null {
   if (!agentId) return null;

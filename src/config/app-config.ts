@@ -20,9 +20,10 @@ export class AppConfig {
     poolSize: number;
   };
   jobs: { schema: string; pollingIntervalSeconds: number; shutdownTimeoutMs: number };
-  auth: { bootstrapAdminKey: string | null; rateLimitPerMinute: number };
+  auth: { bootstrapAdminKey: string | null; rateLimitPerMinute: number; failuresPerMinute: number };
   secrets: { key: string | null; keyFile: string };
-  http: { bodyLimit: string; bodyLimitBytes: number; outboundTimeoutMs: number; outboundAllowPrivate: boolean };
+  // trustProxy: Fastify's trustProxy, so that the client address (auth failure throttle, logs) is the proxy's client
+  http: { bodyLimit: string; bodyLimitBytes: number; outboundTimeoutMs: number; outboundAllowPrivate: boolean; trustProxy: boolean | number | string };
   smtpUrl: string | null;
   outboxDir: string;
   events: { retentionDays: number };
@@ -77,6 +78,16 @@ function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], 
     throw new ConfigError(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
   }
   return raw as T;
+}
+
+// TRUST_PROXY: off (default), a number of proxy hops, or the proxies' addresses/CIDRs, comma-separated. "true" trusts
+// any X-Forwarded-For, which lets a client pick its own address: only behind a proxy that overwrites the header.
+function trustProxy(env: Env): boolean | number | string {
+  const raw = str(env, 'TRUST_PROXY');
+  if (!raw || ['0', 'false', 'no', 'off'].includes(raw.toLowerCase())) return false;
+  if (['true', 'yes', 'on'].includes(raw.toLowerCase())) return true;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  return raw;
 }
 
 function str(env: Env, name: string): string | null {
@@ -135,6 +146,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     auth: {
       bootstrapAdminKey: adminKey,
       rateLimitPerMinute: int(env, 'RATE_LIMIT_PER_MINUTE', 600, 1),
+      failuresPerMinute: int(env, 'AUTH_FAILURES_PER_MINUTE', 20, 1),
     },
     secrets: { key: str(env, 'HOSTDIGEST_SECRET_KEY'), keyFile: resolve(dataDir, 'secret.key') },
     http: {
@@ -142,6 +154,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       bodyLimitBytes: bodyLimit.bytes,
       outboundTimeoutMs: int(env, 'OUTBOUND_TIMEOUT_MS', 10000, 100),
       outboundAllowPrivate: bool(env, 'OUTBOUND_ALLOW_PRIVATE', false),
+      trustProxy: trustProxy(env),
     },
     smtpUrl: str(env, 'SMTP_URL'),
     outboxDir: resolve(dataDir, 'outbox'),

@@ -12,7 +12,7 @@ const at = (s: number) => new Date(T0 + s * 1000).toISOString();
 
 type Rec = Record<string, unknown>;
 const BAD: { name: string; char: string; reason: RegExp; stored: string }[] = [
-  { name: 'nul', char: '\u0000', reason: /holds a NUL character/, stored: '\\u0000' },
+  { name: 'nul', char: '\u0000', reason: /contains a NUL character/, stored: '\\u0000' },
   { name: 'surrogate', char: '\ud800', reason: /unpaired UTF-16 surrogate/, stored: '\\ud800' },
   { name: 'utf8', char: INVALID_UTF8, reason: /not valid UTF-8/, stored: '\ufffd\ufffd' },
 ];
@@ -99,7 +99,7 @@ describe('ingestion: one bad record is one rejected record', () => {
     expect(more).toEqual([]);
     expect(rejected).toMatchObject({
       resource: 'agent-file', externalId: 'f2', timesSeen: 1,
-      reason: 'path holds a NUL character (U+0000): the record cannot be stored',
+      reason: 'path contains a NUL character (\\u0000), which text may not contain: the record cannot be stored',
       raw: { id: 'f2', path: '/home/bob/public_html/f2.php\\u0000' },
     });
   });
@@ -286,19 +286,26 @@ describe('push: one bad item is that item’s rejected entry', () => {
     TEXT_FIELDS.forEach((f, i) => expect(res.body.results[2 * i + 1]).toMatchObject({ status: 'rejected', field: f, reason: expect.stringMatching(/not valid UTF-8/) }));
   });
 
-  it('stores an item whose raw payload holds a NUL byte or a lone surrogate, written out as text', async () => {
-    const item = ev({ raw: { note: 'a\u0000b', ['k\ud800']: ['\udfff'] } });
-    const res = await t.api('POST', '/v1/events', { body: { events: [item] } });
-    expect(res.status).toBe(200);
-    const detail = await t.api('GET', `/v1/events/${res.body.results[0].id}`);
-    expect(detail.body.raw).toEqual({ note: 'a\\u0000b', 'k\\ud800': ['\\udfff'] });
+  it('rejects the items whose raw payload holds a NUL byte or a lone surrogate, naming where, and keeps the item as a rejected record', async () => {
+    const items = [ev({ raw: { note: 'a\u0000b' } }), ev(), ev({ raw: { list: [{ ['k\ud800']: 1 }] } })];
+    const res = await t.api('POST', '/v1/events', { body: { events: items } });
+    expect(res.status).toBe(207);
+    expect(res.body.results).toEqual([
+      { index: 0, status: 'rejected', field: 'raw.note', reason: expect.stringMatching(/^raw\.note contains a NUL character/) },
+      expect.objectContaining({ index: 1, status: 'created' }),
+      { index: 2, status: 'rejected', field: 'raw.list[0].k\\ud800', reason: expect.stringMatching(/unpaired UTF-16 surrogate/) },
+    ]);
+    const rows = (await t.api('GET', '/v1/rejected-records?source=push:scanner&limit=500')).body.data;
+    // Kept as pushed, with the characters jsonb cannot hold written out as text.
+    expect(rows.find((r: { externalId: string }) => r.externalId === items[0].externalId).raw).toMatchObject({ raw: { note: 'a\\u0000b' } });
+    expect(rows.find((r: { externalId: string }) => r.externalId === items[2].externalId).raw).toMatchObject({ raw: { list: [{ 'k\\ud800': 1 }] } });
   });
 
   it('keeps a rejected item pushed again as one rejected record, counted', async () => {
     const item = ev({ source: 'repeat', domain: 'x\u0000' });
     for (let i = 0; i < 3; i++) expect((await t.api('POST', '/v1/events', { body: { events: [item] } })).status).toBe(207);
     const rows = (await t.api('GET', '/v1/rejected-records?source=push:repeat')).body.data;
-    expect(rows).toEqual([expect.objectContaining({ externalId: item.externalId, timesSeen: 3, reason: expect.stringContaining('domain holds a NUL') })]);
+    expect(rows).toEqual([expect.objectContaining({ externalId: item.externalId, timesSeen: 3, reason: expect.stringContaining('domain contains a NUL') })]);
   });
 
   it.each([

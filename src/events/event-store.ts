@@ -22,7 +22,8 @@ export interface StoredEvent {
 // external id), each event matched to its customer as it is written, and each new event of a kind its customer
 // marked urgent written as a delivery by the same statement (UrgentAlerts). Text that PostgreSQL cannot hold (U+0000,
 // unpaired surrogates) is written out as escape text (jsonbSafe), so that one odd character never fails the batch:
-// connectors and the push refuse such normalized fields before they get here; raw payloads are stored that way.
+// connectors and the push refuse such normalized fields before they get here; a vendor record's raw payload (fields
+// its connector does not read) and a rejected record's are stored that way.
 @Injectable()
 export class EventStore {
   constructor(

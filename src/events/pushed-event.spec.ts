@@ -53,8 +53,10 @@ describe('parsePushedEvent', () => {
     },
   );
 
-  it('keeps a raw payload with such characters (the store writes them out as text)', () => {
-    expect(parsePushedEvent({ ...good, raw: { note: 'a\u0000b' } }, now).ok).toBe(true);
+  it('rejects a raw payload holding a NUL or an unpaired surrogate, naming the path, and keeps one holding U+FFFD', () => {
+    expect(parsePushedEvent({ ...good, raw: { a: { note: 'a\u0000b' } } }, now)).toMatchObject({ ok: false, field: 'raw.a.note', reason: expect.stringMatching(/^raw\.a\.note contains a NUL/) });
+    expect(parsePushedEvent({ ...good, raw: { list: ['x', '\udfff'] } }, now)).toMatchObject({ ok: false, field: 'raw.list[1]', reason: expect.stringMatching(/surrogate/) });
+    expect(parsePushedEvent({ ...good, raw: { note: 'caf\ufffd' } }, now).ok).toBe(true);
   });
 
   it('rejects a non-object with a reason', () => {

@@ -1,3 +1,4 @@
+import { findInvalidText } from '../api/text-check';
 import { EVENT_KINDS, EventKind, NormalizedEvent, SEVERITIES, Severity } from '../vendors/vendor-event';
 import { parseIsoTimestamp } from './iso-timestamp';
 import { textProblem } from './stored-text';
@@ -58,8 +59,11 @@ export function parsePushedEvent(item: unknown, now: Date): PushedEventResult {
       text[f] = v;
     }
   }
-  // raw is kept as sent, for reference: U+0000 and unpaired surrogates in it are stored written out as text (jsonbSafe).
   if (o.raw !== undefined && (typeof o.raw !== 'object' || o.raw === null)) return fail('raw', 'raw must be a JSON object when given');
+  // As anywhere else in the API (api/text-check), but for this item only: its sender can correct it and push again.
+  // (A vendor record's raw payload is stored with such characters written out as text instead: see jsonbSafe.)
+  const rawProblem = o.raw === undefined ? null : findInvalidText(o.raw, 'raw');
+  if (rawProblem) return fail(rawProblem.field, rawProblem.message);
   return {
     ok: true,
     source: o.source,

@@ -207,7 +207,7 @@ describe('text the event store cannot hold', () => {
   const proc = { id: 'p-1', agent_id: 'agent-1', pid: 1, user: 'u', command: 'c', path: '/home/u/x', home_dir: '/home/u', classification: 'malicious', action: 'killed', domain: 'u.example', site_id: 's', signature: 'sig', created_at: '2025-03-01T12:00:00Z' };
   const ev = { id: 'e-1', type: 't', agent_id: 'agent-1', created_at: '2025-03-01T12:00:00Z', data: { user: 'u', home_dir: '/home/u', path: '/home/u/x', domain: 'u.example', site_id: 's', agent_id: 'x' } };
   const bad: [string, string, RegExp][] = [
-    ['NUL', 'a\u0000b', /holds a NUL character/],
+    ['NUL', 'a\u0000b', /contains a NUL character/],
     ['lone surrogate', 'a\ud800b', /unpaired UTF-16 surrogate/],
     ['invalid UTF-8', 'caf\ufffd', /not valid UTF-8/],
   ];

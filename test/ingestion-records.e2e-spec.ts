@@ -157,6 +157,15 @@ describe('ingestion: one bad record is one rejected record', () => {
     expect(detail.body).toMatchObject({ filePath: '/home/bob/public_html/f1.php', raw: { note: 'a\\u0000b', 'tag\\ud800': 'x' } });
   });
 
+  it('names the server by agent id when an agent record\'s host name cannot be stored, and polls on', async () => {
+    fake.addAgents(BAD.map((b, i) => ({ ...AGENT, id: `agent-${b.name}`, host_id: `host${i}.example${b.char}`, status: `online${b.char}` })));
+    fake.addFiles(BAD.map((b, i) => ({ ...fileRec(`f-${b.name}`, i + 1), agent_id: `agent-${b.name}` })));
+    const id = await createAccount();
+    expect(await sync(id)).toMatchObject({ status: 'ok', lastError: null, eventsIngested: 3, recordsRejected: 0 });
+    const servers = await t.db.dataSource.query(`SELECT server FROM events WHERE vendor_account_id = $1 ORDER BY server`, [id]);
+    expect(servers.map((r: { server: string }) => r.server)).toEqual(['agent-nul', 'agent-surrogate', 'agent-utf8']);
+  });
+
   it('keeps one rejected record, counted, however often a re-poll reads it again', async () => {
     fake.addFiles([fileRec('f1', 1), withBad(fileRec('f2', 2), 'user', '\u0000'), fileRec('f3', 3)]);
     fake.invalidRecord('missing-id', new Date(T0 + 4000)); // no id: known by its payload

@@ -264,6 +264,11 @@ describe('normalizeMonarxEvent', () => {
     });
   });
 
+  it('reads a site id, as a string or a number, at the top level or inside data', () => {
+    expect(events(normalizeMonarxEvent(ev('agent_stale', { data: { site_id: 42 } }), ctx))[0].vendorSiteId).toBe('42');
+    expect(events(normalizeMonarxEvent(ev('agent_stale', { site_id: 's-1', data: { site_id: 's-2' } }), ctx))[0].vendorSiteId).toBe('s-1');
+  });
+
   it('keeps the vendor type of an unknown event as other', () => {
     expect(events(normalizeMonarxEvent(ev('settings_changed'), ctx))[0]).toMatchObject({ kind: 'other', vendorType: 'settings_changed' });
     expect(events(normalizeMonarxEvent(ev(undefined, { data: 'x' }), ctx))[0]).toMatchObject({ kind: 'other', vendorType: 'unknown' });

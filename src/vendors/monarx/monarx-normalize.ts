@@ -169,8 +169,11 @@ function monarxEvent(raw: unknown, ctx: NormalizeContext, f: MonarxApiShape['fie
     const inData = str(data[name], `${f.data}.${name}`);
     return str(record[name], name) ?? inData;
   };
-  const dataAgentId = idString(data[f.agentId], `${f.data}.${f.agentId}`);
-  const agentId = idString(record[f.agentId], f.agentId) ?? dataAgentId;
+  const pickId = (name: string): string | null => {
+    const inData = idString(data[name], `${f.data}.${name}`);
+    return idString(record[name], name) ?? inData;
+  };
+  const agentId = pickId(f.agentId);
   const homeDir = pick('home_dir');
   const path = pick('path');
   return {
@@ -186,7 +189,7 @@ function monarxEvent(raw: unknown, ctx: NormalizeContext, f: MonarxApiShape['fie
         agentId,
         accountUser: pick('user') ?? accountFromDir(homeDir) ?? accountFromDir(path),
         domain: pick('domain'),
-        vendorSiteId: pick('site_id'),
+        vendorSiteId: pickId('site_id'),
         filePath: path,
         fileHash: null,
         process: null,

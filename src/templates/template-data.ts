@@ -62,8 +62,11 @@ export interface DigestTemplateData {
   period: { start: string; end: string; label: string; late: boolean };
   previousPeriod: { start: string; end: string; label: string };
   totals: PeriodTotals & { byKind: KindCount[]; bySeverity: SeverityCount[] };
-  previous: PeriodTotals & { cleaned: number; outstanding: number };
+  previous: PeriodTotals & { threats: number; cleaned: number; outstanding: number };
+  // The headline: the period's threats (a file, process or threat name on a site), each either cleaned (cleaned,
+  // quarantined, deleted, stopped or blocked by its last event) or outstanding, so threats = cleaned + outstanding.
   status: {
+    threats: number;
     cleaned: number;
     outstanding: number;
     sitesTotal: number;

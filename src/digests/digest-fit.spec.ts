@@ -1,13 +1,14 @@
 import { encodedPart } from '../mail/mail-transport';
 import { sampleData } from '../templates/template-variables';
 import type { DigestTemplateData } from '../templates/template-data';
-import { encodedHtmlSize, nextStep, shrinkDigest } from './digest-fit';
+import { encodedSize, nextStep, shrinkDigest } from './digest-fit';
 
 describe('digest fit', () => {
-  it('measures the HTML part exactly as encodedPart sends it', () => {
+  it('measures each part exactly as encodedPart sends it', () => {
     for (const html of ['', 'a', 'ab', 'abc', 'é'.repeat(1000), 'x'.repeat(57), 'x'.repeat(58), 'x'.repeat(70_001)]) {
-      expect(encodedHtmlSize(html)).toBe(encodedPart('text/html', html).length);
-      expect(encodedHtmlSize(Buffer.from(html))).toBe(encodedPart('text/html', html).length);
+      expect(encodedSize('text/html', html)).toBe(encodedPart('text/html', html).length);
+      expect(encodedSize('text/html', Buffer.from(html))).toBe(encodedPart('text/html', html).length);
+      expect(encodedSize('text/plain', html)).toBe(encodedPart('text/plain', html).length);
     }
   });
 

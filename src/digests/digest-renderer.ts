@@ -4,12 +4,13 @@ import type { DigestTemplateData } from '../templates/template-data';
 import type { DigestKind } from '../templates/template-kinds';
 import { RenderedEmail, TemplateRenderer } from '../templates/template-renderer';
 import { TemplatesService } from '../templates/templates.service';
-import { DIGEST_HTML_BUDGET, encodedHtmlSize, FitStep, nextStep, shrinkDigest } from './digest-fit';
+import { DIGEST_SIZE_BUDGET, encodedSize, FitStep, nextStep, shrinkDigest } from './digest-fit';
 
 export interface RenderedDigest {
   email: RenderedEmail;
   templateKey: string; // (template version, brand version) that produced it
-  htmlPartBytes: number; // the HTML part as sent (encoded), kept under DIGEST_HTML_BUDGET when the lists allow
+  htmlPartBytes: number; // the HTML part as sent (encoded)
+  sentBytes: number; // both parts as sent (encoded): kept under DIGEST_SIZE_BUDGET when the lists allow
 }
 
 const TTL_MS = 5_000;
@@ -27,18 +28,18 @@ export class DigestRenderer {
     private readonly renderer: TemplateRenderer,
   ) {}
 
-  // Rendered as given when it fits DIGEST_HTML_BUDGET; else with long strings shortened, then with fewer rows
+  // Rendered as given when its parts fit DIGEST_SIZE_BUDGET; else with long strings shortened, then with fewer rows
   // (estimated from the size of the same digest with no rows, checked by rendering), until it fits. The rows left
   // out go into "and N more", which links to the page that lists them all. Only large digests render more than once.
   async render(organizationId: string, brand: ResolvedBrand, kind: DigestKind, data: DigestTemplateData): Promise<RenderedDigest> {
     const first = await this.renderOnce(organizationId, brand, kind, data);
-    if (first.htmlPartBytes <= DIGEST_HTML_BUDGET) return first;
+    if (first.sentBytes <= DIGEST_SIZE_BUDGET) return first;
     let step: FitStep = { sites: data.sites.length, threats: data.topThreats.length, short: true };
     let out = await this.renderOnce(organizationId, brand, kind, shrinkDigest(data, step));
     let fixed: number | null = null;
-    while (out.htmlPartBytes > DIGEST_HTML_BUDGET) {
-      fixed ??= (await this.renderOnce(organizationId, brand, kind, shrinkDigest(data, { sites: 0, threats: 0, short: true }))).htmlPartBytes;
-      const next = nextStep(step, out.htmlPartBytes, fixed);
+    while (out.sentBytes > DIGEST_SIZE_BUDGET) {
+      fixed ??= (await this.renderOnce(organizationId, brand, kind, shrinkDigest(data, { sites: 0, threats: 0, short: true }))).sentBytes;
+      const next = nextStep(step, out.sentBytes, fixed);
       if (!next) break; // the template alone is over budget: nothing a list can do
       step = next;
       out = await this.renderOnce(organizationId, brand, kind, shrinkDigest(data, step));
@@ -60,6 +61,7 @@ export class DigestRenderer {
   }
 
   private measured(email: RenderedEmail, templateKey: string): RenderedDigest {
-    return { email, templateKey, htmlPartBytes: encodedHtmlSize(email.html) };
+    const htmlPartBytes = encodedSize('text/html', email.html);
+    return { email, templateKey, htmlPartBytes, sentBytes: htmlPartBytes + encodedSize('text/plain', email.text) };
   }
 }

@@ -90,8 +90,7 @@ describe('digest content: size budget, figures that add up, local month, localiz
     await threats(t, org, f, Array.from({ length: 60 }, (_, i) => ({ site: i % 40, path: long(i), at: '2026-11-18T09:00:00Z', then: i % 3 ? undefined : 'cleanup' })));
     const { mail, parsed } = await sendWeekly(f, `it@${ref}.example`);
 
-    const size = expectUnderBudget(mail);
-    console.log('3000 sites: encoded HTML part', size, 'message', mail.raw.length);
+    const size = expectUnderBudget(mail); // measured: 86,563 (100,381 before the fit); message 96,954 (118,950)
     expect(size).toBeGreaterThan(DIGEST_SIZE_BUDGET * 0.6); // it lists what fits, not nothing
     const html = String(parsed.html);
     const listed = (html.match(/customer-site-number-/g) ?? []).length;
@@ -116,10 +115,86 @@ describe('digest content: size budget, figures that add up, local month, localiz
       site: i % 25, path: `/home/shop${i % 25}/public_html/wp-content/uploads/2026/11/cache/${'x'.repeat(40)}-${i}.php`, at: '2026-11-18T09:00:00Z',
     })));
     const { mail, parsed } = await sendWeekly(f, `it@${ref}.example`);
-    console.log('25 sites: encoded HTML part', expectUnderBudget(mail), 'message', mail.raw.length);
+    expectUnderBudget(mail); // measured: 86,921 (92,577 before the fit); message 97,195 (103,957)
     const html = String(parsed.html);
     expect(html).toMatch(/and \d+ more threats?, listed on your security page/);
     expect(parsed.text).toMatch(/and \d+ more threats?, listed on your security page: http/);
     expect(html).toContain('Unsubscribe');
+  });
+
+  it('shows threats = cleaned + outstanding in the text, the HTML and the ledger, the same as /v1/stats for the period', async () => {
+    fixClock(t, '2026-11-20T12:00:00Z');
+    const ref = 'mixed';
+    const f = await customerWithSites(t, ref);
+    await subscribe(t, f.customerId, { cadence: 'weekly', dayOfWeek: 1, sendTime: '08:00' });
+    await threats(t, org, f, [
+      { site: 0, path: '/home/mixed/x.php', at: '2026-11-17T09:00:00Z', then: 'cleanup' }, // cleaned
+      { site: 0, path: '/home/mixed/y.php', at: '2026-11-17T10:00:00Z' }, // outstanding ...
+      { site: 0, path: '/home/mixed/y.php', at: '2026-11-19T10:00:00Z' }, // ... detected twice: one threat
+      { site: 1, path: '/home/mixed/z.php', at: '2026-11-18T09:00:00Z', then: 'quarantine' }, // cleaned (quarantined)
+      { site: 1, path: '', process: 'kdevtmpfsi', at: '2026-11-18T11:00:00Z' }, // a stopped process: cleaned
+      { site: 1, path: '', process: 'xmrig', at: '2026-11-19T11:00:00Z', then: 'process_blocked' }, // blocked: cleaned
+      { site: 1, path: '/home/mixed/w.php', at: '2026-11-20T09:00:00Z', then: 'file_restored' }, // restored: outstanding
+      { site: 1, path: '/home/mixed/old.php', at: '2026-11-10T09:00:00Z' }, // the week before
+    ]);
+    const { parsed } = await sendWeekly(f, `it@${ref}.example`);
+    const figure = (label: string) => Number(new RegExp(`^${label}: (\\d+) ·`, 'm').exec(String(parsed.text))?.[1]);
+    const [threatCount, cleaned, outstanding] = [figure('Threats'), figure('Cleaned'), figure('Outstanding')];
+    expect([threatCount, cleaned, outstanding]).toEqual([6, 4, 2]);
+    expect(cleaned + outstanding).toBe(threatCount);
+    // The HTML shows the same three, in the same order, and the preview line says so.
+    const html = String(parsed.html);
+    const figures = [...html.matchAll(/class="hd-fig hd-strong"[^>]*>(\d+)</g)].map((m) => Number(m[1]));
+    expect(figures.slice(0, 3)).toEqual([6, 4, 2]);
+    expect(html).toContain('6 threats: 4 cleaned, 2 outstanding.');
+    const [row] = await ledger(t, f.customerId);
+    expect(row.counts).toMatchObject({ threats: 6, cleaned: 4, outstanding: 2, detections: 5 });
+
+    const stats = await t.api('GET', `/v1/stats?customerId=${f.customerId}&from=${WEEK.start}&to=${WEEK.end}`);
+    expect(stats.status).toBe(200);
+    expect(stats.body.rows).toHaveLength(1);
+    expect(stats.body.rows[0]).toMatchObject({ customerId: f.customerId, threats: { total: 6, cleaned: 4, outstanding: 2 }, counts: { detection: 5 } });
+    const bySite = await t.api('GET', `/v1/stats?customerId=${f.customerId}&groupBy=site&from=${WEEK.start}&to=${WEEK.end}`);
+    const site = (i: number) => bySite.body.rows.find((r: { siteId: string }) => r.siteId === f.siteIds[i]).threats;
+    expect([site(0), site(1)]).toEqual([{ total: 2, cleaned: 1, outstanding: 1 }, { total: 4, cleaned: 3, outstanding: 1 }]);
+  });
+
+  it('counts "sites cleaned this month" in the customer\'s own month (Pacific/Auckland), in the digest and in /v1/stats', async () => {
+    // Local Tue 1 Dec 2026 in Auckland (NZDT, UTC+13) is 30 Nov 11:00Z – 1 Dec 11:00Z; the daily digest for it is
+    // sent Wed 2 Dec 08:00 local (1 Dec 19:00Z). In UTC both cleanups below are in November.
+    fixClock(t, '2026-11-29T12:00:00Z');
+    const ref = 'auckland';
+    const f = await customerWithSites(t, ref, { timeZone: 'Pacific/Auckland', sites: 3 });
+    await subscribe(t, f.customerId, { cadence: 'daily', sendTime: '08:00' });
+    await threats(t, org, f, [
+      { site: 0, path: '/a.php', at: '2026-11-30T12:00:00Z', then: 'cleanup' }, // local 1 Dec 01:00: this month
+      { site: 1, path: '', process: 'miner', at: '2026-11-30T20:00:00Z' }, // local 1 Dec 09:00, a stopped process: this month
+      { site: 2, path: '/c.php', at: '2026-11-30T09:00:00Z', then: 'cleanup' }, // local 30 Nov 22:00: last month
+    ]);
+    fixClock(t, '2026-12-01T19:00:30Z');
+    const run = await t.api('POST', '/v1/digests/run', { body: { customerId: f.customerId } });
+    expect(run.status).toBe(202);
+    const email = `it@${ref}.example`;
+    await waitFor(async () => sink.to(email).length, (n) => n === 1, 'the Auckland digest');
+    const parsed = await sink.to(email)[0].parse();
+    expect(parsed.text).toMatch(/^Sites cleaned this month: 2 \(of 3 sites\)$/m);
+    const [row] = await ledger(t, f.customerId);
+    expect(row).toMatchObject({ periodStart: '2026-11-30T11:00:00.000Z', periodEnd: '2026-12-01T11:00:00.000Z', counts: { sitesCleanedThisMonth: 2 } });
+
+    // /v1/stats: the customer's month by default (from = local 1 Dec 00:00 = 30 Nov 11:00Z), and for its sites.
+    const stats = await t.api('GET', `/v1/stats?customerId=${f.customerId}&to=2026-12-01T11:00:00Z`);
+    expect(stats.status).toBe(200);
+    expect(stats.body).toMatchObject({ from: '2026-11-30T11:00:00.000Z', sitesCleanedThisMonth: 2 });
+    expect(stats.body.rows[0]).toMatchObject({ sitesCleaned: 2, threats: { total: 2, cleaned: 2, outstanding: 0 } });
+  });
+
+  it('counts "sites cleaned this month" in America/Los_Angeles: a cleanup on the evening of 30 Nov is November', async () => {
+    fixClock(t, '2026-11-29T12:00:00Z');
+    const f = await customerWithSites(t, 'losangeles', { timeZone: 'America/Los_Angeles', sites: 1 });
+    await threats(t, org, f, [{ site: 0, path: '/la.php', at: '2026-12-01T03:00:00Z', then: 'cleanup' }]); // 30 Nov 19:00 PST
+    const dec = await t.api('GET', `/v1/stats?customerId=${f.customerId}&to=2026-12-01T09:00:00Z`); // 1 Dec 01:00 PST
+    expect(dec.body).toMatchObject({ from: '2026-12-01T08:00:00.000Z', sitesCleanedThisMonth: 0 });
+    const nov = await t.api('GET', `/v1/stats?customerId=${f.customerId}&to=2026-12-01T07:00:00Z`); // 30 Nov 23:00 PST
+    expect(nov.body).toMatchObject({ from: '2026-11-01T07:00:00.000Z', sitesCleanedThisMonth: 1 });
   });
 });

@@ -197,4 +197,54 @@ describe('digest content: size budget, figures that add up, local month, localiz
     const nov = await t.api('GET', `/v1/stats?customerId=${f.customerId}&to=2026-12-01T07:00:00Z`); // 30 Nov 23:00 PST
     expect(nov.body).toMatchObject({ from: '2026-11-01T07:00:00.000Z', sitesCleanedThisMonth: 1 });
   });
+
+  it('shows a brand\'s footer and legal text in the customer\'s language, falling back to the brand\'s own', async () => {
+    const bad = [
+      [{ pt: { footerText: 'Rodapé' } }, 'localized.pt'],
+      [{ de: { footer: 'x' } }, 'localized.de.footer'],
+      [{ de: { legalText: 'x'.repeat(2001) } }, 'localized.de.legalText'],
+      [{ de: { footerText: 'a\u0000b' } }, 'localized.de.footerText'],
+      ['de', 'localized'],
+    ] as const;
+    for (const [localized, field] of bad) {
+      const res = await t.api('POST', '/v1/brands', { body: { name: 'Bad Brand', localized } });
+      expect([res.status, res.body.code, res.body.field]).toEqual([400, 'validation_failed', field]);
+    }
+    const created = await t.api('POST', '/v1/brands', {
+      body: {
+        name: 'Nordwind Hosting', senderEmail: 'noreply@nordwind.example', footerText: 'Northwind Hosting Ltd · 1 Main Street · London', legalText: 'Registered in England.',
+        localized: { 'de-de': { footerText: 'Nordwind Hosting GmbH · Hauptstraße 1 · Berlin', legalText: 'Impressum: Amtsgericht Berlin HRB 1' }, es: { legalText: 'Aviso legal' } },
+      },
+    });
+    expect(created.status).toBe(201);
+    expect(created.body.localized).toEqual({ 'de-DE': { footerText: 'Nordwind Hosting GmbH · Hauptstraße 1 · Berlin', legalText: 'Impressum: Amtsgericht Berlin HRB 1' }, es: { legalText: 'Aviso legal' } });
+    const patched = await t.api('PATCH', `/v1/brands/${created.body.id}`, {
+      body: { localized: { de: { footerText: 'Nordwind Hosting GmbH · Hauptstraße 1 · Berlin', legalText: 'Impressum: Amtsgericht Berlin HRB 1' } } },
+    });
+    expect([patched.status, patched.body.version, Object.keys(patched.body.localized)]).toEqual([200, created.body.version + 1, ['de']]);
+
+    fixClock(t, '2026-11-20T12:00:00Z');
+    const mails: Record<string, Awaited<ReturnType<ReceivedMail['parse']>>> = {};
+    for (const locale of ['de-AT', 'fr']) {
+      const ref = `brand${locale.replace('-', '').toLowerCase()}`;
+      const f = await customerWithSites(t, ref, { locale, sites: 1 });
+      expect((await t.api('PATCH', `/v1/customers/${f.customerId}`, { body: { brandId: created.body.id } })).status).toBe(200);
+      await subscribe(t, f.customerId, { cadence: 'weekly', skipWhenEmpty: false });
+      mails[locale] = (await sendWeekly(f, `it@${ref}.example`)).parsed;
+    }
+    const de = mails['de-AT'];
+    for (const part of [String(de.html), String(de.text)]) {
+      expect(part).toContain('Nordwind Hosting GmbH · Hauptstraße 1 · Berlin');
+      expect(part).toContain('Impressum: Amtsgericht Berlin HRB 1');
+      expect(part).not.toContain('Northwind Hosting Ltd');
+      expect(part).not.toContain('Registered in England.');
+    }
+    expect(de.text).toContain('Wöchentliche'); // the German template, for a de-AT customer
+    const fr = mails.fr;
+    for (const part of [String(fr.html), String(fr.text)]) {
+      expect(part).toContain('Northwind Hosting Ltd · 1 Main Street · London');
+      expect(part).toContain('Registered in England.');
+      expect(part).not.toContain('Hauptstraße');
+    }
+  });
 });

@@ -1,5 +1,7 @@
 import { encodedPart } from '../mail/mail-transport';
-import { sampleData } from '../templates/template-variables';
+import { loadDefaultTemplate } from '../templates/default-templates';
+import { TemplateRenderer } from '../templates/template-renderer';
+import { sampleData, SAMPLE_BRAND } from '../templates/template-variables';
 import type { DigestTemplateData } from '../templates/template-data';
 import { encodedSize, nextStep, shrinkDigest } from './digest-fit';
 
@@ -33,5 +35,17 @@ describe('digest fit', () => {
     expect(nextStep({ sites: 10, threats: 0, short: true }, 100_001, 10_000)).toEqual({ sites: 9, threats: 0, short: true });
     expect(nextStep({ sites: 3, threats: 3, short: true }, 150_000, 120_000)).toEqual({ sites: 0, threats: 0, short: true });
     expect(nextStep({ sites: 0, threats: 0, short: true }, 150_000, 150_000)).toBeNull();
+  });
+
+  it('says "and N more" instead of "none" when every row was cut', () => {
+    const renderer = new TemplateRenderer();
+    const data = shrinkDigest(sampleData('digest.weekly', 'en') as DigestTemplateData, { sites: 0, threats: 0, short: true });
+    const email = renderer.render(renderer.compile(loadDefaultTemplate('digest.weekly'), SAMPLE_BRAND, 'fit'), data);
+    for (const part of [email.html, email.text]) {
+      expect(part).toMatch(/and \d+ more sites, listed on your security page/);
+      expect(part).toMatch(/and \d+ more threats, listed on your security page/);
+      expect(part).not.toContain('No sites are registered yet.');
+      expect(part).not.toContain('No threats were found');
+    }
   });
 });

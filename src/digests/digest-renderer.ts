@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import type { PublishedTemplate, ResolvedBrand } from '../templates/branded-email';
 import type { DigestTemplateData } from '../templates/template-data';
 import type { DigestKind } from '../templates/template-kinds';
@@ -22,6 +22,7 @@ const TTL_MS = 5_000;
 @Injectable()
 export class DigestRenderer {
   private readonly published = new Map<string, { at: number; template: PublishedTemplate }>();
+  private readonly logger = new Logger('Digests');
 
   constructor(
     private readonly templates: TemplatesService,
@@ -40,7 +41,11 @@ export class DigestRenderer {
     while (out.sentBytes > DIGEST_SIZE_BUDGET) {
       fixed ??= (await this.renderOnce(organizationId, brand, kind, shrinkDigest(data, { sites: 0, threats: 0, short: true }))).sentBytes;
       const next = nextStep(step, out.sentBytes, fixed);
-      if (!next) break; // the template alone is over budget: nothing a list can do
+      if (!next) {
+        // The template alone is over budget: nothing a list can do.
+        this.logger.warn(`digest of ${data.customer.id}: ${out.sentBytes} bytes with no rows listed, over the ${DIGEST_SIZE_BUDGET}-byte budget (template of brand ${brand.id})`);
+        break;
+      }
       step = next;
       out = await this.renderOnce(organizationId, brand, kind, shrinkDigest(data, step));
     }

@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import type { LocalizedBrandTexts } from '../templates/brand-values';
 
 @Entity('brands')
 export class Brand {
@@ -16,6 +17,7 @@ export class Brand {
   @Column('text', { nullable: true }) replyTo: string | null;
   @Column('text') footerText: string;
   @Column('text') legalText: string;
+  @Column('jsonb') localized: LocalizedBrandTexts; // footerText / legalText per locale; {} = none
   @Column('text') supportUrl: string; // '' = none
   @Column('text', { nullable: true }) supportEmail: string | null;
   @Column('text') portalUrl: string; // '' = none

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { EnvReferenceRules, parseEnvReferenceGrants } from './env-reference-grants';
 
 export type Role = 'api' | 'worker' | 'scheduler';
 const ROLES: readonly Role[] = ['api', 'worker', 'scheduler'];
@@ -34,8 +35,9 @@ export class AppConfig {
   brands: { defaultSenderEmail: string }; // From address of a brand until the operator sets its own
   // retrySchedule: seconds to wait after the 1st, 2nd, … failed attempt; after the last one the delivery is dead.
   deliveries: { retrySchedule: number[]; sendConcurrency: number; leaseSeconds: number };
-  // The environment as read at start, for `env:NAME` secret references (SecretBox) only.
+  // The environment as read at start, for `env:NAME` secret references (SecretBox) only, as envReferences allows.
   env: Readonly<Record<string, string | undefined>>;
+  envReferences: EnvReferenceRules; // ENV_REFERENCE_GRANTS, and the names read here (never resolvable)
 }
 
 export class ConfigError extends Error {}
@@ -117,7 +119,10 @@ function roles(env: Env): Set<Role> {
   return new Set(parts as Role[]);
 }
 
-export function loadConfig(env: Env = process.env): AppConfig {
+export function loadConfig(source: Env = process.env): AppConfig {
+  // Every name read here is one of the service's own settings: recorded, so that no env:NAME reference can resolve it.
+  const read = new Set<string>();
+  const env = new Proxy(source, { get: (target, name) => (typeof name === 'string' && read.add(name), target[name as string]) });
   const dataDir = resolve(str(env, 'DATA_DIR') ?? './var');
   const bodyLimit = byteSize(env, 'BODY_LIMIT', '2mb');
   const port = int(env, 'PORT', 3000, 0, 65535);
@@ -125,7 +130,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (adminKey && adminKey.length < 24) {
     throw new ConfigError('HOSTDIGEST_ADMIN_KEY must be at least 24 characters');
   }
-  return Object.assign(new AppConfig(), {
+  const config = Object.assign(new AppConfig(), {
     port,
     host: str(env, 'HOST') ?? '0.0.0.0',
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
@@ -181,6 +186,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
       sendConcurrency: int(env, 'DELIVERY_SEND_CONCURRENCY', 4, 1, 64),
       leaseSeconds: int(env, 'DELIVERY_LEASE_SECONDS', 120, 5),
     },
-    env: { ...env },
+    env: { ...source },
   });
+  try {
+    config.envReferences = parseEnvReferenceGrants(str(env, 'ENV_REFERENCE_GRANTS'), read); // last: `read` is complete
+  } catch (err) {
+    throw new ConfigError(`ENV_REFERENCE_GRANTS: ${(err as Error).message}`);
+  }
+  return config;
 }

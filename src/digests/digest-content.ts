@@ -110,8 +110,9 @@ export function toTemplateData(row: DigestRow, ctx: DigestContext): DigestTempla
     period: { start: ctx.period.start.toISOString(), end: ctx.period.end.toISOString(), label: label(ctx.period), late: ctx.late },
     previousPeriod: { start: ctx.previous.start.toISOString(), end: ctx.previous.end.toISOString(), label: label(ctx.previous) },
     totals: { ...current, byKind, bySeverity },
-    previous: { ...totals(prev), cleaned: threatCount(false, true), outstanding: threatCount(false, false) },
+    previous: { ...totals(prev), threats: threatCount(false, true) + threatCount(false, false), cleaned: threatCount(false, true), outstanding: threatCount(false, false) },
     status: {
+      threats: threatCount(true, true) + outstanding,
       cleaned: threatCount(true, true),
       outstanding,
       sitesTotal: row.siteTotals.total,

@@ -103,9 +103,15 @@ export class PushResultView {
 export class StatsQuery {
   @ApiPropertyOptional({ enum: ['customer', 'site'], default: 'customer' }) @IsOptional() @IsIn(['customer', 'site']) groupBy?: 'customer' | 'site';
   @ApiPropertyOptional() @IsOptional() @IsUUID() customerId?: string;
-  @ApiPropertyOptional({ description: 'default: start of the current month (UTC)' }) @IsOptional() @IsISO8601() from?: string;
+  @ApiPropertyOptional({ description: "default: start of the calendar month that holds `to`, in the customer's time zone with customerId, else UTC" }) @IsOptional() @IsISO8601() from?: string;
   @ApiPropertyOptional({ description: 'default: now' }) @IsOptional() @IsISO8601() to?: string;
   @ApiPropertyOptional({ default: 100, maximum: 1000 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000) limit?: number;
+}
+
+export class StatsThreats {
+  @ApiProperty({ description: 'threats of the range: a file path, process or threat name on a site with an event in it (= cleaned + outstanding), as a digest\'s headline counts them' }) total: number;
+  @ApiProperty({ description: 'of those, cleaned, quarantined, deleted, stopped or blocked by their last event in the range' }) cleaned: number;
+  @ApiProperty({ description: 'of those, still open after their last event in the range (a detection or a restore)' }) outstanding: number;
 }
 
 export class StatsRow {
@@ -113,12 +119,13 @@ export class StatsRow {
   @ApiPropertyOptional({ nullable: true, type: String }) siteId?: string | null;
   @ApiProperty({ description: 'event counts by kind', example: { detection: 12, cleanup: 9 } }) counts: Record<string, number>;
   @ApiProperty() total: number;
-  @ApiProperty({ description: 'distinct sites with a cleanup, quarantine or deletion in the range' }) sitesCleaned: number;
+  @ApiProperty({ type: StatsThreats }) threats: StatsThreats;
+  @ApiProperty({ description: 'distinct sites with a threat cleaned, quarantined, deleted, stopped or blocked in the range' }) sitesCleaned: number;
 }
 
 export class StatsView {
   @ApiProperty() from: Date;
   @ApiProperty() to: Date;
-  @ApiProperty({ description: 'distinct sites cleaned in the calendar month (UTC) that contains `to`, for the same scope' }) sitesCleanedThisMonth: number;
+  @ApiProperty({ description: "distinct sites cleaned in the calendar month that holds `to`, each customer's month in its own time zone, for the same scope" }) sitesCleanedThisMonth: number;
   @ApiProperty({ type: [StatsRow] }) rows: StatsRow[];
 }

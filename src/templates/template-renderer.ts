@@ -1,5 +1,5 @@
 import { Injectable, Optional } from '@nestjs/common';
-import { bindBrand, BrandTemplateValues, BrandValues, resolveBrand } from './brand-values';
+import { bindBrand, brandForLocale, BrandTemplateValues, BrandValues, LocalizedBrandTexts, resolveBrand } from './brand-values';
 import { defaultLocaleCatalog } from './default-templates';
 import { HandlebarsSandbox, RenderDeadlineError, RenderFn, withDeadline } from './handlebars-sandbox';
 import { catalogLocale, LocaleCatalog } from './locale-catalog';
@@ -22,6 +22,7 @@ export interface CompiledParts {
 export interface CompiledTemplate {
   readonly cacheKey: string;
   readonly brand: BrandTemplateValues;
+  readonly brandTexts?: LocalizedBrandTexts; // the brand's footer and legal text per locale (brandForLocale)
   readonly compiledHtml: string; // MJML's output with the per-email placeholders still in it
   // The functions for a catalog locale (en, de, …), its static texts bound; compiled on first use.
   localized(locale: string): CompiledParts;
@@ -84,14 +85,14 @@ export class TemplateRenderer {
       return parts;
     };
     localized('en'); // every error shows now, not at the first email
-    const compiled: CompiledTemplate = { cacheKey, brand: resolved, compiledHtml: html, localized };
+    const compiled: CompiledTemplate = { cacheKey, brand: resolved, brandTexts: brand.localized, compiledHtml: html, localized };
     this.cache.set(cacheKey, compiled);
     return compiled;
   }
 
   // Throws TemplateRenderError (never anything else) when this one render cannot be completed.
   render(compiled: CompiledTemplate, data: object): RenderedEmail {
-    const context = { ...data, brand: compiled.brand };
+    const context = { ...data, brand: brandForLocale(compiled.brand, compiled.brandTexts, (data as { locale?: unknown }).locale) };
     const started = performance.now();
     let parts: CompiledParts;
     try {
@@ -121,7 +122,7 @@ export class TemplateRenderer {
     const subject = this.compilePart(source.subject, 'subject', false);
     const text = this.compilePart(source.text, 'text', false);
     return (data) => {
-      const context = { ...data, brand: resolved };
+      const context = { ...data, brand: brandForLocale(resolved, brand.localized, (data as { locale?: unknown }).locale) };
       return {
         subject: singleLine(subject(context)),
         html: compileMjml(mjml(context)).html,

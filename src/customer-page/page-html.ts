@@ -57,7 +57,7 @@ function shell(brand: BrandTemplateValues, title: string, body: string): string 
   const footer = [brand.footerText, brand.legalText].filter((s) => s && s.trim()).map((s) => `<p>${text(s).replace(/\r?\n/g, '<br>')}</p>`).join('');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex, nofollow"><meta name="referrer" content="no-referrer"><title>${text(title)}</title>
+<meta name="robots" content="noindex, nofollow"><meta name="referrer" content="no-referrer"><link rel="icon" href="data:,"><title>${text(title)}</title>
 <style>
 *{box-sizing:border-box}
 body{margin:0;background:#f3f4f6;color:#111827;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;overflow-wrap:anywhere}
@@ -162,6 +162,6 @@ export function renderLinkProblem(problem: LinkProblem, brand: BrandTemplateValu
   const body = `<h1>${title}</h1><p>${detail}</p>`;
   if (brand) return shell(brand, `${brand.name}: ${title}`, body);
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex"><meta name="referrer" content="no-referrer"><title>${title}</title>
+<meta name="robots" content="noindex"><meta name="referrer" content="no-referrer"><link rel="icon" href="data:,"><title>${title}</title>
 <style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem;color:#111827}</style></head><body>${body}</body></html>`;
 }

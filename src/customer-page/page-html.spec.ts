@@ -33,7 +33,7 @@ describe('customer page HTML', () => {
     expect(html).toContain('&lt;b&gt;Footer&lt;/b&gt;<br>Line 2');
     expect(html).toContain('<title>North&lt;wind&gt;: security status</title>');
     expect(html).toContain('<a href="mailto:help@north.example">Support</a>');
-    expect(html).toContain('weekly security summary for <strong>Nov 16 – 22, 2026</strong> (3 detections in that period)');
+    expect(html).toMatch(/weekly security summary for <strong>Nov 16\s–\s22, 2026<\/strong> \(3 detections in that period\)/u);
     expect(html).toContain('Quarantined Nov 2, 2026');
     expect(html).toContain('cleaned in November 2026');
   });

@@ -13,7 +13,8 @@ import { linkState } from './page-token';
 
 // Open threats are those whose latest event in this many days is a detection (a bound on what a page view reads).
 export const LOOKBACK_DAYS = 90;
-const LIMITS = { sites: 500, perSite: 10, open: 100 };
+// What one page lists at most, so that it stays small (~250 KB) and quick for a customer of any size.
+const LIMITS = { sites: 500, perSite: 5, open: 50, onCards: 200 };
 
 export type PageResult = { status: 200; html: string } | { status: 404 | 410; problem: LinkProblem; html: string };
 
@@ -42,7 +43,7 @@ export class CustomerPageService {
     const month = localMonthSoFar(s.timeZone, now);
     const [row]: PageRow[] = await this.db.dataSource.query(PAGE_SQL, [
       customer.organizationId, customer.id, new Date(now.getTime() - LOOKBACK_DAYS * 86_400_000), month.start, now,
-      t.period?.start ?? null, t.period?.end ?? null, LIMITS.sites, LIMITS.perSite, LIMITS.open,
+      t.period?.start ?? null, t.period?.end ?? null, LIMITS.sites, LIMITS.perSite, LIMITS.open, LIMITS.onCards,
     ]);
     const html = renderCustomerPage(row, {
       brand: values, customerName: customer.name, timeZone: s.timeZone, now, monthStart: month.start, period: t.period, lookbackDays: LOOKBACK_DAYS, limits: LIMITS,

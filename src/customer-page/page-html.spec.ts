@@ -10,7 +10,7 @@ const ESCAPED = '&quot;&#39;&gt;&lt;script&gt;x&lt;/script&gt;&amp;';
 const row: PageRow = {
   sites: [{ id: 's1', domain: EVIL, open: 1, openRank: 4, cleaned: 1, protection: 'unprotected' }],
   siteTotals: { total: 1, unprotected: 1, withOpen: 1, cleaned: 1 },
-  open: [{ siteId: 's1', path: `/p/${EVIL}\u0000`, name: EVIL, rank: 4, occurrences: 2, firstSeen: '2026-11-18T09:00:00Z', lastSeen: '2026-11-19T09:00:00Z', n: 1, m: 1 }],
+  open: [{ siteId: 's1', path: `/p/${EVIL}\u0000`, name: EVIL, rank: 4, occurrences: 2, firstSeen: '2026-11-18T09:00:00Z', lastSeen: '2026-11-19T09:00:00Z', n: 1, m: 1, card: true }],
   openTotal: 1,
   cleaned: [{ siteId: 's1', path: `/c/${EVIL}`, action: 'quarantine', at: '2026-11-02T09:00:00Z' }],
   cleanedTotal: 1,
@@ -19,7 +19,7 @@ const row: PageRow = {
 const ctx = {
   brand, customerName: EVIL, timeZone: 'Europe/Berlin', now: new Date('2026-11-23T07:00:00Z'), monthStart: new Date('2026-10-31T23:00:00Z'),
   period: { cadence: 'weekly' as const, start: new Date('2026-11-15T23:00:00Z'), end: new Date('2026-11-22T23:00:00Z') }, lookbackDays: 90,
-  limits: { sites: 500, perSite: 10, open: 100 },
+  limits: { sites: 500, perSite: 5, open: 50, onCards: 200 },
 };
 
 describe('customer page HTML', () => {

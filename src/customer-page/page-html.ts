@@ -14,7 +14,7 @@ export type Protection = 'protected' | 'partial' | 'unprotected' | 'unknown';
 export interface PageRow {
   sites: { id: string; domain: string; open: number; openRank: number | null; cleaned: number; protection: Protection }[];
   siteTotals: { total: number; unprotected: number; withOpen: number; cleaned: number };
-  open: { siteId: string | null; path: string; name: string | null; rank: number | null; occurrences: number; firstSeen: string; lastSeen: string; n: number; m: number }[];
+  open: { siteId: string | null; path: string; name: string | null; rank: number | null; occurrences: number; firstSeen: string; lastSeen: string; n: number; m: number; card: boolean }[];
   openTotal: number;
   cleaned: { siteId: string | null; path: string; action: string; at: string }[];
   cleanedTotal: number;
@@ -29,7 +29,7 @@ export interface PageContext {
   monthStart: Date;
   period: { cadence: Cadence; start: Date; end: Date } | null;
   lookbackDays: number;
-  limits: { sites: number; perSite: number; open: number };
+  limits: { sites: number; perSite: number; open: number; onCards: number };
 }
 
 const ESC: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -37,6 +37,12 @@ export const esc = (s: unknown) => String(s ?? '').replace(/[&<>"']/g, (c) => ES
 // Control characters (vendor data may carry them) would render as nothing or as boxes: shown as U+FFFD.
 const clean = (s: string) => s.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '\ufffd');
 const text = (s: unknown) => esc(clean(String(s ?? '')));
+// A path or name of pathological length keeps its start and its end (the file name).
+const MAX_CHARS = 600;
+export function bounded(s: string): string {
+  const chars = [...s];
+  return chars.length <= MAX_CHARS ? s : `${chars.slice(0, MAX_CHARS / 2).join('')}…${chars.slice(-(MAX_CHARS / 2 - 1)).join('')}`;
+}
 
 const SEVERITY = ['info', 'low', 'medium', 'high', 'critical'];
 const severity = (rank: number | null) => (rank === null ? null : SEVERITY[Math.max(0, Math.min(4, rank))]);
@@ -112,9 +118,9 @@ export function renderCustomerPage(row: PageRow, ctx: PageContext): string {
 
   const threat = (o: PageRow['open'][number], withSite: boolean) => {
     const sev = severity(o.rank);
-    return `<li>${sev ? `<span class="badge sev-${sev}">${sev}</span> ` : ''}<strong>${text(o.name ?? 'Threat')}</strong>${
+    return `<li>${sev ? `<span class="badge sev-${sev}">${sev}</span> ` : ''}<strong>${text(bounded(o.name ?? 'Threat'))}</strong>${
       withSite ? ` on ${o.siteId ? `<a href="#${siteAnchor(o.siteId)}">${text(siteName(o.siteId))}</a>` : text(siteName(null))}` : ''}<br>
-<code>${text(o.path || '(no path)')}</code><br><span class="muted">First seen ${text(when(o.firstSeen))}, last seen ${text(when(o.lastSeen))}${
+<code>${text(bounded(o.path) || '(no path)')}</code><br><span class="muted">First seen ${text(when(o.firstSeen))}, last seen ${text(when(o.lastSeen))}${
       o.occurrences > 1 ? `, ${plural(o.occurrences, 'event')}` : ''}</span></li>`;
   };
   const top = row.open.filter((o) => o.m <= ctx.limits.open);
@@ -123,13 +129,13 @@ export function renderCustomerPage(row: PageRow, ctx: PageContext): string {
       ? `<p class="ok">No open threats were found in the last ${ctx.lookbackDays} days.</p>`
       : `<p class="muted">Threats found in the last ${ctx.lookbackDays} days that have not been cleaned yet, most severe first.</p>
 <div class="card"><ul class="items">${top.map((o) => threat(o, true)).join('')}</ul>${
-        row.openTotal > top.length ? `<p class="muted">${plural(row.openTotal - top.length, 'more open threat')} are listed under their sites below.</p>` : ''}</div>`
+        row.openTotal > top.length ? `<p class="muted">The ${top.length} most severe of ${row.openTotal.toLocaleString('en')} open threats; each site below shows its own.</p>` : ''}</div>`
   }</section>`;
 
   const cleanedItem = (c: PageRow['cleaned'][number]) =>
-    `<li>${text(ACTION[c.action] ?? 'Cleaned')} ${text(when(c.at))}<br><code>${text(c.path || '(no path)')}</code></li>`;
+    `<li>${text(ACTION[c.action] ?? 'Cleaned')} ${text(when(c.at))}<br><code>${text(bounded(c.path) || '(no path)')}</code></li>`;
   const card = (s: PageRow['sites'][number]) => {
-    const open = row.open.filter((o) => o.siteId === s.id && o.n <= ctx.limits.perSite);
+    const open = row.open.filter((o) => o.siteId === s.id && o.card);
     const cleaned = row.cleaned.filter((c) => c.siteId === s.id);
     return `<article class="card" id="${siteAnchor(s.id)}"><div class="head"><h3>${text(s.domain)}</h3><span class="badge ${s.protection}">${PROTECTION[s.protection]}</span></div>
 <p class="muted">${plural(s.open, 'open threat')} · ${plural(s.cleaned, 'threat')} cleaned in ${text(month)}</p>${

@@ -6,18 +6,20 @@ import { CLEANING_KINDS, THREAT_KINDS } from '../digests/digest-sql';
 // (cleanup, quarantine, deletion, kill, block) since the start of the customer's local month, with its latest action.
 //
 // $1 organization, $2 customer, $3 look-back start, $4 local month start, $5 now, $6 period start, $7 period end
-// (both null without a period), $8 sites listed, $9 threats listed per site, $10 open threats listed in all.
+// (both null without a period), $8 sites listed, $9 threats listed per site, $10 open threats in the overview,
+// $11 threats listed on the site cards in all (open and cleaned each), in the sites' order.
 export const PAGE_SQL = `
 WITH t AS (
-  SELECT site_id, coalesce(file_path, process, threat_name, '') AS ident, kind,
-         CASE WHEN severity IS NULL THEN NULL ELSE severity_rank END AS rank, threat_name, occurred_at, id
+  SELECT site_id, coalesce(file_path, process, threat_name, '') COLLATE "C" AS ident, kind,
+         CASE WHEN severity IS NULL THEN NULL ELSE severity_rank END AS rank, threat_name, occurred_at,
+         -- "time and id as fixed-width digits": max(k || value) is the latest value, in one pass (as in DIGEST_SQL)
+         (lpad((extract(epoch FROM occurred_at) * 1000000)::bigint::text, 17, '0') || lpad(id::text, 19, '0')) COLLATE "C" AS k
   FROM events
   WHERE organization_id = $1 AND customer_id = $2 AND occurred_at >= $3 AND occurred_at < $5
     AND kind = ANY('{${THREAT_KINDS.join(',')}}'::text[])
 ), g AS (
   SELECT site_id, ident, count(*)::int AS occurrences, max(rank)::int AS rank, min(occurred_at) AS first_seen, max(occurred_at) AS last_seen,
-         (array_agg(kind ORDER BY occurred_at DESC, id DESC))[1] AS last_kind,
-         (array_agg(threat_name ORDER BY occurred_at DESC, id DESC) FILTER (WHERE threat_name IS NOT NULL))[1] AS name
+         substr(max(k || kind), 37) AS last_kind, substr(max(k || threat_name), 37) AS name
   FROM t GROUP BY site_id, ident
 ), open AS (
   SELECT g.*, row_number() OVER (PARTITION BY site_id ORDER BY rank DESC NULLS LAST, last_seen DESC, ident) AS n,
@@ -26,7 +28,7 @@ WITH t AS (
 ), cleaned AS (
   SELECT DISTINCT ON (site_id, ident) site_id, ident, kind AS action, occurred_at AS at
   FROM t WHERE occurred_at >= $4 AND kind = ANY('{${CLEANING_KINDS.join(',')}}'::text[])
-  ORDER BY site_id, ident, occurred_at DESC, id DESC
+  ORDER BY site_id, ident, k DESC
 ), cleaned_n AS (
   SELECT *, row_number() OVER (PARTITION BY site_id ORDER BY at DESC, ident) AS n FROM cleaned
 ), site_open AS (
@@ -54,23 +56,27 @@ WITH t AS (
   ) p ON true
   WHERE si.organization_id = $1 AND si.customer_id = $2
 ), listed AS (
-  SELECT * FROM all_sites
-  ORDER BY (open > 0) DESC, "openRank" DESC NULLS LAST, open DESC, (protection = 'unprotected') DESC, cleaned DESC, domain, id
+  SELECT *, row_number() OVER (ORDER BY (open > 0) DESC, "openRank" DESC NULLS LAST, open DESC, (protection = 'unprotected') DESC, cleaned DESC, domain, id) AS pos
+  FROM all_sites
+  ORDER BY pos
   LIMIT $8
+), card_open AS (
+  SELECT o.site_id, o.ident FROM open o JOIN listed l ON l.id = o.site_id WHERE o.n <= $9 ORDER BY l.pos, o.n LIMIT $11
+), card_cleaned AS (
+  SELECT c.* FROM cleaned_n c JOIN listed l ON l.id = c.site_id WHERE c.n <= $9 ORDER BY l.pos, c.n LIMIT $11
 )
 SELECT
-  (SELECT coalesce(json_agg(x), '[]') FROM (SELECT * FROM listed
-     ORDER BY (open > 0) DESC, "openRank" DESC NULLS LAST, open DESC, (protection = 'unprotected') DESC, cleaned DESC, domain, id) x) AS sites,
+  (SELECT coalesce(json_agg(x ORDER BY x.pos), '[]') FROM (SELECT id, domain, open, "openRank", cleaned, protection, pos FROM listed) x) AS sites,
   (SELECT json_build_object('total', count(*)::int, 'unprotected', (count(*) FILTER (WHERE protection = 'unprotected'))::int,
      'withOpen', (count(*) FILTER (WHERE open > 0))::int, 'cleaned', (count(*) FILTER (WHERE cleaned > 0))::int) FROM all_sites) AS "siteTotals",
   (SELECT coalesce(json_agg(x ORDER BY x.m), '[]') FROM (
      SELECT o.site_id AS "siteId", o.ident AS path, o.name, o.rank, o.occurrences, o.first_seen AS "firstSeen", o.last_seen AS "lastSeen",
-            o.n::int, o.m::int
-     FROM open o WHERE o.m <= $10 OR (o.n <= $9 AND o.site_id IN (SELECT id FROM listed))) x) AS open,
+            o.n::int, o.m::int, (co.ident IS NOT NULL) AS card
+     FROM open o LEFT JOIN card_open co ON co.site_id = o.site_id AND co.ident = o.ident
+     WHERE o.m <= $10 OR co.ident IS NOT NULL) x) AS open,
   (SELECT count(*)::int FROM open) AS "openTotal",
   (SELECT coalesce(json_agg(x ORDER BY x.at DESC), '[]') FROM (
-     SELECT c.site_id AS "siteId", c.ident AS path, c.action, c.at
-     FROM cleaned_n c WHERE c.n <= $9 AND (c.site_id IS NULL OR c.site_id IN (SELECT id FROM listed))) x) AS cleaned,
+     SELECT c.site_id AS "siteId", c.ident AS path, c.action, c.at FROM card_cleaned c) x) AS cleaned,
   (SELECT count(*)::int FROM cleaned) AS "cleanedTotal",
   (SELECT CASE WHEN $6::timestamptz IS NULL THEN NULL ELSE count(*)::int END FROM events
      WHERE organization_id = $1 AND customer_id = $2 AND kind = 'detection' AND occurred_at >= $6::timestamptz AND occurred_at < $7::timestamptz) AS "periodDetections"

@@ -181,4 +181,19 @@ describe('customer page', () => {
     expect(preview.body.html).not.toMatch(/\/p\/[A-Za-z0-9_-]{64}/);
     expect((await t.api('PATCH', `/v1/customers/${acme.customerId}`, { body: { brandId: null } })).status).toBe(200);
   });
+
+  it("gives an urgent alert's links (default brand) pages that answer 200", async () => {
+    const f = await customerWithSites(t, 'alerty', { sites: 1 });
+    await subscribe(t, f.customerId, { cadence: 'daily', urgentKinds: ['detection'] });
+    const pushed = await t.api('POST', '/v1/events', {
+      body: { events: [{ source: 'scanner', externalId: 'alert-1', kind: 'detection', severity: 'critical', occurredAt: '2026-11-23T06:00:00Z', domain: 'alerty.example', filePath: '/home/alerty/x.php', threatName: 'PHP.Webshell' }] },
+    });
+    expect(pushed.status).toBe(200);
+    await waitFor(async () => sink.to('it@alerty.example').length, (n) => n === 1, 'the alert');
+    const mail = await sink.to('it@alerty.example')[0].parse();
+    const links = [...new Set([...hrefs(String(mail.html)), ...(mail.text?.match(/https?:\/\/\S+/g) ?? [])])].filter((h) => !h.startsWith('mailto:'));
+    expect(links).toEqual(expect.arrayContaining([expect.stringMatching(new RegExp(`/p/[A-Za-z0-9_-]{64}#site-${f.siteIds[0]}$`))]));
+    for (const href of links) expect([href, (await get(href)).status]).toEqual([href, 200]);
+    expect((await get(links.find((h) => h.includes('/p/'))!)).body).toContain('/home/alerty/x.php');
+  });
 });

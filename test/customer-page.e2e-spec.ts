@@ -88,7 +88,7 @@ describe('customer page', () => {
     expect(page.headers.get('cache-control')).toBe('no-store');
     const html = page.body;
     expect(html).toContain('Security status of Customer acme');
-    expect(html).toMatch(/weekly security summary for <strong>Nov 16\s–\s22, 2026<\/strong>/u);
+    expect(html).toMatch(/security summary for <strong>Nov 16\s–\s22, 2026<\/strong>/u);
     expect(html).toContain(`id="site-${acme.siteIds[0]}"`);
     expect(html).toContain('s26.acme.example'); // every site, beyond the digest's list
     expect(html).toContain('/home/acme/s4/m21.php');

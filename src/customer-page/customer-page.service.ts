@@ -8,6 +8,7 @@ import { resolveBrand } from '../templates/brand-values';
 import { CustomerPageLinks } from './customer-page-links';
 import { LinkProblem, PageRow, renderCustomerPage, renderLinkProblem } from './page-html';
 import { localMonthSoFar } from './page-month';
+import { pageLocale } from './page-strings';
 import { PAGE_SQL } from './page-sql';
 import { linkState } from './page-token';
 
@@ -37,16 +38,17 @@ export class CustomerPageService {
     const { customer } = s;
     const brand = await this.brands.resolve(customer.organizationId, customer.brandId);
     const values = resolveBrand(brand.values);
+    const lang = pageLocale(s.locale);
     const now = this.clock.now();
     const state = linkState(t.issuedAt, now, brand.customerPageTtlDays, await this.revokedBefore(customer.id));
-    if (state !== 'valid') return { status: 410, problem: state, html: renderLinkProblem(state, values) };
+    if (state !== 'valid') return { status: 410, problem: state, html: renderLinkProblem(state, values, lang) };
     const month = localMonthSoFar(s.timeZone, now);
     const [row]: PageRow[] = await this.db.dataSource.query(PAGE_SQL, [
       customer.organizationId, customer.id, new Date(now.getTime() - LOOKBACK_DAYS * 86_400_000), month.start, now,
       t.period?.start ?? null, t.period?.end ?? null, LIMITS.sites, LIMITS.perSite, LIMITS.open, LIMITS.onCards,
     ]);
     const html = renderCustomerPage(row, {
-      brand: values, customerName: customer.name, timeZone: s.timeZone, now, monthStart: month.start, period: t.period, lookbackDays: LOOKBACK_DAYS, limits: LIMITS,
+      lang, brand: values, customerName: customer.name, timeZone: s.timeZone, now, monthStart: month.start, period: t.period, lookbackDays: LOOKBACK_DAYS, limits: LIMITS,
     });
     return { status: 200, html };
   }

@@ -17,6 +17,7 @@ const row: PageRow = {
   periodDetections: 3,
 };
 const ctx = {
+  lang: 'en',
   brand, customerName: EVIL, timeZone: 'Europe/Berlin', now: new Date('2026-11-23T07:00:00Z'), monthStart: new Date('2026-10-31T23:00:00Z'),
   period: { cadence: 'weekly' as const, start: new Date('2026-11-15T23:00:00Z'), end: new Date('2026-11-22T23:00:00Z') }, lookbackDays: 90,
   limits: { sites: 500, perSite: 5, open: 50, onCards: 200 },
@@ -33,9 +34,21 @@ describe('customer page HTML', () => {
     expect(html).toContain('&lt;b&gt;Footer&lt;/b&gt;<br>Line 2');
     expect(html).toContain('<title>North&lt;wind&gt;: security status</title>');
     expect(html).toContain('<a href="mailto:help@north.example">Support</a>');
-    expect(html).toMatch(/weekly security summary for <strong>Nov 16\s–\s22, 2026<\/strong> \(3 detections in that period\)/u);
+    expect(html).toMatch(/security summary for <strong>Nov 16\s–\s22, 2026<\/strong>\. 3 detections were recorded in that period\./u);
     expect(html).toContain('Quarantined Nov 2, 2026');
     expect(html).toContain('cleaned in November 2026');
+  });
+
+  it("speaks the customer's language, dates and plurals included", () => {
+    const html = renderCustomerPage(row, { ...ctx, lang: 'de' });
+    expect(html).toContain('<html lang="de">');
+    expect(html).toContain(`<h1>Sicherheitsstatus von ${ESCAPED}</h1>`);
+    expect(html).toContain('In diesem Zeitraum gab es 3 Funde.');
+    expect(html).toContain('1 offene Bedrohung · 1 Bedrohung bereinigt im November 2026');
+    expect(html).toContain('In Quarantäne 02.11.2026, 10:00');
+    expect(html).toContain('<span class="badge unprotected">Nicht geschützt</span>');
+    expect(html).toContain('>Support</a>');
+    expect(renderLinkProblem('expired', brand, 'fr')).toContain('<h1>Ce lien a expiré</h1>');
   });
 
   it('names the problem of a link, with the brand when the link was genuine', () => {

@@ -3,6 +3,7 @@ import { dateFormat } from '../templates/intl-cache';
 import { formatPeriodLabel } from '../templates/period-label';
 import type { Cadence } from '../digests/digest-period';
 import { messageLinks, siteAnchor, SITES_ANCHOR, THREATS_ANCHOR } from './message-links';
+import { Plural, pageStrings, say } from './page-strings';
 
 // The hosted customer page as HTML: the brand's name, logo, colours and footer as in the mails, no script, no
 // external resource but the brand's logo. Every value from events (paths, threat names, domains) is untrusted and is
@@ -22,6 +23,7 @@ export interface PageRow {
 }
 
 export interface PageContext {
+  lang: string; // a locale of page-strings.ts (pageLocale)
   brand: BrandTemplateValues;
   customerName: string;
   timeZone: string;
@@ -44,17 +46,11 @@ export function bounded(s: string): string {
   return chars.length <= MAX_CHARS ? s : `${chars.slice(0, MAX_CHARS / 2).join('')}…${chars.slice(-(MAX_CHARS / 2 - 1)).join('')}`;
 }
 
-const SEVERITY = ['info', 'low', 'medium', 'high', 'critical'];
+const SEVERITY = ['info', 'low', 'medium', 'high', 'critical'] as const;
 const severity = (rank: number | null) => (rank === null ? null : SEVERITY[Math.max(0, Math.min(4, rank))]);
-const PROTECTION: Record<Protection, string> = { protected: 'Protected', partial: 'Monitoring only', unprotected: 'Not protected', unknown: 'No recent data' };
-const ACTION: Record<string, string> = {
-  cleanup: 'Cleaned', quarantine: 'Quarantined', file_deleted: 'Deleted', process_killed: 'Process stopped', process_blocked: 'Process blocked',
-};
-const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en')} ${n === 1 ? one : many}`;
 
-const CADENCE_NAME: Record<Cadence, string> = { daily: 'daily', weekly: 'weekly', monthly: 'monthly' };
-
-function shell(brand: BrandTemplateValues, title: string, body: string): string {
+function shell(lang: string, brand: BrandTemplateValues, title: string, body: string): string {
+  const S = pageStrings(lang);
   const logo = brand.logoUrl
     ? `<img src="${esc(brand.logoUrl)}" alt="${text(brand.name)}" width="${brand.logoWidth}" style="max-width:100%;height:auto">`
     : `<span class="brand">${text(brand.name)}</span>`;
@@ -62,7 +58,7 @@ function shell(brand: BrandTemplateValues, title: string, body: string): string 
   const support = brand.supportUrl || brand.supportEmail || brand.portalUrl ? messageLinks(brand, () => '').support : null;
   const footer = [brand.footerText, brand.legalText].filter((s) => s && s.trim()).map((s) => `<p>${text(s).replace(/\r?\n/g, '<br>')}</p>`).join('');
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex, nofollow"><meta name="referrer" content="no-referrer"><link rel="icon" href="data:,"><title>${text(title)}</title>
 <style>
 *{box-sizing:border-box}
@@ -95,79 +91,79 @@ a{color:${brand.linkColorDark}}.muted,footer{color:#d1d5db}code{background:#1118
 </style></head>
 <body><header><div class="in">${logo}</div></header>
 <main>${body}</main>
-<footer><div class="in">${footer}${support ? `<p><a href="${esc(support)}">Support</a></p>` : ''}</div></footer>
+<footer><div class="in">${footer}${support ? `<p><a href="${esc(support)}">${S.support}</a></p>` : ''}</div></footer>
 </body></html>`;
 }
 
 export function renderCustomerPage(row: PageRow, ctx: PageContext): string {
-  const { brand, timeZone } = ctx;
-  const when = (v: string | Date) => dateFormat('en', 'datetime', timeZone).format(new Date(v));
-  const month = dateFormat('en', 'month', timeZone).format(ctx.monthStart);
+  const { brand, timeZone, lang } = ctx;
+  const S = pageStrings(lang);
+  // The page's own strings hold no markup; every value put into them is escaped HTML.
+  const t = (str: string | Plural, vars: Record<string, string | number> = {}) => say(lang, str, vars);
+  const when = (v: string | Date) => text(dateFormat(lang, 'datetime', timeZone).format(new Date(v)));
+  const month = text(dateFormat(lang, 'month', timeZone).format(ctx.monthStart));
   const domains = new Map(row.sites.map((s) => [s.id, s.domain]));
-  const siteName = (id: string | null) => (id === null ? 'not linked to a site' : domains.get(id) ?? 'another site');
 
   const intro = ctx.period
-    ? `<p>You came here from your ${CADENCE_NAME[ctx.period.cadence]} security summary for <strong>${text(formatPeriodLabel(ctx.period.cadence, ctx.period.start, ctx.period.end, 'en', timeZone))}</strong>${
-      row.periodDetections !== null ? ` (${plural(row.periodDetections, 'detection')} in that period)` : ''}. Below is the state of your sites now.</p>`
+    ? `<p>${t(S.fromDigest, { period: `<strong>${text(formatPeriodLabel(ctx.period.cadence, ctx.period.start, ctx.period.end, lang, timeZone))}</strong>` })}${
+      row.periodDetections !== null ? ` ${t(S.periodDetections, { count: row.periodDetections })}` : ''} ${S.below}</p>`
     : '';
+  const n = (v: number) => v.toLocaleString(lang);
   const figures = `<ul class="figures">
-<li><b>${row.openTotal.toLocaleString('en')}</b>open ${row.openTotal === 1 ? 'threat' : 'threats'}</li>
-<li><b>${row.cleanedTotal.toLocaleString('en')}</b>cleaned in ${text(month)}</li>
-<li><b>${row.siteTotals.total.toLocaleString('en')}</b>${row.siteTotals.total === 1 ? 'site' : 'sites'}${row.siteTotals.unprotected ? `, ${row.siteTotals.unprotected.toLocaleString('en')} not protected` : ''}</li>
+<li><b>${n(row.openTotal)}</b>${t(S.openThreats, { count: row.openTotal })}</li>
+<li><b>${n(row.cleanedTotal)}</b>${t(S.cleanedIn, { month })}</li>
+<li><b>${n(row.siteTotals.total)}</b>${t(S.sites, { count: row.siteTotals.total })}${row.siteTotals.unprotected ? `, ${t(S.notProtected, { count: row.siteTotals.unprotected })}` : ''}</li>
 </ul>`;
 
   const threat = (o: PageRow['open'][number], withSite: boolean) => {
     const sev = severity(o.rank);
-    return `<li>${sev ? `<span class="badge sev-${sev}">${sev}</span> ` : ''}<strong>${text(bounded(o.name ?? 'Threat'))}</strong>${
-      withSite ? ` on ${o.siteId ? `<a href="#${siteAnchor(o.siteId)}">${text(siteName(o.siteId))}</a>` : text(siteName(null))}` : ''}<br>
-<code>${text(bounded(o.path) || '(no path)')}</code><br><span class="muted">First seen ${text(when(o.firstSeen))}, last seen ${text(when(o.lastSeen))}${
-      o.occurrences > 1 ? `, ${plural(o.occurrences, 'event')}` : ''}</span></li>`;
+    const site = o.siteId ? `<a href="#${siteAnchor(o.siteId)}">${text(domains.get(o.siteId) ?? '')}</a>` : S.notLinked;
+    return `<li>${sev ? `<span class="badge sev-${sev}">${S.severity[sev]}</span> ` : ''}<strong>${text(bounded(o.name ?? S.threat))}</strong>${
+      withSite && (o.siteId === null || domains.has(o.siteId)) ? ` ${t(S.on, { site })}` : ''}<br>
+<code>${text(bounded(o.path)) || S.noPath}</code><br><span class="muted">${t(S.seen, { first: when(o.firstSeen), last: when(o.lastSeen) })}${
+      o.occurrences > 1 ? ` · ${t(S.events, { count: o.occurrences })}` : ''}</span></li>`;
   };
   const top = row.open.filter((o) => o.m <= ctx.limits.open);
-  const threats = `<section id="${THREATS_ANCHOR}"><h2>Open threats</h2>${
+  const days = ctx.lookbackDays;
+  const threats = `<section id="${THREATS_ANCHOR}"><h2>${S.threatsHeading}</h2>${
     row.openTotal === 0
-      ? `<p class="ok">No open threats were found in the last ${ctx.lookbackDays} days.</p>`
-      : `<p class="muted">Threats found in the last ${ctx.lookbackDays} days that have not been cleaned yet, most severe first.</p>
+      ? `<p class="ok">${t(S.noOpen, { days })}</p>`
+      : `<p class="muted">${t(S.openIntro, { days })}</p>
 <div class="card"><ul class="items">${top.map((o) => threat(o, true)).join('')}</ul>${
-        row.openTotal > top.length ? `<p class="muted">The ${top.length} most severe of ${row.openTotal.toLocaleString('en')} open threats; each site below shows its own.</p>` : ''}</div>`
+        row.openTotal > top.length ? `<p class="muted">${t(S.topOf, { shown: top.length, total: row.openTotal })}</p>` : ''}</div>`
   }</section>`;
 
-  const cleanedItem = (c: PageRow['cleaned'][number]) =>
-    `<li>${text(ACTION[c.action] ?? 'Cleaned')} ${text(when(c.at))}<br><code>${text(bounded(c.path) || '(no path)')}</code></li>`;
+  const action = (a: string) => (S.action as Record<string, string>)[a] ?? S.action.cleanup;
+  const cleanedItem = (c: PageRow['cleaned'][number]) => `<li>${action(c.action)} ${when(c.at)}<br><code>${text(bounded(c.path)) || S.noPath}</code></li>`;
   const card = (s: PageRow['sites'][number]) => {
     const open = row.open.filter((o) => o.siteId === s.id && o.card);
     const cleaned = row.cleaned.filter((c) => c.siteId === s.id);
-    return `<article class="card" id="${siteAnchor(s.id)}"><div class="head"><h3>${text(s.domain)}</h3><span class="badge ${s.protection}">${PROTECTION[s.protection]}</span></div>
-<p class="muted">${plural(s.open, 'open threat')} · ${plural(s.cleaned, 'threat')} cleaned in ${text(month)}</p>${
-      open.length ? `<ul class="items">${open.map((o) => threat(o, false)).join('')}</ul>${s.open > open.length ? `<p class="muted">and ${plural(s.open - open.length, 'more open threat')}</p>` : ''}` : ''}${
-      cleaned.length ? `<p class="muted"><strong>Cleaned in ${text(month)}</strong></p><ul class="items">${cleaned.map(cleanedItem).join('')}</ul>${
-        s.cleaned > cleaned.length ? `<p class="muted">and ${plural(s.cleaned - cleaned.length, 'more')}</p>` : ''}` : ''}</article>`;
+    return `<article class="card" id="${siteAnchor(s.id)}"><div class="head"><h3>${text(s.domain)}</h3><span class="badge ${s.protection}">${S.protection[s.protection]}</span></div>
+<p class="muted">${t(S.siteOpen, { count: s.open })} · ${t(S.siteCleaned, { count: s.cleaned, month })}</p>${
+      open.length ? `<ul class="items">${open.map((o) => threat(o, false)).join('')}</ul>${s.open > open.length ? `<p class="muted">${t(S.moreOpen, { count: s.open - open.length })}</p>` : ''}` : ''}${
+      cleaned.length ? `<p class="muted"><strong>${t(S.cleanedHeading, { month })}</strong></p><ul class="items">${cleaned.map(cleanedItem).join('')}</ul>${
+        s.cleaned > cleaned.length ? `<p class="muted">${t(S.more, { count: s.cleaned - cleaned.length })}</p>` : ''}` : ''}</article>`;
   };
-  const unlinked = row.open.filter((o) => o.siteId === null && o.n <= ctx.limits.perSite);
+  const unlinked = row.open.filter((o) => o.siteId === null);
   const sitesMore = row.siteTotals.total - row.sites.length;
-  const sites = `<section id="${SITES_ANCHOR}"><h2>Your sites</h2>${row.sites.length ? row.sites.map(card).join('') : '<p class="muted">No sites are registered yet.</p>'}${
-    unlinked.length ? `<article class="card"><h3>Not linked to a site</h3><ul class="items">${unlinked.map((o) => threat(o, false)).join('')}</ul></article>` : ''}${
-    sitesMore > 0 ? `<p class="muted">${plural(sitesMore, 'more site')} without open threats ${sitesMore === 1 ? 'is' : 'are'} not listed.</p>` : ''}</section>`;
+  const sites = `<section id="${SITES_ANCHOR}"><h2>${S.sitesHeading}</h2>${row.sites.length ? row.sites.map(card).join('') : `<p class="muted">${S.noSites}</p>`}${
+    unlinked.length ? `<article class="card"><h3>${S.notLinked}</h3><ul class="items">${unlinked.map((o) => threat(o, false)).join('')}</ul></article>` : ''}${
+    sitesMore > 0 ? `<p class="muted">${t(S.sitesMore, { count: sitesMore })}</p>` : ''}</section>`;
 
-  const body = `<h1>Security status of ${text(ctx.customerName)}</h1>
-<p class="muted">As of ${text(when(ctx.now))} (${text(timeZone)})</p>${intro}${figures}${threats}${sites}`;
-  return shell(brand, `${brand.name}: security status`, body);
+  const body = `<h1>${t(S.heading, { customer: text(ctx.customerName) })}</h1>
+<p class="muted">${t(S.asOf, { time: when(ctx.now), zone: text(timeZone) })}</p>${intro}${figures}${threats}${sites}`;
+  return shell(lang, brand, say(lang, S.title, { brand: brand.name }), body);
 }
 
 export type LinkProblem = 'invalid' | 'expired' | 'revoked';
 
-const PROBLEM: Record<LinkProblem, [string, string]> = {
-  invalid: ['This link is not valid', 'Check that the whole link was copied, or use the link in your most recent security summary.'],
-  expired: ['This link has expired', 'Links to this page work for a limited time. Use the link in your most recent security summary.'],
-  revoked: ['This link is no longer valid', 'Your provider has replaced the links to this page. Use the link in your most recent security summary.'],
-};
-
-// An expired or revoked link names the brand (the signature proved which customer it was for); an invalid one cannot.
-export function renderLinkProblem(problem: LinkProblem, brand: BrandTemplateValues | null): string {
-  const [title, detail] = PROBLEM[problem];
+// An expired or revoked link names the brand and speaks the customer's language (the signature proved which customer
+// it was for); an invalid one can do neither.
+export function renderLinkProblem(problem: LinkProblem, brand: BrandTemplateValues | null, lang = 'en'): string {
+  const [title, detail] = pageStrings(lang).problems[problem];
   const body = `<h1>${title}</h1><p>${detail}</p>`;
-  if (brand) return shell(brand, `${brand.name}: ${title}`, body);
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+  if (brand) return shell(lang, brand, `${brand.name}: ${title}`, body);
+  return `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex"><meta name="referrer" content="no-referrer"><link rel="icon" href="data:,"><title>${title}</title>
 <style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem;color:#111827}</style></head><body>${body}</body></html>`;
 }

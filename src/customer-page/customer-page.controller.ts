@@ -1,8 +1,9 @@
 import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiExcludeEndpoint, ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiExcludeEndpoint, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Caller, Public } from '../api/auth.decorators';
 import type { Principal } from '../api-keys/api-keys.service';
+import { PageLinkView, RevokedView } from './customer-page.dto';
 import { CustomerPageService } from './customer-page.service';
 
 // The page's token is in its URL: no referrer leaves it (logo, support link), nothing caches or indexes it.
@@ -15,16 +16,6 @@ const PAGE_HEADERS = {
   'X-Frame-Options': 'DENY',
   'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; img-src https: http: data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
 };
-
-class PageLinkView {
-  @ApiProperty({ description: 'Link to the customer page (no login; the token is the credential)' }) url: string;
-  @ApiProperty({ description: "When it stops working (the brand's customerPageTtlDays)" }) expiresAt: Date;
-}
-
-class RevokedView {
-  @ApiProperty() customerId: string;
-  @ApiProperty({ description: 'Every page link made before this time no longer works' }) revokedBefore: Date;
-}
 
 @ApiTags('customers')
 @Controller()

@@ -21,6 +21,9 @@ export type PageResult = { status: 200; html: string } | { status: 404 | 410; pr
 
 @Injectable()
 export class CustomerPageService {
+  // Loads of the same page at the same time (a mail's link scanner, a reload storm) share one statement.
+  private readonly inflight = new Map<string, Promise<PageRow>>();
+
   constructor(
     private readonly db: Database,
     private readonly links: CustomerPageLinks,
@@ -43,7 +46,7 @@ export class CustomerPageService {
     const state = linkState(t.issuedAt, now, brand.customerPageTtlDays, await this.revokedBefore(customer.id));
     if (state !== 'valid') return { status: 410, problem: state, html: renderLinkProblem(state, values, lang) };
     const month = localMonthSoFar(s.timeZone, now);
-    const [row]: PageRow[] = await this.db.dataSource.query(PAGE_SQL, [
+    const row = await this.load([
       customer.organizationId, customer.id, new Date(now.getTime() - LOOKBACK_DAYS * 86_400_000), month.start, now,
       t.period?.start ?? null, t.period?.end ?? null, LIMITS.sites, LIMITS.perSite, LIMITS.open, LIMITS.onCards,
     ]);
@@ -71,6 +74,17 @@ export class CustomerPageService {
       [customerId, organizationId, now],
     );
     return { customerId, revokedBefore: now };
+  }
+
+  private load(params: unknown[]): Promise<PageRow> {
+    const key = JSON.stringify([params[1], params[3], params[5], params[6]]); // customer, month, period
+    let p = this.inflight.get(key);
+    if (!p) {
+      p = this.db.dataSource.query(PAGE_SQL, params).then((rows: PageRow[]) => rows[0]);
+      this.inflight.set(key, p);
+      void p.finally(() => this.inflight.delete(key)).catch(() => undefined);
+    }
+    return p;
   }
 
   private async revokedBefore(customerId: string): Promise<Date | null> {

@@ -22,6 +22,7 @@ export class Brand {
   @Column('text', { nullable: true }) supportEmail: string | null;
   @Column('text') portalUrl: string; // '' = none
   @Column('text') publicBaseUrl: string;
+  @Column('int') customerPageTtlDays: number; // how long a customer-page link in a mail works
   @Column('text', { nullable: true }) dkimDomain: string | null;
   @Column('text', { nullable: true }) dkimSelector: string | null;
   @Column('text', { nullable: true }) dkimPrivateKey: string | null; // sealed by SecretBox

@@ -79,6 +79,10 @@ export class CreateBrandDto {
   @ApiPropertyOptional({ description: 'Public base URL of this service as customers of the brand reach it (unsubscribe and preference links, logo); default PUBLIC_BASE_URL' })
   @IsOptional() @apply(url('publicBaseUrl')) publicBaseUrl?: string;
 
+  @ApiPropertyOptional({ minimum: 1, maximum: 3650, default: 90, description: 'Days a link to the hosted customer page (sent when portalUrl is empty) keeps working after the mail was made' })
+  @IsOptional() @IsInt({ message: 'customerPageTtlDays must be a whole number of days' }) @Min(1) @Max(3650)
+  customerPageTtlDays?: number;
+
   @ApiPropertyOptional({ type: DkimDto, nullable: true, description: 'DKIM signing; null for none' })
   @IsOptional() @IsObject() @ValidateNested() @Type(() => DkimDto)
   dkim?: DkimDto | null;
@@ -113,6 +117,7 @@ export class BrandView {
   @ApiProperty({ type: String, nullable: true }) supportEmail: string | null;
   @ApiProperty() portalUrl: string;
   @ApiProperty() publicBaseUrl: string;
+  @ApiProperty() customerPageTtlDays: number;
   @ApiProperty({ type: DkimView, nullable: true }) dkim: DkimView | null;
   @ApiProperty() createdAt: Date;
   @ApiProperty() updatedAt: Date;
@@ -122,7 +127,7 @@ export class BrandView {
       id: b.id, name: b.name, isDefault: b.isDefault, version: b.version, logoUrl: b.logoUrl, logoWidth: b.logoWidth,
       primaryColor: b.primaryColor, accentColor: b.accentColor, senderName: b.senderName, senderEmail: b.senderEmail,
       replyTo: b.replyTo, footerText: b.footerText, legalText: b.legalText, localized: b.localized ?? {}, supportUrl: b.supportUrl, supportEmail: b.supportEmail,
-      portalUrl: b.portalUrl, publicBaseUrl: b.publicBaseUrl,
+      portalUrl: b.portalUrl, publicBaseUrl: b.publicBaseUrl, customerPageTtlDays: b.customerPageTtlDays,
       dkim: b.dkimDomain && b.dkimSelector ? { domainName: b.dkimDomain, keySelector: b.dkimSelector, hasPrivateKey: !!b.dkimPrivateKey } : null,
       createdAt: b.createdAt, updatedAt: b.updatedAt,
     };

@@ -14,7 +14,7 @@ import { CreateBrandDto, DkimDto, TEXT_MAX, UpdateBrandDto } from './brands.dto'
 import { checkLocalized } from './localized-text';
 import { checkLogo } from './logo-image';
 
-const NOT_NULL = ['name', 'logoWidth', 'primaryColor', 'accentColor', 'senderName', 'senderEmail', 'footerText', 'legalText', 'supportUrl', 'portalUrl', 'publicBaseUrl'] as const;
+const NOT_NULL = ['name', 'logoWidth', 'primaryColor', 'accentColor', 'senderName', 'senderEmail', 'footerText', 'legalText', 'supportUrl', 'portalUrl', 'publicBaseUrl', 'customerPageTtlDays'] as const;
 const DEFAULT_COLORS = { primaryColor: '#2563eb', accentColor: '#f59e0b' };
 
 const pgError = (err: unknown) => (err instanceof QueryFailedError ? (err.driverError as { code?: string; constraint?: string }) : null);
@@ -112,6 +112,7 @@ export class BrandsService {
       senderEmail: b.senderEmail,
       replyTo: b.replyTo,
       publicBaseUrl: b.publicBaseUrl,
+      customerPageTtlDays: b.customerPageTtlDays,
       dkim: b.dkimDomain && b.dkimSelector && b.dkimPrivateKey
         ? { domainName: b.dkimDomain, keySelector: b.dkimSelector, privateKey: this.secrets.open(b.dkimPrivateKey, organizationId) }
         : null,
@@ -150,7 +151,7 @@ export class BrandsService {
       organizationId, name, version: 1, logoUrl: null, logoWidth: 140, ...DEFAULT_COLORS,
       senderName: name, senderEmail: this.config.brands.defaultSenderEmail, replyTo: null,
       footerText: name, legalText: '', localized: {}, supportUrl: '', supportEmail: null, portalUrl: '',
-      publicBaseUrl: this.config.publicBaseUrl, dkimDomain: null, dkimSelector: null, dkimPrivateKey: null,
+      publicBaseUrl: this.config.publicBaseUrl, customerPageTtlDays: 90, dkimDomain: null, dkimSelector: null, dkimPrivateKey: null,
     };
   }
 

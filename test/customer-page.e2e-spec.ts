@@ -182,6 +182,19 @@ describe('customer page', () => {
     expect((await t.api('PATCH', `/v1/customers/${acme.customerId}`, { body: { brandId: null } })).status).toBe(200);
   });
 
+  it("shows the brand's footer and legal text in the customer's locale, falling back to the default", async () => {
+    const brand = (await t.api('POST', '/v1/brands', {
+      body: { name: 'Lokal Hosting', footerText: 'Default footer', legalText: 'Default legal', localized: { de: { footerText: 'Deutsche Fußzeile' } } },
+    })).body;
+    const berlin = await customerWithSites(t, 'berlin', { locale: 'de-AT', sites: 1 });
+    expect((await t.api('PATCH', `/v1/customers/${berlin.customerId}`, { body: { brandId: brand.id } })).status).toBe(200);
+    const page = await get((await t.api('POST', `/v1/customers/${berlin.customerId}/page-links`)).body.url);
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('Deutsche Fußzeile');
+    expect(page.body).not.toContain('Default footer');
+    expect(page.body).toContain('Default legal');
+  });
+
   it("gives an urgent alert's links (default brand) pages that answer 200", async () => {
     const f = await customerWithSites(t, 'alerty', { sites: 1 });
     await subscribe(t, f.customerId, { cadence: 'daily', urgentKinds: ['detection'] });

@@ -4,7 +4,7 @@ import { CustomersService } from '../customers/customers.service';
 import { Database } from '../db/database';
 import { Clock } from '../digests/clock';
 import { DigestSettingsService } from '../digests/digest-settings.service';
-import { resolveBrand } from '../templates/brand-values';
+import { brandForLocale, resolveBrand } from '../templates/brand-values';
 import { CustomerPageLinks } from './customer-page-links';
 import { LinkProblem, PageRow, renderCustomerPage, renderLinkProblem } from './page-html';
 import { localMonthSoFar } from './page-month';
@@ -40,7 +40,8 @@ export class CustomerPageService {
     if (!t || !s) return { status: 404, problem: 'invalid', html: renderLinkProblem('invalid', null) };
     const { customer } = s;
     const brand = await this.brands.resolve(customer.organizationId, customer.brandId);
-    const values = resolveBrand(brand.values);
+    // Footer and legal text in the customer's locale, as its mails show them.
+    const values = brandForLocale(resolveBrand(brand.values), brand.values.localized, s.locale);
     const lang = pageLocale(s.locale);
     const now = this.clock.now();
     const state = linkState(t.issuedAt, now, brand.customerPageTtlDays, await this.revokedBefore(customer.id));

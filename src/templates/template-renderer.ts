@@ -36,6 +36,7 @@ export interface RenderedEmail {
 export interface RendererOptions {
   limits?: Partial<TemplateLimits>;
   catalog?: LocaleCatalog;
+  progress?: (part: TemplatePart) => void; // the part being compiled or rendered (a worker reports it to name a timeout)
 }
 
 // Compile once per (template version, brand version), render per email.
@@ -52,9 +53,11 @@ export class TemplateRenderer {
   private readonly sandbox: HandlebarsSandbox;
   private readonly catalog: LocaleCatalog;
   private readonly cache: LruCache<string, CompiledTemplate>;
+  private readonly progress?: (part: TemplatePart) => void;
 
   constructor(@Optional() options?: RendererOptions) {
     this.limits = { ...DEFAULT_LIMITS, ...options?.limits };
+    this.progress = options?.progress;
     this.catalog = options?.catalog ?? defaultLocaleCatalog();
     this.sandbox = new HandlebarsSandbox(this.catalog);
     this.cache = new LruCache(this.limits.cacheEntries);
@@ -62,14 +65,29 @@ export class TemplateRenderer {
 
   // cacheKey: the template version id and the brand version, e.g. `${templateVersionId}:${brandVersion}`.
   compile(source: TemplateSource, brand: BrandValues, cacheKey: string): CompiledTemplate {
-    const hit = this.cache.get(cacheKey);
-    if (hit) return hit;
+    return this.cached(cacheKey) ?? this.fromHtml(source, brand, this.compileHtml(source, brand), cacheKey);
+  }
+
+  cached(cacheKey: string): CompiledTemplate | undefined {
+    return this.cache.get(cacheKey);
+  }
+
+  // Steps 1 and 2: the MJML body as HTML with the per-email placeholders still in it. The slow and unbounded part
+  // (mjml2html), which the service runs in a worker thread (template-workers.ts).
+  compileHtml(source: TemplateSource, brand: BrandValues): string {
     this.checkSize(source);
-    const resolved = resolveBrand(brand);
+    this.progress?.('mjml');
     this.sandbox.check(source.mjml, 'mjml'); // so that a syntax error is reported as such, before MJML runs
-    const { html } = compileMjml(bindBrand(source.mjml, resolved));
+    const { html } = compileMjml(bindBrand(source.mjml, resolveBrand(brand)));
     const [lost] = lostStatements(source.mjml, html);
     if (lost) throw new TemplateCompileError('blocks_did_not_survive', `line ${lost.line}: ${lost.message}`, 'mjml');
+    return html;
+  }
+
+  // Step 3 over what compileHtml produced (here or in a worker thread): Handlebars only, linear in the size.
+  fromHtml(source: TemplateSource, brand: BrandValues, html: string, cacheKey: string): CompiledTemplate {
+    this.checkSize(source);
+    const resolved = resolveBrand(brand);
     const byLocale = new Map<string, CompiledParts>();
     const localized = (locale: string): CompiledParts => {
       let parts = byLocale.get(locale);
@@ -89,25 +107,26 @@ export class TemplateRenderer {
     return compiled;
   }
 
-  // Throws TemplateRenderError (never anything else) when this one render cannot be completed.
-  render(compiled: CompiledTemplate, data: object): RenderedEmail {
+  // Throws TemplateRenderError (never anything else) when this one render cannot be completed, or takes longer
+  // than limitMs (the renderMs limit unless the caller wants a shorter one).
+  render(compiled: CompiledTemplate, data: object, limitMs = this.limits.renderMs): RenderedEmail {
     const context = { ...data, brand: compiled.brand };
-    const started = performance.now();
     let parts: CompiledParts;
     try {
       parts = compiled.localized(catalogLocale(this.catalog, (data as { locale?: unknown }).locale));
     } catch (e) {
       throw new TemplateRenderError('render_failed', (e as Error).message);
     }
+    const started = performance.now(); // the first email in a locale compiles its functions: not part of the limit
     // One deadline for the three parts together; each {{#each}} checks it (handlebars-sandbox.ts).
-    const email = withDeadline(this.limits.renderMs, () => ({
-      subject: singleLine(this.run(parts.subject, context, 'subject')),
-      html: this.run(parts.html, context, 'mjml'),
-      text: tidyText(this.run(parts.text, context, 'text')),
+    const email = withDeadline(limitMs, () => ({
+      subject: singleLine(this.run(parts.subject, context, 'subject', limitMs)),
+      html: this.run(parts.html, context, 'mjml', limitMs),
+      text: tidyText(this.run(parts.text, context, 'text', limitMs)),
     }));
     const elapsed = performance.now() - started;
-    if (elapsed > this.limits.renderMs) {
-      throw new TemplateRenderError('too_slow', `render took ${Math.round(elapsed)} ms, the limit is ${this.limits.renderMs} ms`);
+    if (elapsed > limitMs) {
+      throw new TemplateRenderError('too_slow', `render took ${Math.round(elapsed)} ms, the limit is ${limitMs} ms`);
     }
     return email;
   }
@@ -142,6 +161,7 @@ export class TemplateRenderer {
   }
 
   private compilePart(source: string, part: TemplatePart, escape: boolean, locale?: string, afterMjml = false): RenderFn {
+    this.progress?.(part);
     try {
       return this.sandbox.compile(source, part, escape, locale);
     } catch (e) {
@@ -153,12 +173,13 @@ export class TemplateRenderer {
     }
   }
 
-  private run(fn: RenderFn, context: object, part: TemplatePart): string {
+  private run(fn: RenderFn, context: object, part: TemplatePart, limitMs: number): string {
+    this.progress?.(part);
     let out: string;
     try {
       out = fn(context);
     } catch (e) {
-      if (e instanceof RenderDeadlineError) throw new TemplateRenderError('too_slow', `${part}: render took longer than the limit of ${this.limits.renderMs} ms`, part);
+      if (e instanceof RenderDeadlineError) throw new TemplateRenderError('too_slow', `${part}: render took longer than the limit of ${limitMs} ms`, part);
       throw new TemplateRenderError('render_failed', `${part}: ${(e as Error)?.message ?? String(e)}`, part);
     }
     // length is a lower bound of the UTF-8 size and 3× an upper bound: count bytes only when it matters.

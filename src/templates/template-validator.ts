@@ -23,14 +23,16 @@ export interface ValidationResult {
   warnings: Issue[];
 }
 
-// Save-time validation of a template version. Errors block the save; warnings are shown.
-export function validateTemplate(kind: TemplateKind, source: TemplateSource, limits = DEFAULT_LIMITS): ValidationResult {
+// Save-time validation of a template version. Errors block the save; warnings are shown. onPart hears which part
+// is being checked (a worker thread reports it, to name the part of a task that ran out of time).
+export function validateTemplate(kind: TemplateKind, source: TemplateSource, limits = DEFAULT_LIMITS, onPart?: (part: TemplatePart) => void): ValidationResult {
   const errors: Issue[] = [];
   const warnings: Issue[] = [];
   const vars = variableReference(kind);
   const textKeys = new Set(defaultLocaleCatalog().get('en')?.keys() ?? []);
 
   for (const part of TEMPLATE_PARTS) {
+    onPart?.(part);
     const text = source[part];
     const add = (list: Issue[]) => (f: Finding) => list.push({ part, ...f });
     if (typeof text !== 'string') {

@@ -94,6 +94,8 @@ export class TemplateWorkers implements OnModuleDestroy {
       maxQueue: this.config.templates.queueLimit,
       // a terminated worker is replaced at once; idle ones stay, with mjml loaded
       idleTimeout: 2 ** 31 - 1,
+      // below the event loop's priority (on Linux nice is per thread): busy workers never slow the API and the jobs
+      niceIncrement: 10,
     });
     return this.pool;
   }

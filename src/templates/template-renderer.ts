@@ -27,6 +27,13 @@ export interface CompiledTemplate {
   localized(locale: string): CompiledParts;
 }
 
+// A compiled template as data, to cross threads: the HTML, and per catalog locale the three parts as Handlebars'
+// precompiled JavaScript source.
+export interface PrecompiledTemplate {
+  compiledHtml: string;
+  locales: Record<string, Record<'subject' | 'html' | 'text', string>>;
+}
+
 export interface RenderedEmail {
   subject: string;
   html: string;
@@ -84,25 +91,47 @@ export class TemplateRenderer {
     return html;
   }
 
-  // Step 3 over what compileHtml produced (here or in a worker thread): Handlebars only, linear in the size.
-  fromHtml(source: TemplateSource, brand: BrandValues, html: string, cacheKey: string): CompiledTemplate {
+  // Step 3 over what compileHtml produced: Handlebars only, linear in the size.
+  private fromHtml(source: TemplateSource, brand: BrandValues, html: string, cacheKey: string): CompiledTemplate {
     this.checkSize(source);
-    const resolved = resolveBrand(brand);
+    return this.cacheAs(cacheKey, resolveBrand(brand), html, (locale) => ({
+      html: this.compilePart(html, 'mjml', true, locale, true),
+      subject: this.compilePart(source.subject, 'subject', false, locale),
+      text: this.compilePart(source.text, 'text', false, locale),
+    }));
+  }
+
+  // All of it for every catalog locale, as data: what a worker thread hands to the main thread, which then only
+  // evaluates Handlebars' generated code (fromPrecompiled) and runs it per email.
+  precompile(source: TemplateSource, brand: BrandValues): PrecompiledTemplate {
+    const html = this.compileHtml(source, brand);
+    const locales: PrecompiledTemplate['locales'] = {};
+    for (const locale of this.catalog.keys()) {
+      locales[locale] = {
+        html: this.compilePart(html, 'mjml', true, locale, true, true),
+        subject: this.compilePart(source.subject, 'subject', false, locale, false, true),
+        text: this.compilePart(source.text, 'text', false, locale, false, true),
+      };
+    }
+    return { compiledHtml: html, locales };
+  }
+
+  fromPrecompiled(pre: PrecompiledTemplate, brand: BrandValues, cacheKey: string): CompiledTemplate {
+    return this.cacheAs(cacheKey, resolveBrand(brand), pre.compiledHtml, (locale) => {
+      const spec = pre.locales[locale] ?? pre.locales.en;
+      return { html: this.sandbox.load(spec.html), subject: this.sandbox.load(spec.subject), text: this.sandbox.load(spec.text) };
+    });
+  }
+
+  private cacheAs(cacheKey: string, brand: BrandTemplateValues, html: string, build: (locale: string) => CompiledParts): CompiledTemplate {
     const byLocale = new Map<string, CompiledParts>();
     const localized = (locale: string): CompiledParts => {
       let parts = byLocale.get(locale);
-      if (!parts) {
-        parts = {
-          html: this.compilePart(html, 'mjml', true, locale, true),
-          subject: this.compilePart(source.subject, 'subject', false, locale),
-          text: this.compilePart(source.text, 'text', false, locale),
-        };
-        byLocale.set(locale, parts);
-      }
+      if (!parts) byLocale.set(locale, (parts = build(locale)));
       return parts;
     };
     localized('en'); // every error shows now, not at the first email
-    const compiled: CompiledTemplate = { cacheKey, brand: resolved, compiledHtml: html, localized };
+    const compiled: CompiledTemplate = { cacheKey, brand, compiledHtml: html, localized };
     this.cache.set(cacheKey, compiled);
     return compiled;
   }
@@ -160,10 +189,12 @@ export class TemplateRenderer {
     }
   }
 
-  private compilePart(source: string, part: TemplatePart, escape: boolean, locale?: string, afterMjml = false): RenderFn {
+  private compilePart(source: string, part: TemplatePart, escape: boolean, locale?: string, afterMjml?: boolean): RenderFn;
+  private compilePart(source: string, part: TemplatePart, escape: boolean, locale: string, afterMjml: boolean, asSource: true): string;
+  private compilePart(source: string, part: TemplatePart, escape: boolean, locale?: string, afterMjml = false, asSource = false): RenderFn | string {
     this.progress?.(part);
     try {
-      return this.sandbox.compile(source, part, escape, locale);
+      return asSource ? this.sandbox.precompile(source, part, escape, locale) : this.sandbox.compile(source, part, escape, locale);
     } catch (e) {
       if (afterMjml && e instanceof TemplateCompileError && e.reason === 'syntax') {
         // The source parsed, so MJML moved or dropped part of a block.

@@ -3,7 +3,7 @@ import type { BrandValues } from './brand-values';
 import { loadMjml } from './mjml-compiler';
 import { TemplateCompileError, TemplateRenderError } from './template-errors';
 import { DEFAULT_LIMITS, TemplateKind, TemplateLimits, TemplatePart, TemplateSource } from './template-kinds';
-import { RenderedEmail, TemplateRenderer } from './template-renderer';
+import { PrecompiledTemplate, RenderedEmail, TemplateRenderer } from './template-renderer';
 import { Issue, validateTemplate, ValidationResult } from './template-validator';
 
 // The entry of a template worker thread (run by piscina from template-workers.ts): every compile and render of
@@ -15,8 +15,8 @@ export type TemplateTask =
   // validate, then compile and render: the editor's preview
   | { op: 'preview'; kind: TemplateKind; source: TemplateSource; brand: BrandValues; data: object; cacheKey: string }
   | { op: 'render'; source: TemplateSource; brand: BrandValues; data: object; cacheKey: string }
-  // the MJML stage of a published template, whose Handlebars functions the main thread then compiles and runs
-  | { op: 'compile'; source: TemplateSource; brand: BrandValues; cacheKey: string };
+  // a published template, compiled to data (every locale): the main thread then only runs it per email
+  | { op: 'precompile'; source: TemplateSource; brand: BrandValues };
 
 export type PreviewOutcome = { invalid: ValidationResult } | { email: RenderedEmail; warnings: Issue[] };
 
@@ -24,7 +24,7 @@ export interface TaskResults {
   validate: ValidationResult;
   preview: PreviewOutcome;
   render: RenderedEmail;
-  compile: { html: string };
+  precompile: PrecompiledTemplate;
 }
 
 // Errors cross the thread as data (structured clone drops their classes); TemplateWorkers rebuilds them.
@@ -72,8 +72,7 @@ function perform(task: TemplateTask): TaskResults[TemplateTask['op']] {
     }
     case 'render':
       return renderer.render(renderer.compile(task.source, task.brand, task.cacheKey), task.data);
-    case 'compile':
-      // compile(), not compileHtml(): Handlebars errors of the parts show here too, and a next 'render' is cached
-      return { html: renderer.compile(task.source, task.brand, task.cacheKey).compiledHtml };
+    case 'precompile':
+      return renderer.precompile(task.source, task.brand);
   }
 }

@@ -7,7 +7,7 @@ import { DomainError } from '../errors/domain-error';
 import type { BrandValues } from './brand-values';
 import { TemplateCompileError, TemplateRenderError } from './template-errors';
 import { TemplateKind, TemplateLimits, TemplatePart, TemplateSource } from './template-kinds';
-import type { RenderedEmail } from './template-renderer';
+import type { PrecompiledTemplate, RenderedEmail } from './template-renderer';
 import type { ValidationResult } from './template-validator';
 import type { PreviewOutcome, TaskOutcome, TaskProgress, TaskResults, TemplateTask } from './template-worker';
 
@@ -41,9 +41,9 @@ export class TemplateWorkers implements OnModuleDestroy {
     return this.run({ op: 'render', source, brand, data, cacheKey });
   }
 
-  // The HTML of a template's MJML body, placeholders kept (TemplateRenderer.compileHtml), checked as compile() checks.
-  async compileHtml(source: TemplateSource, brand: BrandValues, cacheKey: string): Promise<string> {
-    return (await this.run({ op: 'compile', source, brand, cacheKey })).html;
+  // A template compiled for every locale, as data for TemplateRenderer.fromPrecompiled().
+  precompile(source: TemplateSource, brand: BrandValues): Promise<PrecompiledTemplate> {
+    return this.run({ op: 'precompile', source, brand });
   }
 
   async onModuleDestroy(): Promise<void> {

@@ -160,14 +160,14 @@ export class TemplatesService {
     }
   }
 
-  // A published template's MJML compiles once per (template version, brand version) in a worker thread; its
-  // Handlebars functions then run here, which is faster than a round trip per email (README, bench:render). One
-  // that runs past INLINE_RENDER_MS (loops that multiply) holds this thread that once and renders in the workers
-  // from then on, under the full render limit.
+  // A published template compiles once per (template version, brand version) in a worker thread, to Handlebars'
+  // precompiled code for every locale; here that code runs per email, which costs the event loop a quarter of a
+  // round trip to the workers (README, bench:render). One that runs past INLINE_RENDER_MS (loops that multiply)
+  // holds this thread that once and renders in the workers from then on, under the full render limit.
   async render(template: PublishedTemplate, brand: BrandValues, data: object): Promise<RenderedEmail> {
     const key = template.cacheKey;
     if (!this.slow.get(key)) {
-      const compiled = this.renderer.cached(key) ?? this.renderer.fromHtml(template.source, brand, await this.workers.compileHtml(template.source, brand, key), key);
+      const compiled = this.renderer.cached(key) ?? this.renderer.fromPrecompiled(await this.workers.precompile(template.source, brand), brand, key);
       try {
         return this.renderer.render(compiled, data, INLINE_RENDER_MS);
       } catch (err) {

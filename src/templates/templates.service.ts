@@ -10,7 +10,7 @@ import { loadDefaultTemplate } from './default-templates';
 import { TemplateInvalidError } from './template-invalid';
 import { LruCache } from './lru-cache';
 import { TemplateKind, TemplateSource } from './template-kinds';
-import { RenderedEmail, TemplateRenderer, TemplateRenderError } from './template-renderer';
+import { CompiledTemplate, RenderedEmail, TemplateRenderer, TemplateRenderError } from './template-renderer';
 import { Issue } from './template-validator';
 import { TemplateWorkers } from './template-workers';
 import { TemplateVersion } from './template-version.entity';
@@ -25,15 +25,18 @@ export interface SavedVersion {
 
 const UNIQUE_BRAND_KIND = 'templates_brand_kind';
 const MAX_VERSION = 2_147_483_647;
-// A digest renders in ~0.3 ms: a published template that needs more than this renders in the worker threads.
+// A digest renders in ~0.3 ms: a published template that needs more than this renders in the worker threads, for
+// SLOW_FOR_MS (then it is tried here again, so that one pause of the process does not slow a template for good).
 const INLINE_RENDER_MS = 100;
+const SLOW_FOR_MS = 10 * 60_000;
 
 @Injectable()
 export class TemplatesService {
   private readonly logger = new Logger('Templates');
   private readonly defaults = new Map<TemplateKind, TemplateSource>();
   private readonly repo: Repository<Template>;
-  private readonly slow = new LruCache<string, true>(1000);
+  private readonly slowSince = new LruCache<string, number>(1000);
+  private readonly compiling = new Map<string, Promise<CompiledTemplate>>();
 
   constructor(
     private readonly db: Database,
@@ -161,22 +164,36 @@ export class TemplatesService {
   }
 
   // A published template compiles once per (template version, brand version) in a worker thread, to Handlebars'
-  // precompiled code for every locale; here that code runs per email, which costs the event loop a quarter of a
-  // round trip to the workers (README, bench:render). One that runs past INLINE_RENDER_MS (loops that multiply)
-  // holds this thread that once and renders in the workers from then on, under the full render limit.
+  // precompiled code for every locale; here that code runs per email, which costs the event loop a fifth of what a
+  // round trip to the workers per email does (README, bench:render). One that runs past INLINE_RENDER_MS (loops that
+  // multiply) holds this thread that once and renders in the workers for SLOW_FOR_MS, under the full render limit.
   async render(template: PublishedTemplate, brand: BrandValues, data: object): Promise<RenderedEmail> {
     const key = template.cacheKey;
-    if (!this.slow.get(key)) {
-      const compiled = this.renderer.cached(key) ?? this.renderer.fromPrecompiled(await this.workers.precompile(template.source, brand), brand, key);
+    const slow = Date.now() - (this.slowSince.get(key) ?? -Infinity) < SLOW_FOR_MS;
+    if (!slow) {
+      const compiled = this.renderer.cached(key) ?? (await this.compile(template, brand));
       try {
         return this.renderer.render(compiled, data, INLINE_RENDER_MS);
       } catch (err) {
         if (!(err instanceof TemplateRenderError && err.reason === 'too_slow')) throw err;
-        this.slow.set(key, true);
-        this.logger.warn(`template ${key} took longer than ${INLINE_RENDER_MS} ms to render; it renders in the worker threads from now on`);
+        this.slowSince.set(key, Date.now());
+        this.logger.warn(`template ${key} took longer than ${INLINE_RENDER_MS} ms to render: it renders in the worker threads for the next ${SLOW_FOR_MS / 60_000} minutes`);
       }
     }
     return this.workers.render(template.source, brand, data, key);
+  }
+
+  // The send jobs of a run ask for the same template at once: one compile for all of them.
+  private compile(template: PublishedTemplate, brand: BrandValues): Promise<CompiledTemplate> {
+    const key = template.cacheKey;
+    let pending = this.compiling.get(key);
+    if (!pending) {
+      pending = this.workers.precompile(template.source, brand)
+        .then((pre) => this.renderer.fromPrecompiled(pre, brand, key))
+        .finally(() => this.compiling.delete(key));
+      this.compiling.set(key, pending);
+    }
+    return pending;
   }
 
   private async publishedFor(organizationId: string, brand: ResolvedBrand, kind: TemplateKind): Promise<PublishedTemplate> {

@@ -159,7 +159,7 @@ describe('template sandbox: no files, no prototypes, no arbitrary helpers, size 
     const { result: saved, slowestMs, answers } = await whileLive(t.baseUrl, () => save(source));
     const elapsed = Date.now() - started;
     expect(saved.status).toBe(422);
-    expect(saved.body).toEqual({ code: 'template_timeout', field: 'mjml', message: expect.stringMatching(/^the mjml part was stopped after 5,000 ms: compiling and rendering it takes too long/) });
+    expect(saved.body).toEqual({ code: 'template_timeout', field: 'mjml', message: expect.stringContaining(`the mjml part was stopped after ${limit.toLocaleString('en-US')} ms: compiling and rendering it takes too long`) });
     expect(elapsed).toBeGreaterThanOrEqual(limit);
     expect(elapsed).toBeLessThan(limit + 2500);
     expect(answers).toBeGreaterThan(20);
@@ -197,8 +197,8 @@ describe('template sandbox: no files, no prototypes, no arbitrary helpers, size 
     const first = await whileLive(t.baseUrl, () => render().then(() => null, (e: { code: string; reason: string }) => e));
     expect(first.result).toMatchObject({ code: 'template_render_failed', reason: 'too_slow' });
     expect(first.slowestMs).toBeLessThan(400); // the one in-process attempt stops after 100 ms
-    const later = await whileLive(t.baseUrl, () => Promise.all([render(), render(), render()].map((p) => p.then(() => null, (e: { reason: string }) => e.reason))));
-    expect(later.result).toEqual(['too_slow', 'too_slow', 'too_slow']);
+    const later = await whileLive(t.baseUrl, () => Promise.all([render(), render()].map((p) => p.then(() => null, (e: { reason: string }) => e.reason))));
+    expect(later.result).toEqual(['too_slow', 'too_slow']);
     expect(later.slowestMs).toBeLessThan(100);
   });
 });

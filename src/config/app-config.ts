@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { EnvReferenceRules, parseEnvReferenceGrants } from './env-reference-grants';
 
 export type Role = 'api' | 'worker' | 'scheduler';
 const ROLES: readonly Role[] = ['api', 'worker', 'scheduler'];
@@ -20,9 +21,10 @@ export class AppConfig {
     poolSize: number;
   };
   jobs: { schema: string; pollingIntervalSeconds: number; shutdownTimeoutMs: number };
-  auth: { bootstrapAdminKey: string | null; rateLimitPerMinute: number };
+  auth: { bootstrapAdminKey: string | null; rateLimitPerMinute: number; failuresPerMinute: number };
   secrets: { key: string | null; keyFile: string };
-  http: { bodyLimit: string; bodyLimitBytes: number; outboundTimeoutMs: number; outboundAllowPrivate: boolean };
+  // trustProxy: Fastify's trustProxy, so that the client address (auth failure throttle, logs) is the proxy's client
+  http: { bodyLimit: string; bodyLimitBytes: number; outboundTimeoutMs: number; outboundAllowPrivate: boolean; trustProxy: boolean | number | string };
   smtpUrl: string | null;
   outboxDir: string;
   events: { retentionDays: number };
@@ -35,8 +37,9 @@ export class AppConfig {
   brands: { defaultSenderEmail: string }; // From address of a brand until the operator sets its own
   // retrySchedule: seconds to wait after the 1st, 2nd, … failed attempt; after the last one the delivery is dead.
   deliveries: { retrySchedule: number[]; sendConcurrency: number; leaseSeconds: number };
-  // The environment as read at start, for `env:NAME` secret references (SecretBox) only.
+  // The environment as read at start, for `env:NAME` secret references (SecretBox) only, as envReferences allows.
   env: Readonly<Record<string, string | undefined>>;
+  envReferences: EnvReferenceRules; // ENV_REFERENCE_GRANTS, and the names read here (never resolvable)
 }
 
 export class ConfigError extends Error {}
@@ -81,6 +84,16 @@ function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], 
   return raw as T;
 }
 
+// TRUST_PROXY: off (default), a number of proxy hops, or the proxies' addresses/CIDRs, comma-separated. "true" trusts
+// any X-Forwarded-For, which lets a client pick its own address: only behind a proxy that overwrites the header.
+function trustProxy(env: Env): boolean | number | string {
+  const raw = str(env, 'TRUST_PROXY');
+  if (!raw || ['0', 'false', 'no', 'off'].includes(raw.toLowerCase())) return false;
+  if (['true', 'yes', 'on'].includes(raw.toLowerCase())) return true;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  return raw;
+}
+
 function str(env: Env, name: string): string | null {
   const raw = env[name];
   return raw === undefined || raw.trim() === '' ? null : raw.trim();
@@ -108,7 +121,10 @@ function roles(env: Env): Set<Role> {
   return new Set(parts as Role[]);
 }
 
-export function loadConfig(env: Env = process.env): AppConfig {
+export function loadConfig(source: Env = process.env): AppConfig {
+  // Every name read here is one of the service's own settings: recorded, so that no env:NAME reference can resolve it.
+  const read = new Set<string>();
+  const env = new Proxy(source, { get: (target, name) => (typeof name === 'string' && read.add(name), target[name as string]) });
   const dataDir = resolve(str(env, 'DATA_DIR') ?? './var');
   const bodyLimit = byteSize(env, 'BODY_LIMIT', '2mb');
   const port = int(env, 'PORT', 3000, 0, 65535);
@@ -116,7 +132,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (adminKey && adminKey.length < 24) {
     throw new ConfigError('HOSTDIGEST_ADMIN_KEY must be at least 24 characters');
   }
-  return Object.assign(new AppConfig(), {
+  const config = Object.assign(new AppConfig(), {
     port,
     host: str(env, 'HOST') ?? '0.0.0.0',
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
@@ -137,6 +153,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     auth: {
       bootstrapAdminKey: adminKey,
       rateLimitPerMinute: int(env, 'RATE_LIMIT_PER_MINUTE', 600, 1),
+      failuresPerMinute: int(env, 'AUTH_FAILURES_PER_MINUTE', 20, 1),
     },
     secrets: { key: str(env, 'HOSTDIGEST_SECRET_KEY'), keyFile: resolve(dataDir, 'secret.key') },
     http: {
@@ -144,6 +161,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       bodyLimitBytes: bodyLimit.bytes,
       outboundTimeoutMs: int(env, 'OUTBOUND_TIMEOUT_MS', 10000, 100),
       outboundAllowPrivate: bool(env, 'OUTBOUND_ALLOW_PRIVATE', false),
+      trustProxy: trustProxy(env),
     },
     smtpUrl: str(env, 'SMTP_URL'),
     outboxDir: resolve(dataDir, 'outbox'),
@@ -175,6 +193,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
       sendConcurrency: int(env, 'DELIVERY_SEND_CONCURRENCY', 4, 1, 64),
       leaseSeconds: int(env, 'DELIVERY_LEASE_SECONDS', 120, 5),
     },
-    env: { ...env },
+    env: { ...source },
   });
+  try {
+    config.envReferences = parseEnvReferenceGrants(str(env, 'ENV_REFERENCE_GRANTS'), read); // last: `read` is complete
+  } catch (err) {
+    throw new ConfigError(`ENV_REFERENCE_GRANTS: ${(err as Error).message}`);
+  }
+  return config;
 }

@@ -1,5 +1,5 @@
 import { Injectable, Optional } from '@nestjs/common';
-import { bindBrand, BrandTemplateValues, BrandValues, resolveBrand } from './brand-values';
+import { bindBrand, brandForLocale, BrandTemplateValues, BrandValues, LocalizedBrandTexts, resolveBrand } from './brand-values';
 import { defaultLocaleCatalog } from './default-templates';
 import { HandlebarsSandbox, RenderDeadlineError, RenderFn, withDeadline } from './handlebars-sandbox';
 import { catalogLocale, LocaleCatalog } from './locale-catalog';
@@ -22,6 +22,7 @@ export interface CompiledParts {
 export interface CompiledTemplate {
   readonly cacheKey: string;
   readonly brand: BrandTemplateValues;
+  readonly brandTexts?: LocalizedBrandTexts; // the brand's footer and legal text per locale (brandForLocale)
   readonly compiledHtml: string; // MJML's output with the per-email placeholders still in it
   // The functions for a catalog locale (en, de, …), its static texts bound; compiled on first use.
   localized(locale: string): CompiledParts;
@@ -94,7 +95,7 @@ export class TemplateRenderer {
   // Step 3 over what compileHtml produced: Handlebars only, linear in the size.
   private fromHtml(source: TemplateSource, brand: BrandValues, html: string, cacheKey: string): CompiledTemplate {
     this.checkSize(source);
-    return this.cacheAs(cacheKey, resolveBrand(brand), html, (locale) => ({
+    return this.cacheAs(cacheKey, brand, html, (locale) => ({
       html: this.compilePart(html, 'mjml', true, locale, true),
       subject: this.compilePart(source.subject, 'subject', false, locale),
       text: this.compilePart(source.text, 'text', false, locale),
@@ -117,13 +118,13 @@ export class TemplateRenderer {
   }
 
   fromPrecompiled(pre: PrecompiledTemplate, brand: BrandValues, cacheKey: string): CompiledTemplate {
-    return this.cacheAs(cacheKey, resolveBrand(brand), pre.compiledHtml, (locale) => {
+    return this.cacheAs(cacheKey, brand, pre.compiledHtml, (locale) => {
       const spec = pre.locales[locale] ?? pre.locales.en;
       return { html: this.sandbox.load(spec.html), subject: this.sandbox.load(spec.subject), text: this.sandbox.load(spec.text) };
     });
   }
 
-  private cacheAs(cacheKey: string, brand: BrandTemplateValues, html: string, build: (locale: string) => CompiledParts): CompiledTemplate {
+  private cacheAs(cacheKey: string, brand: BrandValues, html: string, build: (locale: string) => CompiledParts): CompiledTemplate {
     const byLocale = new Map<string, CompiledParts>();
     const localized = (locale: string): CompiledParts => {
       let parts = byLocale.get(locale);
@@ -131,7 +132,7 @@ export class TemplateRenderer {
       return parts;
     };
     localized('en'); // every error shows now, not at the first email
-    const compiled: CompiledTemplate = { cacheKey, brand, compiledHtml: html, localized };
+    const compiled: CompiledTemplate = { cacheKey, brand: resolveBrand(brand), brandTexts: brand.localized, compiledHtml: html, localized };
     this.cache.set(cacheKey, compiled);
     return compiled;
   }
@@ -139,7 +140,7 @@ export class TemplateRenderer {
   // Throws TemplateRenderError (never anything else) when this one render cannot be completed, or takes longer
   // than limitMs (the renderMs limit unless the caller wants a shorter one).
   render(compiled: CompiledTemplate, data: object, limitMs = this.limits.renderMs): RenderedEmail {
-    const context = { ...data, brand: compiled.brand };
+    const context = { ...data, brand: brandForLocale(compiled.brand, compiled.brandTexts, (data as { locale?: unknown }).locale) };
     let parts: CompiledParts;
     try {
       parts = compiled.localized(catalogLocale(this.catalog, (data as { locale?: unknown }).locale));
@@ -169,7 +170,7 @@ export class TemplateRenderer {
     const subject = this.compilePart(source.subject, 'subject', false);
     const text = this.compilePart(source.text, 'text', false);
     return (data) => {
-      const context = { ...data, brand: resolved };
+      const context = { ...data, brand: brandForLocale(resolved, brand.localized, (data as { locale?: unknown }).locale) };
       return {
         subject: singleLine(subject(context)),
         html: compileMjml(mjml(context)).html,

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { PublishedTemplate, ResolvedBrand } from '../templates/branded-email';
 import type { DigestTemplateData } from '../templates/template-data';
 import type { DigestKind } from '../templates/template-kinds';
-import { RenderedEmail, TemplateRenderer } from '../templates/template-renderer';
+import type { RenderedEmail } from '../templates/template-renderer';
 import { TemplatesService } from '../templates/templates.service';
 import { DIGEST_SIZE_BUDGET, encodedSize, FitStep, nextStep, shrinkDigest } from './digest-fit';
 
@@ -16,18 +16,15 @@ export interface RenderedDigest {
 const TTL_MS = 5_000;
 
 // The one place a digest becomes subject, HTML and text: the brand's published template (or the shipped default)
-// through TemplatesService.renderPublished, compiled once per (template version, brand version) by the shared
-// TemplateRenderer. Within a run the published version is looked up once per brand and kind every few seconds
+// through TemplatesService.renderPublished, compiled once per (template version, brand version) in a worker thread
+// into the shared TemplateRenderer. Within a run the published version is looked up once per brand and kind every few seconds
 // (a newly published version applies within TTL_MS); each email then only runs Handlebars.
 @Injectable()
 export class DigestRenderer {
   private readonly published = new Map<string, { at: number; template: PublishedTemplate }>();
   private readonly logger = new Logger('Digests');
 
-  constructor(
-    private readonly templates: TemplatesService,
-    private readonly renderer: TemplateRenderer,
-  ) {}
+  constructor(private readonly templates: TemplatesService) {}
 
   // Rendered as given when its parts fit DIGEST_SIZE_BUDGET; else with long strings shortened, then with fewer rows
   // (estimated from the size of the same digest with no rows, checked by rendering), until it fits. The rows left
@@ -56,8 +53,7 @@ export class DigestRenderer {
     const key = `${organizationId}:${brand.id}:${brand.version}:${kind}`;
     const hit = this.published.get(key);
     if (hit && Date.now() - hit.at < TTL_MS) {
-      const compiled = this.renderer.compile(hit.template.source, brand.values, hit.template.cacheKey);
-      return this.measured(this.renderer.render(compiled, data), hit.template.cacheKey);
+      return this.measured(await this.templates.render(hit.template, brand.values, data), hit.template.cacheKey);
     }
     const branded = await this.templates.renderPublished(organizationId, brand.id, kind, data);
     if (this.published.size > 1000) this.published.clear();

@@ -10,10 +10,11 @@ import { SecretBox } from '../secrets/secret-box';
 import type { ResolvedBrand } from '../templates/branded-email';
 import { BrandLogo } from './brand-logo.entity';
 import { Brand } from './brand.entity';
-import { CreateBrandDto, DkimDto, UpdateBrandDto } from './brands.dto';
+import { CreateBrandDto, DkimDto, TEXT_MAX, UpdateBrandDto } from './brands.dto';
+import { checkLocalized } from './localized-text';
 import { checkLogo } from './logo-image';
 
-const NOT_NULL = ['name', 'logoWidth', 'primaryColor', 'accentColor', 'senderName', 'senderEmail', 'footerText', 'legalText', 'supportUrl', 'portalUrl', 'publicBaseUrl'] as const;
+const NOT_NULL = ['name', 'logoWidth', 'primaryColor', 'accentColor', 'senderName', 'senderEmail', 'footerText', 'legalText', 'supportUrl', 'portalUrl', 'publicBaseUrl', 'customerPageTtlDays'] as const;
 const DEFAULT_COLORS = { primaryColor: '#2563eb', accentColor: '#f59e0b' };
 
 const pgError = (err: unknown) => (err instanceof QueryFailedError ? (err.driverError as { code?: string; constraint?: string }) : null);
@@ -105,11 +106,13 @@ export class BrandsService {
       values: {
         name: b.name, logoUrl: b.logoUrl, logoWidth: b.logoWidth, primaryColor: b.primaryColor, accentColor: b.accentColor,
         footerText: b.footerText, legalText: b.legalText, supportUrl: b.supportUrl, supportEmail: b.supportEmail, portalUrl: b.portalUrl,
+        localized: b.localized ?? {},
       },
       senderName: b.senderName,
       senderEmail: b.senderEmail,
       replyTo: b.replyTo,
       publicBaseUrl: b.publicBaseUrl,
+      customerPageTtlDays: b.customerPageTtlDays,
       dkim: b.dkimDomain && b.dkimSelector && b.dkimPrivateKey
         ? { domainName: b.dkimDomain, keySelector: b.dkimSelector, privateKey: this.secrets.open(b.dkimPrivateKey, organizationId) }
         : null,
@@ -147,13 +150,18 @@ export class BrandsService {
     return {
       organizationId, name, version: 1, logoUrl: null, logoWidth: 140, ...DEFAULT_COLORS,
       senderName: name, senderEmail: this.config.brands.defaultSenderEmail, replyTo: null,
-      footerText: name, legalText: '', supportUrl: '', supportEmail: null, portalUrl: '',
-      publicBaseUrl: this.config.publicBaseUrl, dkimDomain: null, dkimSelector: null, dkimPrivateKey: null,
+      footerText: name, legalText: '', localized: {}, supportUrl: '', supportEmail: null, portalUrl: '',
+      publicBaseUrl: this.config.publicBaseUrl, customerPageTtlDays: 90, dkimDomain: null, dkimSelector: null, dkimPrivateKey: null,
     };
   }
 
   private apply(brand: Brand, dto: UpdateBrandDto, scopes: readonly string[]): void {
-    const { dkim, ...fields } = dto;
+    const { dkim, localized, ...fields } = dto;
+    if (localized !== undefined) {
+      const checked = checkLocalized(localized, TEXT_MAX);
+      if (!checked.ok) throw new ValidationError(checked.field, checked.message);
+      brand.localized = checked.value;
+    }
     for (const [k, v] of Object.entries(fields)) if (v !== undefined) (brand as unknown as Record<string, unknown>)[k] = v;
     if (typeof dto.publicBaseUrl === 'string') brand.publicBaseUrl = dto.publicBaseUrl.replace(/\/+$/, '');
     if (dkim !== undefined) this.applyDkim(brand, dkim, scopes);

@@ -38,6 +38,8 @@ export class AppConfig {
   simulator: 'auto' | 'on' | 'off';
   publicBaseUrl: string;
   digests: { sendConcurrency: number; retryLimit: number; retryDelaySeconds: number; leaseSeconds: number; recoverAfterSeconds: number };
+  // Operator-supplied templates compile and render in worker threads; a task past taskTimeoutMs ends its worker.
+  templates: { workerThreads: number; taskTimeoutMs: number; queueLimit: number };
   brands: { defaultSenderEmail: string }; // From address of a brand until the operator sets its own
   // retrySchedule: seconds to wait after the 1st, 2nd, … failed attempt; after the last one the delivery is dead.
   deliveries: { retrySchedule: number[]; sendConcurrency: number; leaseSeconds: number };
@@ -190,6 +192,11 @@ export function loadConfig(source: Env = process.env): AppConfig {
       retryDelaySeconds: int(env, 'DIGEST_RETRY_DELAY_SECONDS', 30, 1),
       leaseSeconds: int(env, 'DIGEST_LEASE_SECONDS', 300, 5),
       recoverAfterSeconds: int(env, 'DIGEST_RECOVER_AFTER_SECONDS', 600, 5),
+    },
+    templates: {
+      workerThreads: int(env, 'TEMPLATE_WORKER_THREADS', 2, 1, 64),
+      taskTimeoutMs: int(env, 'TEMPLATE_TASK_TIMEOUT_MS', 5000, 100, 600_000),
+      queueLimit: int(env, 'TEMPLATE_QUEUE_LIMIT', 100, 1, 100_000),
     },
     brands: { defaultSenderEmail: str(env, 'DEFAULT_SENDER_EMAIL') ?? 'no-reply@localhost' },
     deliveries: {

@@ -23,8 +23,11 @@ export class RejectedView {
   @ApiProperty() resource: string;
   @ApiPropertyOptional({ nullable: true, type: String }) externalId: string | null;
   @ApiProperty() reason: string;
-  @ApiProperty() raw: unknown;
-  @ApiProperty() receivedAt: Date;
+  @ApiProperty({ description: 'the record as received; U+0000 and unpaired surrogates are written out as the text \\u0000 / \\udXXX' }) raw: unknown;
+  @ApiProperty({ description: 'what makes this one record: its external id, or raw:<md5 of the payload> without one' }) recordKey: string;
+  @ApiProperty({ description: 'how many times the record was read (or pushed) and rejected' }) timesSeen: number;
+  @ApiProperty({ description: 'first rejected' }) receivedAt: Date;
+  @ApiProperty({ description: 'last rejected' }) lastSeenAt: Date;
 }
 
 @ApiTags('events')

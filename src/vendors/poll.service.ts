@@ -147,12 +147,12 @@ export class PollService {
       lastCommit = Date.now();
       await this.db.transaction(async (em) => {
         const stored = await this.store.insert(em, src, page.events);
-        await this.store.reject(em, src, page.rejected);
+        const newlyRejected = await this.store.reject(em, src, page.rejected); // a re-read rejection is counted once
         const progress =
           scan.kind === 'incremental'
             ? 'cursor = $2'
             : 'reconcile_cursor = $2, reconcile_started_at = $7, reconcile_found = reconcile_found + $3';
-        const params: unknown[] = [account.id, JSON.stringify(page.cursor), stored.length, page.rejected.length, budgetMs / 1000 + 120, token];
+        const params: unknown[] = [account.id, JSON.stringify(page.cursor), stored.length, newlyRejected, budgetMs / 1000 + 120, token];
         if (scan.kind === 'reconcile') params.push(scan.startedAt);
         const updated = await em.query(
           `UPDATE vendor_accounts SET ${progress}, events_ingested = events_ingested + $3, records_rejected = records_rejected + $4,
@@ -163,9 +163,9 @@ export class PollService {
         // Someone took over the account (our lease expired): do not commit this page's cursor over theirs.
         if (updated[1] === 0) throw new LeaseLostError('poll lease lost');
         state.inserted += stored.length;
-        state.rejected += page.rejected.length;
+        state.rejected += newlyRejected;
         const cursor = canonical(page.cursor);
-        if (cursor !== committed || stored.length > 0 || page.rejected.length > 0) state.progressed = true;
+        if (cursor !== committed || stored.length > 0 || newlyRejected > 0) state.progressed = true;
         committed = cursor;
       });
     };

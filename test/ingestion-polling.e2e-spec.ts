@@ -42,6 +42,8 @@ describe('ingestion: polling Monarx through faults', () => {
     await t.api('POST', `/v1/vendor-accounts/${id}/sync`);
     return waitFor(() => account(id), (a) => a.status === 'ok' && a.lastSuccessAt !== before, `account ${id} to poll successfully`);
   };
+  // Creating an account polls it at once; tests that count vendor requests wait for that poll instead of syncing.
+  const firstPollOk = (id: string) => waitFor(() => account(id), (a) => a.status === 'ok', `account ${id}'s first poll`);
   const storedIds = async (id: string): Promise<string[]> =>
     (await t.db.dataSource.query(`SELECT external_id FROM events WHERE vendor_account_id = $1 ORDER BY external_id`, [id])).map((r: { external_id: string }) => r.external_id);
 
@@ -61,7 +63,7 @@ describe('ingestion: polling Monarx through faults', () => {
     fake.addFiles(recs);
     fake.failNext(1, 429, { retryAfterSeconds: 2 });
     const id = await createAccount();
-    const ok = await syncUntilOk(id);
+    const ok = await firstPollOk(id);
     expect(ok).toMatchObject({ consecutiveFailures: 0, lastError: null });
     const agentCalls = fake.requests.filter((r) => r.path.endsWith('/agent'));
     expect(agentCalls).toHaveLength(2); // the limited request, then the same request again
@@ -74,7 +76,6 @@ describe('ingestion: polling Monarx through faults', () => {
     fake.addFiles(recs);
     fake.failNext(1, 429, { retryAfterSeconds: 3600, after: 2 }); // agents and the first file page, then a long pause
     const id = await createAccount();
-    await t.api('POST', `/v1/vendor-accounts/${id}/sync`);
     const limited = await waitFor(() => account(id), (a) => a.status === 'retrying', 'the account to wait for the vendor');
     expect(limited).toMatchObject({ consecutiveFailures: 0, eventsIngested: 10, lastError: expect.stringMatching(/429.*3600s/) });
     expect(new Date(limited.nextPollAt).getTime() - Date.now()).toBeGreaterThan(3500_000);
@@ -91,7 +92,7 @@ describe('ingestion: polling Monarx through faults', () => {
     fake.addFiles(recs);
     fake.failNext(2, 503, { after: 2 });
     const id = await createAccount();
-    const ok = await syncUntilOk(id);
+    const ok = await firstPollOk(id);
     expect(ok).toMatchObject({ consecutiveFailures: 0, lastError: null, eventsIngested: 45 });
     expect(fake.requests.filter((r) => r.path.endsWith('/agent-process'))).toHaveLength(3); // the one request, twice more
   });
@@ -103,7 +104,6 @@ describe('ingestion: polling Monarx through faults', () => {
     // the second file page: the run made progress but ends with both resources' errors
     fake.failNext(6, 503, { after: 3 });
     const id = await createAccount();
-    await t.api('POST', `/v1/vendor-accounts/${id}/sync`);
     const failing = await waitFor(() => account(id), (a) => a.status === 'retrying', 'the burst to outlast the retries');
     expect(failing.lastError).toMatch(/event: Monarx answered HTTP 503.*agent-file: Monarx answered HTTP 503/);
     expect(failing.consecutiveFailures).toBe(1);
@@ -166,10 +166,10 @@ describe('ingestion: polling Monarx through faults', () => {
 
   it('marks an account with bad credentials failing, says why, and stops calling the vendor', async () => {
     fake.addFiles(files(3, { start: T0 }));
-    const id = await createAccount({ credentials: { apiId: fake.apiId, apiSecret: 'wrong' } });
+    const id = await createAccount({ credentials: { apiId: fake.apiId, apiSecret: 'wrong' }, enabled: false });
     const test = await t.api('POST', `/v1/vendor-accounts/${id}/test`);
     expect(test.body).toMatchObject({ ok: false, message: expect.stringMatching(/API id|secret/i) });
-    await t.api('POST', `/v1/vendor-accounts/${id}/sync`);
+    await t.api('PATCH', `/v1/vendor-accounts/${id}`, { body: { enabled: true } }); // polls at once, once
     const failing = await waitFor(() => account(id), (a) => a.status === 'failing', 'the account to fail');
     expect(failing.lastError).toMatch(/API id|secret/i);
     expect(new Date(failing.nextPollAt).getTime() - Date.now()).toBeGreaterThan(50 * 60_000);

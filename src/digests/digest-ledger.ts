@@ -110,11 +110,14 @@ export class DigestLedger {
   // second); any other becomes `unknown` for the operator. One conditional UPDATE per row: with any number of
   // replicas sweeping at once, each interrupted send is taken by one of them, once.
   async markInterrupted(maxResends: number, id?: string, em?: EntityManager): Promise<{ id: string; status: 'rendered' | 'unknown' }[]> {
-    const sql = `UPDATE digests SET
-              status = CASE WHEN interruptions < $1 THEN 'rendered' ELSE 'unknown' END,
-              last_error = CASE WHEN interruptions < $1 THEN '${RESENDING}' ELSE '${UNKNOWN}' END,
-              interruptions = interruptions + 1, lease_owner = NULL, lease_until = NULL, updated_at = now()
-       WHERE status = 'sending' AND lease_until < now() ${id ? 'AND id = $2' : ''} RETURNING id, status`;
+    // (A CTE, so that TypeORM's em.query returns the rows, as for a SELECT.)
+    const sql = `WITH u AS (
+         UPDATE digests SET
+                status = CASE WHEN interruptions < $1 THEN 'rendered' ELSE 'unknown' END,
+                last_error = CASE WHEN interruptions < $1 THEN '${RESENDING}' ELSE '${UNKNOWN}' END,
+                interruptions = interruptions + 1, lease_owner = NULL, lease_until = NULL, updated_at = now()
+         WHERE status = 'sending' AND lease_until < now() ${id ? 'AND id = $2' : ''} RETURNING id, status
+       ) SELECT id, status FROM u`;
     const params = id ? [maxResends, id] : [maxResends];
     return em ? em.query(sql, params) : this.update(sql, params);
   }

@@ -2,7 +2,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
-import { registerBodyParsers } from './api/body-parsers';
+import { registerBodyParsers, registerTextCheck } from './api/body-parsers';
 import { registerHttpMetrics } from './api/http-metrics';
 import { registerIdempotency } from './api/idempotency';
 import { registerRequestIdHeader, requestId } from './api/request-id';
@@ -20,6 +20,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     bodyLimit: config.http.bodyLimitBytes,
     // as Express routed: /v1/organization/ is /v1/organization
     routerOptions: { ignoreTrailingSlash: true },
+    trustProxy: config.http.trustProxy,
     loggerInstance: logger,
     logController: new RequestLog(),
     genReqId: requestId,
@@ -29,6 +30,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   const fastify = app.getHttpAdapter().getInstance();
   registerRequestIdHeader(fastify);
   registerBodyParsers(fastify);
+  registerTextCheck(fastify);
   registerIdempotency(fastify, app.get(Database));
   registerHttpMetrics(fastify, app.get(Metrics));
   const doc = SwaggerModule.createDocument(

@@ -135,7 +135,7 @@ describe('brands: CRUD, validation, default brand, logos, DKIM, isolation', () =
     expect(resolved).toMatchObject({ id: def.id, version: def.version, senderEmail: 'no-reply@localhost', dkim: null });
     expect(resolved.values).toEqual({
       name: def.name, logoUrl: null, logoWidth: 140, primaryColor: def.primaryColor, accentColor: def.accentColor,
-      footerText: def.footerText, legalText: '', supportUrl: '', supportEmail: null, portalUrl: '',
+      footerText: def.footerText, legalText: '', supportUrl: '', supportEmail: null, portalUrl: '', localized: {},
     });
   });
 

@@ -66,7 +66,7 @@ describe('digests: settings, aggregation, delivery over SMTP, unsubscribe', () =
     expect(sink.to('owner@bakery.example')[0].envelope.to.sort()).toEqual(['it@bakery.example', 'owner@bakery.example']);
     expect(mail.html).toContain('bakery.example');
     expect(mail.text).toContain('s1.bakery.example');
-    expect(mail.text).toMatch(/Detections: 2 · \+1 \(\+100%\)/);
+    expect(mail.text).toMatch(/Threats: 2 · \+1 \(\+100%\)/);
     expect(mail.text).toContain('PHP.Backdoor');
     expect(mail.text).not.toContain('Later');
     const header = (name: string) => mail.headerLines.find((h) => h.key === name)?.line.replace(/^[^:]+:\s*/, '').replace(/\r?\n\s+/g, ' ');

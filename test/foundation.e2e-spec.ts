@@ -104,15 +104,16 @@ describe('foundation: API conventions', () => {
   });
 
   it('honours Idempotency-Key on POST: replays the response, refuses another body', async () => {
-    const headers = { 'idempotency-key': 'create-billing-key-1' };
-    const first = await t.api('POST', '/v1/api-keys', { headers, body: { name: 'idem', scopes: ['read'] } });
-    const again = await t.api('POST', '/v1/api-keys', { headers, body: { name: 'idem', scopes: ['read'] } });
+    const headers = { 'idempotency-key': 'create-customer-1' };
+    const first = await t.api('POST', '/v1/customers', { headers, body: { externalRef: 'idem-1', name: 'Idem' } });
+    const again = await t.api('POST', '/v1/customers', { headers, body: { externalRef: 'idem-1', name: 'Idem' } });
+    expect(first.status).toBe(201);
     expect(again.status).toBe(first.status);
     expect(again.body).toEqual(first.body);
     expect(again.headers.get('idempotent-replayed')).toBe('true');
-    const named = (await t.api('GET', '/v1/api-keys?limit=500')).body.data.filter((k: { name: string }) => k.name === 'idem');
+    const named = (await t.api('GET', '/v1/customers?limit=500')).body.data.filter((c: { externalRef: string }) => c.externalRef === 'idem-1');
     expect(named).toHaveLength(1);
-    const other = await t.api('POST', '/v1/api-keys', { headers, body: { name: 'other', scopes: ['read'] } });
+    const other = await t.api('POST', '/v1/customers', { headers, body: { externalRef: 'idem-2', name: 'Other' } });
     expect(other.status).toBe(422);
     expect(other.body.code).toBe('idempotency_key_reused');
   });

@@ -131,6 +131,19 @@ describe('templates: versions, publish and rollback, validation, preview, test s
     expect((await t.api('GET', `/v1/templates/${tpl.id}`)).body.latestVersion).toBe(1);
   });
 
+  it('refuses unclosed MJML, whose text MJML would drop, with 422 at the unclosed element, in a save and a preview', async () => {
+    const tpl = await template();
+    const source = { ...simple(''), mjml: '<mjml><mj-body><mj-section><mj-column><mj-text>hi' };
+    const res = await save(tpl.id, source);
+    expect(res.status).toBe(422);
+    expect(res.body).toMatchObject({ code: 'template_invalid', field: 'mjml', message: expect.stringMatching(/^mjml line 1, column 39: <mj-text> is never closed/) });
+    expect(res.body.errors).toEqual([{ part: 'mjml', line: 1, column: 39, message: expect.stringContaining('MJML drops the content of an unclosed <mj-text>') }]);
+    expect((await t.api('GET', `/v1/templates/${tpl.id}`)).body.latestVersion).toBe(1);
+    const shown = await t.api('POST', `/v1/templates/${tpl.id}/preview`, { body: { source } });
+    expect(shown.status).toBe(422);
+    expect(shown.body.errors[0]).toMatchObject({ line: 1, column: 39 });
+  });
+
   it('refuses a Handlebars block that is never closed with 422 and where it opens', async () => {
     const tpl = await template();
     const res = await save(tpl.id, { ...simple(''), text: 'Hello\n\n  {{#if status.outstanding}}attention' });

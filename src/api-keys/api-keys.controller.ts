@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Caller, RequireScope } from '../api/auth.decorators';
+import { AnswersWithSecret } from '../api/idempotency';
 import { mapPage, PageQuery } from '../api/pagination';
 import { ApiKeyPage, ApiKeyView, CreateApiKeyDto, CreatedApiKeyView } from './api-keys.dto';
 import { ApiKeysService, Principal } from './api-keys.service';
@@ -19,7 +20,9 @@ export class ApiKeysController {
   }
 
   @Post()
+  @AnswersWithSecret()
   @ApiCreatedResponse({ type: CreatedApiKeyView })
+  @ApiConflictResponse({ description: 'A retry with the same Idempotency-Key: `already_issued` with the id of the key created by the first request (the key itself is not shown again)' })
   async create(@Caller() caller: Principal, @Body() dto: CreateApiKeyDto): Promise<CreatedApiKeyView> {
     const { apiKey, key } = await this.apiKeys.create(caller.organizationId, dto.name, dto.scopes);
     return { ...ApiKeyView.of(apiKey), key };

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Repository } from 'typeorm';
+import { EntityManager, Repository } from 'typeorm';
 import { paginate, Page, PageQuery } from '../api/pagination';
 import { Database } from '../db/database';
 import { NotFoundError } from '../errors/domain-error';
@@ -30,18 +30,21 @@ export class ApiKeysService {
     this.repo = db.dataSource.getRepository(ApiKey);
   }
 
-  async create(organizationId: string, name: string, scopes: Scope[], key = generateApiKey().key): Promise<{ apiKey: ApiKey; key: string }> {
-    const apiKey = await this.repo.save(
-      this.repo.create({ organizationId, name, scopes: [...new Set(scopes)], prefix: apiKeyPrefix(key), keyHash: hashApiKey(key) }),
-    );
+  // em: inside the caller's transaction (bootstrap creates its organization and admin key in one).
+  async create(organizationId: string, name: string, scopes: Scope[], em?: EntityManager): Promise<{ apiKey: ApiKey; key: string }> {
+    const { key } = generateApiKey();
+    const repo = em ? em.getRepository(ApiKey) : this.repo;
+    const apiKey = await repo.save(repo.create({ organizationId, name, scopes: [...new Set(scopes)], prefix: apiKeyPrefix(key), keyHash: hashApiKey(key) }));
     return { apiKey, key };
   }
 
-  // For HOSTDIGEST_ADMIN_KEY: make sure that exact key works for the organization, without duplicating it.
-  async ensure(organizationId: string, name: string, key: string): Promise<void> {
-    const existing = await this.repo.findOneBy({ prefix: apiKeyPrefix(key) });
-    if (existing) return;
-    await this.create(organizationId, name, ['admin'], key);
+  // For HOSTDIGEST_ADMIN_KEY: make sure that exact key works for the organization, without duplicating it. One
+  // statement, so that replicas starting together cannot both insert it (the prefix is unique), lock or no lock.
+  async ensure(organizationId: string, name: string, key: string, em: EntityManager = this.repo.manager): Promise<void> {
+    await em.query(
+      `INSERT INTO api_keys (organization_id, name, scopes, prefix, key_hash) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (prefix) DO NOTHING`,
+      [organizationId, name, ['admin'], apiKeyPrefix(key), hashApiKey(key)],
+    );
   }
 
   list(organizationId: string, query: PageQuery): Promise<Page<ApiKey>> {

@@ -1,11 +1,30 @@
 import { createHash } from 'node:crypto';
+import { RouteConfig } from '@nestjs/platform-fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import { apiKeyPrefix } from '../api-keys/api-key-format';
 import { Database } from '../db/database';
 
 const MAX_KEY_LENGTH = 255;
 const CLAIM = Symbol('idempotency-claim');
-type Claimed = FastifyRequest & { [CLAIM]?: { scope: string; key: string } };
+type Claimed = FastifyRequest & { [CLAIM]?: { scope: string; key: string; secret: boolean } };
+
+// A route whose answer carries a secret shown only once (a new API key). Its answer is never stored: a retry with the
+// same Idempotency-Key gets 409 `already_issued` with the id of what the first request created, not the secret again.
+export const AnswersWithSecret = () => RouteConfig({ answersWithSecret: true });
+
+function alreadyIssued(payload: string): string {
+  let id: unknown;
+  try {
+    id = (JSON.parse(payload) as { id?: unknown }).id;
+  } catch {
+    /* no id to give */
+  }
+  return JSON.stringify({
+    code: 'already_issued',
+    message: 'a request with this Idempotency-Key already created this; its secret was shown only in that answer and is not shown again',
+    ...(typeof id === 'string' ? { id } : {}),
+  });
+}
 
 // `Idempotency-Key` on a POST: the first request runs, a retry with the same key and body gets the stored response
 // (status and body, with `Idempotent-Replayed: true`); the same key with another body is refused. Responses that
@@ -28,7 +47,7 @@ export function registerIdempotency(fastify: FastifyInstance, db: Database): voi
       [scope, key, hash],
     );
     if (inserted.length > 0) {
-      req[CLAIM] = { scope, key };
+      req[CLAIM] = { scope, key, secret: (req.routeOptions.config as { answersWithSecret?: boolean }).answersWithSecret === true };
       return;
     }
     const [prior] = await q(`SELECT request_hash, status_code, response_body FROM idempotency_keys WHERE scope = $1 AND key = $2`, [scope, key]);
@@ -50,8 +69,9 @@ export function registerIdempotency(fastify: FastifyInstance, db: Database): voi
     const status = reply.statusCode;
     const json = typeof payload === 'string' && String(reply.getHeader('content-type') ?? '').includes('json');
     const keep = json && status < 500 && ![401, 403, 429].includes(status);
+    const [storedStatus, storedBody] = claim.secret && status < 300 ? [409, alreadyIssued(payload as string)] : [status, payload];
     const write = keep
-      ? q(`UPDATE idempotency_keys SET status_code = $3, response_body = $4, completed_at = now() WHERE scope = $1 AND key = $2`, [claim.scope, claim.key, status, payload])
+      ? q(`UPDATE idempotency_keys SET status_code = $3, response_body = $4, completed_at = now() WHERE scope = $1 AND key = $2`, [claim.scope, claim.key, storedStatus, storedBody])
       : q(`DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2`, [claim.scope, claim.key]);
     await write.catch(() => undefined);
     return payload;

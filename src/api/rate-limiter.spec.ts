@@ -11,4 +11,17 @@ describe('RateLimiter', () => {
     now += 45_000;
     expect(rl.take('a')).toBe(0);
   });
+
+  it('tells how long to wait once the window is used up, without counting the question', () => {
+    let now = 1_000_000;
+    const rl = new RateLimiter(2, () => now);
+    expect(rl.wait('a')).toBe(0);
+    rl.take('a');
+    expect(rl.wait('a')).toBe(0);
+    rl.take('a');
+    now += 20_000;
+    expect([rl.wait('a'), rl.wait('a'), rl.wait('b')]).toEqual([40, 40, 0]);
+    now += 40_000;
+    expect(rl.wait('a')).toBe(0);
+  });
 });

@@ -1,4 +1,4 @@
-// Fixed one-minute windows per API key. In memory, so the limit is per replica (documented in the README).
+// Fixed one-minute windows per key (an API key's requests, a client address's failed authentications). In memory, so the limit is per replica (documented in the README).
 export class RateLimiter {
   private readonly windows = new Map<string, { start: number; count: number }>();
 
@@ -18,6 +18,14 @@ export class RateLimiter {
     }
     w.count++;
     return w.count <= this.perMinute ? 0 : Math.max(1, Math.ceil((w.start + 60_000 - t) / 1000));
+  }
+
+  // The seconds until the key may try again when its window is used up, else 0; counts nothing.
+  wait(key: string): number {
+    const t = this.now();
+    const w = this.windows.get(key);
+    if (!w || t - w.start >= 60_000 || w.count < this.perMinute) return 0;
+    return Math.max(1, Math.ceil((w.start + 60_000 - t) / 1000));
   }
 
   private evict(t: number): void {

@@ -13,6 +13,9 @@ export function createRootLogger(config: AppConfig): Logger {
   return pino({ level: config.logLevel, redact: { paths: REDACT, censor: '[redacted]' } });
 }
 
+// A link token is the only credential of the customer page (/p/) and the preferences page (/u/): not in the log.
+export const loggedUrl = (url: string) => url.replace(/^\/(p|u)\/[^/?#]+/, '/$1/[redacted]');
+
 const quiet = (url: string) => url.startsWith('/health') || url === '/metrics';
 
 // One JSON line per request, when it has been answered, with the few fields an operator reads; built only when the
@@ -30,7 +33,7 @@ export class RequestLog extends LogController {
     const log = reply.log as unknown as Logger; // ours: createRootLogger()
     const level = err ? 'error' : 'info';
     if (!log.isLevelEnabled(level) || this.isLogDisabled(req)) return;
-    const fields = { req: { method: req.method, url: req.url }, res: { statusCode: reply.statusCode }, responseTime: Math.round(reply.elapsedTime * 10) / 10 };
+    const fields = { req: { method: req.method, url: loggedUrl(req.url) }, res: { statusCode: reply.statusCode }, responseTime: Math.round(reply.elapsedTime * 10) / 10 };
     if (err) log.error({ ...fields, err }, 'request errored');
     else log.info(fields, 'request completed');
   }

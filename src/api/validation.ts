@@ -1,4 +1,4 @@
-import { ValidationError as ClassValidatorError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, ValidationError as ClassValidatorError, ValidationPipe } from '@nestjs/common';
 import { ValidationError } from '../errors/domain-error';
 
 // The first failing field, by its full path (`sites[2].domain`), with a sentence a person can act on.
@@ -15,8 +15,20 @@ export function firstFieldError(errors: ClassValidatorError[], parent = ''): Val
   return new ValidationError('body', 'request is invalid');
 }
 
+// A body DTO is an object: a top-level array or a bare value is named as such (class-transformer would otherwise turn
+// an array into an object whose fields are "0", "1", ... and answer `unknown field "0"`).
+class BodyValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'body' && value !== undefined && value !== null && this.toValidate(metadata)) {
+      if (Array.isArray(value)) throw new ValidationError('body', 'request body must be a JSON object, not an array');
+      if (typeof value !== 'object') throw new ValidationError('body', `request body must be a JSON object, not a ${typeof value}`);
+    }
+    return super.transform(value, metadata);
+  }
+}
+
 export function validationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new BodyValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,

@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import type { LocalizedBrandTexts } from '../templates/brand-values';
 
 @Entity('brands')
 export class Brand {
@@ -16,10 +17,12 @@ export class Brand {
   @Column('text', { nullable: true }) replyTo: string | null;
   @Column('text') footerText: string;
   @Column('text') legalText: string;
+  @Column('jsonb') localized: LocalizedBrandTexts; // footerText / legalText per locale; {} = none
   @Column('text') supportUrl: string; // '' = none
   @Column('text', { nullable: true }) supportEmail: string | null;
   @Column('text') portalUrl: string; // '' = none
   @Column('text') publicBaseUrl: string;
+  @Column('int') customerPageTtlDays: number; // how long a customer-page link in a mail works
   @Column('text', { nullable: true }) dkimDomain: string | null;
   @Column('text', { nullable: true }) dkimSelector: string | null;
   @Column('text', { nullable: true }) dkimPrivateKey: string | null; // sealed by SecretBox

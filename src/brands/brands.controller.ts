@@ -25,7 +25,7 @@ export class BrandsController {
   @Post()
   @ApiCreatedResponse({ type: BrandView })
   async create(@Caller() caller: Principal, @Body() dto: CreateBrandDto): Promise<BrandView> {
-    return BrandView.of(await this.brands.create(caller.organizationId, dto));
+    return BrandView.of(await this.brands.create(caller.organizationId, dto, caller.scopes));
   }
 
   @Get(':id')
@@ -37,7 +37,7 @@ export class BrandsController {
   @Patch(':id')
   @ApiOkResponse({ type: BrandView })
   async update(@Caller() caller: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateBrandDto): Promise<BrandView> {
-    return BrandView.of(await this.brands.update(caller.organizationId, id, dto));
+    return BrandView.of(await this.brands.update(caller.organizationId, id, dto, caller.scopes));
   }
 
   @Delete(':id')

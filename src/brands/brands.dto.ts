@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsEmail, IsInt, IsObject, IsOptional, IsString, IsUrl, Length, Matches, Max, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
 import { PageQuery } from '../api/pagination';
+import type { LocalizedBrandTexts } from '../templates/brand-values';
 import { Brand } from './brand.entity';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
@@ -32,7 +33,7 @@ export class DkimDto {
   @Transform(trim) @IsString() @Matches(/^[a-z0-9]([a-z0-9_-]{0,62})(\.[a-z0-9][a-z0-9_-]{0,62})*$/i, { message: 'dkim.keySelector must be letters, digits, "-" or "_"' })
   keySelector: string;
 
-  @ApiPropertyOptional({ writeOnly: true, description: 'PEM private key (or env:NAME); stored encrypted, never returned. Leave out on update to keep the stored key.' })
+  @ApiPropertyOptional({ writeOnly: true, description: 'PEM private key (or env:NAME, admin key and a granted name only: ENV_REFERENCE_GRANTS); stored encrypted, never returned. Leave out on update to keep the stored key.' })
   @IsOptional() @IsString() @MaxLength(16_384)
   @Matches(/^(-----BEGIN (RSA |EC )?PRIVATE KEY-----[\s\S]+-----END (RSA |EC )?PRIVATE KEY-----\s*|env:[A-Za-z_][A-Za-z0-9_]*)$/, { message: 'dkim.privateKey must be a PEM private key ("-----BEGIN PRIVATE KEY-----…") or env:NAME' })
   privateKey?: string;
@@ -64,12 +65,23 @@ export class CreateBrandDto {
 
   @ApiPropertyOptional({ default: '', description: 'Footer (address, company)' }) @IsOptional() @IsString() @MaxLength(TEXT_MAX) footerText?: string;
   @ApiPropertyOptional({ default: '', description: 'Legal notice' }) @IsOptional() @IsString() @MaxLength(TEXT_MAX) legalText?: string;
+
+  @ApiPropertyOptional({
+    type: 'object', additionalProperties: { type: 'object', properties: { footerText: { type: 'string', maxLength: TEXT_MAX }, legalText: { type: 'string', maxLength: TEXT_MAX } } },
+    nullable: true, example: { de: { footerText: 'Northwind Hosting GmbH · Hauptstraße 1 · Berlin', legalText: 'Impressum: …' } },
+    description: "footerText / legalText per locale (en, de, fr, es, nl, with or without a region): a customer's mail uses its locale's, else its language's, else footerText / legalText. Replaces the whole set; null clears it",
+  })
+  @IsOptional() localized?: LocalizedBrandTexts | null;
   @ApiPropertyOptional({ default: '', description: "Support page; '' for none" }) @IsOptional() @apply(url('supportUrl', true)) supportUrl?: string;
   @ApiPropertyOptional({ type: String, nullable: true }) @IsOptional() @apply(email('supportEmail')) supportEmail?: string | null;
   @ApiPropertyOptional({ default: '', description: "Customer portal; '' for none" }) @IsOptional() @apply(url('portalUrl', true)) portalUrl?: string;
 
   @ApiPropertyOptional({ description: 'Public base URL of this service as customers of the brand reach it (unsubscribe and preference links, logo); default PUBLIC_BASE_URL' })
   @IsOptional() @apply(url('publicBaseUrl')) publicBaseUrl?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 3650, default: 90, description: 'Days a link to the hosted customer page (sent when portalUrl is empty) keeps working after the mail was made' })
+  @IsOptional() @IsInt({ message: 'customerPageTtlDays must be a whole number of days' }) @Min(1) @Max(3650)
+  customerPageTtlDays?: number;
 
   @ApiPropertyOptional({ type: DkimDto, nullable: true, description: 'DKIM signing; null for none' })
   @IsOptional() @IsObject() @ValidateNested() @Type(() => DkimDto)
@@ -100,10 +112,12 @@ export class BrandView {
   @ApiProperty({ type: String, nullable: true }) replyTo: string | null;
   @ApiProperty() footerText: string;
   @ApiProperty() legalText: string;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'object' }, description: 'footerText / legalText per locale' }) localized: LocalizedBrandTexts;
   @ApiProperty() supportUrl: string;
   @ApiProperty({ type: String, nullable: true }) supportEmail: string | null;
   @ApiProperty() portalUrl: string;
   @ApiProperty() publicBaseUrl: string;
+  @ApiProperty() customerPageTtlDays: number;
   @ApiProperty({ type: DkimView, nullable: true }) dkim: DkimView | null;
   @ApiProperty() createdAt: Date;
   @ApiProperty() updatedAt: Date;
@@ -112,8 +126,8 @@ export class BrandView {
     return {
       id: b.id, name: b.name, isDefault: b.isDefault, version: b.version, logoUrl: b.logoUrl, logoWidth: b.logoWidth,
       primaryColor: b.primaryColor, accentColor: b.accentColor, senderName: b.senderName, senderEmail: b.senderEmail,
-      replyTo: b.replyTo, footerText: b.footerText, legalText: b.legalText, supportUrl: b.supportUrl, supportEmail: b.supportEmail,
-      portalUrl: b.portalUrl, publicBaseUrl: b.publicBaseUrl,
+      replyTo: b.replyTo, footerText: b.footerText, legalText: b.legalText, localized: b.localized ?? {}, supportUrl: b.supportUrl, supportEmail: b.supportEmail,
+      portalUrl: b.portalUrl, publicBaseUrl: b.publicBaseUrl, customerPageTtlDays: b.customerPageTtlDays,
       dkim: b.dkimDomain && b.dkimSelector ? { domainName: b.dkimDomain, keySelector: b.dkimSelector, hasPrivateKey: !!b.dkimPrivateKey } : null,
       createdAt: b.createdAt, updatedAt: b.updatedAt,
     };

@@ -10,10 +10,11 @@ import { SecretBox } from '../secrets/secret-box';
 import type { ResolvedBrand } from '../templates/branded-email';
 import { BrandLogo } from './brand-logo.entity';
 import { Brand } from './brand.entity';
-import { CreateBrandDto, DkimDto, UpdateBrandDto } from './brands.dto';
+import { CreateBrandDto, DkimDto, TEXT_MAX, UpdateBrandDto } from './brands.dto';
+import { checkLocalized } from './localized-text';
 import { checkLogo } from './logo-image';
 
-const NOT_NULL = ['name', 'logoWidth', 'primaryColor', 'accentColor', 'senderName', 'senderEmail', 'footerText', 'legalText', 'supportUrl', 'portalUrl', 'publicBaseUrl'] as const;
+const NOT_NULL = ['name', 'logoWidth', 'primaryColor', 'accentColor', 'senderName', 'senderEmail', 'footerText', 'legalText', 'supportUrl', 'portalUrl', 'publicBaseUrl', 'customerPageTtlDays'] as const;
 const DEFAULT_COLORS = { primaryColor: '#2563eb', accentColor: '#f59e0b' };
 
 const pgError = (err: unknown) => (err instanceof QueryFailedError ? (err.driverError as { code?: string; constraint?: string }) : null);
@@ -31,10 +32,11 @@ export class BrandsService {
     this.repo = db.dataSource.getRepository(Brand);
   }
 
-  async create(organizationId: string, dto: CreateBrandDto): Promise<Brand> {
+  // scopes: the caller's; a DKIM key given as env:NAME needs admin (SecretBox).
+  async create(organizationId: string, dto: CreateBrandDto, scopes: readonly string[] = []): Promise<Brand> {
     this.assertNotNull(dto);
     const brand = this.repo.create({ ...this.neutral(organizationId, dto.name), isDefault: false });
-    this.apply(brand, dto);
+    this.apply(brand, dto, scopes);
     if (dto.senderName === undefined) brand.senderName = brand.name;
     return this.repo.save(brand);
   }
@@ -51,14 +53,14 @@ export class BrandsService {
     return brand;
   }
 
-  async update(organizationId: string, id: string, dto: UpdateBrandDto): Promise<Brand> {
+  async update(organizationId: string, id: string, dto: UpdateBrandDto, scopes: readonly string[] = []): Promise<Brand> {
     this.assertNotNull(dto);
     return this.db.transaction(async (em) => {
       const brand = await em.findOne(Brand, { where: { id, organizationId }, lock: { mode: 'pessimistic_write' } });
       if (!brand) throw new NotFoundError('brand', id);
       const uploaded = brand.logoUrl === this.uploadedLogoUrl(brand);
       const before = valuesOf(brand);
-      this.apply(brand, dto);
+      this.apply(brand, dto, scopes);
       // A PATCH that changes nothing keeps the version: a new one would recompile every template of the brand.
       if (valuesOf(brand) === before) return brand;
       brand.version += 1;
@@ -104,13 +106,15 @@ export class BrandsService {
       values: {
         name: b.name, logoUrl: b.logoUrl, logoWidth: b.logoWidth, primaryColor: b.primaryColor, accentColor: b.accentColor,
         footerText: b.footerText, legalText: b.legalText, supportUrl: b.supportUrl, supportEmail: b.supportEmail, portalUrl: b.portalUrl,
+        localized: b.localized ?? {},
       },
       senderName: b.senderName,
       senderEmail: b.senderEmail,
       replyTo: b.replyTo,
       publicBaseUrl: b.publicBaseUrl,
+      customerPageTtlDays: b.customerPageTtlDays,
       dkim: b.dkimDomain && b.dkimSelector && b.dkimPrivateKey
-        ? { domainName: b.dkimDomain, keySelector: b.dkimSelector, privateKey: this.secrets.open(b.dkimPrivateKey) }
+        ? { domainName: b.dkimDomain, keySelector: b.dkimSelector, privateKey: this.secrets.open(b.dkimPrivateKey, organizationId) }
         : null,
     };
   }
@@ -146,20 +150,25 @@ export class BrandsService {
     return {
       organizationId, name, version: 1, logoUrl: null, logoWidth: 140, ...DEFAULT_COLORS,
       senderName: name, senderEmail: this.config.brands.defaultSenderEmail, replyTo: null,
-      footerText: name, legalText: '', supportUrl: '', supportEmail: null, portalUrl: '',
-      publicBaseUrl: this.config.publicBaseUrl, dkimDomain: null, dkimSelector: null, dkimPrivateKey: null,
+      footerText: name, legalText: '', localized: {}, supportUrl: '', supportEmail: null, portalUrl: '',
+      publicBaseUrl: this.config.publicBaseUrl, customerPageTtlDays: 90, dkimDomain: null, dkimSelector: null, dkimPrivateKey: null,
     };
   }
 
-  private apply(brand: Brand, dto: UpdateBrandDto): void {
-    const { dkim, ...fields } = dto;
+  private apply(brand: Brand, dto: UpdateBrandDto, scopes: readonly string[]): void {
+    const { dkim, localized, ...fields } = dto;
+    if (localized !== undefined) {
+      const checked = checkLocalized(localized, TEXT_MAX);
+      if (!checked.ok) throw new ValidationError(checked.field, checked.message);
+      brand.localized = checked.value;
+    }
     for (const [k, v] of Object.entries(fields)) if (v !== undefined) (brand as unknown as Record<string, unknown>)[k] = v;
     if (typeof dto.publicBaseUrl === 'string') brand.publicBaseUrl = dto.publicBaseUrl.replace(/\/+$/, '');
-    if (dkim !== undefined) this.applyDkim(brand, dkim);
+    if (dkim !== undefined) this.applyDkim(brand, dkim, scopes);
   }
 
   // Without privateKey the stored key stays (the editor never has it to send back); a new domain needs a new key.
-  private applyDkim(brand: Brand, dkim: DkimDto | null): void {
+  private applyDkim(brand: Brand, dkim: DkimDto | null, scopes: readonly string[]): void {
     if (dkim === null) {
       Object.assign(brand, { dkimDomain: null, dkimSelector: null, dkimPrivateKey: null });
       return;
@@ -169,7 +178,7 @@ export class BrandsService {
     }
     brand.dkimDomain = dkim.domainName;
     brand.dkimSelector = dkim.keySelector;
-    if (dkim.privateKey) brand.dkimPrivateKey = this.secrets.store(dkim.privateKey.trim());
+    if (dkim.privateKey) brand.dkimPrivateKey = this.secrets.store(dkim.privateKey.trim(), { organizationId: brand.organizationId, scopes }, 'dkim.privateKey');
   }
 
   private assertNotNull(dto: UpdateBrandDto): void {

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { EnvReferenceRules, parseEnvReferenceGrants } from './env-reference-grants';
 
 export type Role = 'api' | 'worker' | 'scheduler';
 const ROLES: readonly Role[] = ['api', 'worker', 'scheduler'];
@@ -20,9 +21,10 @@ export class AppConfig {
     poolSize: number;
   };
   jobs: { schema: string; pollingIntervalSeconds: number; shutdownTimeoutMs: number };
-  auth: { bootstrapAdminKey: string | null; rateLimitPerMinute: number };
+  auth: { bootstrapAdminKey: string | null; rateLimitPerMinute: number; failuresPerMinute: number };
   secrets: { key: string | null; keyFile: string };
-  http: { bodyLimit: string; bodyLimitBytes: number; outboundTimeoutMs: number; outboundAllowPrivate: boolean };
+  // trustProxy: Fastify's trustProxy, so that the client address (auth failure throttle, logs) is the proxy's client
+  http: { bodyLimit: string; bodyLimitBytes: number; outboundTimeoutMs: number; outboundAllowPrivate: boolean; trustProxy: boolean | number | string };
   smtpUrl: string | null;
   outboxDir: string;
   events: { retentionDays: number };
@@ -32,11 +34,14 @@ export class AppConfig {
   // unknownPolicy: what becomes of a send cut off after its claim (a crash mid-SMTP): `resend` it once, automatically,
   // under the same Message-ID, or `hold` it as `unknown` for the operator.
   digests: { sendConcurrency: number; retryLimit: number; retryDelaySeconds: number; leaseSeconds: number; recoverAfterSeconds: number; unknownPolicy: UnknownPolicy };
+  // Operator-supplied templates compile and render in worker threads; a task past taskTimeoutMs ends its worker.
+  templates: { workerThreads: number; taskTimeoutMs: number; queueLimit: number };
   brands: { defaultSenderEmail: string }; // From address of a brand until the operator sets its own
   // retrySchedule: seconds to wait after the 1st, 2nd, … failed attempt; after the last one the delivery is dead.
   deliveries: { retrySchedule: number[]; sendConcurrency: number; leaseSeconds: number; interruptedPolicy: UnknownPolicy };
-  // The environment as read at start, for `env:NAME` secret references (SecretBox) only.
+  // The environment as read at start, for `env:NAME` secret references (SecretBox) only, as envReferences allows.
   env: Readonly<Record<string, string | undefined>>;
+  envReferences: EnvReferenceRules; // ENV_REFERENCE_GRANTS, and the names read here (never resolvable)
 }
 
 export class ConfigError extends Error {}
@@ -84,6 +89,16 @@ function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], 
   return raw as T;
 }
 
+// TRUST_PROXY: off (default), a number of proxy hops, or the proxies' addresses/CIDRs, comma-separated. "true" trusts
+// any X-Forwarded-For, which lets a client pick its own address: only behind a proxy that overwrites the header.
+function trustProxy(env: Env): boolean | number | string {
+  const raw = str(env, 'TRUST_PROXY');
+  if (!raw || ['0', 'false', 'no', 'off'].includes(raw.toLowerCase())) return false;
+  if (['true', 'yes', 'on'].includes(raw.toLowerCase())) return true;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  return raw;
+}
+
 function str(env: Env, name: string): string | null {
   const raw = env[name];
   return raw === undefined || raw.trim() === '' ? null : raw.trim();
@@ -111,7 +126,10 @@ function roles(env: Env): Set<Role> {
   return new Set(parts as Role[]);
 }
 
-export function loadConfig(env: Env = process.env): AppConfig {
+export function loadConfig(source: Env = process.env): AppConfig {
+  // Every name read here is one of the service's own settings: recorded, so that no env:NAME reference can resolve it.
+  const read = new Set<string>();
+  const env = new Proxy(source, { get: (target, name) => (typeof name === 'string' && read.add(name), target[name as string]) });
   const dataDir = resolve(str(env, 'DATA_DIR') ?? './var');
   const bodyLimit = byteSize(env, 'BODY_LIMIT', '2mb');
   const port = int(env, 'PORT', 3000, 0, 65535);
@@ -120,7 +138,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     throw new ConfigError('HOSTDIGEST_ADMIN_KEY must be at least 24 characters');
   }
   const unknownPolicy = oneOf(env, 'DIGEST_UNKNOWN_POLICY', UNKNOWN_POLICIES, 'resend');
-  return Object.assign(new AppConfig(), {
+  const config = Object.assign(new AppConfig(), {
     port,
     host: str(env, 'HOST') ?? '0.0.0.0',
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
@@ -141,6 +159,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     auth: {
       bootstrapAdminKey: adminKey,
       rateLimitPerMinute: int(env, 'RATE_LIMIT_PER_MINUTE', 600, 1),
+      failuresPerMinute: int(env, 'AUTH_FAILURES_PER_MINUTE', 20, 1),
     },
     secrets: { key: str(env, 'HOSTDIGEST_SECRET_KEY'), keyFile: resolve(dataDir, 'secret.key') },
     http: {
@@ -148,6 +167,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       bodyLimitBytes: bodyLimit.bytes,
       outboundTimeoutMs: int(env, 'OUTBOUND_TIMEOUT_MS', 10000, 100),
       outboundAllowPrivate: bool(env, 'OUTBOUND_ALLOW_PRIVATE', false),
+      trustProxy: trustProxy(env),
     },
     smtpUrl: str(env, 'SMTP_URL'),
     outboxDir: resolve(dataDir, 'outbox'),
@@ -169,6 +189,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
       recoverAfterSeconds: int(env, 'DIGEST_RECOVER_AFTER_SECONDS', 600, 5),
       unknownPolicy,
     },
+    templates: {
+      workerThreads: int(env, 'TEMPLATE_WORKER_THREADS', 2, 1, 64),
+      taskTimeoutMs: int(env, 'TEMPLATE_TASK_TIMEOUT_MS', 5000, 100, 600_000),
+      queueLimit: int(env, 'TEMPLATE_QUEUE_LIMIT', 100, 1, 100_000),
+    },
     brands: { defaultSenderEmail: str(env, 'DEFAULT_SENDER_EMAIL') ?? 'no-reply@localhost' },
     deliveries: {
       retrySchedule: seconds(env, 'DELIVERY_RETRY_SCHEDULE', [60, 300, 1800, 7200, 21600, 43200]),
@@ -176,6 +201,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
       leaseSeconds: int(env, 'DELIVERY_LEASE_SECONDS', 120, 5),
       interruptedPolicy: oneOf(env, 'DELIVERY_INTERRUPTED_POLICY', UNKNOWN_POLICIES, unknownPolicy),
     },
-    env: { ...env },
+    env: { ...source },
   });
+  try {
+    config.envReferences = parseEnvReferenceGrants(str(env, 'ENV_REFERENCE_GRANTS'), read); // last: `read` is complete
+  } catch (err) {
+    throw new ConfigError(`ENV_REFERENCE_GRANTS: ${(err as Error).message}`);
+  }
+  return config;
 }

@@ -1,5 +1,5 @@
 import { parse } from 'csv-parse/sync';
-import { CsvRow, ImportRow, parseRow, readCsv, Rejection, toCsv } from './customer-csv';
+import { CsvRow, ImportRow, neutralize, parseRow, readCsv, Rejection, toCsv, unneutralize } from './customer-csv';
 
 const row = (cells: CsvRow['cells'], line = 2) => parseRow({ line, cells });
 
@@ -57,6 +57,12 @@ describe('parseRow', () => {
     expect(errors[1].reason).toContain('"nope"');
   });
 
+  it('rejects a cell with a NUL character by its column, before anything else of the row', () => {
+    expect(row({ external_ref: 'c-1', name: 'A\u0000B', time_zone: 'Mars/Base' }, 4)).toEqual([
+      { line: 4, field: 'name', reason: expect.stringContaining('NUL character') },
+    ]);
+  });
+
   it('refuses a site that nothing could match', () => {
     expect(row({ external_ref: 'c-1', name: 'x', server: 'web02' })).toEqual([{ line: 2, field: 'account_user', reason: expect.stringContaining('a site needs') }]);
   });
@@ -74,5 +80,31 @@ describe('toCsv', () => {
     expect(back[0]).toMatchObject({ name: 'Acme, "the" bakery\nLtd', emails: 'a@acme.example;b@acme.example', domains: 'acme.example', server: 'web02' });
     expect(back[1]).toMatchObject({ external_ref: 'c-2', domains: '', status: 'closed' });
     expect(readCsv(text).rows.map((r) => r.line)).toEqual([2, 4]);
+  });
+});
+
+describe('formula neutralization (OWASP CSV injection)', () => {
+  const risky = ['=1+1', '+49 30 1234', '-5', '@SUM(A1:A2)', '\tx', '\rx', "'=1+1", "''=x", "'", "'plain", 'plain', ''];
+
+  it('puts a single quote before a cell a spreadsheet would evaluate, and before one that starts with a quote', () => {
+    expect(risky.map(neutralize)).toEqual(["'=1+1", "'+49 30 1234", "'-5", "'@SUM(A1:A2)", "'\tx", "'\rx", "''=1+1", "'''=x", "''", "''plain", 'plain', '']);
+  });
+
+  it('takes exactly that quote off again, and leaves any other quote alone', () => {
+    expect(risky.map((v) => unneutralize(neutralize(v)))).toEqual(risky);
+    expect(["'plain", "'", 'x=1'].map(unneutralize)).toEqual(["'plain", "'", 'x=1']);
+  });
+
+  it('writes no cell that starts with a formula character, and reads the file back as it was', () => {
+    const text = toCsv([
+      { externalRef: '=HYPERLINK("http://evil.example","x")', name: "'=not a formula", emails: ['+tag@acme.example'], locale: 'en', timeZone: 'UTC', status: 'active',
+        site: { domains: ['acme.example'], server: '-web', accountUser: '@acme', vendorSiteIds: ['=1', 's-2'] } },
+    ]);
+    const cells = (parse(text, { columns: false }) as string[][])[1];
+    for (const c of cells) expect(c).not.toMatch(/^[=+\-@\t\r]/);
+    expect(cells.slice(0, 3)).toEqual(['\'=HYPERLINK("http://evil.example","x")', "''=not a formula", "'+tag@acme.example"]);
+    expect(readCsv(text).rows[0].cells).toMatchObject({
+      external_ref: '=HYPERLINK("http://evil.example","x")', name: "'=not a formula", emails: '+tag@acme.example', server: '-web', account_user: '@acme', vendor_site_ids: '=1;s-2',
+    });
   });
 });

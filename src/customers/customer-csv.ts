@@ -1,4 +1,5 @@
 import { parse } from 'csv-parse/sync';
+import { textProblem } from '../api/text-check';
 import { DomainError, ValidationError } from '../errors/domain-error';
 import {
   CUSTOMER_STATUSES, CustomerStatus, isCustomerStatus, LIMITS, normalizeDomain, normalizeEmail, normalizeIdentifier, normalizeLocale,
@@ -83,7 +84,7 @@ export function readCsv(text: string): CsvFile {
       rejected.push({ line: r.line, field: null, reason: `expected ${names.length} fields as in the header, found ${r.cells.length} (quote values that contain commas)` });
       continue;
     }
-    rows.push({ line: r.line, cells: Object.fromEntries(names.map((n, i) => [n, r.cells[i]])) });
+    rows.push({ line: r.line, cells: Object.fromEntries(names.map((n, i) => [n, unneutralize(r.cells[i])])) });
   }
   return { columns: new Set(names as CsvColumn[]), rows, rejected };
 }
@@ -99,6 +100,11 @@ function startLine(endLine: number, raw: string): number {
 export function parseRow(row: CsvRow): ImportRow | Rejection[] {
   const errors: Rejection[] = [];
   const fail = (field: CsvColumn, reason: string) => errors.push({ line: row.line, field, reason });
+  for (const [column, value] of Object.entries(row.cells) as [CsvColumn, string][]) {
+    const problem = textProblem(value);
+    if (problem) fail(column, `${column} ${problem}`);
+  }
+  if (errors.length) return errors;
   const cell = (c: CsvColumn) => (row.cells[c] ?? '').trim();
   const list = (c: CsvColumn, normalize: (s: string) => string | null, what: string, max: number): string[] => {
     const items = cell(c).split(LIST_SEPARATOR).map((s) => s.trim()).filter(Boolean);
@@ -171,9 +177,23 @@ export function toCsv(lines: readonly ExportLine[]): string {
     const s = l.site;
     const cells = [l.externalRef, l.name, l.emails.join(LIST_SEPARATOR), l.locale, l.timeZone, l.status,
       s ? s.domains.join(LIST_SEPARATOR) : '', s?.server ?? '', s?.accountUser ?? '', s ? s.vendorSiteIds.join(LIST_SEPARATOR) : ''];
-    out.push(cells.map(quote).join(','));
+    out.push(cells.map((c) => quote(neutralize(c))).join(','));
   }
   return out.join('\r\n') + '\r\n';
+}
+
+// A cell a spreadsheet would take for a formula (OWASP "CSV injection") gets a leading single quote, and so does a
+// cell that already starts with one, so that the import can take exactly one quote off again: the export of "=1+1" is
+// "'=1+1", of "'=1+1" it is "''=1+1", and both import back as they were.
+const FORMULA_START = /^[=+\-@\t\r']/;
+
+export function neutralize(cell: string): string {
+  return FORMULA_START.test(cell) ? `'${cell}` : cell;
+}
+
+// A single quote before one of those characters was put there by neutralize(); any other quote is data.
+export function unneutralize(cell: string): string {
+  return cell.startsWith("'") && FORMULA_START.test(cell.slice(1)) ? cell.slice(1) : cell;
 }
 
 function quote(v: string): string {

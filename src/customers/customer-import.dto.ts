@@ -9,7 +9,9 @@ export const IMPORT_DESCRIPTION =
   `CSV with a header line naming any of the columns ${CSV_COLUMNS.join(',')} (external_ref and name required; emails, domains ` +
   `and vendor_site_ids separated by ";"). One line per site; several lines with the same external_ref add several sites. ` +
   `Idempotent on external_ref, sites being found again by their first domain (else server and account_user). ` +
-  `At most ${MAX_ROWS.toLocaleString('en')} rows. A column in the header sets the value (blank = default); a column left out keeps it.`;
+  `At most ${MAX_ROWS.toLocaleString('en')} rows. A column in the header sets the value (blank = default); a column left out keeps it. ` +
+  `A cell that starts with a single quote followed by = + - @ tab, carriage return or another quote loses that quote (the export ` +
+  `adds it so that spreadsheets do not run cells as formulas). A cell with a NUL character rejects its row.`;
 
 export class ImportQuery {
   @ApiPropertyOptional({ enum: IMPORT_MODES, default: 'atomic', description: 'atomic: any rejected row and nothing is written (422); per-row: valid rows are written' })

@@ -1,6 +1,8 @@
 import { Body, Controller, Delete, Get, Header, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { RouteConfig } from '@nestjs/platform-fastify';
 import type { FastifyReply } from 'fastify';
+import type { BodyConfig } from '../api/body-parsers';
 import { Caller } from '../api/auth.decorators';
 import { mapPage, PageQuery } from '../api/pagination';
 import type { Principal } from '../api-keys/api-keys.service';
@@ -35,6 +37,7 @@ export class CustomersController {
 
   // Declared before ':id' so that the router does not take 'import' and 'export' for ids.
   @Post('import')
+  @RouteConfig({ body: 'text' } satisfies BodyConfig)
   @HttpCode(200)
   @ApiConsumes('text/csv')
   @ApiBody({ description: IMPORT_DESCRIPTION, schema: { type: 'string', example: 'external_ref,name,emails,domains\nwhmcs-1042,Acme Bakery,owner@acme.example,acme.example' } })

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { BrandsService } from '../brands/brands.service';
 import { DigestSettingsService } from '../digests/digest-settings.service';
+import { CustomerPageLinks } from '../customer-page/customer-page-links';
 import { UnsubscribeLinks } from '../digests/unsubscribe-links';
 import type { OutboundMessage } from '../destinations/destination';
 import type { AlertTemplateData } from '../templates/template-data';
@@ -33,6 +34,7 @@ export class DeliveryComposer {
     private readonly brands: BrandsService,
     private readonly templates: TemplatesService,
     private readonly links: UnsubscribeLinks,
+    private readonly pageLinks: CustomerPageLinks,
   ) {}
 
   async compose(d: DeliveryRow): Promise<OutboundMessage> {
@@ -46,19 +48,19 @@ export class DeliveryComposer {
     if (!settings || settings.customer.organizationId !== d.organizationId) throw new ComposeError('the customer no longer exists');
     const { customer } = settings;
     const brand = await this.brands.resolve(d.organizationId, customer.brandId);
-    const portal = (brand.values.portalUrl || brand.publicBaseUrl).replace(/\/$/, '');
+    const page = this.pageLinks.forMessage(brand, customer.id, null); // the brand's portal, else the hosted page
     const manage = this.links.forCustomer(brand.publicBaseUrl, customer.id);
     const e = p.event;
     const data: Omit<AlertTemplateData, 'brand'> = {
       locale: settings.locale,
       timeZone: settings.timeZone,
       customer: { id: customer.id, name: customer.name },
-      site: { id: e.siteId, domain: e.siteDomain ?? e.domain ?? e.server ?? '', url: e.siteId ? `${portal}#site-${e.siteId}` : `${portal}#sites` },
+      site: { id: e.siteId, domain: e.siteDomain ?? e.domain ?? e.server ?? '', url: e.siteId ? page.site(e.siteId) : page.sites },
       event: {
         id: e.id, kind: e.kind, severity: e.severity, threatName: e.threatName, filePath: e.filePath, process: e.process, server: e.server,
         occurredAt: new Date(e.occurredAt).toISOString(),
       },
-      links: { portal, threats: `${portal}#threats`, support: brand.values.supportUrl || portal, preferences: manage.preferences },
+      links: { portal: page.portal, threats: page.threats, support: page.support, preferences: manage.preferences },
     };
     try {
       const { email } = await this.templates.renderPublished(d.organizationId, customer.brandId, 'alert.urgent', data);

@@ -30,6 +30,7 @@ export interface DigestContext {
   customer: { id: string; name: string };
   recipients: string[];
   links: DigestTemplateData['links'];
+  siteUrl: (siteId: string) => string;
 }
 
 // Severity by its rank (critical 4 … info 0).
@@ -75,7 +76,6 @@ export function toTemplateData(row: DigestRow, ctx: DigestContext): DigestTempla
     row.statuses.filter((s) => s.cur === isCur && (s.status === 'outstanding') !== cleaned).reduce((a, s) => a + s.n, 0);
   const current = totals(cur);
   const outstanding = threatCount(true, false);
-  const siteLink = (id: string) => `${ctx.links.sites}`.replace(/#.*$/, '') + `#site-${id}`;
   const sites: SiteSummary[] = row.sites.slice(0, DIGEST_LIST_LIMITS.sites).map((s) => ({
     id: s.id,
     domain: clip(s.domain, 253),
@@ -85,7 +85,7 @@ export function toTemplateData(row: DigestRow, ctx: DigestContext): DigestTempla
     outstanding: s.outstanding,
     protection: s.protection,
     lastEventAt: iso(s.lastSeen),
-    url: siteLink(s.id),
+    url: ctx.siteUrl(s.id),
   }));
   const topThreats: ThreatSummary[] = row.top.slice(0, DIGEST_LIST_LIMITS.topThreats).map((t) => ({
     name: clip(t.name ?? t.kind, 200),
@@ -110,8 +110,9 @@ export function toTemplateData(row: DigestRow, ctx: DigestContext): DigestTempla
     period: { start: ctx.period.start.toISOString(), end: ctx.period.end.toISOString(), label: label(ctx.period), late: ctx.late },
     previousPeriod: { start: ctx.previous.start.toISOString(), end: ctx.previous.end.toISOString(), label: label(ctx.previous) },
     totals: { ...current, byKind, bySeverity },
-    previous: { ...totals(prev), cleaned: threatCount(false, true), outstanding: threatCount(false, false) },
+    previous: { ...totals(prev), threats: threatCount(false, true) + threatCount(false, false), cleaned: threatCount(false, true), outstanding: threatCount(false, false) },
     status: {
+      threats: threatCount(true, true) + outstanding,
       cleaned: threatCount(true, true),
       outstanding,
       sitesTotal: row.siteTotals.total,

@@ -4,13 +4,14 @@ import { CustomersModule } from '../customers/customers.module';
 import { Clock } from './clock';
 import { DigestData } from './digest-data';
 import { DigestSettingsService } from './digest-settings.service';
+import { CustomerPageLinks } from '../customer-page/customer-page-links';
 import { UnsubscribeLinks } from './unsubscribe-links';
 
 // What a digest shows (DigestData) and a customer's digest settings, on their own so that the templates feature can
 // preview with real data without depending on the digests module (which renders through it).
 @Module({
   imports: [CustomersModule, BrandsModule],
-  providers: [Clock, DigestData, DigestSettingsService, UnsubscribeLinks],
-  exports: [Clock, DigestData, DigestSettingsService, UnsubscribeLinks],
+  providers: [Clock, DigestData, DigestSettingsService, UnsubscribeLinks, CustomerPageLinks],
+  exports: [Clock, DigestData, DigestSettingsService, UnsubscribeLinks, CustomerPageLinks],
 })
 export class DigestDataModule {}

@@ -9,6 +9,7 @@ import { Cadence, monthToDate, PeriodWindow, previousPeriod } from './digest-per
 import { DigestRow, toTemplateData } from './digest-content';
 import { DIGEST_BATCH_SQL, DIGEST_SQL } from './digest-sql';
 import { DigestSettingsService, EffectiveSettings, scheduleOf } from './digest-settings.service';
+import { CustomerPageLinks } from '../customer-page/customer-page-links';
 import { UnsubscribeLinks } from './unsubscribe-links';
 
 export interface BuiltDigest {
@@ -26,6 +27,7 @@ export class DigestData {
     private readonly settings: DigestSettingsService,
     private readonly brands: BrandsService,
     private readonly links: UnsubscribeLinks,
+    private readonly pageLinks: CustomerPageLinks,
     private readonly clock: Clock,
   ) {}
 
@@ -65,7 +67,8 @@ export class DigestData {
 
   private toBuilt(row: DigestRow, settings: EffectiveSettings, cadence: Cadence, period: PeriodWindow, late: boolean, brand: ResolvedBrand, previous: PeriodWindow): BuiltDigest {
     const { customer } = settings;
-    const portal = (brand.values.portalUrl || brand.publicBaseUrl).replace(/\/$/, '');
+    // The brand's portal, else the hosted customer page for this period (never the service's root, which is no page).
+    const page = this.pageLinks.forMessage(brand, customer.id, { cadence, start: period.start, end: period.end });
     const manage = this.links.forCustomer(brand.publicBaseUrl, customer.id);
     const data = toTemplateData(row, {
       cadence,
@@ -79,13 +82,14 @@ export class DigestData {
       customer: { id: customer.id, name: customer.name },
       recipients: settings.recipients,
       links: {
-        portal,
-        sites: `${portal}#sites`,
-        threats: `${portal}#threats`,
-        support: brand.values.supportUrl || portal,
+        portal: page.portal,
+        sites: page.sites,
+        threats: page.threats,
+        support: page.support,
         preferences: manage.preferences,
         unsubscribe: manage.unsubscribe,
       },
+      siteUrl: page.site,
     });
     return { data, brand, settings };
   }

@@ -174,10 +174,11 @@ export class DigestPreparer {
         continue;
       }
       try {
-        const { email, templateKey } = await this.renderer.render(row.organizationId, b.brand, `digest.${row.cadence}`, b.data);
+        const { email, templateKey, htmlPartBytes } = await this.renderer.render(row.organizationId, b.brand, `digest.${row.cadence}`, b.data);
         // The HTML as UTF-8 at once: stored and sent from outside the JavaScript heap (see encodedPart).
         const html = Buffer.from(email.html, 'utf8');
         counts.htmlBytes = html.length;
+        counts.htmlPartBytes = htmlPartBytes;
         const messageId = messageIdFor(row.id, b.brand.senderEmail);
         const content = { subject: email.subject, html, text: email.text };
         out.push({
@@ -203,10 +204,11 @@ export function countsOf(d: DigestTemplateData): DigestCounts {
   return {
     events: d.totals.events,
     detections: d.totals.detections,
+    threats: d.status.threats,
     cleaned: d.status.cleaned,
     outstanding: d.status.outstanding,
     sites: d.status.sitesTotal,
     sitesAffected: d.status.sitesAffected,
-    threats: d.topThreats.length + d.topThreatsMore,
+    sitesCleanedThisMonth: d.status.sitesCleanedThisMonth,
   };
 }

@@ -7,8 +7,10 @@
 //
 // A threat is (site, file path | process | threat name); its status is its last event in the period: a detection
 // or restore leaves it outstanding, a quarantine quarantined, a cleanup / deletion / kill / block cleaned it.
-export const THREAT_KINDS = ['detection', 'cleanup', 'quarantine', 'file_deleted', 'file_restored', 'process_killed', 'process_blocked'];
-export const CLEANING_KINDS = ['cleanup', 'quarantine', 'file_deleted', 'process_killed', 'process_blocked'];
+// The definitions are shared with /v1/stats (events/threat-sql.ts), so the figures match.
+import { CLEANING_KINDS, THREAT_IDENT_SQL, THREAT_KINDS } from '../events/threat-sql';
+
+export { CLEANING_KINDS, THREAT_KINDS };
 
 export const DIGEST_SQL = `
 WITH ev AS (
@@ -17,7 +19,7 @@ WITH ev AS (
   WHERE organization_id = $1 AND customer_id = $2 AND occurred_at >= $3 AND occurred_at < $5
     AND ($6::text[] IS NULL OR kind = ANY($6::text[]))
 ), t AS (
-  SELECT occurred_at >= $4 AS cur, site_id, coalesce(file_path, process, threat_name, '') AS ident, kind,
+  SELECT occurred_at >= $4 AS cur, site_id, ${THREAT_IDENT_SQL} AS ident, kind,
          CASE WHEN severity IS NULL THEN NULL ELSE severity_rank END AS rank, threat_name, domain, occurred_at, id
   FROM events
   WHERE organization_id = $1 AND customer_id = $2 AND occurred_at >= $3 AND occurred_at < $5

@@ -7,15 +7,19 @@ import type { Cadence } from './digest-period';
 export const DIGEST_STATUSES = ['pending', 'rendered', 'sending', 'sent', 'failed', 'skipped', 'unknown'] as const;
 export type DigestStatus = (typeof DIGEST_STATUSES)[number];
 
+// The figures the digest showed. threats = cleaned + outstanding (threats of the period, as /v1/stats counts them);
+// events and detections count events (what the "What happened" table lists), not threats.
 export interface DigestCounts {
   events: number;
   detections: number;
+  threats: number;
   cleaned: number;
   outstanding: number;
   sites: number;
   sitesAffected: number;
-  threats: number;
+  sitesCleanedThisMonth?: number; // in the calendar month of the period's end, the customer's time zone
   htmlBytes?: number;
+  htmlPartBytes?: number; // the HTML part as sent (base64), kept under the clipping budget (digest-fit.ts)
 }
 
 @Entity('digests')

@@ -5,6 +5,7 @@ import { URGENT_EVENT_COLUMNS, UrgentAlerts } from '../deliveries/urgent-alerts'
 import { Metrics } from '../metrics/metrics';
 import { NormalizedEvent, RejectedRecord } from '../vendors/vendor-event';
 import { severityRank } from './severity';
+import { jsonbSafe } from './stored-text';
 
 export interface EventSource {
   organizationId: string;
@@ -19,7 +20,10 @@ export interface StoredEvent {
 
 // The one write path into the event store: a batch in one statement, idempotent on (organization, source,
 // external id), each event matched to its customer as it is written, and each new event of a kind its customer
-// marked urgent written as a delivery by the same statement (UrgentAlerts).
+// marked urgent written as a delivery by the same statement (UrgentAlerts). Text that PostgreSQL cannot hold (U+0000,
+// unpaired surrogates) is written out as escape text (jsonbSafe), so that one odd character never fails the batch:
+// connectors and the push refuse such normalized fields before they get here; a vendor record's raw payload (fields
+// its connector does not read) and a rejected record's are stored that way.
 @Injectable()
 export class EventStore {
   constructor(
@@ -69,7 +73,7 @@ export class EventStore {
        RETURNING external_id, ${URGENT_EVENT_COLUMNS}
        ), urgent AS (${this.alerts.insertSql('ins', '$1')})
        SELECT id::text, external_id FROM ins UNION ALL SELECT id::text, NULL FROM urgent`,
-      [src.organizationId, src.vendorAccountId, src.source, JSON.stringify(rows)],
+      [src.organizationId, src.vendorAccountId, src.source, jsonbSafe(JSON.stringify(rows))],
     );
     const inserted: StoredEvent[] = [];
     const deliveries: string[] = [];
@@ -82,14 +86,26 @@ export class EventStore {
     return inserted;
   }
 
-  async reject(em: EntityManager, src: EventSource, records: readonly RejectedRecord[]): Promise<void> {
-    if (records.length === 0) return;
+  // One row per record however often it is read again (overlap, retried pages, a repeated push): keyed by its external
+  // id (hashed when long: the key is indexed), or by a hash of its payload when it has none; a repeat counts in
+  // times_seen and takes the latest reason.
+  // Returns how many of the records were rejected for the first time.
+  async reject(em: EntityManager, src: EventSource, records: readonly RejectedRecord[]): Promise<number> {
+    if (records.length === 0) return 0;
     const rows = records.map((r) => ({ resource: r.resource, external_id: r.externalId, reason: r.reason, raw: r.raw ?? null }));
-    await em.query(
-      `INSERT INTO rejected_records (organization_id, vendor_account_id, source, resource, external_id, reason, raw)
-       SELECT $1, $2, $3, r.resource, r.external_id, r.reason, r.raw
-       FROM jsonb_to_recordset($4::jsonb) AS r(resource text, external_id text, reason text, raw jsonb)`,
-      [src.organizationId, src.vendorAccountId, src.source, JSON.stringify(rows)],
+    // DISTINCT ON: a record twice in one batch (pages that overlap) must not hit its own row twice in one statement.
+    const out: { inserted: boolean }[] = await em.query(
+      `INSERT INTO rejected_records AS t (organization_id, vendor_account_id, source, resource, external_id, reason, raw, record_key)
+       SELECT DISTINCT ON (r.resource, r.record_key) $1::uuid, $2::uuid, $3, r.resource, r.external_id, r.reason, r.raw, r.record_key
+       FROM (SELECT x.*, CASE WHEN x.external_id IS NULL THEN 'raw:' || md5(COALESCE(x.raw::text, ''))
+                                WHEN length(x.external_id) > 200 THEN 'id:' || md5(x.external_id) ELSE x.external_id END AS record_key
+             FROM jsonb_to_recordset($4::jsonb) AS x(resource text, external_id text, reason text, raw jsonb)) r
+       ON CONFLICT (organization_id, source, resource, record_key) DO UPDATE
+         SET reason = EXCLUDED.reason, raw = EXCLUDED.raw, external_id = EXCLUDED.external_id,
+             times_seen = t.times_seen + 1, last_seen_at = now()
+       RETURNING (xmax = 0) AS inserted`,
+      [src.organizationId, src.vendorAccountId, src.source, jsonbSafe(JSON.stringify(rows))],
     );
+    return out.filter((r) => r.inserted).length;
   }
 }

@@ -1,7 +1,9 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { IsOptional, IsString, IsUUID } from 'class-validator';
+import { RouteConfig } from '@nestjs/platform-fastify';
 import type { FastifyReply } from 'fastify';
+import type { BodyConfig } from '../api/body-parsers';
 import { Caller } from '../api/auth.decorators';
 import { PageQuery } from '../api/pagination';
 import type { Principal } from '../api-keys/api-keys.service';
@@ -21,8 +23,11 @@ export class RejectedView {
   @ApiProperty() resource: string;
   @ApiPropertyOptional({ nullable: true, type: String }) externalId: string | null;
   @ApiProperty() reason: string;
-  @ApiProperty() raw: unknown;
-  @ApiProperty() receivedAt: Date;
+  @ApiProperty({ description: 'the record as received; U+0000 and unpaired surrogates are written out as the text \\u0000 / \\udXXX' }) raw: unknown;
+  @ApiProperty({ description: 'what makes this one record: its external id, or raw:<md5 of the payload> without one' }) recordKey: string;
+  @ApiProperty({ description: 'how many times the record was read (or pushed) and rejected' }) timesSeen: number;
+  @ApiProperty({ description: 'first rejected' }) receivedAt: Date;
+  @ApiProperty({ description: 'last rejected' }) lastSeenAt: Date;
 }
 
 @ApiTags('events')
@@ -48,6 +53,8 @@ export class EventsController {
   }
 
   @Post('events')
+  // items are checked one by one (findInvalidText): a NUL in one is that item's rejection, not a 400 for the batch
+  @RouteConfig({ ownTextCheck: ['events'] } satisfies BodyConfig)
   @HttpCode(200)
   @ApiOperation({ summary: 'Push events (up to 1,000); 200 when every item was stored or a duplicate, 207 when some were rejected' })
   @ApiResponse({ status: 200, type: PushResultView })

@@ -1,10 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Max, Min } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsDefined, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Max, Min } from 'class-validator';
 import { PageQuery } from '../api/pagination';
 import { EVENT_KINDS, SEVERITIES } from '../vendors/vendor-event';
 import { SecurityEvent } from './event.entity';
 
+const describeJson = (v: unknown) => (v === null ? 'null' : typeof v === 'object' ? 'an object' : `a ${typeof v}`);
 const csv = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.split(',').map((v) => v.trim()).filter(Boolean) : value);
 
 export class EventQuery extends PageQuery {
@@ -76,7 +77,11 @@ export class PushEventsDto {
     type: 'array',
     items: { type: 'object' },
   })
-  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(1000, { message: 'at most 1,000 events per request' })
+  // Listed so that the first failing check is the one that says what is wrong (class-validator runs them bottom-up).
+  @ArrayMaxSize(1000, { message: ({ value }) => `at most 1,000 events per request (got ${(value as unknown[]).length})` })
+  @ArrayMinSize(1, { message: 'events is empty: send 1 to 1,000 events' })
+  @IsArray({ message: ({ value }) => `events must be an array of event objects, not ${describeJson(value)}` })
+  @IsDefined({ message: 'events is missing: the body must be {"events": [ ... ]} with 1 to 1,000 events' })
   events: unknown[];
 }
 
@@ -98,9 +103,15 @@ export class PushResultView {
 export class StatsQuery {
   @ApiPropertyOptional({ enum: ['customer', 'site'], default: 'customer' }) @IsOptional() @IsIn(['customer', 'site']) groupBy?: 'customer' | 'site';
   @ApiPropertyOptional() @IsOptional() @IsUUID() customerId?: string;
-  @ApiPropertyOptional({ description: 'default: start of the current month (UTC)' }) @IsOptional() @IsISO8601() from?: string;
+  @ApiPropertyOptional({ description: "default: start of the calendar month that holds `to`, in the customer's time zone with customerId, else UTC" }) @IsOptional() @IsISO8601() from?: string;
   @ApiPropertyOptional({ description: 'default: now' }) @IsOptional() @IsISO8601() to?: string;
   @ApiPropertyOptional({ default: 100, maximum: 1000 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000) limit?: number;
+}
+
+export class StatsThreats {
+  @ApiProperty({ description: 'threats of the range: a file path, process or threat name on a site with an event in it (= cleaned + outstanding), as a digest\'s headline counts them' }) total: number;
+  @ApiProperty({ description: 'of those, cleaned, quarantined, deleted, stopped or blocked by their last event in the range' }) cleaned: number;
+  @ApiProperty({ description: 'of those, still open after their last event in the range (a detection or a restore)' }) outstanding: number;
 }
 
 export class StatsRow {
@@ -108,12 +119,13 @@ export class StatsRow {
   @ApiPropertyOptional({ nullable: true, type: String }) siteId?: string | null;
   @ApiProperty({ description: 'event counts by kind', example: { detection: 12, cleanup: 9 } }) counts: Record<string, number>;
   @ApiProperty() total: number;
-  @ApiProperty({ description: 'distinct sites with a cleanup, quarantine or deletion in the range' }) sitesCleaned: number;
+  @ApiProperty({ type: StatsThreats }) threats: StatsThreats;
+  @ApiProperty({ description: 'distinct sites with a threat cleaned, quarantined, deleted, stopped or blocked in the range' }) sitesCleaned: number;
 }
 
 export class StatsView {
   @ApiProperty() from: Date;
   @ApiProperty() to: Date;
-  @ApiProperty({ description: 'distinct sites cleaned in the calendar month (UTC) that contains `to`, for the same scope' }) sitesCleanedThisMonth: number;
+  @ApiProperty({ description: "distinct sites cleaned in the calendar month that holds `to`, each customer's month in its own time zone, for the same scope" }) sitesCleanedThisMonth: number;
   @ApiProperty({ type: [StatsRow] }) rows: StatsRow[];
 }

@@ -33,7 +33,8 @@ export class PurgeOldEvents implements JobHandler<Record<string, never>>, OnModu
       deleted += n;
       if (n < CHUNK || ctx.signal.aborted) break;
     }
-    await this.db.dataSource.query(`DELETE FROM rejected_records WHERE received_at < now() - make_interval(days => $1)`, [this.config.events.retentionDays]);
+    // By when a record was last seen: one a vendor still serves is still being rejected, however old its first sighting.
+    await this.db.dataSource.query(`DELETE FROM rejected_records WHERE last_seen_at < now() - make_interval(days => $1)`, [this.config.events.retentionDays]);
     return done({ deleted });
   }
 }

@@ -11,5 +11,8 @@ export class RejectedRecordRow {
   @Column('text', { nullable: true }) externalId: string | null;
   @Column('text') reason: string;
   @Column('jsonb', { nullable: true }) raw: unknown;
-  @Column('timestamptz') receivedAt: Date;
+  @Column('text') recordKey: string; // external id, or 'raw:<md5 of the payload>' when it has none
+  @Column('int') timesSeen: number;
+  @Column('timestamptz') receivedAt: Date; // first seen
+  @Column('timestamptz') lastSeenAt: Date;
 }

@@ -8,10 +8,59 @@ const BLOCKED_RANGES = new Set([
   'deprecated', 'orchid2', 'discard',
 ]);
 
+const GLOBAL_UNICAST = ipaddr.parseCIDR('2000::/3');
+const V4_COMPATIBLE = ipaddr.parseCIDR('::/96'); // deprecated IPv4-compatible form: ::127.0.0.1 is ::7f00:1
+const NAT64 = ipaddr.parseCIDR('64:ff9b::/96'); // the well-known NAT64 prefix, RFC 6052
+
 export function blockedReason(address: string): string | null {
   if (!ipaddr.isValid(address)) return `"${address}" is not an IP address`;
-  let ip = ipaddr.parse(address);
-  if (ip.kind() === 'ipv6' && (ip as ipaddr.IPv6).isIPv4MappedAddress()) ip = (ip as ipaddr.IPv6).toIPv4Address();
+  const ip = ipaddr.parse(hexTail(address));
+  if (ip.kind() === 'ipv4') return rangeReason(address, ip);
+  const v6 = ip as ipaddr.IPv6;
+  // An IPv6 address that carries an IPv4 address reaches that IPv4 address (through the host's stack, a NAT64
+  // gateway, a 6to4 or Teredo relay), so it is judged by every IPv4 address it carries.
+  const carried = embeddedIPv4(v6);
+  if (carried) {
+    for (const [form, v4] of carried) {
+      const blocked = rangeReason(v4.toString(), v4);
+      if (blocked) return `${address} carries the IPv4 address ${v4.toString()} (${form}): ${blocked}`;
+    }
+    return null;
+  }
+  const range = v6.range();
+  if (BLOCKED_RANGES.has(range)) return `${address} is in a ${range} range, which outbound requests may not reach`;
+  // Outside 2000::/3 nothing is routed on the internet (what is assigned there is named above).
+  if (!v6.match(GLOBAL_UNICAST)) return `${address} is not a global unicast address, which outbound requests may not reach`;
+  return null;
+}
+
+// ipaddr.js reads the deprecated "::127.0.0.1" as "::ffff:127.0.0.1"; written in hex it keeps its own meaning.
+function hexTail(address: string): string {
+  if (!address.includes(':')) return address;
+  return address.replace(/(\d+)\.(\d+)\.(\d+)\.(\d+)$/, (_all, a: string, b: string, c: string, d: string) => {
+    const hex = (x: string, y: string) => ((Number(x) << 8) | Number(y)).toString(16);
+    return `${hex(a, b)}:${hex(c, d)}`;
+  });
+}
+
+function rangeReason(address: string, ip: ipaddr.IPv4 | ipaddr.IPv6): string | null {
   const range = ip.range();
   return BLOCKED_RANGES.has(range) ? `${address} is in a ${range} range, which outbound requests may not reach` : null;
+}
+
+// The IPv4 addresses an IPv6 address carries, by the form that carries them; null when it carries none.
+export function embeddedIPv4(ip: ipaddr.IPv6): [string, ipaddr.IPv4][] | null {
+  const p = ip.parts;
+  const v4 = (hi: number, lo: number) => new ipaddr.IPv4([hi >> 8, hi & 0xff, lo >> 8, lo & 0xff]);
+  const range = ip.range();
+  if (range === 'ipv4Mapped') return [['IPv4-mapped', v4(p[6], p[7])]];
+  if (range === 'rfc6145') return [['IPv4-translated', v4(p[6], p[7])]];
+  if (ip.match(NAT64)) return [['NAT64', v4(p[6], p[7])]];
+  // 2002:AABB:CCDD::/48 is the 6to4 site of AA.BB.CC.DD
+  if (range === '6to4') return [['6to4', v4(p[1], p[2])]];
+  // 2001:0:SSSS:SSSS:flags:port:CCCC:CCCC: the Teredo server, and the client's address with every bit inverted
+  if (range === 'teredo') return [['Teredo server', v4(p[2], p[3])], ['Teredo client', v4(~p[6] & 0xffff, ~p[7] & 0xffff)]];
+  // :: and ::1 are the unspecified and loopback addresses, not IPv4-compatible ones; ipaddr names them
+  if (ip.match(V4_COMPATIBLE) && range !== 'unspecified' && range !== 'loopback') return [['IPv4-compatible', v4(p[6], p[7])]];
+  return null;
 }

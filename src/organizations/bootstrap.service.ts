@@ -20,27 +20,28 @@ export class BootstrapService implements OnApplicationBootstrap {
     await this.ensureDefaultOrganization();
   }
 
+  // The whole bootstrap (organization and admin key) is one transaction under one lock: replicas starting together on
+  // an empty database end with one organization and one key, and a crash in between leaves neither.
   async ensureDefaultOrganization(): Promise<Organization> {
+    const envKey = this.config.auth.bootstrapAdminKey;
     const { org, printedKey } = await this.db.transaction(async (em) => {
-      // Two replicas starting on an empty database must not both create a default organization.
       await em.query('SELECT pg_advisory_xact_lock($1)', [ADVISORY_LOCKS.bootstrap]);
       const repo = em.getRepository(Organization);
-      const existing = await repo.findOneBy({ isDefault: true });
-      const any = existing ?? (await repo.count()) > 0;
-      if (existing || any) return { org: existing ?? (await repo.find({ order: { createdAt: 'ASC' }, take: 1 }))[0], printedKey: null };
-      const created = await repo.save(repo.create({ name: 'Default organization', isDefault: true }));
-      return { org: created, printedKey: this.config.auth.bootstrapAdminKey ? null : 'new' };
+      let org = (await repo.findOneBy({ isDefault: true })) ?? (await repo.find({ order: { createdAt: 'ASC' }, take: 1 }))[0];
+      const fresh = !org;
+      if (!org) org = await repo.save(repo.create({ name: 'Default organization', isDefault: true }));
+      if (envKey) {
+        await this.apiKeys.ensure(org.id, 'bootstrap admin (HOSTDIGEST_ADMIN_KEY)', envKey, em);
+        return { org, printedKey: null };
+      }
+      return { org, printedKey: fresh ? (await this.apiKeys.create(org.id, 'bootstrap admin', ['admin'], em)).key : null };
     });
-    const envKey = this.config.auth.bootstrapAdminKey;
-    if (envKey) {
-      await this.apiKeys.ensure(org.id, 'bootstrap admin (HOSTDIGEST_ADMIN_KEY)', envKey);
-    } else if (printedKey) {
-      const { key } = await this.apiKeys.create(org.id, 'bootstrap admin', ['admin']);
+    if (printedKey) {
       // Printed to the terminal once, outside the JSON log, so the secret never reaches log storage.
       process.stdout.write(
         `\n  hostdigest: created organization "${org.name}" (${org.id}) and its admin API key.\n` +
-          `  It is shown only this once; store it now:\n\n    ${key}\n\n` +
-          `  Try: curl -H "Authorization: Bearer ${key}" http://localhost:${this.config.port}/v1/organization\n\n`,
+          `  It is shown only this once; store it now:\n\n    ${printedKey}\n\n` +
+          `  Try: curl -H "Authorization: Bearer ${printedKey}" http://localhost:${this.config.port}/v1/organization\n\n`,
       );
       this.logger.log(`bootstrap admin key created for organization ${org.id} (printed to the terminal once)`);
     }

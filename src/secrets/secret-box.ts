@@ -3,13 +3,32 @@ import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes }
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { AppConfig } from '../config/app-config';
+import { mayResolve } from '../config/env-reference-grants';
 import { DomainError } from '../errors/domain-error';
 
 const PREFIX = 'v1:';
 const ENV_REF = /^env:([A-Za-z_][A-Za-z0-9_]*)$/;
 
+// Who sets a credential: its organization, and the scopes of the API key (an env reference needs admin).
+export interface SecretOwner {
+  organizationId: string;
+  scopes: readonly string[];
+}
+
+// One answer for a name the organization may not use and for one that is not set, so that it tells nothing about
+// what the environment holds.
+const unavailable = (name: string, field?: string) =>
+  new DomainError(
+    'secret_unavailable',
+    `env:${name} is not available to this organization: the operator has not granted it (ENV_REFERENCE_GRANTS) or it is not set`,
+    422,
+    field,
+  );
+
 // Credentials at rest: AES-256-GCM with a key from HOSTDIGEST_SECRET_KEY (or a generated key file under DATA_DIR),
-// or an `env:NAME` reference so that an operator can keep a credential only in the environment.
+// or an `env:NAME` reference so that an operator can keep a credential only in the environment. A reference resolves
+// only a name the operator granted to the credential's organization (config/env-reference-grants.ts), and every
+// credential of every feature is opened here, with its organization.
 @Injectable()
 export class SecretBox {
   private readonly logger = new Logger('Secrets');
@@ -19,10 +38,14 @@ export class SecretBox {
     this.key = this.loadKey();
   }
 
-  // What to store for a credential the operator typed: an env reference stays as it is, anything else is sealed.
-  store(input: string): string {
+  // What to store for a credential a caller typed: an env reference stays as it is (if the caller is an admin and the
+  // name is available to its organization), anything else is sealed. field names the credential in errors.
+  store(input: string, owner: SecretOwner, field?: string): string {
     if (input.startsWith('env:')) {
-      if (!ENV_REF.test(input)) throw new DomainError('invalid_secret_reference', `"${input}" is not a valid env:NAME reference`, 400);
+      const ref = ENV_REF.exec(input);
+      if (!ref) throw new DomainError('invalid_secret_reference', `"${input}" is not a valid env:NAME reference`, 400, field);
+      this.assertMayReference(owner, field);
+      this.resolve(ref[1], owner.organizationId, field);
       return input;
     }
     const iv = randomBytes(12);
@@ -31,15 +54,10 @@ export class SecretBox {
     return PREFIX + [iv, cipher.getAuthTag(), body].map((b) => b.toString('base64url')).join(':');
   }
 
-  open(stored: string): string {
+  // organizationId: whose credential this is; an env reference resolves only as that organization's grants allow.
+  open(stored: string, organizationId: string): string {
     const ref = ENV_REF.exec(stored);
-    if (ref) {
-      const value = this.config.env[ref[1]];
-      if (value === undefined || value === '') {
-        throw new DomainError('secret_unavailable', `environment variable ${ref[1]} is not set on this replica`, 422);
-      }
-      return value;
-    }
+    if (ref) return this.resolve(ref[1], organizationId);
     if (!stored.startsWith(PREFIX)) throw new DomainError('secret_unreadable', 'stored secret has an unknown format', 500);
     const [iv, tag, body] = stored.slice(PREFIX.length).split(':').map((p) => Buffer.from(p, 'base64url'));
     try {
@@ -49,6 +67,24 @@ export class SecretBox {
     } catch {
       throw new DomainError('secret_unreadable', 'stored secret cannot be decrypted: was HOSTDIGEST_SECRET_KEY changed?', 500);
     }
+  }
+
+  // Changing where stored credentials are sent (a vendor account's baseUrl) hands them to that place: with an env
+  // reference among them, only an admin may, as only an admin may set one.
+  assertMayRedirect(stored: Iterable<string | null | undefined>, owner: SecretOwner, field?: string): void {
+    if ([...stored].some((s) => s && ENV_REF.test(s))) this.assertMayReference(owner, field, 'change where env:NAME credentials are sent');
+  }
+
+  private assertMayReference(owner: SecretOwner, field?: string, what = 'set an env:NAME credential reference'): void {
+    if (!owner.scopes.includes('admin')) {
+      throw new DomainError('forbidden', `only an API key with the "admin" scope may ${what}; send the credential's value instead`, 403, field);
+    }
+  }
+
+  private resolve(name: string, organizationId: string, field?: string): string {
+    const value = mayResolve(this.config.envReferences, organizationId, name) ? this.config.env[name] : undefined;
+    if (value === undefined || value === '') throw unavailable(name, field);
+    return value;
   }
 
   // A key for another purpose (e.g. signing unsubscribe links), derived so that the encryption key itself never

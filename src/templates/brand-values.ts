@@ -13,7 +13,16 @@ export interface BrandValues {
   supportUrl: string;
   supportEmail: string | null;
   portalUrl: string;
+  localized?: LocalizedBrandTexts; // per locale; never a template value itself (see brandForLocale)
 }
+
+// A brand's footer and legal text per locale ("de", "de-CH"); a missing text falls back to the language's, then to
+// the brand's own footerText / legalText.
+export interface LocalizedBrandText {
+  footerText?: string;
+  legalText?: string;
+}
+export type LocalizedBrandTexts = Record<string, LocalizedBrandText>;
 
 // brand.* as templates see it: the brand's values, checked, plus colours derived for contrast.
 export interface BrandTemplateValues extends BrandValues {
@@ -47,6 +56,20 @@ export function resolveBrand(brand: BrandValues): BrandTemplateValues {
     onPrimaryColor: contrast(primary, WHITE) >= contrast(primary, INK) ? '#ffffff' : '#111827',
     linkColor: toHex(readableOn(primary, WHITE, [0, 0, 0], 5)), // 5:1 on white keeps 4.5:1 on the grey page
     linkColorDark: toHex(readableOn(primary, DARK_CARD, WHITE)),
+  };
+}
+
+// brand.* for one email in `locale`: the localized footer and legal text where the brand has them.
+export function brandForLocale(brand: BrandTemplateValues, texts: LocalizedBrandTexts | undefined, locale: unknown): BrandTemplateValues {
+  if (!texts || typeof locale !== 'string' || !locale) return brand;
+  const own = Object.prototype.hasOwnProperty.call(texts, locale) ? texts[locale] : undefined;
+  const language = locale.split('-')[0];
+  const lang = language !== locale && Object.prototype.hasOwnProperty.call(texts, language) ? texts[language] : undefined;
+  if (!own && !lang) return brand;
+  return {
+    ...brand,
+    footerText: own?.footerText ?? lang?.footerText ?? brand.footerText,
+    legalText: own?.legalText ?? lang?.legalText ?? brand.legalText,
   };
 }
 

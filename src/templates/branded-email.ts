@@ -15,6 +15,7 @@ export interface ResolvedBrand {
   senderEmail: string;
   replyTo: string | null;
   publicBaseUrl: string; // unsubscribe / preference links are built on it
+  customerPageTtlDays: number; // how long a customer-page link works (src/customer-page)
   dkim: { domainName: string; keySelector: string; privateKey: string } | null; // privateKey already decrypted
 }
 

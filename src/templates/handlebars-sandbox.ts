@@ -10,7 +10,7 @@ export type RenderFn = (context: object) => string;
 // Handlebars' compiler classes are public on every environment but missing from its type definitions.
 interface CompilerInternals {
   Compiler: new () => { compile(ast: hbs.AST.Program, options: object): unknown };
-  JavaScriptCompiler: new () => { compile(env: unknown, options: object, context: undefined, asObject: true): TemplateSpecification };
+  JavaScriptCompiler: new () => { compile(env: unknown, options: object, context: undefined, asObject: boolean): TemplateSpecification | string };
 }
 
 // Prototype access stays off, explicitly: with the defaults left undefined Handlebars would also log every attempt.
@@ -71,20 +71,37 @@ export class HandlebarsSandbox {
   // Compiles now (not lazily on first render) so that a bad template fails at compile time. With a locale, the
   // texts that are the same for every email in that locale are bound first (static-text.ts).
   compile(source: string, part: TemplatePart, escape: boolean, locale?: string): RenderFn {
+    return this.wrap(this.env.template(this.spec(source, part, escape, locale, true) as TemplateSpecification));
+  }
+
+  // The same as JavaScript source (Handlebars' precompiled form): a worker thread compiles, the main thread load()s.
+  precompile(source: string, part: TemplatePart, escape: boolean, locale?: string): string {
+    return this.spec(source, part, escape, locale, false) as string;
+  }
+
+  // A precompiled template from precompile() in this or another thread: only Handlebars' code generator writes it.
+  load(spec: string): RenderFn {
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval
+    return this.wrap(this.env.template(new Function(`return ${spec}`)() as TemplateSpecification));
+  }
+
+  private spec(source: string, part: TemplatePart, escape: boolean, locale: string | undefined, asObject: boolean): TemplateSpecification | string {
     let ast = this.check(source, part);
     if (locale) ast = this.env.parse(bindStaticText(source, ast, (key) => this.helperSet.staticText(locale, key), escape));
     const options = { data: true, knownHelpers: KNOWN_HELPERS, knownHelpersOnly: true, strict: false, noEscape: !escape };
     const internals = this.env as unknown as CompilerInternals;
-    let template: HandlebarsTemplateDelegate;
     try {
       const environment = new internals.Compiler().compile(ast, options);
-      template = this.env.template(new internals.JavaScriptCompiler().compile(environment, options, undefined, true));
+      return new internals.JavaScriptCompiler().compile(environment, options, undefined, asObject);
     } catch (e) {
       throw new TemplateCompileError('syntax', `${part}: ${(e as Error).message}`, part);
     }
-    // A top-level call copies every helper into a wrapper that copies the options object of every helper call
-    // (to add lookupProperty, which only {{lookup}} used): a quarter of a digest's render time. Called the way
-    // Handlebars calls a partial, the template takes our helpers, hooks and prototype-access rules as they are.
+  }
+
+  // A top-level call copies every helper into a wrapper that copies the options object of every helper call
+  // (to add lookupProperty, which only {{lookup}} used): a quarter of a digest's render time. Called the way
+  // Handlebars calls a partial, the template takes our helpers, hooks and prototype-access rules as they are.
+  private wrap(template: HandlebarsTemplateDelegate): RenderFn {
     const { helpers, hooks } = this.direct;
     return (context) =>
       template(context, { partial: true, helpers, hooks, partials: {}, decorators: {}, protoAccessControl: PROTO_ACCESS, data: { root: context } } as Handlebars.RuntimeOptions);

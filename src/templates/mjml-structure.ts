@@ -21,6 +21,7 @@ export interface MjElement {
 export interface MjStructure {
   elements: MjElement[];
   comments: Array<{ start: number; end: number }>;
+  unclosed: MjElement[]; // still open at the end of the source, outermost first
 }
 
 export const ENDING_TAGS = new Set([
@@ -32,6 +33,7 @@ export function scanMjml(source: string): MjStructure {
   const elements: MjElement[] = [];
   const comments: MjStructure['comments'] = [];
   const stack: MjElement[] = [];
+  let openEnding: MjElement | null = null;
   const openTag = /<([a-zA-Z][\w:.-]*)/y;
   const closeTag = /<\/([a-zA-Z][\w:.-]*)\s*>/y;
   let i = 0;
@@ -69,12 +71,13 @@ export function scanMjml(source: string): MjStructure {
     if (ENDING_TAGS.has(name)) {
       const closeAt = indexOfClose(source, name, end);
       element.content = { start: end, end: closeAt };
+      if (closeAt === source.length) openEnding = element;
       i = closeAt < source.length ? skipTo(source, closeAt, '>') : closeAt;
     } else {
       stack.push(element);
     }
   }
-  return { elements, comments };
+  return { elements, comments, unclosed: openEnding ? [...stack, openEnding] : stack };
 }
 
 function readAttributes(source: string, from: number): { attrs: MjAttribute[]; end: number; selfClosing: boolean } {

@@ -70,9 +70,9 @@ function sampleDigest(cadence: Cadence, locale: string): DigestTemplateData {
         { severity: 'low', count: 2, previous: 1 },
       ],
     },
-    previous: { events: 16, detections: 7, cleanups: 6, quarantines: 0, processesKilled: 3, processesBlocked: 0, filesDeleted: 0, cleaned: 6, outstanding: 0 },
+    previous: { events: 16, detections: 7, cleanups: 6, quarantines: 0, processesKilled: 3, processesBlocked: 0, filesDeleted: 0, threats: 6, cleaned: 6, outstanding: 0 },
     status: {
-      cleaned: 10, outstanding: 1, sitesTotal: 8, sitesAffected: 4, sitesProtected: 6, sitesUnprotected: 2,
+      threats: 11, cleaned: 10, outstanding: 1, sitesTotal: 8, sitesAffected: 4, sitesProtected: 6, sitesUnprotected: 2,
       sitesCleanedThisMonth: 4, allClear: false, empty: false,
     },
     sites: [

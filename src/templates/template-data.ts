@@ -8,8 +8,8 @@ export type SiteRisk = Severity | 'none';
 export type ProtectionStatus = 'protected' | 'partial' | 'unprotected' | 'unknown';
 export type ThreatStatus = 'cleaned' | 'quarantined' | 'outstanding';
 
-// Top-N lists keep a digest of a customer with thousands of sites under Gmail's 102 KB clipping limit
-// (the spec renders these maxima with long paths and checks the size); the rest goes into "and N more".
+// Top-N lists bound what a digest aggregates and shows; the rest goes into "and N more". What is sent is then held
+// under Gmail's 102 KB clipping limit by measuring it (src/digests/digest-fit.ts), which may list fewer.
 export const DIGEST_LIST_LIMITS = { sites: 25, topThreats: 20 } as const;
 
 export interface PeriodTotals {
@@ -62,8 +62,11 @@ export interface DigestTemplateData {
   period: { start: string; end: string; label: string; late: boolean };
   previousPeriod: { start: string; end: string; label: string };
   totals: PeriodTotals & { byKind: KindCount[]; bySeverity: SeverityCount[] };
-  previous: PeriodTotals & { cleaned: number; outstanding: number };
+  previous: PeriodTotals & { threats: number; cleaned: number; outstanding: number };
+  // The headline: the period's threats (a file, process or threat name on a site), each either cleaned (cleaned,
+  // quarantined, deleted, stopped or blocked by its last event) or outstanding, so threats = cleaned + outstanding.
   status: {
+    threats: number;
     cleaned: number;
     outstanding: number;
     sitesTotal: number;

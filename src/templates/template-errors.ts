@@ -22,7 +22,8 @@ export class TemplateCompileError extends DomainError {
   }
 }
 
-export type RenderFailure = 'render_failed' | 'output_too_large' | 'too_slow';
+// too_slow: a render stopped itself at its deadline; timeout: a worker thread was ended at the hard time limit.
+export type RenderFailure = 'render_failed' | 'output_too_large' | 'too_slow' | 'timeout';
 
 // One render failed (a helper threw, the output is too big, …); the caller logs the reason and goes on.
 export class TemplateRenderError extends DomainError {
@@ -31,6 +32,6 @@ export class TemplateRenderError extends DomainError {
     message: string,
     readonly part?: TemplatePart,
   ) {
-    super('template_render_failed', message, 422, part);
+    super(reason === 'timeout' ? 'template_timeout' : 'template_render_failed', message, 422, part);
   }
 }

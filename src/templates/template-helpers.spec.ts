@@ -41,9 +41,9 @@ describe('truncatePath', () => {
 
 describe('template helpers', () => {
   it('t: translates, interpolates with locale number formats, picks plural forms and falls back', () => {
-    expect(run('{{t "digest.sites.more" count=n}}', { locale: 'en', n: 1 })).toBe('and 1 more site');
-    expect(run('{{t "digest.sites.more" count=n}}', { locale: 'de', n: 1234 })).toBe('und 1.234 weitere Websites');
-    expect(run('{{t "digest.sites.more" count=n}}', { locale: 'fr', n: 0 })).toBe('et 0 autre site'); // French: 0 is singular
+    expect(run('{{t "digest.sites.more" count=n}}', { locale: 'en', n: 1 })).toBe('and 1 more site, listed on your security page');
+    expect(run('{{t "digest.sites.more" count=n}}', { locale: 'de', n: 1234 })).toBe('und 1.234 weitere Websites – alle auf Ihrer Sicherheitsseite');
+    expect(run('{{t "digest.sites.more" count=n}}', { locale: 'fr', n: 0 })).toBe('et 0 autre site, sur votre page de sécurité'); // French: 0 is singular
     expect(run('{{t "severity" s}}', { locale: 'nl-BE', s: 'critical' })).toBe('Kritiek');
     expect(run('{{t "severity" s}}', { locale: 'pt-BR', s: 'high' })).toBe('High');
     expect(run('{{t "severity" s}}', { locale: 'es' })).toBe('');

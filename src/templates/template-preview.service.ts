@@ -10,9 +10,10 @@ import { brandEnvelope } from './branded-email';
 import { sampleData } from './sample-data';
 import { TemplateCompileError } from './template-errors';
 import { TemplateInvalidError } from './template-invalid';
-import { DEFAULT_LIMITS, TemplateKind, TemplateSource } from './template-kinds';
-import { RenderedEmail, TemplateRenderer, TemplateRenderError } from './template-renderer';
-import { Issue, validateTemplate } from './template-validator';
+import { TemplateKind, TemplateSource } from './template-kinds';
+import { RenderedEmail, TemplateRenderError } from './template-renderer';
+import { Issue } from './template-validator';
+import { TemplateWorkers } from './template-workers';
 import { Template } from './template.entity';
 import { PreviewDto, TestSendDto } from './templates.dto';
 import { TemplatesService } from './templates.service';
@@ -22,14 +23,13 @@ export interface Preview extends RenderedEmail {
   bytes: { html: number; text: number };
 }
 
-// Previews and test sends. Unsaved sources and brand edits change with every keystroke of the editor, so they compile
-// in a renderer of their own, keyed by content: they never push the senders' compiled templates out of the shared cache.
+// Previews and test sends: operator-supplied sources, compiled and rendered in the worker threads (template-workers.ts).
 @Injectable()
 export class TemplatePreviewService {
   private readonly logger = new Logger('TemplatePreview');
-  private readonly renderer = new TemplateRenderer({ limits: { cacheEntries: 50 } });
 
   constructor(
+    private readonly workers: TemplateWorkers,
     private readonly templates: TemplatesService,
     private readonly brands: BrandsService,
     private readonly customers: CustomersService,
@@ -40,13 +40,14 @@ export class TemplatePreviewService {
   async preview(organizationId: string, id: string, dto: PreviewDto): Promise<Preview> {
     const template = await this.templates.get(organizationId, id);
     const source = dto.source ?? (await this.savedSource(organizationId, template, dto.version));
-    const { errors, warnings } = validateTemplate(template.kind, source, DEFAULT_LIMITS);
-    if (errors.length) throw new TemplateInvalidError(errors, warnings);
     const brand = await this.brands.resolve(organizationId, template.brandId);
     const edits = Object.fromEntries(Object.entries(dto.brand ?? {}).filter(([, v]) => v !== undefined));
     const values: BrandValues = { ...brand.values, ...edits };
     const data = await this.data(organizationId, template.kind, dto);
-    const email = this.render(template, source, values, data, warnings);
+    // Validation, compile and render in one task of the worker threads: the same errors as a save, then the email.
+    const outcome = await this.inWorkers(template, () => this.workers.preview(template.kind, source, values, data, previewKey(template, source, values)));
+    if ('invalid' in outcome) throw new TemplateInvalidError(outcome.invalid.errors, outcome.invalid.warnings);
+    const { email, warnings } = outcome;
     return { ...email, warnings, bytes: { html: Buffer.byteLength(email.html, 'utf8'), text: Buffer.byteLength(email.text, 'utf8') } };
   }
 
@@ -57,7 +58,7 @@ export class TemplatePreviewService {
     const source = await this.savedSource(organizationId, template, version);
     const brand = await this.brands.resolve(organizationId, template.brandId);
     const data = { ...sampleData(template.kind, dto.locale ?? 'en'), recipient: { email: dto.to } };
-    const email = this.render(template, source, brand.values, data, []);
+    const email = await this.inWorkers(template, () => this.workers.render(source, brand.values, data, previewKey(template, source, brand.values)));
     const sent = await this.mailer.send({
       ...brandEnvelope(brand),
       to: [dto.to],
@@ -91,14 +92,18 @@ export class TemplatePreviewService {
     return dto.locale ? { ...data, locale: dto.locale } : data;
   }
 
-  private render(template: Template, source: TemplateSource, brand: BrandValues, data: object, warnings: Issue[]): RenderedEmail {
-    const key = 'preview:' + createHash('sha256').update(JSON.stringify([template.kind, source, brand])).digest('base64url');
+  private async inWorkers<T>(template: Template, task: () => Promise<T>): Promise<T> {
     try {
-      return this.renderer.render(this.renderer.compile(source, brand, key), data);
+      return await task();
     } catch (err) {
-      if (err instanceof TemplateCompileError) throw TemplateInvalidError.fromCompile(err, warnings);
+      if (err instanceof TemplateCompileError) throw TemplateInvalidError.fromCompile(err);
       if (err instanceof TemplateRenderError) this.logger.warn(`preview of template ${template.id} failed: ${err.reason}: ${err.message}`);
       throw err;
     }
   }
 }
+
+// Unsaved sources and brand edits change with every keystroke of the editor: keyed by content, in the workers' own
+// caches, they never push the senders' compiled templates out of the shared one.
+const previewKey = (template: Template, source: TemplateSource, brand: BrandValues) =>
+  'preview:' + createHash('sha256').update(JSON.stringify([template.kind, source, brand])).digest('base64url');

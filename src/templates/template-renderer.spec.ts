@@ -29,6 +29,20 @@ function variants(data: DigestTemplateData): Array<[string, DigestTemplateData]>
 }
 
 describe('TemplateRenderer: compile once, render with Handlebars only', () => {
+  it('renders a template precompiled as data (as a worker thread hands it over) exactly as one compiled in place', () => {
+    for (const kind of TEMPLATE_KINDS) {
+      const src = loadDefaultTemplate(kind);
+      const pre = JSON.parse(JSON.stringify(new TemplateRenderer().precompile(src, SAMPLE_BRAND)));
+      expect(Object.keys(pre.locales).sort()).toEqual([...LOCALES].sort());
+      const loaded = new TemplateRenderer().fromPrecompiled(pre, SAMPLE_BRAND, `${kind}:pre`);
+      const compiled = renderer.compile(src, SAMPLE_BRAND, `${kind}:in-place`);
+      for (const locale of LOCALES) {
+        const data = { ...sampleData(kind, locale), locale };
+        expect([kind, locale, renderer.render(loaded, data)]).toEqual([kind, locale, renderer.render(compiled, data)]);
+      }
+    }
+  });
+
   for (const kind of DIGEST_KINDS) {
     for (const locale of LOCALES) {
       it(`renders ${kind} in ${locale} exactly as MJML on every email would`, () => {

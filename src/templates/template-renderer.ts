@@ -1,5 +1,5 @@
 import { Injectable, Optional } from '@nestjs/common';
-import { bindBrand, BrandTemplateValues, BrandValues, resolveBrand } from './brand-values';
+import { bindBrand, brandForLocale, BrandTemplateValues, BrandValues, LocalizedBrandTexts, resolveBrand } from './brand-values';
 import { defaultLocaleCatalog } from './default-templates';
 import { HandlebarsSandbox, RenderDeadlineError, RenderFn, withDeadline } from './handlebars-sandbox';
 import { catalogLocale, LocaleCatalog } from './locale-catalog';
@@ -22,9 +22,17 @@ export interface CompiledParts {
 export interface CompiledTemplate {
   readonly cacheKey: string;
   readonly brand: BrandTemplateValues;
+  readonly brandTexts?: LocalizedBrandTexts; // the brand's footer and legal text per locale (brandForLocale)
   readonly compiledHtml: string; // MJML's output with the per-email placeholders still in it
   // The functions for a catalog locale (en, de, …), its static texts bound; compiled on first use.
   localized(locale: string): CompiledParts;
+}
+
+// A compiled template as data, to cross threads: the HTML, and per catalog locale the three parts as Handlebars'
+// precompiled JavaScript source.
+export interface PrecompiledTemplate {
+  compiledHtml: string;
+  locales: Record<string, Record<'subject' | 'html' | 'text', string>>;
 }
 
 export interface RenderedEmail {
@@ -36,6 +44,7 @@ export interface RenderedEmail {
 export interface RendererOptions {
   limits?: Partial<TemplateLimits>;
   catalog?: LocaleCatalog;
+  progress?: (part: TemplatePart) => void; // the part being compiled or rendered (a worker reports it to name a timeout)
 }
 
 // Compile once per (template version, brand version), render per email.
@@ -52,9 +61,11 @@ export class TemplateRenderer {
   private readonly sandbox: HandlebarsSandbox;
   private readonly catalog: LocaleCatalog;
   private readonly cache: LruCache<string, CompiledTemplate>;
+  private readonly progress?: (part: TemplatePart) => void;
 
   constructor(@Optional() options?: RendererOptions) {
     this.limits = { ...DEFAULT_LIMITS, ...options?.limits };
+    this.progress = options?.progress;
     this.catalog = options?.catalog ?? defaultLocaleCatalog();
     this.sandbox = new HandlebarsSandbox(this.catalog);
     this.cache = new LruCache(this.limits.cacheEntries);
@@ -62,52 +73,90 @@ export class TemplateRenderer {
 
   // cacheKey: the template version id and the brand version, e.g. `${templateVersionId}:${brandVersion}`.
   compile(source: TemplateSource, brand: BrandValues, cacheKey: string): CompiledTemplate {
-    const hit = this.cache.get(cacheKey);
-    if (hit) return hit;
+    return this.cached(cacheKey) ?? this.fromHtml(source, brand, this.compileHtml(source, brand), cacheKey);
+  }
+
+  cached(cacheKey: string): CompiledTemplate | undefined {
+    return this.cache.get(cacheKey);
+  }
+
+  // Steps 1 and 2: the MJML body as HTML with the per-email placeholders still in it. The slow and unbounded part
+  // (mjml2html), which the service runs in a worker thread (template-workers.ts).
+  compileHtml(source: TemplateSource, brand: BrandValues): string {
     this.checkSize(source);
-    const resolved = resolveBrand(brand);
+    this.progress?.('mjml');
     this.sandbox.check(source.mjml, 'mjml'); // so that a syntax error is reported as such, before MJML runs
-    const { html } = compileMjml(bindBrand(source.mjml, resolved));
+    const { html } = compileMjml(bindBrand(source.mjml, resolveBrand(brand)));
     const [lost] = lostStatements(source.mjml, html);
     if (lost) throw new TemplateCompileError('blocks_did_not_survive', `line ${lost.line}: ${lost.message}`, 'mjml');
+    return html;
+  }
+
+  // Step 3 over what compileHtml produced: Handlebars only, linear in the size.
+  private fromHtml(source: TemplateSource, brand: BrandValues, html: string, cacheKey: string): CompiledTemplate {
+    this.checkSize(source);
+    return this.cacheAs(cacheKey, brand, html, (locale) => ({
+      html: this.compilePart(html, 'mjml', true, locale, true),
+      subject: this.compilePart(source.subject, 'subject', false, locale),
+      text: this.compilePart(source.text, 'text', false, locale),
+    }));
+  }
+
+  // All of it for every catalog locale, as data: what a worker thread hands to the main thread, which then only
+  // evaluates Handlebars' generated code (fromPrecompiled) and runs it per email.
+  precompile(source: TemplateSource, brand: BrandValues): PrecompiledTemplate {
+    const html = this.compileHtml(source, brand);
+    const locales: PrecompiledTemplate['locales'] = {};
+    for (const locale of this.catalog.keys()) {
+      locales[locale] = {
+        html: this.compilePart(html, 'mjml', true, locale, true, true),
+        subject: this.compilePart(source.subject, 'subject', false, locale, false, true),
+        text: this.compilePart(source.text, 'text', false, locale, false, true),
+      };
+    }
+    return { compiledHtml: html, locales };
+  }
+
+  fromPrecompiled(pre: PrecompiledTemplate, brand: BrandValues, cacheKey: string): CompiledTemplate {
+    return this.cacheAs(cacheKey, brand, pre.compiledHtml, (locale) => {
+      const spec = pre.locales[locale] ?? pre.locales.en;
+      return { html: this.sandbox.load(spec.html), subject: this.sandbox.load(spec.subject), text: this.sandbox.load(spec.text) };
+    });
+  }
+
+  private cacheAs(cacheKey: string, brand: BrandValues, html: string, build: (locale: string) => CompiledParts): CompiledTemplate {
     const byLocale = new Map<string, CompiledParts>();
     const localized = (locale: string): CompiledParts => {
       let parts = byLocale.get(locale);
-      if (!parts) {
-        parts = {
-          html: this.compilePart(html, 'mjml', true, locale, true),
-          subject: this.compilePart(source.subject, 'subject', false, locale),
-          text: this.compilePart(source.text, 'text', false, locale),
-        };
-        byLocale.set(locale, parts);
-      }
+      if (!parts) byLocale.set(locale, (parts = build(locale)));
       return parts;
     };
     localized('en'); // every error shows now, not at the first email
-    const compiled: CompiledTemplate = { cacheKey, brand: resolved, compiledHtml: html, localized };
+    const compiled: CompiledTemplate = { cacheKey, brand: resolveBrand(brand), brandTexts: brand.localized, compiledHtml: html, localized };
     this.cache.set(cacheKey, compiled);
     return compiled;
   }
 
-  // Throws TemplateRenderError (never anything else) when this one render cannot be completed.
-  render(compiled: CompiledTemplate, data: object): RenderedEmail {
-    const context = { ...data, brand: compiled.brand };
-    const started = performance.now();
+  // Throws TemplateRenderError (never anything else) when this one render cannot be completed, or takes longer
+  // than limitMs (the renderMs limit unless the caller wants a shorter one).
+  render(compiled: CompiledTemplate, data: object, limitMs = this.limits.renderMs): RenderedEmail {
+    const context = { ...data, brand: brandForLocale(compiled.brand, compiled.brandTexts, (data as { locale?: unknown }).locale) };
     let parts: CompiledParts;
     try {
       parts = compiled.localized(catalogLocale(this.catalog, (data as { locale?: unknown }).locale));
     } catch (e) {
       throw new TemplateRenderError('render_failed', (e as Error).message);
     }
+    const started = performance.now(); // the first email in a locale compiles its functions: not part of the limit
     // One deadline for the three parts together; each {{#each}} checks it (handlebars-sandbox.ts).
-    const email = withDeadline(this.limits.renderMs, () => ({
-      subject: singleLine(this.run(parts.subject, context, 'subject')),
-      html: this.run(parts.html, context, 'mjml'),
-      text: tidyText(this.run(parts.text, context, 'text')),
+    const email = withDeadline(limitMs, () => ({
+      subject: singleLine(this.run(parts.subject, context, 'subject', limitMs)),
+      html: this.run(parts.html, context, 'mjml', limitMs),
+      text: tidyText(this.run(parts.text, context, 'text', limitMs)),
     }));
     const elapsed = performance.now() - started;
-    if (elapsed > this.limits.renderMs) {
-      throw new TemplateRenderError('too_slow', `render took ${Math.round(elapsed)} ms, the limit is ${this.limits.renderMs} ms`);
+    if (elapsed > limitMs) {
+      throw new TemplateRenderError('too_slow', `render took ${Math.round(elapsed)} ms, the limit is ${limitMs} ms`);
     }
     return email;
   }
@@ -121,7 +170,7 @@ export class TemplateRenderer {
     const subject = this.compilePart(source.subject, 'subject', false);
     const text = this.compilePart(source.text, 'text', false);
     return (data) => {
-      const context = { ...data, brand: resolved };
+      const context = { ...data, brand: brandForLocale(resolved, brand.localized, (data as { locale?: unknown }).locale) };
       return {
         subject: singleLine(subject(context)),
         html: compileMjml(mjml(context)).html,
@@ -141,9 +190,12 @@ export class TemplateRenderer {
     }
   }
 
-  private compilePart(source: string, part: TemplatePart, escape: boolean, locale?: string, afterMjml = false): RenderFn {
+  private compilePart(source: string, part: TemplatePart, escape: boolean, locale?: string, afterMjml?: boolean): RenderFn;
+  private compilePart(source: string, part: TemplatePart, escape: boolean, locale: string, afterMjml: boolean, asSource: true): string;
+  private compilePart(source: string, part: TemplatePart, escape: boolean, locale?: string, afterMjml = false, asSource = false): RenderFn | string {
+    this.progress?.(part);
     try {
-      return this.sandbox.compile(source, part, escape, locale);
+      return asSource ? this.sandbox.precompile(source, part, escape, locale) : this.sandbox.compile(source, part, escape, locale);
     } catch (e) {
       if (afterMjml && e instanceof TemplateCompileError && e.reason === 'syntax') {
         // The source parsed, so MJML moved or dropped part of a block.
@@ -153,12 +205,13 @@ export class TemplateRenderer {
     }
   }
 
-  private run(fn: RenderFn, context: object, part: TemplatePart): string {
+  private run(fn: RenderFn, context: object, part: TemplatePart, limitMs: number): string {
+    this.progress?.(part);
     let out: string;
     try {
       out = fn(context);
     } catch (e) {
-      if (e instanceof RenderDeadlineError) throw new TemplateRenderError('too_slow', `${part}: render took longer than the limit of ${this.limits.renderMs} ms`, part);
+      if (e instanceof RenderDeadlineError) throw new TemplateRenderError('too_slow', `${part}: render took longer than the limit of ${limitMs} ms`, part);
       throw new TemplateRenderError('render_failed', `${part}: ${(e as Error)?.message ?? String(e)}`, part);
     }
     // length is a lower bound of the UTF-8 size and 3× an upper bound: count bytes only when it matters.

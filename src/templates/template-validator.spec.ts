@@ -27,6 +27,19 @@ describe('validateTemplate', () => {
     expect(error.message).toContain('<mj-raw>');
   });
 
+  it('refuses an unclosed <mj-text> (MJML would drop its text) at the element, naming the tags left open around it', () => {
+    const error = only(check('<mjml><mj-body><mj-section><mj-column><mj-text>hi').errors);
+    expect(error).toEqual({
+      part: 'mjml', line: 1, column: 39,
+      message: '<mj-text> is never closed (nor are <mj-column>, <mj-section>, <mj-body>, <mjml> around it). MJML drops the content of an unclosed <mj-text>. Add </mj-text> where it ends.',
+    });
+  });
+
+  it('refuses components left open at the end of the template', () => {
+    const error = only(check('<mjml>\n  <mj-body>\n' + text('hi')).errors);
+    expect(error).toMatchObject({ line: 2, column: 3, message: '<mj-body> is never closed (nor is <mjml> around it). Add </mj-body> where it ends.' });
+  });
+
   it('accepts <mj-raw> markers around whole components', () => {
     const markers = doc(`    <mj-raw>{{#if status.outstanding}}</mj-raw>\n${text('x')}\n    <mj-raw>{{/if}}</mj-raw>`);
     expect(check(markers)).toEqual({ errors: [], warnings: [] });

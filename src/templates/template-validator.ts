@@ -3,7 +3,7 @@ import { defaultLocaleCatalog } from './default-templates';
 import { checkAst, Finding, parseTemplate, VariableReference } from './handlebars-checks';
 import { compileMjml, MjmlIssue } from './mjml-compiler';
 import { findMisplacements } from './mjml-placement';
-import { scanMjml } from './mjml-structure';
+import { MjElement, scanMjml } from './mjml-structure';
 import { SAMPLE_BRAND } from './sample-data';
 import { LineIndex, scanStatements } from './statement-scanner';
 import { lostStatements } from './survival-check';
@@ -23,14 +23,16 @@ export interface ValidationResult {
   warnings: Issue[];
 }
 
-// Save-time validation of a template version. Errors block the save; warnings are shown.
-export function validateTemplate(kind: TemplateKind, source: TemplateSource, limits = DEFAULT_LIMITS): ValidationResult {
+// Save-time validation of a template version. Errors block the save; warnings are shown. onPart hears which part
+// is being checked (a worker thread reports it, to name the part of a task that ran out of time).
+export function validateTemplate(kind: TemplateKind, source: TemplateSource, limits = DEFAULT_LIMITS, onPart?: (part: TemplatePart) => void): ValidationResult {
   const errors: Issue[] = [];
   const warnings: Issue[] = [];
   const vars = variableReference(kind);
   const textKeys = new Set(defaultLocaleCatalog().get('en')?.keys() ?? []);
 
   for (const part of TEMPLATE_PARTS) {
+    onPart?.(part);
     const text = source[part];
     const add = (list: Issue[]) => (f: Finding) => list.push({ part, ...f });
     if (typeof text !== 'string') {
@@ -66,7 +68,8 @@ function checkMjml(source: string, lines: LineIndex, parsed: boolean): Finding[]
   if (refused.length) return refused; // nothing below may run on a template that names files
 
   const statements = scanStatements(source);
-  const misplaced = findMisplacements(source, scanMjml(source), statements).map((m) => at(m.offset, m.message));
+  const structure = scanMjml(source);
+  const misplaced = [...unclosed(structure.unclosed, at), ...findMisplacements(source, structure, statements).map((m) => at(m.offset, m.message))];
   let compiled: { html: string; errors: MjmlIssue[] };
   try {
     compiled = compileMjml(bindBrand(source, resolveBrand(SAMPLE_BRAND), 'empty'));
@@ -80,6 +83,17 @@ function checkMjml(source: string, lines: LineIndex, parsed: boolean): Finding[]
   // The safety net: every statement must come out of MJML intact, and the blocks still balanced.
   const survival = misplaced.length || !parsed ? [] : lostStatements(source, compiled.html);
   return [...misplaced, ...mjml, ...survival];
+}
+
+// MJML closes what is left open at the end without a word, and drops the content of an unclosed <mj-text>
+// (any ending tag): reported once, at the innermost element, which is where the text would vanish.
+function unclosed(open: MjElement[], at: (offset: number, message: string) => Finding): Finding[] {
+  const inner = open[open.length - 1];
+  if (!inner) return [];
+  const outer = open.slice(0, -1).reverse().map((e) => `<${e.name}>`);
+  const around = outer.length ? ` (nor ${outer.length === 1 ? 'is' : 'are'} ${outer.join(', ')} around it)` : '';
+  const lost = inner.content ? ` MJML drops the content of an unclosed <${inner.name}>.` : '';
+  return [at(inner.start, `<${inner.name}> is never closed${around}.${lost} Add </${inner.name}> where it ends.`)];
 }
 
 function mjmlFinding(e: MjmlIssue, lines: LineIndex): Finding {

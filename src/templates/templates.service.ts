@@ -4,12 +4,15 @@ import { paginate, Page, PageQuery } from '../api/pagination';
 import { BrandsService } from '../brands/brands.service';
 import { Database } from '../db/database';
 import { ConflictError, NotFoundError } from '../errors/domain-error';
+import type { BrandValues } from './brand-values';
 import type { BrandedEmail, PublishedTemplate, ResolvedBrand } from './branded-email';
 import { loadDefaultTemplate } from './default-templates';
 import { TemplateInvalidError } from './template-invalid';
+import { LruCache } from './lru-cache';
 import { TemplateKind, TemplateSource } from './template-kinds';
-import { TemplateRenderer, TemplateRenderError } from './template-renderer';
-import { Issue, validateTemplate } from './template-validator';
+import { CompiledTemplate, RenderedEmail, TemplateRenderer, TemplateRenderError } from './template-renderer';
+import { Issue } from './template-validator';
+import { TemplateWorkers } from './template-workers';
 import { TemplateVersion } from './template-version.entity';
 import { Template } from './template.entity';
 import { CreateTemplateDto, SaveVersionDto, TemplateQuery } from './templates.dto';
@@ -22,17 +25,24 @@ export interface SavedVersion {
 
 const UNIQUE_BRAND_KIND = 'templates_brand_kind';
 const MAX_VERSION = 2_147_483_647;
+// A digest renders in ~0.3 ms: a published template that needs more than this renders in the worker threads, for
+// SLOW_FOR_MS (then it is tried here again, so that one pause of the process does not slow a template for good).
+const INLINE_RENDER_MS = 100;
+const SLOW_FOR_MS = 10 * 60_000;
 
 @Injectable()
 export class TemplatesService {
   private readonly logger = new Logger('Templates');
   private readonly defaults = new Map<TemplateKind, TemplateSource>();
   private readonly repo: Repository<Template>;
+  private readonly slowSince = new LruCache<string, number>(1000);
+  private readonly compiling = new Map<string, Promise<CompiledTemplate>>();
 
   constructor(
     private readonly db: Database,
     private readonly brands: BrandsService,
     private readonly renderer: TemplateRenderer,
+    private readonly workers: TemplateWorkers,
   ) {
     this.repo = db.dataSource.getRepository(Template);
   }
@@ -95,7 +105,7 @@ export class TemplatesService {
   async save(organizationId: string, id: string, dto: SaveVersionDto, author: string): Promise<SavedVersion> {
     const template = await this.get(organizationId, id);
     const source: TemplateSource = { subject: dto.subject, mjml: dto.mjml, text: dto.text };
-    const { errors, warnings } = validateTemplate(template.kind, source, this.renderer.limits);
+    const { errors, warnings } = await this.workers.validate(template.kind, source, this.renderer.limits);
     if (errors.length) throw new TemplateInvalidError(errors, warnings);
     return this.db.transaction(async (em) => {
       // The row lock numbers concurrent saves one after the other.
@@ -145,13 +155,45 @@ export class TemplatesService {
     const brand = await this.brands.resolve(organizationId, brandId);
     const template = await this.publishedFor(organizationId, brand, kind);
     try {
-      const compiled = this.renderer.compile(template.source, brand.values, template.cacheKey);
-      return { brand, template, email: this.renderer.render(compiled, data) };
+      return { brand, template, email: await this.render(template, brand.values, data) };
     } catch (err) {
       const reason = err instanceof TemplateRenderError ? err.reason : 'compile_failed';
       this.logger.warn(`render of ${kind} (template ${template.templateId ?? 'default'} v${template.version ?? '-'}, brand ${brand.id}) failed: ${reason}: ${(err as Error).message}`);
       throw err;
     }
+  }
+
+  // A published template compiles once per (template version, brand version) in a worker thread, to Handlebars'
+  // precompiled code for every locale; here that code runs per email, which costs the event loop a fifth of what a
+  // round trip to the workers per email does (README, bench:render). One that runs past INLINE_RENDER_MS (loops that
+  // multiply) holds this thread that once and renders in the workers for SLOW_FOR_MS, under the full render limit.
+  async render(template: PublishedTemplate, brand: BrandValues, data: object): Promise<RenderedEmail> {
+    const key = template.cacheKey;
+    const slow = Date.now() - (this.slowSince.get(key) ?? -Infinity) < SLOW_FOR_MS;
+    if (!slow) {
+      const compiled = this.renderer.cached(key) ?? (await this.compile(template, brand));
+      try {
+        return this.renderer.render(compiled, data, INLINE_RENDER_MS);
+      } catch (err) {
+        if (!(err instanceof TemplateRenderError && err.reason === 'too_slow')) throw err;
+        this.slowSince.set(key, Date.now());
+        this.logger.warn(`template ${key} took longer than ${INLINE_RENDER_MS} ms to render: it renders in the worker threads for the next ${SLOW_FOR_MS / 60_000} minutes`);
+      }
+    }
+    return this.workers.render(template.source, brand, data, key);
+  }
+
+  // The send jobs of a run ask for the same template at once: one compile for all of them.
+  private compile(template: PublishedTemplate, brand: BrandValues): Promise<CompiledTemplate> {
+    const key = template.cacheKey;
+    let pending = this.compiling.get(key);
+    if (!pending) {
+      pending = this.workers.precompile(template.source, brand)
+        .then((pre) => this.renderer.fromPrecompiled(pre, brand, key))
+        .finally(() => this.compiling.delete(key));
+      this.compiling.set(key, pending);
+    }
+    return pending;
   }
 
   private async publishedFor(organizationId: string, brand: ResolvedBrand, kind: TemplateKind): Promise<PublishedTemplate> {

@@ -106,17 +106,17 @@ export class PollService {
       lastCommit = Date.now();
       await this.db.transaction(async (em) => {
         const stored = await this.store.insert(em, src, page.events);
-        await this.store.reject(em, src, page.rejected);
+        const newlyRejected = await this.store.reject(em, src, page.rejected); // a re-read rejection is counted once
         const updated = await em.query(
           `UPDATE vendor_accounts SET cursor = $2, events_ingested = events_ingested + $3, records_rejected = records_rejected + $4,
                   lease_until = now() + make_interval(secs => $5), updated_at = now()
            WHERE id = $1 AND lease_owner = $6`,
-          [account.id, JSON.stringify(page.cursor), stored.length, page.rejected.length, budgetMs / 1000 + 120, token],
+          [account.id, JSON.stringify(page.cursor), stored.length, newlyRejected, budgetMs / 1000 + 120, token],
         );
         // Someone took over the account (our lease expired): do not commit this page's cursor over theirs.
         if (updated[1] === 0) throw new LeaseLostError('poll lease lost');
         inserted += stored.length;
-        rejected += page.rejected.length;
+        rejected += newlyRejected;
       });
     };
     try {

@@ -23,7 +23,7 @@ export class VendorAccountsController {
   @Post()
   @ApiCreatedResponse({ type: VendorAccountView })
   async create(@Caller() c: Principal, @Body() dto: CreateVendorAccountDto): Promise<VendorAccountView> {
-    return this.view(await this.accounts.create(c.organizationId, dto));
+    return this.view(await this.accounts.create(c.organizationId, dto, c.scopes));
   }
 
   @Get(':id')
@@ -35,7 +35,7 @@ export class VendorAccountsController {
   @Patch(':id')
   @ApiOkResponse({ type: VendorAccountView })
   async update(@Caller() c: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateVendorAccountDto): Promise<VendorAccountView> {
-    return this.view(await this.accounts.update(c.organizationId, id, dto));
+    return this.view(await this.accounts.update(c.organizationId, id, dto, c.scopes));
   }
 
   @Delete(':id')

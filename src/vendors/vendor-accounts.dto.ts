@@ -12,7 +12,7 @@ export class CreateVendorAccountDto {
   baseUrl?: string;
   @ApiPropertyOptional({ example: { enterpriseId: '12345', overlapSeconds: 600 }, description: 'Monarx: enterpriseId (required), overlapSeconds, pageSize, apiShape (path/field name overrides)' })
   @IsOptional() @IsObject() settings?: Record<string, unknown>;
-  @ApiPropertyOptional({ example: { apiId: 'env:MONARX_API_ID', apiSecret: 's3cret' }, description: 'Monarx: apiId, apiSecret. Stored encrypted; "env:NAME" keeps the value in the environment only.' })
+  @ApiPropertyOptional({ example: { apiId: 'env:MONARX_API_ID', apiSecret: 's3cret' }, description: 'Monarx: apiId, apiSecret. Stored encrypted; "env:NAME" keeps the value in the environment only (an admin key, and a name the operator granted to the organization in ENV_REFERENCE_GRANTS).' })
   @IsOptional() @IsObject() credentials?: Record<string, string>;
   @ApiPropertyOptional({ default: 300, minimum: 60 }) @IsOptional() @IsInt() @Min(1) @Max(86_400) pollIntervalSeconds?: number;
   @ApiPropertyOptional({ default: true }) @IsOptional() @IsBoolean() enabled?: boolean;

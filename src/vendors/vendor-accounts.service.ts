@@ -5,7 +5,7 @@ import { AppConfig } from '../config/app-config';
 import { Database } from '../db/database';
 import { NotFoundError, ValidationError } from '../errors/domain-error';
 import { JobEngine } from '../jobs/job-engine';
-import { SecretBox } from '../secrets/secret-box';
+import { SecretBox, SecretOwner } from '../secrets/secret-box';
 import { POLL_VENDOR_ACCOUNT } from './poll-jobs';
 import { VendorAccount } from './vendor-account.entity';
 import { CreateVendorAccountDto, UpdateVendorAccountDto } from './vendor-accounts.dto';
@@ -28,7 +28,8 @@ export class VendorAccountsService {
     this.repo = db.dataSource.getRepository(VendorAccount);
   }
 
-  async create(organizationId: string, dto: CreateVendorAccountDto): Promise<VendorAccount> {
+  // scopes: the caller's (an env:NAME credential needs admin); none for the service's own accounts (the simulator's).
+  async create(organizationId: string, dto: CreateVendorAccountDto, scopes: readonly string[] = []): Promise<VendorAccount> {
     this.connectors.get(dto.vendor);
     const settings = dto.settings ?? {};
     const credentials = dto.credentials ?? {};
@@ -40,7 +41,7 @@ export class VendorAccountsService {
         name: dto.name,
         baseUrl: dto.baseUrl ?? null,
         settings,
-        credentials: this.seal(credentials),
+        credentials: this.seal(credentials, { organizationId, scopes }),
         pollIntervalSeconds: this.interval(dto.pollIntervalSeconds ?? 300),
         enabled: dto.enabled ?? true,
         backfillFrom: dto.backfillFrom ? new Date(dto.backfillFrom) : null,
@@ -67,12 +68,17 @@ export class VendorAccountsService {
   }
 
   // Changing credentials or settings clears a "failing" status and polls again at once.
-  async update(organizationId: string, id: string, dto: UpdateVendorAccountDto): Promise<VendorAccount> {
+  async update(organizationId: string, id: string, dto: UpdateVendorAccountDto, scopes: readonly string[] = []): Promise<VendorAccount> {
     const a = await this.get(organizationId, id);
+    const owner = { organizationId, scopes };
+    const settingsBefore = JSON.stringify(a.settings);
     if (dto.name !== undefined) a.name = dto.name;
-    if (dto.baseUrl !== undefined) a.baseUrl = dto.baseUrl;
     if (dto.settings !== undefined) a.settings = dto.settings;
-    if (dto.credentials !== undefined) a.credentials = { ...a.credentials, ...this.seal(dto.credentials) };
+    if (dto.credentials !== undefined) a.credentials = { ...a.credentials, ...this.seal(dto.credentials, owner) };
+    // Either can change where the credentials go (settings.apiShape may carry a base URL).
+    if (dto.baseUrl !== undefined && dto.baseUrl !== a.baseUrl) this.secrets.assertMayRedirect(Object.values(a.credentials), owner, 'baseUrl');
+    if (dto.settings !== undefined && JSON.stringify(dto.settings) !== settingsBefore) this.secrets.assertMayRedirect(Object.values(a.credentials), owner, 'settings');
+    if (dto.baseUrl !== undefined) a.baseUrl = dto.baseUrl;
     if (dto.pollIntervalSeconds !== undefined) a.pollIntervalSeconds = this.interval(dto.pollIntervalSeconds);
     if (dto.backfillFrom !== undefined) a.backfillFrom = new Date(dto.backfillFrom);
     if (dto.enabled !== undefined) a.enabled = dto.enabled;
@@ -109,14 +115,14 @@ export class VendorAccountsService {
   }
 
   toConnectorAccount(a: VendorAccount): ConnectorAccount {
-    const credentials = Object.fromEntries(Object.entries(a.credentials).map(([k, v]) => [k, this.secrets.open(v)]));
+    const credentials = Object.fromEntries(Object.entries(a.credentials).map(([k, v]) => [k, this.secrets.open(v, a.organizationId)]));
     return { id: a.id, organizationId: a.organizationId, vendor: a.vendor, baseUrl: a.baseUrl, settings: a.settings, credentials, backfillFrom: a.backfillFrom };
   }
 
   describeSecret = (stored: string) => this.secrets.describe(stored);
 
-  private seal(credentials: Record<string, string>): Record<string, string> {
-    return Object.fromEntries(Object.entries(credentials).map(([k, v]) => [k, this.secrets.store(v)]));
+  private seal(credentials: Record<string, string>, owner: SecretOwner): Record<string, string> {
+    return Object.fromEntries(Object.entries(credentials).map(([k, v]) => [k, this.secrets.store(v, owner, `credentials.${k}`)]));
   }
 
   private interval(seconds: number): number {

@@ -303,9 +303,15 @@ export class FakeMonarxServer {
   }
 }
 
+// Put inside a record's string, this is served as bytes that are not UTF-8 (0xFF 0xFE), as a vendor that copies a
+// file name's raw bytes into its JSON would.
+export const INVALID_UTF8 = '\ue000not-utf8\ue000';
+
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   if (res.destroyed || res.writableEnded) return; // the client gave up (timeout test)
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
-  res.end(text);
+  const parts = text.split(INVALID_UTF8);
+  const bytes = parts.length === 1 ? Buffer.from(text) : Buffer.concat(parts.flatMap((p, i) => (i ? [Buffer.from([0xff, 0xfe]), Buffer.from(p)] : [Buffer.from(p)])));
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': bytes.length, ...headers });
+  res.end(bytes);
 }

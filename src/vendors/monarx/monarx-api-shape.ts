@@ -79,6 +79,9 @@ export const MONARX_API_SHAPE = deepFreeze({
       user: 'user',
       command: 'command',
       path: 'path',
+      homeDir: 'home_dir', // only if present
+      domain: 'domain', // only if present, as on file records
+      siteId: 'site_id', // not documented at all; read only if present
       classification: 'classification',
       threatName: ['threat_name', 'signature'],
       action: ['action', 'status'],

@@ -1,4 +1,4 @@
-import { resolveMonarxApiShape } from './monarx-api-shape';
+import { MonarxResource as MonarxResourceName, resolveMonarxApiShape } from './monarx-api-shape';
 import {
   NormalizeContext,
   NormalizeResult,
@@ -195,6 +195,51 @@ describe('normalizeAgentProcess', () => {
   it('rejects a process without id', () => {
     expect(normalizeAgentProcess(proc({ id: '' }), ctx)).toMatchObject({ ok: false, rejected: { resource: 'agent-process', reason: 'record has no id' } });
   });
+
+  it('matches on domain, site id and home directory as a file record does', () => {
+    const [e] = events(normalizeAgentProcess(proc({ user: undefined, home_dir: '/home/bob', domain: 'bob.example', site_id: 's-9' }), ctx));
+    expect(e).toMatchObject({ accountUser: 'bob', domain: 'bob.example', vendorSiteId: 's-9' });
+    expect(events(normalizeAgentProcess(proc(), ctx))[0]).toMatchObject({ domain: null, vendorSiteId: null });
+  });
+});
+
+describe('text the event store cannot hold', () => {
+  const proc = { id: 'p-1', agent_id: 'agent-1', pid: 1, user: 'u', command: 'c', path: '/home/u/x', home_dir: '/home/u', classification: 'malicious', action: 'killed', domain: 'u.example', site_id: 's', signature: 'sig', created_at: '2025-03-01T12:00:00Z' };
+  const ev = { id: 'e-1', type: 't', agent_id: 'agent-1', created_at: '2025-03-01T12:00:00Z', data: { user: 'u', home_dir: '/home/u', path: '/home/u/x', domain: 'u.example', site_id: 's', agent_id: 'x' } };
+  const bad: [string, string, RegExp][] = [
+    ['NUL', 'a\u0000b', /contains a NUL character/],
+    ['lone surrogate', 'a\ud800b', /unpaired UTF-16 surrogate/],
+    ['invalid UTF-8', 'caf\ufffd', /not valid UTF-8/],
+  ];
+  const cases: [MonarxResourceName, Record<string, unknown>, string][] = [
+    ...Object.keys(file({ domain: 'x.example', site_id: 's', signature: 'sig', action: 'cleaned' })).map((k): [MonarxResourceName, Record<string, unknown>, string] => ['agent-file', file({ domain: 'x.example', site_id: 's', signature: 'sig', action: 'cleaned' }), k]),
+    ...Object.keys(proc).map((k): [MonarxResourceName, Record<string, unknown>, string] => ['agent-process', proc, k]),
+    ...Object.keys(ev).filter((k) => k !== 'data').map((k): [MonarxResourceName, Record<string, unknown>, string] => ['event', ev, k]),
+    ...Object.keys(ev.data).map((k): [MonarxResourceName, Record<string, unknown>, string] => ['event', ev, `data.${k}`]),
+  ];
+  for (const [label, value, why] of bad) {
+    it.each(cases.map(([resource, record, field]) => [resource, field, record] as const))(`rejects a %s record with ${label} in %s`, (resource, field, record) => {
+      const copy = structuredClone(record);
+      const [top, sub] = field.split('.');
+      if (sub) (copy[top] as Record<string, unknown>)[sub] = value;
+      else copy[top] = value;
+      const result = normalizeMonarxRecord(resource, copy, ctx);
+      expect(result.ok).toBe(false);
+      if (result.ok) return;
+      expect(result.rejected.reason).toMatch(new RegExp(`^${field.replace('.', '\\.')} `));
+      expect(result.rejected.reason).toMatch(why);
+      expect(result.rejected.externalId).toBe(field === 'id' ? value : copy.id);
+      expect(result.rejected.raw).toBe(copy);
+    });
+  }
+
+  it('leaves such characters alone in fields it does not read (the store keeps them as text in raw)', () => {
+    expect(events(normalizeAgentFile(file({ note: 'a\u0000b' }), ctx))).toHaveLength(1);
+  });
+
+  it('skips an agent whose host name cannot be stored', () => {
+    expect([...agentHostsFrom([{ id: 'a1', host_id: 'h\u0000' }, { id: 'a2', host_id: 'h2' }])]).toEqual([['a2', 'h2']]);
+  });
 });
 
 describe('normalizeMonarxEvent', () => {
@@ -219,6 +264,11 @@ describe('normalizeMonarxEvent', () => {
     });
   });
 
+  it('reads a site id, as a string or a number, at the top level or inside data', () => {
+    expect(events(normalizeMonarxEvent(ev('agent_stale', { data: { site_id: 42 } }), ctx))[0].vendorSiteId).toBe('42');
+    expect(events(normalizeMonarxEvent(ev('agent_stale', { site_id: 's-1', data: { site_id: 's-2' } }), ctx))[0].vendorSiteId).toBe('s-1');
+  });
+
   it('keeps the vendor type of an unknown event as other', () => {
     expect(events(normalizeMonarxEvent(ev('settings_changed'), ctx))[0]).toMatchObject({ kind: 'other', vendorType: 'settings_changed' });
     expect(events(normalizeMonarxEvent(ev(undefined, { data: 'x' }), ctx))[0]).toMatchObject({ kind: 'other', vendorType: 'unknown' });
@@ -226,6 +276,13 @@ describe('normalizeMonarxEvent', () => {
 
   it('rejects an event with a bad created_at', () => {
     expect(reason(normalizeMonarxEvent(ev('agent_stale', { created_at: 1e30 }), ctx))).toMatch(/^created_at is not a timestamp/);
+  });
+
+  it('rejects what PostgreSQL could not hold: a time outside its range, an id too long for the index', () => {
+    expect(reason(normalizeMonarxEvent(ev('agent_stale', { created_at: -5e12 }), ctx))).toMatch(/^created_at is not a timestamp/);
+    expect(reason(normalizeMonarxEvent(ev('agent_stale', { created_at: '+275000-01-01T00:00:00Z' }), ctx))).toMatch(/^created_at is not a timestamp/);
+    expect(reason(normalizeMonarxEvent(ev('agent_stale', { id: 'x'.repeat(201) }), ctx))).toBe('id is longer than 200 characters');
+    expect(events(normalizeMonarxEvent(ev('agent_stale', { id: 'x'.repeat(200) }), ctx))).toHaveLength(1);
   });
 });
 

@@ -1,3 +1,4 @@
+import { textProblem } from '../../events/stored-text';
 import { EventKind, NormalizedEvent, RejectedRecord, Severity } from '../vendor-event';
 import { MONARX_API_SHAPE, MonarxApiShape, MonarxResource } from './monarx-api-shape';
 
@@ -58,6 +59,10 @@ export function normalizeMonarxRecord(resource: MonarxResource, raw: unknown, ct
 
 export function normalizeAgentFile(raw: unknown, ctx: NormalizeContext): NormalizeResult {
   const f = (ctx.shape ?? MONARX_API_SHAPE).fields.agentFile;
+  return guarded('agent-file', raw, f.id, () => agentFile(raw, ctx, f));
+}
+
+function agentFile(raw: unknown, ctx: NormalizeContext, f: MonarxApiShape['fields']['agentFile']): NormalizeResult {
   const head = readHead('agent-file', raw, f.id, f.createdAt);
   if (!head.ok) return head;
   const { record, id, createdAt } = head;
@@ -65,26 +70,26 @@ export function normalizeAgentFile(raw: unknown, ctx: NormalizeContext): Normali
   let updatedAt = createdAt;
   const updatedRaw = record[f.updatedAt];
   if (updatedRaw !== undefined && updatedRaw !== null) {
-    const parsed = parseTimestamp(updatedRaw);
+    const parsed = parseTimestamp(updatedRaw, f.updatedAt);
     if (!parsed) return reject('agent-file', id, `${f.updatedAt} is not a timestamp: ${show(updatedRaw)}`, raw);
     updatedAt = parsed;
   }
 
   const status = firstString(record, f.action);
-  const classification = lower(str(record[f.classification]));
-  const homeDir = str(record[f.homeDir]);
-  const path = str(record[f.path]);
-  const agentId = idString(record[f.agentId]);
+  const classification = lower(str(record[f.classification], f.classification));
+  const homeDir = str(record[f.homeDir], f.homeDir);
+  const path = str(record[f.path], f.path);
+  const agentId = idString(record[f.agentId], f.agentId);
   const base = {
     classification,
     severity: severityOf(classification),
     server: serverOf(agentId, ctx),
     agentId,
-    accountUser: str(record[f.user]) ?? accountFromDir(homeDir) ?? accountFromDir(path),
-    domain: str(record[f.domain]),
-    vendorSiteId: idString(record[f.siteId]),
+    accountUser: str(record[f.user], f.user) ?? accountFromDir(homeDir) ?? accountFromDir(path),
+    domain: str(record[f.domain], f.domain),
+    vendorSiteId: idString(record[f.siteId], f.siteId),
     filePath: path,
-    fileHash: str(record[f.sha256]),
+    fileHash: str(record[f.sha256], f.sha256),
     process: null,
     threatName: firstString(record, f.threatName),
     raw,
@@ -103,16 +108,21 @@ export function normalizeAgentFile(raw: unknown, ctx: NormalizeContext): Normali
 
 export function normalizeAgentProcess(raw: unknown, ctx: NormalizeContext): NormalizeResult {
   const f = (ctx.shape ?? MONARX_API_SHAPE).fields.agentProcess;
+  return guarded('agent-process', raw, f.id, () => agentProcess(raw, ctx, f));
+}
+
+function agentProcess(raw: unknown, ctx: NormalizeContext, f: MonarxApiShape['fields']['agentProcess']): NormalizeResult {
   const head = readHead('agent-process', raw, f.id, f.createdAt);
   if (!head.ok) return head;
   const { record, id, createdAt } = head;
 
   const action = firstString(record, f.action);
-  const classification = lower(str(record[f.classification]));
-  const agentId = idString(record[f.agentId]);
-  const command = str(record[f.command]);
-  const pid = idString(record[f.pid]);
-  const path = str(record[f.path]);
+  const classification = lower(str(record[f.classification], f.classification));
+  const agentId = idString(record[f.agentId], f.agentId);
+  const command = str(record[f.command], f.command);
+  const pid = idString(record[f.pid], f.pid);
+  const path = str(record[f.path], f.path);
+  const homeDir = str(record[f.homeDir], f.homeDir);
   const processLine = command && pid ? `${command} (pid ${pid})` : command ?? (pid ? `pid ${pid}` : null);
   return {
     ok: true,
@@ -125,9 +135,11 @@ export function normalizeAgentProcess(raw: unknown, ctx: NormalizeContext): Norm
         severity: severityOf(classification),
         server: serverOf(agentId, ctx),
         agentId,
-        accountUser: str(record[f.user]) ?? accountFromDir(path),
-        domain: null,
-        vendorSiteId: null,
+        // The same identifiers, in the same order, as a file record: a process record that names its site's domain
+        // must land on that site, not on whichever site of the hosting account comes first.
+        accountUser: str(record[f.user], f.user) ?? accountFromDir(homeDir) ?? accountFromDir(path),
+        domain: str(record[f.domain], f.domain),
+        vendorSiteId: idString(record[f.siteId], f.siteId),
         filePath: path,
         fileHash: null,
         process: processLine,
@@ -141,15 +153,27 @@ export function normalizeAgentProcess(raw: unknown, ctx: NormalizeContext): Norm
 
 export function normalizeMonarxEvent(raw: unknown, ctx: NormalizeContext): NormalizeResult {
   const f = (ctx.shape ?? MONARX_API_SHAPE).fields.event;
+  return guarded('event', raw, f.id, () => monarxEvent(raw, ctx, f));
+}
+
+function monarxEvent(raw: unknown, ctx: NormalizeContext, f: MonarxApiShape['fields']['event']): NormalizeResult {
   const head = readHead('event', raw, f.id, f.createdAt);
   if (!head.ok) return head;
   const { record, id, createdAt } = head;
 
-  const type = str(record[f.type]);
+  const type = str(record[f.type], f.type);
   const data = isObject(record[f.data]) ? (record[f.data] as Raw) : {};
   // The event payload is free-form; look for the account's identifiers at the top level first, then inside data.
-  const pick = (name: string): string | null => str(record[name]) ?? str(data[name]);
-  const agentId = idString(record[f.agentId]) ?? idString(data[f.agentId]);
+  // Both places are read (and so checked) before the top level wins.
+  const pick = (name: string): string | null => {
+    const inData = str(data[name], `${f.data}.${name}`);
+    return str(record[name], name) ?? inData;
+  };
+  const pickId = (name: string): string | null => {
+    const inData = idString(data[name], `${f.data}.${name}`);
+    return idString(record[name], name) ?? inData;
+  };
+  const agentId = pickId(f.agentId);
   const homeDir = pick('home_dir');
   const path = pick('path');
   return {
@@ -165,7 +189,7 @@ export function normalizeMonarxEvent(raw: unknown, ctx: NormalizeContext): Norma
         agentId,
         accountUser: pick('user') ?? accountFromDir(homeDir) ?? accountFromDir(path),
         domain: pick('domain'),
-        vendorSiteId: null,
+        vendorSiteId: pickId('site_id'),
         filePath: path,
         fileHash: null,
         process: null,
@@ -196,9 +220,15 @@ export function agentHostsFrom(agents: readonly unknown[], shape: MonarxApiShape
   const hosts = new Map<string, string>();
   for (const agent of agents) {
     if (!isObject(agent)) continue;
-    const id = idString(agent[f.id]);
-    const host = str(agent[f.hostId]);
-    if (id && host) hosts.set(id, host);
+    // An agent whose id or host name cannot be stored names no server: its records carry its id instead (and are
+    // rejected themselves when that id is the unstorable part).
+    try {
+      const id = idString(agent[f.id], f.id);
+      const host = str(agent[f.hostId], f.hostId);
+      if (id && host) hosts.set(id, host);
+    } catch (err) {
+      if (!(err instanceof UnstorableText)) throw err;
+    }
   }
   return hosts;
 }
@@ -211,15 +241,19 @@ export function accountFromDir(dir: string | null): string | null {
   return dir?.match(ACCOUNT_DIR)?.[1] ?? null;
 }
 
+const MAX_ID = 200;
+
 type Head = { ok: true; record: Raw; id: string; createdAt: Date } | { ok: false; rejected: RejectedRecord };
 
 function readHead(resource: MonarxResource, raw: unknown, idField: string, createdField: string): Head {
   if (!isObject(raw)) return reject(resource, null, `record is not an object but ${describe(raw)}`, raw);
-  const id = idString(raw[idField]);
+  const id = idString(raw[idField], idField);
   if (!id) return reject(resource, null, `record has no ${idField}`, raw);
+  // The event's external id is a key of a unique index, whose entries PostgreSQL limits to about 2.7 kB.
+  if (id.length > MAX_ID) return reject(resource, id, `${idField} is longer than ${MAX_ID} characters`, raw);
   const value = raw[createdField];
   if (value === undefined || value === null) return reject(resource, id, `record has no ${createdField}`, raw);
-  const createdAt = parseTimestamp(value);
+  const createdAt = parseTimestamp(value, createdField);
   if (!createdAt) return reject(resource, id, `${createdField} is not a timestamp: ${show(value)}`, raw);
   return { ok: true, record: raw, id, createdAt };
 }
@@ -228,36 +262,70 @@ function reject(resource: string, externalId: string | null, reason: string, raw
   return { ok: false, rejected: { resource, externalId, reason, raw } };
 }
 
+// Thrown by the field readers below for a value the event store cannot hold as the vendor's text (a NUL character,
+// an unpaired surrogate, bytes that were not UTF-8): the record becomes a rejected record naming the field, and the
+// rest of its page is stored as usual.
+class UnstorableText extends Error {
+  constructor(
+    readonly field: string,
+    readonly problem: string,
+  ) {
+    super(`${field} ${problem}`);
+  }
+}
+
+function guarded(resource: MonarxResource, raw: unknown, idField: string, normalize: () => NormalizeResult): NormalizeResult {
+  try {
+    return normalize();
+  } catch (err) {
+    if (!(err instanceof UnstorableText)) throw err;
+    const id = isObject(raw) ? raw[idField] : undefined;
+    // The id as sent (the event store writes an odd character in it out as text), so a re-read finds the same row.
+    const externalId = typeof id === 'string' && id !== '' ? id : typeof id === 'number' && Number.isFinite(id) ? String(id) : null;
+    return reject(resource, externalId, `${err.message}: the record cannot be stored`, raw);
+  }
+}
+
+function checked(value: string, field: string): string {
+  const problem = textProblem(value);
+  if (problem) throw new UnstorableText(field, problem);
+  return value;
+}
+
 // ISO-8601 strings are expected; epoch numbers are accepted (seconds or milliseconds) since some vendor endpoints use them.
-function parseTimestamp(value: unknown): Date | null {
+function parseTimestamp(value: unknown, field: string): Date | null {
   let ms: number;
   if (typeof value === 'number' && Number.isFinite(value)) ms = value < 1e11 ? value * 1000 : value;
-  else if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}/.test(value.trim())) ms = Date.parse(value.trim());
+  // Checked first: Date.parse reads "2026-11-01T00:00:00Z\u0000" as a date.
+  else if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}/.test(checked(value, field).trim())) ms = Date.parse(value.trim());
   else return null;
-  const date = new Date(ms);
-  return Number.isNaN(date.getTime()) ? null : date;
+  // PostgreSQL's timestamptz ends where JavaScript's dates do not (-5e12 epoch seconds is a valid Date): outside this
+  // range a record would fail its whole batch.
+  return ms >= MIN_TIME && ms <= MAX_TIME ? new Date(ms) : null;
 }
+const MIN_TIME = Date.UTC(1970, 0, 1);
+const MAX_TIME = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 
 function serverOf(agentId: string | null, ctx: NormalizeContext): string | null {
   if (!agentId) return null;
   return ctx.agentHosts.get(agentId) ?? agentId;
 }
 
+// Every name is read (and so checked), not only up to the first present: a field the vendor sends is never let through
+// unchecked because another spelling of it came first.
 function firstString(record: Raw, names: readonly string[]): string | null {
-  for (const name of names) {
-    const value = str(record[name]);
-    if (value) return value;
-  }
-  return null;
+  const values = names.map((name) => str(record[name], name));
+  return values.find((v) => v !== null) ?? null;
 }
 
-function str(value: unknown): string | null {
-  return typeof value === 'string' && value !== '' ? value : null;
+// field: the record's field the value was read from, to name it when the value cannot be stored.
+function str(value: unknown, field: string): string | null {
+  return typeof value === 'string' && value !== '' ? checked(value, field) : null;
 }
 
-function idString(value: unknown): string | null {
+function idString(value: unknown, field: string): string | null {
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-  return str(value);
+  return str(value, field);
 }
 
 function lower(value: string | null): string | null {

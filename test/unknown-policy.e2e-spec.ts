@@ -142,17 +142,21 @@ describe('sends cut off mid-way: DIGEST_UNKNOWN_POLICY and DELIVERY_INTERRUPTED_
     return c.body.id as string;
   };
   const deliveries = async (t: TestApp, customerId: string) => (await t.api('GET', `/v1/deliveries?customerId=${customerId}`)).body.data as any[];
+  // The first `crashes` claims that take the row die, on every replica of t's database (b works a's queue too).
   const cutOffAlert = async (t: TestApp, ref: string, crashes: number) => {
     const customerId = await alertCustomer(t, ref);
-    const ledger = t.app.get(DeliveryLedger);
-    const realClaim = ledger.claim.bind(ledger);
+    const ledgers = (t === a ? [a, b] : [t]).map((r) => r.app.get(DeliveryLedger));
+    const claims = ledgers.map((l) => l.claim.bind(l));
     let left = crashes;
-    ledger.claim = async (id, owner, lease) => {
-      if (left <= 0) return realClaim(id, owner, lease);
-      left--;
-      await realClaim(id, 'crashed-worker', 1);
-      throw new Error('worker died mid-send');
-    };
+    ledgers.forEach((l, i) => {
+      l.claim = async (id, owner, lease) => {
+        if (left <= 0) return claims[i](id, owner, lease);
+        const took = await claims[i](id, 'crashed-worker', 1);
+        if (!took) return null;
+        left--;
+        throw new Error('worker died mid-send');
+      };
+    });
     const sweep = async () => {
       await waitFor(() => deliveries(t, customerId), (d) => d[0]?.status === 'sending', 'the claimed row');
       await sleep(1200);
@@ -160,7 +164,7 @@ describe('sends cut off mid-way: DIGEST_UNKNOWN_POLICY and DELIVERY_INTERRUPTED_
     };
     const event = { source: 'scanner', externalId: `u-${seq++}`, kind: 'detection', severity: 'critical', occurredAt: '2026-11-20T16:05:00Z', domain: `${ref}.example` };
     expect((await t.api('POST', '/v1/events', { body: { events: [event] } })).status).toBe(200);
-    return { customerId, sweep, restore: () => (ledger.claim = realClaim) };
+    return { customerId, sweep, restore: () => ledgers.forEach((l, i) => (l.claim = claims[i])) };
   };
 
   it('resend: an alert cut off mid-send is sent once more as the same message; cut off again in its round, it is dead', async () => {

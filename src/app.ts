@@ -1,7 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { Logger } from 'nestjs-pino';
+import { Logger, PinoLogger } from 'nestjs-pino';
 import { registerBodyParsers, registerTextCheck } from './api/body-parsers';
 import { registerHttpMetrics } from './api/http-metrics';
 import { registerIdempotency } from './api/idempotency';
@@ -9,13 +9,15 @@ import { registerRequestIdHeader, requestId } from './api/request-id';
 import { createRootLogger, RequestLog } from './api/request-log';
 import { serveSwaggerAssets } from './api/swagger-assets';
 import { AppModule } from './app.module';
+import { BootConsole } from './boot/boot-console';
 import { AppConfig } from './config/app-config';
 import { Database } from './db/database';
 import { Metrics } from './metrics/metrics';
 
 // Builds the whole service for one config; main.ts and the tests both start it through here.
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
-  const logger = createRootLogger(config);
+  const bootConsole = new BootConsole(config.logFormat);
+  const logger = createRootLogger(config, bootConsole);
   const adapter = new FastifyAdapter({
     bodyLimit: config.http.bodyLimitBytes,
     // as Express routed: /v1/organization/ is /v1/organization
@@ -25,8 +27,11 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     logController: new RequestLog(),
     genReqId: requestId,
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, logger), adapter, { bufferLogs: true, bodyParser: false });
-  app.useLogger(app.get(Logger));
+  // Nest logs through pino from its first line: no bufferLogs, which held every start line until listen() and then
+  // wrote them all with the time of that moment.
+  const params = { pinoHttp: { logger }, useExisting: true as const };
+  const nestLogger = new Logger(new PinoLogger(params), params);
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, logger, bootConsole), adapter, { logger: nestLogger, bodyParser: false });
   const fastify = app.getHttpAdapter().getInstance();
   registerRequestIdHeader(fastify);
   registerBodyParsers(fastify);

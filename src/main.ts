@@ -1,20 +1,31 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
+import { AddressInfo } from 'node:net';
 import { createApp } from './app';
+import { BootConsole } from './boot/boot-console';
 import { ConfigError, loadConfig } from './config/app-config';
+import { SimulatorBootstrap } from './vendors/simulator/simulator-bootstrap';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const app = await createApp(config);
   const logger = new Logger('Main');
+  const roles = [...config.roles];
+  let url: string | null = null;
+  let loopbackOnly = false;
   if (config.roles.has('api')) {
     await app.listen(config.port, config.host);
-    logger.log(`hostdigest listening on http://localhost:${config.port} (docs at /docs, roles: ${[...config.roles].join(',')})`);
+    const { address, port } = app.getHttpServer().address() as AddressInfo;
+    const any = address === '0.0.0.0' || address === '::';
+    url = `http://${any ? 'localhost' : address.includes(':') ? `[${address}]` : address}:${port}`;
+    loopbackOnly = address.startsWith('127.') || address === '::1';
   } else {
     await app.init();
-    app.flushLogs(); // bufferLogs holds every line until listen() otherwise, and a worker never listens
-    logger.log(`hostdigest running without HTTP (roles: ${[...config.roles].join(',')})`);
   }
+  const bootConsole = app.get(BootConsole);
+  if (!bootConsole.pretty) logger.log(url ? `hostdigest listening on ${url} (docs at /docs, roles: ${roles.join(',')})` : `hostdigest running without HTTP (roles: ${roles.join(',')})`);
+  const simulator = await app.get(SimulatorBootstrap).running();
+  bootConsole.started({ url, loopbackOnly, roles, outboxDir: config.smtpUrl ? null : config.outboxDir, simulator });
 
   let stopping = false;
   const stop = async (signal: string) => {

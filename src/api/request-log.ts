@@ -1,6 +1,7 @@
 import { LogController } from 'fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import pino, { Logger } from 'pino';
+import pino, { DestinationStream, Logger } from 'pino';
+import { isBootChatter } from '../boot/boot-chatter';
 import { AppConfig } from '../config/app-config';
 
 // Headers and fields that carry credentials: never written to the log (no request log line has headers; this is for
@@ -8,9 +9,21 @@ import { AppConfig } from '../config/app-config';
 const REDACT = ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]', 'req.headers["idempotency-key"]', 'res.headers["set-cookie"]'];
 
 // The one pino logger of the process: Fastify's (request.log is a child bound to the request id) and, through
-// nestjs-pino, Nest's Logger.
-export function createRootLogger(config: AppConfig): Logger {
-  return pino({ level: config.logLevel, redact: { paths: REDACT, censor: '[redacted]' } });
+// nestjs-pino, Nest's Logger. The framework's start-up lines are demoted to debug (src/boot/boot-chatter.ts).
+export function createRootLogger(config: AppConfig, destination: DestinationStream): Logger {
+  return pino(
+    {
+      level: config.logLevel,
+      redact: { paths: REDACT, censor: '[redacted]' },
+      hooks: {
+        logMethod(args, method, level) {
+          if (level === 30 && isBootChatter(args)) return this.debug(...(args as Parameters<typeof method>));
+          return method.apply(this, args);
+        },
+      },
+    },
+    destination,
+  );
 }
 
 // A link token is the only credential of the customer page (/p/) and the preferences page (/u/): not in the log.

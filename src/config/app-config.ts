@@ -5,12 +5,17 @@ export type Role = 'api' | 'worker' | 'scheduler';
 const ROLES: readonly Role[] = ['api', 'worker', 'scheduler'];
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
+// auto: human lines and a short summary while starting when stdout is a terminal, JSON otherwise; after the start,
+// and always with json, one JSON object per line.
+const LOG_FORMATS = ['auto', 'json', 'pretty'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
 
 // The one typed tree of settings. Built once from the environment by loadConfig(); nothing else reads process.env.
 export class AppConfig {
   port: number;
   host: string;
   logLevel: LogLevel;
+  logFormat: LogFormat;
   roles: Set<Role>;
   dataDir: string;
   database: {
@@ -146,8 +151,9 @@ export function loadConfig(source: Env = process.env): AppConfig {
   const unknownPolicy = oneOf(env, 'DIGEST_UNKNOWN_POLICY', UNKNOWN_POLICIES, 'resend');
   const config = Object.assign(new AppConfig(), {
     port,
-    host: str(env, 'HOST') ?? '0.0.0.0',
+    host: str(env, 'HOST') ?? '127.0.0.1', // this machine only; the Docker image sets 0.0.0.0
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
+    logFormat: oneOf(env, 'LOG_FORMAT', LOG_FORMATS, 'auto'),
     roles: roles(env),
     dataDir,
     database: {

@@ -63,7 +63,8 @@ export class Database {
     try {
       await lock.query('SELECT pg_advisory_lock($1)', [ADVISORY_LOCKS.migrations]);
       const ran = await dataSource.runMigrations({ transaction: 'each' });
-      for (const m of ran) Database.logger.log(`migration applied: ${m.name}`);
+      for (const m of ran) Database.logger.debug(`migration applied: ${m.name}`);
+      if (ran.length) Database.logger.log(`applied ${ran.length} migration${ran.length > 1 ? 's' : ''} (latest: ${ran[ran.length - 1].name})`);
       return ran.map((m) => m.name);
     } finally {
       await lock.query('SELECT pg_advisory_unlock($1)', [ADVISORY_LOCKS.migrations]).catch(() => undefined);

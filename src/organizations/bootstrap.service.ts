@@ -1,4 +1,5 @@
-import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { BootConsole } from '../boot/boot-console';
 import { AppConfig } from '../config/app-config';
 import { ADVISORY_LOCKS } from '../db/advisory-locks';
 import { Database } from '../db/database';
@@ -8,12 +9,11 @@ import { Organization } from './organization.entity';
 // First start on an empty database: a default organization and an admin key, printed once (or HOSTDIGEST_ADMIN_KEY).
 @Injectable()
 export class BootstrapService implements OnApplicationBootstrap {
-  private readonly logger = new Logger('Bootstrap');
-
   constructor(
     private readonly config: AppConfig,
     private readonly db: Database,
     private readonly apiKeys: ApiKeysService,
+    private readonly bootConsole: BootConsole,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -36,15 +36,7 @@ export class BootstrapService implements OnApplicationBootstrap {
       }
       return { org, printedKey: fresh ? (await this.apiKeys.create(org.id, 'bootstrap admin', ['admin'], em)).key : null };
     });
-    if (printedKey) {
-      // Printed to the terminal once, outside the JSON log, so the secret never reaches log storage.
-      process.stdout.write(
-        `\n  hostdigest: created organization "${org.name}" (${org.id}) and its admin API key.\n` +
-          `  It is shown only this once; store it now:\n\n    ${printedKey}\n\n` +
-          `  Try: curl -H "Authorization: Bearer ${printedKey}" http://localhost:${this.config.port}/v1/organization\n\n`,
-      );
-      this.logger.log(`bootstrap admin key created for organization ${org.id} (printed to the terminal once)`);
-    }
+    if (printedKey) this.bootConsole.showAdminKey(org, printedKey); // on a terminal: outside the JSON log
     return org;
   }
 }

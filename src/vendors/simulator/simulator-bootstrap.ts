@@ -46,6 +46,12 @@ export class SimulatorBootstrap implements OnApplicationBootstrap {
     });
   }
 
+  // For the start summary: whether a simulated vendor account is polled (created now or on an earlier start).
+  async running(): Promise<boolean> {
+    const [{ n }] = await this.db.manager.query(`SELECT count(*)::int AS n FROM vendor_accounts WHERE vendor = 'simulator' AND enabled`);
+    return n > 0;
+  }
+
   private async createDemoEstate(organizationId: string): Promise<void> {
     for (const c of DEMO_CUSTOMERS) {
       const customer = await this.customers.create(organizationId, {

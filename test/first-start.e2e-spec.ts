@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { createTestDatabase, dropTestDatabase } from './support/test-database';
 
 // A first start as a newcomer sees it: the built service (`npm start` runs dist/src/main.js) on a fresh database with
-// the simulated vendor, once on a terminal (a pseudo-terminal from util-linux `script`) and once with stdout a pipe,
-// as under Docker or systemd.
+// the simulated vendor, once on a terminal (a pseudo-terminal from util-linux `script`) with no configuration but a
+// data folder and ports (embedded PostgreSQL), and once with stdout a pipe, as under Docker or systemd.
 const MAIN = join(__dirname, '..', 'dist', 'src', 'main.js');
 
 interface Run {
@@ -27,7 +27,7 @@ const freePort = () =>
 
 // Only what the test sets: a HOST or LOG_FORMAT in the developer's shell must not leak in.
 function start(env: Record<string, string>, terminal: boolean): Run {
-  const childEnv = { PATH: process.env.PATH!, HOSTDIGEST_SIMULATOR: 'on', HOSTDIGEST_SECRET_KEY: 'first-start-test-secret-0123456789', ...env };
+  const childEnv = { PATH: process.env.PATH!, ...env };
   const proc = terminal
     ? spawn('script', ['-qfec', `exec '${process.execPath}' '${MAIN}'`, '/dev/null'], { env: childEnv, stdio: ['pipe', 'pipe', 'pipe'] })
     : spawn(process.execPath, [MAIN], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -67,11 +67,14 @@ describe('first start', () => {
     for (const fn of cleanup.splice(0).reverse()) await fn();
   });
 
-  async function fresh(): Promise<{ databaseUrl: string; dataDir: string; port: number }> {
+  // A fresh test database with the simulator, as the environment of a start.
+  async function fresh(): Promise<{ env: Record<string, string>; port: number }> {
     const databaseUrl = await createTestDatabase();
     const dataDir = mkdtempSync(join(tmpdir(), 'hostdigest-first-start-'));
     cleanup.push(() => dropTestDatabase(databaseUrl), () => rmSync(dataDir, { recursive: true, force: true }));
-    return { databaseUrl, dataDir, port: await freePort() };
+    const port = await freePort();
+    const env = { DATABASE_URL: databaseUrl, DATA_DIR: dataDir, PORT: String(port), HOSTDIGEST_SIMULATOR: 'on', HOSTDIGEST_SECRET_KEY: 'first-start-test-secret-0123456789' };
+    return { env, port };
   }
 
   function track(run: Run): Run {
@@ -86,8 +89,10 @@ describe('first start', () => {
 
   it('on a terminal: the key and a short summary fit on one screen, it listens on 127.0.0.1 only, Ctrl+C stops it', async () => {
     expect(existsSync(MAIN)).toBe(true); // npm test builds first
-    const { databaseUrl, dataDir, port } = await fresh();
-    const run = track(start({ DATABASE_URL: databaseUrl, DATA_DIR: dataDir, PORT: String(port) }, true));
+    const dataDir = mkdtempSync(join(tmpdir(), 'hostdigest-first-start-'));
+    cleanup.push(() => rmSync(dataDir, { recursive: true, force: true }));
+    const [port, pgPort] = [await freePort(), await freePort()];
+    const run = track(start({ DATA_DIR: dataDir, PORT: String(port), EMBEDDED_PG_PORT: String(pgPort) }, true));
     const out = await waitFor(run, 'start summary', (o) => o.includes('Log lines from here on are JSON'));
     const lines = out.split('\n');
 
@@ -118,17 +123,20 @@ describe('first start', () => {
     expect(await connect('127.0.0.1', port)).toBe('connected');
     expect(await connect('127.0.0.2', port)).toBe('ECONNREFUSED');
 
-    // Ctrl+C on the terminal: a clean stop, logged as JSON like everything after the start.
+    // Ctrl+C on the terminal: a clean stop, logged as JSON like everything after the start. The terminal signals the
+    // whole foreground group; the embedded PostgreSQL must not stop under the service's feet (errors, a hang).
     run.proc.stdin!.write('\x03');
     expect(await run.exit).toBe(0);
     // (the terminal echoes the ^C in front of the next line)
-    const after = run.output().split('\n').slice(lines.length - 1).filter((l) => l.trim() !== '').map((l) => l.replace(/^\^C/, ''));
-    expect(after.map((l) => JSON.parse(l).msg)).toContain('SIGINT: finishing in-flight requests and jobs');
+    const after = run.output().split('\n').slice(lines.length - 1).filter((l) => l.trim() !== '').map((l) => JSON.parse(l.replace(/^\^C/, '')) as { level: number; msg: string });
+    expect(after.map((l) => l.msg)).toContain('SIGINT: finishing in-flight requests and jobs');
+    expect(after.filter((l) => l.level >= 50)).toEqual([]);
+    expect(existsSync(join(dataDir, 'postgres', 'postmaster.pid'))).toBe(false); // stopped, not orphaned
   }, 120_000);
 
   it('with stdout a pipe: every line is JSON, in order, each with the time it happened; framework lines at debug', async () => {
-    const { databaseUrl, dataDir, port } = await fresh();
-    const run = track(start({ DATABASE_URL: databaseUrl, DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'debug' }, false));
+    const { env, port } = await fresh();
+    const run = track(start({ ...env, LOG_LEVEL: 'debug' }, false));
     const booted = await waitFor(run, 'listening line', (o) => o.includes('hostdigest listening on'));
     // The admin key is in its JSON line and works.
     const keyLine = JSON.parse(booted.split('\n').find((l) => l.includes('"adminKey"'))!) as { msg: string; adminKey: string };
@@ -171,8 +179,8 @@ describe('first start', () => {
   }, 120_000);
 
   it('LOG_FORMAT=json on a terminal: every line JSON, the admin key included', async () => {
-    const { databaseUrl, dataDir, port } = await fresh();
-    const run = track(start({ DATABASE_URL: databaseUrl, DATA_DIR: dataDir, PORT: String(port), LOG_FORMAT: 'json', HOSTDIGEST_SIMULATOR: 'off' }, true));
+    const { env } = await fresh();
+    const run = track(start({ ...env, LOG_FORMAT: 'json', HOSTDIGEST_SIMULATOR: 'off' }, true));
     await waitFor(run, 'listening line', (o) => o.includes('hostdigest listening on'));
     run.proc.stdin!.write('\x03');
     expect(await run.exit).toBe(0);

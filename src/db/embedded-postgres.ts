@@ -48,6 +48,11 @@ export class EmbeddedPostgres {
       onLog: (m: string) => this.remember(m),
       onError: (e: unknown) => this.remember(String(e)),
     });
+    // Its own process group: Ctrl+C on a terminal signals the whole foreground group, and the server would stop at once
+    // (connections cut) while our graceful shutdown still needs it. We stop it ourselves (stop()). The package spreads
+    // these ids into its spawn options.
+    const ids = this.instance.getUidAndGid.bind(this.instance);
+    this.instance.getUidAndGid = async () => ({ ...(await ids()), detached: true });
     if (!existsSync(join(dir, 'PG_VERSION'))) {
       await this.instance.initialise();
     }
@@ -63,7 +68,9 @@ export class EmbeddedPostgres {
   }
 
   async stop(): Promise<void> {
-    if (this.instance) await this.instance.stop();
+    const server = this.instance?.process;
+    // Already gone (stopped from outside): the package would wait for an exit that has happened.
+    if (server && server.exitCode === null && server.signalCode === null) await this.instance.stop();
     this.instance = undefined;
     this.url = null;
   }

@@ -1,3 +1,4 @@
+import { ConfigError, loadConfig } from './app-config';
 import { allowsAddress, allowsHostName, parseOutboundAllowList } from './outbound-allow-list';
 
 describe('parseOutboundAllowList', () => {
@@ -34,4 +35,18 @@ describe('parseOutboundAllowList', () => {
     'refuses "%s"',
     (entry) => expect(() => parseOutboundAllowList(entry)).toThrow(entry),
   );
+});
+
+describe('loadConfig: OUTBOUND_ALLOW_HOSTS', () => {
+  const load = (env: Record<string, string>) => () => loadConfig({ DATA_DIR: '/tmp/hd-allow-list-spec', ...env });
+
+  it('refuses to start on an entry it cannot read, naming the setting', () => {
+    expect(load({ OUTBOUND_ALLOW_HOSTS: '10.0.0.0/8,10.0.0.0/99' })).toThrow(new ConfigError('OUTBOUND_ALLOW_HOSTS: "10.0.0.0/99" is not a CIDR such as 10.20.0.0/16 or fd00::/8'));
+  });
+
+  // The blanket switch is gone; starting anyway would quietly block what it used to allow.
+  it('refuses to start with OUTBOUND_ALLOW_PRIVATE=true, pointing at OUTBOUND_ALLOW_HOSTS', () => {
+    expect(load({ OUTBOUND_ALLOW_PRIVATE: 'true' })).toThrow(/OUTBOUND_ALLOW_PRIVATE was replaced by OUTBOUND_ALLOW_HOSTS/);
+    expect(load({ OUTBOUND_ALLOW_PRIVATE: 'false' })()).toMatchObject({ http: { outboundAllowHosts: { cidrs: [] } } });
+  });
 });

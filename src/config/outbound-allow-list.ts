@@ -64,7 +64,3 @@ export function allowsAddress(list: OutboundAllowList, address: string): boolean
   const ip = ipaddr.parse(address);
   return list.cidrs.some(([range, bits]) => range.kind() === ip.kind() && ip.match(range, bits));
 }
-
-export function describeAllowList(list: OutboundAllowList): string[] {
-  return [...list.names, ...list.suffixes.map((s) => `*${s}`), ...list.cidrs.map(([ip, bits]) => `${ip.toString()}/${bits}`)];
-}

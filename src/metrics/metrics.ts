@@ -16,7 +16,7 @@ export class Metrics {
 
   readonly jobsTotal = new Counter({
     name: 'hostdigest_jobs_total',
-    help: 'Jobs handled by name and result (done, skipped, failed)',
+    help: 'Job runs by name and result: done, skipped, retry (failed, tried again later), failed (given up)',
     labelNames: ['job', 'result'],
     registers: [this.registry],
   });

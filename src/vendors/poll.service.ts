@@ -76,6 +76,8 @@ export class PollService {
     if (leased === 0) return { status: 'skipped', reason: 'disabled, not due, or another poll holds the lease' };
     const account = await this.db.dataSource.getRepository(VendorAccount).findOneByOrFail({ id: vendorAccountId });
     const labels = { account: account.id, vendor: account.vendor };
+    // The account's series exist from its first poll on, so a dashboard shows 0 rather than no data.
+    for (const c of [this.metrics.vendorRecordsRead, this.metrics.vendorEventsStored, this.metrics.vendorRecordsRejected]) c.inc(labels, 0);
     const state: RunState = { pages: 0, inserted: 0, rejected: 0, progressed: false };
     try {
       const { more, reconciled } = await this.run(account, token, budget, opts.signal, state);

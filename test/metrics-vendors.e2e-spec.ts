@@ -1,3 +1,5 @@
+import { defineJob } from '../src/jobs/job';
+import { JobEngine } from '../src/jobs/job-engine';
 import { FakeMonarxServer } from './fakes/fake-monarx-server';
 import { AGENT, files } from './support/monarx-records';
 import { scrape, Scrape } from './support/prometheus';
@@ -204,5 +206,18 @@ describe('metrics and /health/vendors through a vendor outage', () => {
     const after = await health();
     expect(after.status).toBe(200);
     expect(after.body).toMatchObject({ accounts: { ok: 1, disabled: 1, failing: 0 }, failing: [] });
+  });
+
+  it('counts a job that throws as retry while the engine retries it, and failed after its last attempt', async () => {
+    const type = defineJob<Record<string, never>>('test.throws', { retryLimit: 1, retryDelaySeconds: 1, retryBackoff: false });
+    let runs = 0;
+    const jobs = t.app.get(JobEngine);
+    jobs.register(type, { handle: async () => { runs++; throw new Error('broken on purpose'); } });
+    await jobs.send(type, {});
+    const m = await waitFor(() => scrape(t.baseUrl), (x) => (x.value('hostdigest_jobs_total', { job: 'test.throws', result: 'failed' }) ?? 0) > 0, 'the last attempt', 10_000);
+    expect(runs).toBe(2);
+    expect(m.value('hostdigest_jobs_total', { job: 'test.throws', result: 'retry' })).toBe(1);
+    expect(m.value('hostdigest_jobs_total', { job: 'test.throws', result: 'failed' })).toBe(1);
+    expect(m.value('hostdigest_jobs_total', { job: 'test.throws', result: 'done' })).toBeUndefined();
   });
 });

@@ -28,6 +28,8 @@ describe('pollErrorClass', () => {
     const reset = new OutboundHttpError('network', 'socket hang up');
     expect(pollErrorClass(new VendorTransientError(`Monarx request failed: ${reset.message}`, null, { cause: reset }))).toBe('vendor_error');
     expect(pollErrorClass(timeout)).toBe('timeout');
+    expect(pollErrorClass(reset)).toBe('vendor_error');
+    expect(pollErrorClass(new OutboundHttpError('blocked_destination', 'blocked_destination: resolves to 10.0.0.1 (private)'))).toBe('contract_error');
   });
 
   it('counts a credential reference that does not resolve as auth_failed, and our own errors as internal', () => {

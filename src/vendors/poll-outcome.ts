@@ -27,7 +27,8 @@ export function pollErrorClass(err: unknown): PollErrorClass {
   if (err instanceof VendorTransientError) return timedOut(err) ? 'timeout' : 'vendor_error';
   if (err instanceof VendorCursorExpiredError) return 'vendor_error';
   if (err instanceof VendorError) return err.retryable ? 'vendor_error' : 'contract_error';
-  if (err instanceof OutboundHttpError) return err.code === 'timeout' ? 'timeout' : 'vendor_error';
+  // Our outbound client's own refusals (a blocked or invalid URL, a redirect, an oversized answer) will recur.
+  if (err instanceof OutboundHttpError) return err.code === 'timeout' ? 'timeout' : err.code === 'network' ? 'vendor_error' : 'contract_error';
   return 'internal_error';
 }
 

@@ -7,6 +7,7 @@ import { DeliveryComposer } from './delivery-content';
 import { SendDeliveryJob, SweepDeliveriesJob } from './delivery-job-handlers';
 import { DeliveryJobs } from './delivery-jobs';
 import { DeliveryLedger } from './delivery-ledger';
+import { DeliveryMetrics } from './delivery-metrics';
 import { DeliverySender } from './delivery-sender';
 import { DeliveriesController } from './deliveries.controller';
 import { DeliveriesService } from './deliveries.service';
@@ -18,7 +19,7 @@ import { UrgentAlerts } from './urgent-alerts';
 @Module({
   imports: [DigestDataModule, BrandsModule, TemplatesModule, DestinationsModule],
   controllers: [DeliveriesController],
-  providers: [DeliveryJobs, DeliveryLedger, DeliveryComposer, DeliverySender, DeliveriesService, UrgentAlerts, SendDeliveryJob, SweepDeliveriesJob],
+  providers: [DeliveryJobs, DeliveryLedger, DeliveryComposer, DeliverySender, DeliveriesService, UrgentAlerts, SendDeliveryJob, SweepDeliveriesJob, DeliveryMetrics],
   exports: [UrgentAlerts],
 })
 export class DeliveriesModule {}

@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { automaticResends } from '../digests/unknown-policy';
-import { done, JobHandler, JobResult, skipped } from '../jobs/job';
+import { done, failed, JobHandler, JobResult, retry, skipped } from '../jobs/job';
 import { JobEngine } from '../jobs/job-engine';
 import { DeliveryJobs, SendDeliveryPayload } from './delivery-jobs';
 import { DeliveryLedger } from './delivery-ledger';
@@ -27,6 +27,8 @@ export class SendDeliveryJob implements JobHandler<SendDeliveryPayload>, OnModul
   async handle(p: SendDeliveryPayload): Promise<JobResult> {
     const outcome = await this.sender.send(p.deliveryId);
     if (outcome.status === 'skipped') return skipped(outcome.reason);
+    if (outcome.status === 'failed') return retry(outcome.error, { attempt: outcome.attempt, retryAt: outcome.retryAt });
+    if (outcome.status === 'dead') return failed(outcome.error, { attempt: outcome.attempt });
     return done(outcome);
   }
 }

@@ -7,6 +7,7 @@ import { ScheduleDigestsJob, SendDigestJob } from './digest-job-handlers';
 import { DigestBrands } from './digest-brands';
 import { DigestJobs } from './digest-jobs';
 import { DigestLedger } from './digest-ledger';
+import { DigestMetrics } from './digest-metrics';
 import { DigestPreparer } from './digest-preparer';
 import { DigestRenderer } from './digest-renderer';
 import { DigestScheduler } from './digest-scheduler';
@@ -21,7 +22,7 @@ import { UnsubscribeService } from './unsubscribe.service';
 @Module({
   imports: [DigestDataModule, BrandsModule, MailModule, TemplatesModule],
   controllers: [DigestsController, DigestSettingsController, UnsubscribeController],
-  providers: [DigestBrands, DigestPreparer, DigestJobs, DigestLedger, DigestRenderer, DigestScheduler, DigestSender, DigestsService, UnsubscribeService, SendDigestJob, ScheduleDigestsJob],
+  providers: [DigestBrands, DigestPreparer, DigestJobs, DigestLedger, DigestRenderer, DigestScheduler, DigestSender, DigestsService, UnsubscribeService, SendDigestJob, ScheduleDigestsJob, DigestMetrics],
   exports: [DigestDataModule],
 })
 export class DigestsModule {}

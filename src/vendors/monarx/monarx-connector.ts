@@ -126,7 +126,7 @@ export class MonarxConnector extends VendorConnector {
             if (at !== null) marks[resource] = Math.max(marks[resource], Math.min(at, now.getTime()));
           }
           // Also when every record was rejected, so that the rejections and the cursor past them are committed.
-          yield { events, rejected, cursor: toCursor(marks) };
+          yield { events, rejected, cursor: toCursor(marks), records: items.length };
           if (beyond) return;
         }
         return;
@@ -135,6 +135,17 @@ export class MonarxConnector extends VendorConnector {
         restarted = true; // once per resource and run; a second expiry goes to the poll's retry
       }
     }
+  }
+
+  highWaterMarks(cursor: PollCursor | null): Record<string, Date> {
+    const marks: Record<string, Date> = {};
+    if (cursor?.v !== 1 || !isObject(cursor.resources)) return marks;
+    for (const resource of MONARX_POLLED) {
+      const entry = cursor.resources[resource];
+      const since = isObject(entry) && typeof entry.since === 'string' ? Date.parse(entry.since) : NaN;
+      if (Number.isFinite(since)) marks[resource] = new Date(since);
+    }
+    return marks;
   }
 
   private client(s: MonarxSettings, retry?: MonarxClientOptions['retry']): MonarxClient {

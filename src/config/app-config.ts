@@ -37,18 +37,23 @@ export class AppConfig {
   };
   simulator: 'auto' | 'on' | 'off';
   publicBaseUrl: string;
-  digests: { sendConcurrency: number; retryLimit: number; retryDelaySeconds: number; leaseSeconds: number; recoverAfterSeconds: number };
+  // unknownPolicy: what becomes of a send cut off after its claim (a crash mid-SMTP): `resend` it once, automatically,
+  // under the same Message-ID, or `hold` it as `unknown` for the operator.
+  digests: { sendConcurrency: number; retryLimit: number; retryDelaySeconds: number; leaseSeconds: number; recoverAfterSeconds: number; unknownPolicy: UnknownPolicy };
   // Operator-supplied templates compile and render in worker threads; a task past taskTimeoutMs ends its worker.
   templates: { workerThreads: number; taskTimeoutMs: number; queueLimit: number };
   brands: { defaultSenderEmail: string }; // From address of a brand until the operator sets its own
   // retrySchedule: seconds to wait after the 1st, 2nd, … failed attempt; after the last one the delivery is dead.
-  deliveries: { retrySchedule: number[]; sendConcurrency: number; leaseSeconds: number };
+  deliveries: { retrySchedule: number[]; sendConcurrency: number; leaseSeconds: number; interruptedPolicy: UnknownPolicy };
   // The environment as read at start, for `env:NAME` secret references (SecretBox) only, as envReferences allows.
   env: Readonly<Record<string, string | undefined>>;
   envReferences: EnvReferenceRules; // ENV_REFERENCE_GRANTS, and the names read here (never resolvable)
 }
 
 export class ConfigError extends Error {}
+
+export const UNKNOWN_POLICIES = ['resend', 'hold'] as const;
+export type UnknownPolicy = (typeof UNKNOWN_POLICIES)[number];
 
 type Env = Record<string, string | undefined>;
 
@@ -138,6 +143,7 @@ export function loadConfig(source: Env = process.env): AppConfig {
   if (adminKey && adminKey.length < 24) {
     throw new ConfigError('HOSTDIGEST_ADMIN_KEY must be at least 24 characters');
   }
+  const unknownPolicy = oneOf(env, 'DIGEST_UNKNOWN_POLICY', UNKNOWN_POLICIES, 'resend');
   const config = Object.assign(new AppConfig(), {
     port,
     host: str(env, 'HOST') ?? '0.0.0.0',
@@ -192,6 +198,7 @@ export function loadConfig(source: Env = process.env): AppConfig {
       retryDelaySeconds: int(env, 'DIGEST_RETRY_DELAY_SECONDS', 30, 1),
       leaseSeconds: int(env, 'DIGEST_LEASE_SECONDS', 300, 5),
       recoverAfterSeconds: int(env, 'DIGEST_RECOVER_AFTER_SECONDS', 600, 5),
+      unknownPolicy,
     },
     templates: {
       workerThreads: int(env, 'TEMPLATE_WORKER_THREADS', 2, 1, 64),
@@ -203,6 +210,7 @@ export function loadConfig(source: Env = process.env): AppConfig {
       retrySchedule: seconds(env, 'DELIVERY_RETRY_SCHEDULE', [60, 300, 1800, 7200, 21600, 43200]),
       sendConcurrency: int(env, 'DELIVERY_SEND_CONCURRENCY', 4, 1, 64),
       leaseSeconds: int(env, 'DELIVERY_LEASE_SECONDS', 120, 5),
+      interruptedPolicy: oneOf(env, 'DELIVERY_INTERRUPTED_POLICY', UNKNOWN_POLICIES, unknownPolicy),
     },
     env: { ...source },
   });

@@ -1,4 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
+import { AppConfig } from '../config/app-config';
+import { automaticResends } from '../digests/unknown-policy';
 import { done, JobHandler, JobResult, skipped } from '../jobs/job';
 import { JobEngine } from '../jobs/job-engine';
 import { DeliveryJobs, SendDeliveryPayload } from './delivery-jobs';
@@ -35,6 +37,7 @@ export class SweepDeliveriesJob implements JobHandler<Record<string, never>>, On
     private readonly jobs: JobEngine,
     private readonly types: DeliveryJobs,
     private readonly ledger: DeliveryLedger,
+    private readonly config: AppConfig,
   ) {}
 
   onModuleInit(): void {
@@ -43,7 +46,9 @@ export class SweepDeliveriesJob implements JobHandler<Record<string, never>>, On
   }
 
   async handle(): Promise<JobResult> {
-    const interrupted = await this.ledger.markInterrupted();
+    const interrupted = await this.ledger.markInterrupted(automaticResends(this.config.deliveries.interruptedPolicy), (em, rows) =>
+      this.jobs.sendMany(this.types.send, rows.map(({ id, attempts }) => ({ payload: { deliveryId: id }, dedupeKey: `${id}:${attempts}:interrupted` })), { tx: em }),
+    );
     const overdue = await this.ledger.overdue(OVERDUE_SECONDS);
     const bucket = Math.floor(Date.now() / (OVERDUE_SECONDS * 1000));
     for (const id of overdue) await this.jobs.send(this.types.send, { deliveryId: id }, { dedupeKey: `${id}:recover:${bucket}` });

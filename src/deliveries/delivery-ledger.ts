@@ -35,6 +35,7 @@ const COLS = `id, organization_id AS "organizationId", customer_id AS "customerI
               cause_id AS "causeId", payload, status, attempts, attempt_base AS "attemptBase", next_attempt_at AS "nextAttemptAt"`;
 
 export const INTERRUPTED = 'the send was cut off (the worker stopped) after the claim; the target may or may not have taken it: check, and replay if needed';
+const RESENDING = 'the send was cut off (the worker stopped) after the claim; sending it once more, as the same message (DELIVERY_INTERRUPTED_POLICY=resend)';
 
 // The deliveries table as the send path needs it: every state change is one conditional UPDATE, so that two workers
 // (or a worker and the sweep) can never both move a row forward.
@@ -109,21 +110,35 @@ export class DeliveryLedger {
     );
   }
 
-  // Sends whose worker vanished mid-way (crash, kill -9) and whose lease ran out: the target may have taken them,
-  // so they are never resent automatically (that could be a second message); dead, and the attempt says why.
-  async markInterrupted(): Promise<number> {
-    const rows: { id: string }[] = await this.db.dataSource.query(
-      `WITH d AS (
-         UPDATE deliveries SET status = 'dead', last_error = $1, lease_until = NULL, updated_at = now()
-         WHERE status = 'sending' AND lease_until < now() RETURNING id, attempts
-       ), a AS (
-         UPDATE delivery_attempts t SET finished_at = now(), outcome = 'interrupted', error = $1
-         FROM d WHERE t.delivery_id = d.id AND t.attempt = d.attempts AND t.outcome IS NULL
-       )
-       SELECT id FROM d`,
-      [INTERRUPTED],
-    );
-    return rows.length;
+  // Sends whose worker vanished mid-way (crash, kill -9) and whose lease ran out: the target may have taken them.
+  // The attempt is logged `interrupted`. maxResends (DELIVERY_INTERRUPTED_POLICY: resend = 1, hold = 0): a row with
+  // fewer interrupted attempts than that in its round becomes `failed`, due now, and `then` queues its send in this
+  // transaction (the same round keeps its Message-ID); any other is `dead` and left to the operator. Each row is
+  // taken by one conditional UPDATE, so with several replicas sweeping at once every interrupted send is handled once.
+  async markInterrupted(maxResends: number, then?: (em: EntityManager, resend: { id: string; attempts: number }[]) => Promise<unknown>): Promise<{ dead: number; resent: number }> {
+    return this.db.transaction(async (em) => {
+      const rows: { id: string; attempts: number; status: DeliveryStatus }[] = await em.query(
+        `WITH d AS (
+           UPDATE deliveries r SET
+                  status = CASE WHEN p.interrupted < $2 THEN 'failed' ELSE 'dead' END,
+                  next_attempt_at = CASE WHEN p.interrupted < $2 THEN now() ELSE r.next_attempt_at END,
+                  last_error = CASE WHEN p.interrupted < $2 THEN $3 ELSE $1 END, lease_until = NULL, updated_at = now()
+           FROM (SELECT x.id, (SELECT count(*) FROM delivery_attempts t
+                               WHERE t.delivery_id = x.id AND t.attempt > x.attempt_base AND t.outcome = 'interrupted') AS interrupted
+                 FROM deliveries x WHERE x.status = 'sending' AND x.lease_until < now()) p
+           WHERE r.id = p.id AND r.status = 'sending' AND r.lease_until < now()
+           RETURNING r.id, r.attempts, r.status
+         ), a AS (
+           UPDATE delivery_attempts t SET finished_at = now(), outcome = 'interrupted', error = $1
+           FROM d WHERE t.delivery_id = d.id AND t.attempt = d.attempts AND t.outcome IS NULL
+         )
+         SELECT id, attempts, status FROM d`,
+        [INTERRUPTED, maxResends, RESENDING],
+      );
+      const resend = rows.filter((r) => r.status === 'failed');
+      if (resend.length && then) await then(em, resend);
+      return { dead: rows.length - resend.length, resent: resend.length };
+    });
   }
 
   // Due rows long past their time (their job was lost): to be queued again; a duplicate job is harmless (claim).

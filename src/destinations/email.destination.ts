@@ -37,7 +37,7 @@ export class EmailDestination extends Destination {
       return { request, response: { messageId: r.messageId, accepted: r.accepted, rejected: r.rejected, reply: r.response ?? null } };
     } catch (err) {
       if (err instanceof MailError) {
-        throw new DestinationError(err.message, err.permanent, request, { responseCode: err.responseCode, rejected: err.rejected });
+        throw new DestinationError(err.message, err.permanent, request, { failure: err.reason, responseCode: err.responseCode, rejected: err.rejected });
       }
       throw new DestinationError((err as Error)?.message ?? String(err), false, request); // e.g. the outbox disk: may pass later
     }

@@ -30,6 +30,9 @@ export interface ClaimedDigest {
   brandId: string | null;
 }
 
+const UNKNOWN = 'the send was interrupted (the worker stopped) after the claim; SMTP may or may not have accepted it: check and resend if needed';
+const RESENDING = 'the send was interrupted (the worker stopped) after the claim; sending it once more under the same Message-ID (DIGEST_UNKNOWN_POLICY=resend)';
+
 // The digests table as the send path needs it: every state change is one conditional UPDATE, so that two workers
 // (or a worker and a replay after a crash) can never both move a row forward.
 @Injectable()
@@ -102,14 +105,21 @@ export class DigestLedger {
   }
 
   // Rows whose sender vanished mid-send (crash, kill -9) and whose lease ran out: SMTP may have accepted them.
-  async markInterrupted(id?: string): Promise<number> {
-    const rows = await this.update(
-      `UPDATE digests SET status = 'unknown', last_error = 'the send was interrupted (the worker stopped) after the claim; SMTP may or may not have accepted it: check and resend if needed',
-              lease_owner = NULL, updated_at = now()
-       WHERE status = 'sending' AND lease_until < now() ${id ? 'AND id = $1' : ''} RETURNING id`,
-      id ? [id] : [],
-    );
-    return rows.length;
+  // maxResends (DIGEST_UNKNOWN_POLICY: resend = 1, hold = 0): a row interrupted fewer times than that goes back to
+  // `rendered`, to be sent once more under its stored Message-ID (a receiver that has the first copy can drop the
+  // second); any other becomes `unknown` for the operator. One conditional UPDATE per row: with any number of
+  // replicas sweeping at once, each interrupted send is taken by one of them, once.
+  async markInterrupted(maxResends: number, id?: string, em?: EntityManager): Promise<{ id: string; status: 'rendered' | 'unknown' }[]> {
+    // (A CTE, so that TypeORM's em.query returns the rows, as for a SELECT.)
+    const sql = `WITH u AS (
+         UPDATE digests SET
+                status = CASE WHEN interruptions < $1 THEN 'rendered' ELSE 'unknown' END,
+                last_error = CASE WHEN interruptions < $1 THEN '${RESENDING}' ELSE '${UNKNOWN}' END,
+                interruptions = interruptions + 1, lease_owner = NULL, lease_until = NULL, updated_at = now()
+         WHERE status = 'sending' AND lease_until < now() ${id ? 'AND id = $2' : ''} RETURNING id, status
+       ) SELECT id, status FROM u`;
+    const params = id ? [maxResends, id] : [maxResends];
+    return em ? em.query(sql, params) : this.update(sql, params);
   }
 
   // Rows not finished long after their last change (their job was lost with a crashed worker): to enqueue again.

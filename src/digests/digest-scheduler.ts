@@ -6,6 +6,7 @@ import { Clock } from './clock';
 import { Cadence, DigestCadence, isLate, latestDue, nextDue, Schedule } from './digest-period';
 import { DigestJobs } from './digest-jobs';
 import { DigestLedger, NewDigest } from './digest-ledger';
+import { automaticResends } from './unknown-policy';
 
 interface DueRow {
   customerId: string;
@@ -22,7 +23,8 @@ export interface TickResult {
   due: number;
   queued: number;
   existing: number;
-  interrupted: number;
+  interrupted: number; // sends found cut off mid-SMTP (lease ran out)
+  resent: number; // of those, queued to be sent once more under the same Message-ID (DIGEST_UNKNOWN_POLICY=resend)
   recovered: number;
   late: number;
   rescheduled: number; // subscriptions whose customer changed time zone: next send computed in the new zone
@@ -47,8 +49,8 @@ export class DigestScheduler {
 
   async tick(scope: { organizationId?: string; customerId?: string } = {}): Promise<TickResult> {
     const now = this.clock.now();
-    const result: TickResult = { due: 0, queued: 0, existing: 0, interrupted: 0, recovered: 0, late: 0, rescheduled: 0 };
-    result.interrupted = await this.ledger.markInterrupted();
+    const result: TickResult = { due: 0, queued: 0, existing: 0, interrupted: 0, resent: 0, recovered: 0, late: 0, rescheduled: 0 };
+    Object.assign(result, await this.interrupted());
     result.recovered = await this.recover();
     result.rescheduled = await this.reschedule(now, scope);
     for (;;) {
@@ -124,6 +126,17 @@ export class DigestScheduler {
       total += n;
       if (n < BATCH) return total;
     }
+  }
+
+  // Sends cut off mid-SMTP whose lease ran out: `unknown`, or (DIGEST_UNKNOWN_POLICY=resend, first time) back to
+  // `rendered` with a send job queued in the same transaction. Were the job lost anyway, recover() finds the row.
+  private async interrupted(): Promise<{ interrupted: number; resent: number }> {
+    return this.db.transaction(async (em) => {
+      const rows = await this.ledger.markInterrupted(automaticResends(this.config.digests.unknownPolicy), undefined, em);
+      const resend = rows.filter((r) => r.status === 'rendered');
+      await this.jobs.sendMany(this.types.send, resend.map(({ id }) => ({ payload: { digestId: id }, dedupeKey: `${id}:resend` })), { tx: em });
+      return { interrupted: rows.length, resent: resend.length };
+    });
   }
 
   // Rows left pending/rendered long after their last change lost their job with a crashed worker: queue them again

@@ -8,6 +8,7 @@ import { DigestBrands } from './digest-brands';
 import { ClaimedDigest, DigestLedger } from './digest-ledger';
 import { DigestPreparer, Prepared } from './digest-preparer';
 import { UnsubscribeLinks } from './unsubscribe-links';
+import { automaticResends } from './unknown-policy';
 
 export { countsOf } from './digest-preparer';
 
@@ -71,7 +72,11 @@ export class DigestSender {
       return this.sendPrepared(id);
     }
     if (row.status === 'sending') {
-      if (await this.ledger.markInterrupted(id)) return { status: 'skipped', reason: 'interrupted send marked unknown' };
+      // This job's earlier run was cut off mid-send (its worker died) and the lease ran out: resend once under the
+      // same Message-ID, or hold it as unknown (DIGEST_UNKNOWN_POLICY).
+      const [interrupted] = await this.ledger.markInterrupted(automaticResends(this.config.digests.unknownPolicy), id);
+      if (interrupted?.status === 'rendered') return this.sendPrepared(id);
+      if (interrupted) return { status: 'skipped', reason: 'interrupted send marked unknown' };
       return { status: 'skipped', reason: 'being sent by another worker' };
     }
     return { status: 'skipped', reason: row.status === 'failed' ? 'failed permanently' : `already ${row.status}` };

@@ -2,7 +2,8 @@ import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateCol
 import type { Cadence } from './digest-period';
 
 // pending → rendered → sending → sent | failed | skipped; `unknown` = a send was cut off after the claim
-// (crash, kill -9) and SMTP may or may not have accepted it: never resent automatically (see README).
+// (crash, kill -9) and SMTP may or may not have accepted it. DIGEST_UNKNOWN_POLICY=resend sends such a row once more
+// (sending → rendered, same Message-ID) before it would become `unknown`; `hold` leaves that to the operator.
 export const DIGEST_STATUSES = ['pending', 'rendered', 'sending', 'sent', 'failed', 'skipped', 'unknown'] as const;
 export type DigestStatus = (typeof DIGEST_STATUSES)[number];
 
@@ -36,6 +37,7 @@ export class Digest {
   @Column('boolean') late: boolean;
   @Column('text') status: DigestStatus;
   @Column('int') attempts: number;
+  @Column('int') interruptions: number; // sends of this row cut off after the claim (see DigestLedger.markInterrupted)
   @Column('text', { nullable: true }) lastError: string | null;
   @Column('text', { nullable: true }) failureKind: 'permanent' | 'transient' | null;
   @Column('text', { nullable: true }) messageId: string | null;

@@ -57,6 +57,7 @@ export class DigestView {
   @ApiProperty({ description: 'sent more than 15 minutes after its time (catch-up after downtime)' }) late: boolean;
   @ApiProperty({ enum: DIGEST_STATUSES }) status: DigestStatus;
   @ApiProperty() attempts: number;
+  @ApiProperty({ description: 'sends of this row cut off after the claim (a crash mid-send); see DIGEST_UNKNOWN_POLICY' }) interruptions: number;
   @ApiProperty({ type: String, nullable: true }) lastError: string | null;
   @ApiProperty({ type: String, nullable: true, enum: ['permanent', 'transient'] }) failureKind: string | null;
   @ApiProperty({ type: String, nullable: true }) messageId: string | null;
@@ -71,7 +72,7 @@ export class DigestView {
   static of(d: Digest): DigestView {
     return {
       id: d.id, customerId: d.customerId, cadence: d.cadence, periodStart: d.periodStart, periodEnd: d.periodEnd, generation: d.generation,
-      resendOf: d.resendOf, requestedBy: d.requestedBy, scheduledAt: d.scheduledAt, late: d.late, status: d.status, attempts: d.attempts,
+      resendOf: d.resendOf, requestedBy: d.requestedBy, scheduledAt: d.scheduledAt, late: d.late, status: d.status, attempts: d.attempts, interruptions: d.interruptions,
       lastError: d.lastError, failureKind: d.failureKind, messageId: d.messageId, sentAt: d.sentAt, recipients: d.recipients,
       rejected: d.rejected, subject: d.subject, counts: d.counts, createdAt: d.createdAt, updatedAt: d.updatedAt,
     };

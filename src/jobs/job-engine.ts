@@ -135,15 +135,21 @@ export class JobEngine implements OnApplicationBootstrap, BeforeApplicationShutd
         if (workerId) this.boss.notifyWorker(workerId);
         const batch = jobs.map((j) => j.data);
         if (jobs.length === 1) return this.run(reg, jobs[0], batch);
-        // A batch: a job that fails is failed (and retried) by itself here; pg-boss then completes the others in
-        // one statement (its completion only touches jobs that are still active).
+        // A batch: a job that fails is failed (and retried) by itself; pg-boss then completes the others in one
+        // statement, which touches every job of the batch that is active. So the failures are recorded only once
+        // the whole batch has run: failed at once, a job could be retried and fetched by another worker (active
+        // again) before this batch ended, and this batch's completion then marked that retry completed while it
+        // ran, so that its own failure was dropped and the job never retried again (digests left `failed` for
+        // good in an SMTP outage). Retries start at least a second later (retryDelaySeconds ≥ 1).
+        const failed: { id: string; err: unknown }[] = [];
         for (const job of jobs) {
           try {
             await this.run(reg, job, batch);
           } catch (err) {
-            await this.boss.fail(type.name, job.id, err as object);
+            failed.push({ id: job.id, err });
           }
         }
+        for (const f of failed) await this.boss.fail(type.name, f.id, f.err as object);
         return undefined;
       });
     }

@@ -1,4 +1,4 @@
-import { classifyMailError, toMailError } from './mail-errors';
+import { classifyMailError, mailFailureReason, toMailError } from './mail-errors';
 
 describe('classifyMailError', () => {
   it.each([
@@ -22,5 +22,34 @@ describe('classifyMailError', () => {
   it('keeps the reply code and the rejected recipients', () => {
     const e = toMailError({ responseCode: 550, message: 'Recipient rejected', rejected: ['a@x.example'] });
     expect([e.kind, e.responseCode, e.rejected, e.permanent]).toEqual(['permanent', 550, ['a@x.example'], true]);
+  });
+});
+
+describe('mailFailureReason', () => {
+  it.each([
+    // nodemailer replaces a refused connect's code with ESOCKET and keeps the socket's text
+    [{ code: 'ESOCKET', message: 'connect ECONNREFUSED 127.0.0.1:2525' }, 'connection_refused'],
+    [{ code: 'ECONNREFUSED', message: 'connect ECONNREFUSED ::1:25' }, 'connection_refused'],
+    [{ code: 'ESOCKET', message: 'connect ETIMEDOUT 10.0.0.1:25' }, 'connection_timeout'],
+    [{ code: 'ETIMEDOUT', message: 'Connection timeout' }, 'connection_timeout'],
+    [{ code: 'ETIMEDOUT', message: 'Greeting never received' }, 'timeout'],
+    [{ code: 'ETIMEDOUT', message: 'Timeout' }, 'timeout'],
+    [{ code: 'ECONNECTION', message: 'Connection closed unexpectedly' }, 'connection_lost'],
+    [{ code: 'ESOCKET', message: 'read ECONNRESET' }, 'connection_lost'],
+    [{ code: 'ESOCKET', message: 'connect EHOSTUNREACH 10.0.0.1:25' }, 'unreachable'],
+    [{ code: 'EDNS', message: 'getaddrinfo ENOTFOUND smtp.invalid' }, 'dns'],
+    [{ code: 'ETLS', message: 'Error initiating TLS' }, 'tls'],
+    [{ code: 'EAUTH', responseCode: 535, message: 'Invalid login' }, 'auth'],
+    [{ code: 'EENVELOPE', responseCode: 451, message: '451 try later' }, 'deferred'],
+    [{ code: 'EENVELOPE', responseCode: 550, message: '550 no such user' }, 'rejected'],
+    [{ code: 'EENVELOPE', message: 'No recipients defined' }, 'invalid_message'],
+    [new Error('something odd'), 'other'],
+  ])('%j is %s', (err, reason) => {
+    expect(mailFailureReason(err)).toBe(reason);
+  });
+
+  it('says what it was in the message that is recorded', () => {
+    const e = toMailError({ code: 'ESOCKET', message: 'connect ECONNREFUSED 127.0.0.1:2525' });
+    expect([e.message, e.reason, e.kind]).toEqual(['connection refused: connect ECONNREFUSED 127.0.0.1:2525', 'connection_refused', 'transient']);
   });
 });

@@ -12,17 +12,18 @@ export class SmtpTransport extends MailTransport {
   private readonly logger = new Logger('Mail');
   private readonly transporter: Transporter;
 
-  constructor(url: string, opts: { maxConnections?: number } = {}) {
+  constructor(url: string, opts: { maxConnections?: number; connectTimeoutMs?: number; greetingTimeoutMs?: number } = {}) {
     super();
+    const connectMs = opts.connectTimeoutMs ?? CONNECT_TIMEOUT_MS;
     this.transporter = nodemailer.createTransport({
       ...parseConnectionUrl(url),
       pool: true,
       maxConnections: opts.maxConnections ?? 5,
       maxMessages: 500,
-      connectionTimeout: CONNECT_TIMEOUT_MS,
-      greetingTimeout: 10_000,
+      connectionTimeout: connectMs,
+      greetingTimeout: connectMs + (opts.greetingTimeoutMs ?? 10_000), // counted from the start of the connect (see noDelaySocket)
       socketTimeout: 60_000,
-      getSocket: noDelaySocket,
+      getSocket: (options: SocketOptions, callback: SocketCallback) => noDelaySocket(options, connectMs, callback),
     });
     this.transporter.on('error', (err) => this.logger.warn(`SMTP pool: ${err.message}`));
   }
@@ -51,22 +52,22 @@ const CONNECT_TIMEOUT_MS = 10_000;
 // nodemailer opens its sockets with Nagle's algorithm on: the end of each message's DATA then waits for the
 // server's delayed ACK, ~40 ms per message and connection, which capped a pool of five at ~160 messages/s. Its
 // sockets are opened here instead, with TCP_NODELAY; TLS (smtps:// or STARTTLS) is still nodemailer's, on top.
+// The socket is handed over while it connects, never as an error: nodemailer's pool (7.x) frees a connection's slot
+// only on that connection's 'error' event, and an error given to this callback skips it, so five refused connects
+// used up a pool of five for good and every later send waited forever. Handed over, a refused or timed-out connect
+// reaches nodemailer's own socket handlers like any socket error: that send fails, the slot is freed, and the next
+// send opens a fresh connection.
 type SocketOptions = { host?: string; port?: number | string; secure?: boolean };
-function noDelaySocket(options: SocketOptions, callback: (err: Error | null, socket?: { connection: Socket }) => void): void {
+type SocketCallback = (err: Error | null, socket?: { connection: Socket }) => void;
+function noDelaySocket(options: SocketOptions, timeoutMs: number, callback: SocketCallback): void {
+  const host = options.host ?? 'localhost';
   const port = Number(options.port) || (options.secure ? 465 : 587);
-  const socket = connect({ host: options.host ?? 'localhost', port, noDelay: true });
-  const fail = (err: Error) => {
-    clearTimeout(timer);
-    socket.destroy();
-    callback(err);
-  };
-  const timer = setTimeout(() => fail(new Error(`connection to ${options.host}:${port} timed out`)), CONNECT_TIMEOUT_MS);
-  socket.once('error', fail);
-  socket.once('connect', () => {
-    clearTimeout(timer);
-    socket.removeListener('error', fail);
-    callback(null, { connection: socket });
-  });
+  const socket = connect({ host, port, noDelay: true });
+  // nodemailer takes a handed-over socket as connected (its own connect timeout is cleared at once): ours applies.
+  const timer = setTimeout(() => socket.destroy(Object.assign(new Error(`connect ETIMEDOUT ${host}:${port}`), { code: 'ETIMEDOUT' })), timeoutMs);
+  socket.once('connect', () => clearTimeout(timer));
+  socket.once('close', () => clearTimeout(timer));
+  callback(null, { connection: socket });
 }
 
 const addr = (a: string | { address: string }) => (typeof a === 'string' ? a : a.address);

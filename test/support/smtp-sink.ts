@@ -48,6 +48,9 @@ export class SmtpSink {
         stream.on('data', (c: Buffer) => chunks.push(c));
         stream.on('end', () => {
           const finish = () => {
+            // Stopped while this message waited for its delay: the server went down before acknowledging it, so it
+            // is neither kept nor answered (the client sees the connection close).
+            if (this.server !== server) return;
             if (this.tempFailAll) return cb(Object.assign(new Error('4.3.0 try again later'), { responseCode: 451 }));
             const raw = Buffer.concat(chunks);
             const envelope = {

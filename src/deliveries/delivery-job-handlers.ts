@@ -1,6 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
-import { automaticResends } from '../digests/unknown-policy';
+import { automaticResends } from './unknown-policy';
 import { done, JobHandler, JobResult, skipped } from '../jobs/job';
 import { JobEngine } from '../jobs/job-engine';
 import { DeliveryJobs, SendDeliveryPayload } from './delivery-jobs';

@@ -9,7 +9,7 @@ import { UnsubscribeLinks } from '../digests/unsubscribe-links';
 import type { AlertTemplateData } from '../templates/template-data';
 import { TemplateCompileError, TemplateRenderError } from '../templates/template-errors';
 import { TemplatesService } from '../templates/templates.service';
-import type { EventKind, Severity } from '../vendors/vendor-event';
+import type { EventKind, Severity } from '../events/normalized-event';
 import { URGENT_CAUSE } from './urgent-alerts';
 
 interface UrgentPayload {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { EventMatcher } from '../customers/event-matcher';
 import { Metrics } from '../metrics/metrics';
-import { NormalizedEvent, RejectedRecord } from '../vendors/vendor-event';
+import { NormalizedEvent, RejectedRecord } from './normalized-event';
 import { NEW_EVENT_COLUMNS, NewEventHooks } from './new-event-hooks';
 import { severityRank } from './severity';
 import { jsonbSafe } from './stored-text';

@@ -1,5 +1,5 @@
 import { textProblem } from '../../events/stored-text';
-import { EventKind, NormalizedEvent, RejectedRecord, Severity } from '../vendor-event';
+import { EventKind, NormalizedEvent, RejectedRecord, Severity } from '../../events/normalized-event';
 import { MONARX_API_SHAPE, MonarxApiShape, MonarxResource } from './monarx-api-shape';
 
 export type NormalizeResult = { ok: true; events: NormalizedEvent[] } | { ok: false; rejected: RejectedRecord };

@@ -1,6 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { BrandsService } from '../brands/brands.service';
-import { CustomerPageLinks } from '../customer-page/customer-page-links';
+import { CustomerPageLinks } from '../digests/customer-page-links';
 import { ComposeError, DeliveryComposer, DeliveryComposers } from '../deliveries/delivery-composers';
 import type { DeliveryRow } from '../deliveries/delivery-ledger';
 import type { OutboundMessage } from '../destinations/destination';

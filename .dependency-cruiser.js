@@ -5,10 +5,7 @@ const infrastructure = ['config', 'db', 'jobs', 'http', 'api', 'errors', 'metric
 const notInfrastructure = `(?!(?:${infrastructure.join('|')})(?:/|$))`;
 // a module inside a feature folder, and (for the folder-scoped cycle rule) the folder itself
 const feature = `^src/${notInfrastructure}[^/]+/`;
-const featureFolder = `^src/${notInfrastructure}[^/]+$`;
-// One part of the product in two folders (ARCHITECTURE.md: a brand's identity and its templates): the brand API
-// checks texts against the templates' locales and hands templates its values, templates resolve the brand they render.
-const brandsAndTemplates = '^src/(?:brands|templates)$';
+const featureFolder = `^src/(${notInfrastructure}[^/]+)$`;
 const under = (...folders) => `^src/(?:${folders.join('|')})/`;
 
 module.exports = {
@@ -53,16 +50,9 @@ module.exports = {
       comment: 'feature folders depend one way: two folders never import each other, directly or through others',
       severity: 'error',
       scope: 'folder',
-      from: { path: featureFolder, pathNot: brandsAndTemplates },
-      to: { path: featureFolder, circular: true },
-    },
-    {
-      name: 'no-cycle-between-features',
-      comment: 'brands/ and templates/ are one part (a brand and its templates); a cycle through any other folder fails',
-      severity: 'error',
-      scope: 'folder',
-      from: { path: brandsAndTemplates },
-      to: { path: featureFolder, pathNot: brandsAndTemplates, circular: true },
+      // a folder's subfolders count as the folder (vendors/monarx is vendors)
+      from: { path: featureFolder },
+      to: { path: `^src/${notInfrastructure}[^/]+`, pathNot: '^src/$1(?:/|$)', circular: true },
     },
   ],
   options: {

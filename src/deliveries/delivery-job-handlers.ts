@@ -1,4 +1,4 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { automaticResends } from './unknown-policy';
 import { done, JobHandler, JobResult, skipped } from '../jobs/job';
@@ -33,6 +33,8 @@ export class SendDeliveryJob implements JobHandler<SendDeliveryPayload>, OnModul
 
 @Injectable()
 export class SweepDeliveriesJob implements JobHandler<Record<string, never>>, OnModuleInit {
+  private readonly logger = new Logger('Deliveries');
+
   constructor(
     private readonly jobs: JobEngine,
     private readonly types: DeliveryJobs,
@@ -49,6 +51,9 @@ export class SweepDeliveriesJob implements JobHandler<Record<string, never>>, On
     const interrupted = await this.ledger.markInterrupted(automaticResends(this.config.deliveries.interruptedPolicy), (em, rows) =>
       this.jobs.sendMany(this.types.send, rows.map(({ id, attempts }) => ({ payload: { deliveryId: id }, dedupeKey: `${id}:${attempts}:interrupted` })), { tx: em }),
     );
+    if (interrupted.dead + interrupted.resent) {
+      this.logger.warn(`${interrupted.dead + interrupted.resent} send(s) cut off mid-way: ${interrupted.resent} sent once more as the same message, ${interrupted.dead} dead`);
+    }
     const overdue = await this.ledger.overdue(OVERDUE_SECONDS);
     const bucket = Math.floor(Date.now() / (OVERDUE_SECONDS * 1000));
     for (const id of overdue) await this.jobs.send(this.types.send, { deliveryId: id }, { dedupeKey: `${id}:recover:${bucket}` });

@@ -188,9 +188,12 @@ export class JobEngine implements OnApplicationBootstrap, BeforeApplicationShutd
   // otherwise keep an operator's "now" waiting. Resolves to whether there was such a job.
   async expedite<P extends object>(type: JobType<P>, singletonKey: string, patch: Partial<P> = {}): Promise<boolean> {
     await this.start();
+    // Through a CTE: TypeORM answers a bare UPDATE … RETURNING with [rows, count], which is never empty.
     const rows: unknown[] = await this.db.dataSource.query(
-      `UPDATE "${this.config.jobs.schema}".job SET start_after = LEAST(start_after, now()), data = COALESCE(data, '{}'::jsonb) || $3::jsonb
-       WHERE name = $1 AND singleton_key = $2 AND state < 'active' RETURNING id`,
+      `WITH moved AS (
+         UPDATE "${this.config.jobs.schema}".job SET start_after = LEAST(start_after, now()), data = COALESCE(data, '{}'::jsonb) || $3::jsonb
+         WHERE name = $1 AND singleton_key = $2 AND state < 'active' RETURNING id)
+       SELECT id FROM moved`,
       [type.name, singletonKey, JSON.stringify(patch)],
     );
     return rows.length > 0;

@@ -10,7 +10,7 @@ import { EventStore } from '../src/events/event-store';
 import { PollService } from '../src/vendors/poll.service';
 import { normalizeMonarxRecord } from '../src/vendors/monarx/monarx-normalize';
 import { VendorAccountsService } from '../src/vendors/vendor-accounts.service';
-import { NormalizedEvent } from '../src/vendors/vendor-event';
+import { NormalizedEvent } from '../src/events/normalized-event';
 import { FakeMonarxServer } from '../test/fakes/fake-monarx-server';
 import { fmt, freshDatabase, withPeakRss } from './bench-support';
 

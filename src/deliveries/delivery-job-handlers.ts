@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
-import { automaticResends } from '../digests/unknown-policy';
+import { automaticResends } from './unknown-policy';
 import { done, failed, JobHandler, JobResult, retry, skipped } from '../jobs/job';
 import { JobEngine } from '../jobs/job-engine';
 import { DeliveryJobs, SendDeliveryPayload } from './delivery-jobs';

@@ -6,7 +6,7 @@ import { Clock } from './clock';
 import { Cadence, DigestCadence, isLate, latestDue, nextDue, Schedule } from './digest-period';
 import { DigestJobs } from './digest-jobs';
 import { DigestLedger, NewDigest } from './digest-ledger';
-import { automaticResends } from './unknown-policy';
+import { automaticResends } from '../deliveries/unknown-policy';
 
 interface DueRow {
   customerId: string;

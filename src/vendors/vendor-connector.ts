@@ -1,5 +1,5 @@
 import type { RequestRetryPolicy } from './retry-schedule';
-import { NormalizedEvent, RejectedRecord } from './vendor-event';
+import { NormalizedEvent, RejectedRecord } from '../events/normalized-event';
 
 // What a connector needs of a vendor account; credentials arrive already decrypted (or resolved from env:NAME).
 export interface ConnectorAccount {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { HttpClient } from '../../http/http-client';
 import { ConnectorAccount, ConnectorPage, PollCursor, PollOptions, VendorConnector } from '../vendor-connector';
 import { VendorContractError, VendorCursorExpiredError, VendorRateLimitError, VendorTransientError } from '../vendor-errors';
-import { NormalizedEvent, RejectedRecord } from '../vendor-event';
+import { NormalizedEvent, RejectedRecord } from '../../events/normalized-event';
 import { MonarxApiShape, resolveMonarxApiShape } from './monarx-api-shape';
 import { MonarxClient, MonarxClientOptions } from './monarx-client';
 import { agentHostsFrom, normalizeMonarxRecord } from './monarx-normalize';

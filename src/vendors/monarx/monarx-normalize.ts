@@ -1,4 +1,4 @@
-import { EventKind, NormalizedEvent, Severity } from '../vendor-event';
+import { EventKind, NormalizedEvent, Severity } from '../../events/normalized-event';
 import { MONARX_API_SHAPE, MonarxApiShape, MonarxResource } from './monarx-api-shape';
 import { firstString, guarded, idString, isObject, lower, NormalizeResult, parseTimestamp, Raw, readHead, reject, show, str, UnstorableText } from './monarx-record-fields';
 

@@ -1,7 +1,7 @@
 // Reading a Monarx record's fields: every text value checked on the way (a value the event store cannot hold makes
 // the record a rejected record naming the field), ids and timestamps in the forms the vendor sends.
 import { textProblem } from '../../events/stored-text';
-import { NormalizedEvent, RejectedRecord } from '../vendor-event';
+import { NormalizedEvent, RejectedRecord } from '../../events/normalized-event';
 import { MonarxResource } from './monarx-api-shape';
 
 export type Raw = Record<string, unknown>;

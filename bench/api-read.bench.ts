@@ -11,7 +11,7 @@ import { createApp } from '../src/app';
 import { loadConfig } from '../src/config/app-config';
 import { Database } from '../src/db/database';
 import { EventStore } from '../src/events/event-store';
-import { NormalizedEvent } from '../src/vendors/vendor-event';
+import { NormalizedEvent } from '../src/events/normalized-event';
 import { fmt, freshDatabase } from './bench-support';
 
 // API read throughput: GET /v1/... with an API key under concurrency 50, against a bare Node HTTP server

@@ -10,7 +10,7 @@ import { EventStore } from '../src/events/event-store';
 import { PollService } from '../src/vendors/poll.service';
 import { normalizeMonarxRecord } from '../src/vendors/monarx/monarx-normalize';
 import { VendorAccountsService } from '../src/vendors/vendor-accounts.service';
-import { NormalizedEvent } from '../src/vendors/vendor-event';
+import { NormalizedEvent } from '../src/events/normalized-event';
 import { FakeMonarxServer } from '../test/fakes/fake-monarx-server';
 import { fmt, freshDatabase, withPeakRss } from './bench-support';
 
@@ -27,7 +27,7 @@ async function main(): Promise<void> {
   try {
     app = await createApp(loadConfig({
       DATABASE_URL: db.url, PORT: '0', LOG_LEVEL: 'warn', HOSTDIGEST_ROLES: 'api', HOSTDIGEST_SIMULATOR: 'off',
-      OUTBOUND_ALLOW_PRIVATE: 'true', POLL_TIME_BUDGET_MS: String(3_600_000), DATA_DIR: '/tmp/hostdigest-bench',
+      OUTBOUND_ALLOW_HOSTS: '127.0.0.1', POLL_TIME_BUDGET_MS: String(3_600_000), DATA_DIR: '/tmp/hostdigest-bench',
       HOSTDIGEST_ADMIN_KEY: 'hd_benchmrk_' + 'b'.repeat(32), DB_POOL_SIZE: '4',
     }));
     await app.init();

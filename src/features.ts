@@ -1,4 +1,5 @@
 import { AdminModule } from './admin/admin.module';
+import { AlertsModule } from './alerts/alerts.module';
 import { BrandsModule } from './brands/brands.module';
 import { CustomerPageModule } from './customer-page/customer-page.module';
 import { CustomersModule } from './customers/customers.module';
@@ -10,4 +11,4 @@ import { TemplatesModule } from './templates/templates.module';
 import { VendorsModule } from './vendors/vendors.module';
 
 // The product's feature modules, in dependency order (each depends only on those above it and on the platform).
-export const FEATURE_MODULES = [MailModule, CustomersModule, BrandsModule, TemplatesModule, DeliveriesModule, EventsModule, DigestsModule, CustomerPageModule, VendorsModule, AdminModule];
+export const FEATURE_MODULES = [MailModule, CustomersModule, BrandsModule, TemplatesModule, DeliveriesModule, EventsModule, DigestsModule, AlertsModule, CustomerPageModule, VendorsModule, AdminModule];

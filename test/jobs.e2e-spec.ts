@@ -58,6 +58,18 @@ describe('job engine (pg-boss on the service database)', () => {
     expect(seen).toEqual([1]);
   });
 
+  it('brings a queued, delayed job forward, and says when there was none to bring', async () => {
+    const seen: string[] = [];
+    const type = defineJob<{ tag: string; extra?: boolean }>('test.expedite', { retryLimit: 0, policy: 'stately' });
+    const jobs = a.app.get(JobEngine);
+    jobs.register(type, { handle: async (p) => (seen.push(`${p.tag}:${p.extra ?? false}`), done()) });
+    expect(await jobs.expedite(type, 'nothing-queued')).toBe(false);
+    expect(await jobs.send(type, { tag: 'later' }, { singletonKey: 'acct-1', startAfter: 3600 })).toEqual(expect.any(String));
+    expect(await jobs.expedite(type, 'acct-1', { extra: true })).toBe(true);
+    await until(() => seen.length >= 1);
+    expect(seen).toEqual(['later:true']);
+  });
+
   it('shares work between two replicas with no job run twice', async () => {
     const runs = new Map<number, string[]>();
     const type = defineJob<{ n: number }>('test.shared', { retryLimit: 0, concurrency: 3 });

@@ -32,7 +32,7 @@ let fake: FakeMonarxServer;
 let baseUrl: string;
 
 beforeAll(() => {
-  http = new HttpClient(loadConfig({ OUTBOUND_ALLOW_PRIVATE: 'true', DATA_DIR: '/tmp/hd-monarx-spec' }));
+  http = new HttpClient(loadConfig({ OUTBOUND_ALLOW_HOSTS: '127.0.0.1', DATA_DIR: '/tmp/hd-monarx-spec' }));
   connector = new MonarxConnector(http);
 });
 
@@ -241,7 +241,7 @@ describe('faults', () => {
     await startFake();
     fake.faultMix({ rateLimitEvery: 3, errorEvery: 4, stallEvery: 7, stallMs: 400, seed: 7 });
     const retry = { retries: 8, baseMs: 5, retryAfterMaxMs: 1000 };
-    const shortHttp = new HttpClient(loadConfig({ OUTBOUND_ALLOW_PRIVATE: 'true', OUTBOUND_TIMEOUT_MS: '150', DATA_DIR: '/tmp/hd-monarx-spec' }));
+    const shortHttp = new HttpClient(loadConfig({ OUTBOUND_ALLOW_HOSTS: '127.0.0.1', OUTBOUND_TIMEOUT_MS: '150', DATA_DIR: '/tmp/hd-monarx-spec' }));
     const pages: ConnectorPage[] = [];
     try {
       for await (const page of new MonarxConnector(shortHttp).poll(account(), null, { now: NOW, signal: new AbortController().signal, retry })) pages.push(page);

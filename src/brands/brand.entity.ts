@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-import type { LocalizedBrandTexts } from '../templates/brand-values';
+import type { LocalizedBrandTexts } from './resolved-brand';
 
 @Entity('brands')
 export class Brand {

@@ -7,7 +7,7 @@ import { Database } from '../db/database';
 import { ConflictError, DomainError, NotFoundError, ValidationError } from '../errors/domain-error';
 import { OrganizationsService } from '../organizations/organizations.service';
 import { SecretBox } from '../secrets/secret-box';
-import type { ResolvedBrand } from '../templates/branded-email';
+import type { ResolvedBrand } from './resolved-brand';
 import { BrandLogo } from './brand-logo.entity';
 import { Brand } from './brand.entity';
 import { CreateBrandDto, DkimDto, TEXT_MAX, UpdateBrandDto } from './brands.dto';

@@ -1,5 +1,5 @@
-import type { LocalizedBrandTexts } from '../templates/brand-values';
-import { LOCALES } from '../templates/template-kinds';
+import { LOCALES } from './locales';
+import type { LocalizedBrandTexts } from './resolved-brand';
 
 export const LOCALIZED_MAX_LOCALES = 20;
 const FIELDS = ['footerText', 'legalText'] as const;

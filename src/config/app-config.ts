@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { EnvReferenceRules, parseEnvReferenceGrants } from './env-reference-grants';
+import { OutboundAllowList, parseOutboundAllowList } from './outbound-allow-list';
 
 export type Role = 'api' | 'worker' | 'scheduler';
 const ROLES: readonly Role[] = ['api', 'worker', 'scheduler'];
@@ -29,7 +30,8 @@ export class AppConfig {
   auth: { bootstrapAdminKey: string | null; rateLimitPerMinute: number; failuresPerMinute: number };
   secrets: { key: string | null; keyFile: string };
   // trustProxy: Fastify's trustProxy, so that the client address (auth failure throttle, logs) is the proxy's client
-  http: { bodyLimit: string; bodyLimitBytes: number; outboundTimeoutMs: number; outboundAllowPrivate: boolean; trustProxy: boolean | number | string };
+  // outboundAllowHosts: what outbound HTTP may reach past the SSRF guard (OUTBOUND_ALLOW_HOSTS)
+  http: { bodyLimit: string; bodyLimitBytes: number; outboundTimeoutMs: number; outboundAllowHosts: OutboundAllowList; trustProxy: boolean | number | string };
   smtpUrl: string | null;
   outboxDir: string;
   events: { retentionDays: number };
@@ -110,6 +112,19 @@ function trustProxy(env: Env): boolean | number | string {
   return raw;
 }
 
+// OUTBOUND_ALLOW_PRIVATE=true opened every address, cloud metadata included; it is gone rather than kept as an alias,
+// and refusing to start says so instead of quietly blocking what it used to allow.
+function outboundAllowHosts(env: Env): OutboundAllowList {
+  if (bool(env, 'OUTBOUND_ALLOW_PRIVATE', false)) {
+    throw new ConfigError('OUTBOUND_ALLOW_PRIVATE was replaced by OUTBOUND_ALLOW_HOSTS: list the hosts and CIDRs outbound HTTP may reach (e.g. OUTBOUND_ALLOW_HOSTS=vendor.internal,10.20.0.0/16) and remove OUTBOUND_ALLOW_PRIVATE');
+  }
+  try {
+    return parseOutboundAllowList(str(env, 'OUTBOUND_ALLOW_HOSTS'));
+  } catch (err) {
+    throw new ConfigError(`OUTBOUND_ALLOW_HOSTS: ${(err as Error).message}`);
+  }
+}
+
 function str(env: Env, name: string): string | null {
   const raw = env[name];
   return raw === undefined || raw.trim() === '' ? null : raw.trim();
@@ -178,7 +193,7 @@ export function loadConfig(source: Env = process.env): AppConfig {
       bodyLimit: bodyLimit.text,
       bodyLimitBytes: bodyLimit.bytes,
       outboundTimeoutMs: int(env, 'OUTBOUND_TIMEOUT_MS', 10000, 100),
-      outboundAllowPrivate: bool(env, 'OUTBOUND_ALLOW_PRIVATE', false),
+      outboundAllowHosts: outboundAllowHosts(env),
       trustProxy: trustProxy(env),
     },
     smtpUrl: str(env, 'SMTP_URL'),

@@ -5,12 +5,12 @@ import { Database } from '../db/database';
 import { Clock } from '../digests/clock';
 import { DigestSettingsService } from '../digests/digest-settings.service';
 import { brandForLocale, resolveBrand } from '../templates/brand-values';
-import { CustomerPageLinks } from './customer-page-links';
+import { CustomerPageLinks } from '../digests/customer-page-links';
 import { LinkProblem, PageRow, renderCustomerPage, renderLinkProblem } from './page-html';
 import { localMonthSoFar } from './page-month';
 import { pageLocale } from './page-strings';
 import { PAGE_SQL } from './page-sql';
-import { linkState } from './page-token';
+import { linkState } from '../digests/page-token';
 
 // Open threats are those whose latest event in this many days is a detection (a bound on what a page view reads).
 export const LOOKBACK_DAYS = 90;

@@ -2,7 +2,7 @@ import type { BrandTemplateValues } from '../templates/brand-values';
 import { dateFormat } from '../templates/intl-cache';
 import { formatPeriodLabel } from '../templates/period-label';
 import type { Cadence } from '../digests/digest-period';
-import { messageLinks, siteAnchor, SITES_ANCHOR, THREATS_ANCHOR } from './message-links';
+import { messageLinks, siteAnchor, SITES_ANCHOR, THREATS_ANCHOR } from '../digests/message-links';
 import { Plural, pageStrings, say } from './page-strings';
 
 // The hosted customer page as HTML: the brand's name, logo, colours and footer as in the mails, no script, no

@@ -1,4 +1,4 @@
-import { CLEANING_KINDS, THREAT_KINDS } from '../digests/digest-sql';
+import { CLEANING_KINDS, SITE_PROTECTION_JOIN_SQL, THREAT_KINDS } from '../events/threat-sql';
 
 // A customer's current state for the hosted page, in one statement returning one row of JSON, bounded whatever the
 // customer's size. A threat is (site, file path | process | threat name) as in the digest; it is open when its latest
@@ -43,18 +43,7 @@ WITH t AS (
   FROM sites si
   LEFT JOIN site_open so ON so.site_id = si.id
   LEFT JOIN site_cleaned sc ON sc.site_id = si.id
-  -- The same reading of the latest protection change as the digest's (DIGEST_SQL).
-  LEFT JOIN LATERAL (
-    SELECT CASE
-             WHEN lower(coalesce(e.raw->'data'->>'mode', e.raw->>'mode', '')) IN ('off', 'disabled', 'none')
-               OR e.vendor_type ~* '(disabled|off)$' THEN 'unprotected'
-             WHEN lower(coalesce(e.raw->'data'->>'mode', e.raw->>'mode', '')) IN ('insights', 'monitor', 'detect', 'passive') THEN 'partial'
-             ELSE 'protected' END AS protection
-    FROM events e
-    WHERE e.site_id = si.id AND e.kind = 'protection_changed' AND e.occurred_at < $5
-    ORDER BY e.occurred_at DESC LIMIT 1
-  ) p ON true
-  WHERE si.organization_id = $1 AND si.customer_id = $2
+${SITE_PROTECTION_JOIN_SQL}  WHERE si.organization_id = $1 AND si.customer_id = $2
 ), listed AS (
   SELECT *, row_number() OVER (ORDER BY (open > 0) DESC, "openRank" DESC NULLS LAST, open DESC, (protection = 'unprotected') DESC, cleaned DESC, domain, id) AS pos
   FROM all_sites

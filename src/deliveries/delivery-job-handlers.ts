@@ -1,7 +1,7 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
-import { automaticResends } from '../digests/unknown-policy';
-import { done, JobHandler, JobResult, skipped } from '../jobs/job';
+import { automaticResends } from './unknown-policy';
+import { done, failed, JobHandler, JobResult, retry, skipped } from '../jobs/job';
 import { JobEngine } from '../jobs/job-engine';
 import { DeliveryJobs, SendDeliveryPayload } from './delivery-jobs';
 import { DeliveryLedger } from './delivery-ledger';
@@ -27,12 +27,16 @@ export class SendDeliveryJob implements JobHandler<SendDeliveryPayload>, OnModul
   async handle(p: SendDeliveryPayload): Promise<JobResult> {
     const outcome = await this.sender.send(p.deliveryId);
     if (outcome.status === 'skipped') return skipped(outcome.reason);
+    if (outcome.status === 'failed') return retry(outcome.error, { attempt: outcome.attempt, retryAt: outcome.retryAt });
+    if (outcome.status === 'dead') return failed(outcome.error, { attempt: outcome.attempt });
     return done(outcome);
   }
 }
 
 @Injectable()
 export class SweepDeliveriesJob implements JobHandler<Record<string, never>>, OnModuleInit {
+  private readonly logger = new Logger('Deliveries');
+
   constructor(
     private readonly jobs: JobEngine,
     private readonly types: DeliveryJobs,
@@ -49,6 +53,9 @@ export class SweepDeliveriesJob implements JobHandler<Record<string, never>>, On
     const interrupted = await this.ledger.markInterrupted(automaticResends(this.config.deliveries.interruptedPolicy), (em, rows) =>
       this.jobs.sendMany(this.types.send, rows.map(({ id, attempts }) => ({ payload: { deliveryId: id }, dedupeKey: `${id}:${attempts}:interrupted` })), { tx: em }),
     );
+    if (interrupted.dead + interrupted.resent) {
+      this.logger.warn(`${interrupted.dead + interrupted.resent} send(s) cut off mid-way: ${interrupted.resent} sent once more as the same message, ${interrupted.dead} dead`);
+    }
     const overdue = await this.ledger.overdue(OVERDUE_SECONDS);
     const bucket = Math.floor(Date.now() / (OVERDUE_SECONDS * 1000));
     for (const id of overdue) await this.jobs.send(this.types.send, { deliveryId: id }, { dedupeKey: `${id}:recover:${bucket}` });

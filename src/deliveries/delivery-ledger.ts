@@ -162,4 +162,14 @@ export class DeliveryLedger {
     );
     return changed > 0;
   }
+
+  // Deliveries not delivered yet (failed = a retry is scheduled), by destination, with the age of the oldest.
+  async unsent(): Promise<{ destination: string; count: number; oldestAgeSeconds: number }[]> {
+    const rows = await this.db.rows<{ destination: string; count: number; age: number }>(
+      `SELECT destination, count(*)::int AS count, EXTRACT(EPOCH FROM now() - min(created_at))::float8 AS age FROM deliveries
+       WHERE status IN ('pending', 'sending', 'failed') GROUP BY destination`,
+      [],
+    );
+    return rows.map((r) => ({ destination: r.destination, count: r.count, oldestAgeSeconds: Math.max(0, r.age) }));
+  }
 }

@@ -4,7 +4,7 @@ import { AppConfig } from '../config/app-config';
 import { DestinationError, DestinationResult, OutboundMessage } from '../destinations/destination';
 import { Destinations } from '../destinations/destinations';
 import { JobEngine } from '../jobs/job-engine';
-import { ComposeError, DeliveryComposer } from './delivery-content';
+import { ComposeError, DeliveryComposers } from './delivery-composers';
 import { DeliveryJobs } from './delivery-jobs';
 import { AttemptRecord, ClaimedDelivery, DeliveryLedger } from './delivery-ledger';
 import { decideFailure } from './retry-schedule';
@@ -27,7 +27,7 @@ export class DeliverySender {
   constructor(
     private readonly config: AppConfig,
     private readonly ledger: DeliveryLedger,
-    private readonly composer: DeliveryComposer,
+    private readonly composers: DeliveryComposers,
     private readonly destinations: Destinations,
     private readonly jobs: JobEngine,
     private readonly types: DeliveryJobs,
@@ -45,7 +45,7 @@ export class DeliverySender {
     let message: OutboundMessage | null = null;
     let composeError: ComposeError | null = null;
     try {
-      message = await this.composer.compose(row);
+      message = await this.composers.compose(row);
     } catch (err) {
       if (!(err instanceof ComposeError)) throw err;
       composeError = err;

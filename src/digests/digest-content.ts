@@ -3,7 +3,7 @@ import { formatPeriodLabel } from '../templates/period-label';
 import {
   DIGEST_LIST_LIMITS, DigestTemplateData, KindCount, PeriodTotals, ProtectionStatus, SeverityCount, SiteRisk, SiteSummary, ThreatStatus, ThreatSummary,
 } from '../templates/template-data';
-import { EVENT_KINDS, EventKind, Severity, SEVERITIES } from '../vendors/vendor-event';
+import { EVENT_KINDS, EventKind, Severity, SEVERITIES } from '../events/normalized-event';
 import type { Cadence, PeriodWindow } from './digest-period';
 
 // What DIGEST_SQL returns (one row).

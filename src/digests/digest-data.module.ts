@@ -4,11 +4,11 @@ import { CustomersModule } from '../customers/customers.module';
 import { Clock } from './clock';
 import { DigestData } from './digest-data';
 import { DigestSettingsService } from './digest-settings.service';
-import { CustomerPageLinks } from '../customer-page/customer-page-links';
+import { CustomerPageLinks } from './customer-page-links';
 import { UnsubscribeLinks } from './unsubscribe-links';
 
-// What a digest shows (DigestData) and a customer's digest settings, on their own so that the templates feature can
-// preview with real data without depending on the digests module (which renders through it).
+// What a digest shows (DigestData) and a customer's digest settings, on their own so that other features (the
+// customer page, urgent alerts) use them without the digests module.
 @Module({
   imports: [CustomersModule, BrandsModule],
   providers: [Clock, DigestData, DigestSettingsService, UnsubscribeLinks, CustomerPageLinks],

@@ -9,7 +9,7 @@ import { Cadence, monthToDate, PeriodWindow, previousPeriod } from './digest-per
 import { DigestRow, toTemplateData } from './digest-content';
 import { DIGEST_BATCH_SQL, DIGEST_SQL } from './digest-sql';
 import { DigestSettingsService, EffectiveSettings, scheduleOf } from './digest-settings.service';
-import { CustomerPageLinks } from '../customer-page/customer-page-links';
+import { CustomerPageLinks } from './customer-page-links';
 import { UnsubscribeLinks } from './unsubscribe-links';
 
 export interface BuiltDigest {

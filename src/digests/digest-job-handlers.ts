@@ -1,5 +1,5 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { done, JobContext, JobHandler, JobResult, skipped } from '../jobs/job';
+import { done, failed, JobContext, JobHandler, JobResult, skipped } from '../jobs/job';
 import { JobEngine } from '../jobs/job-engine';
 import { DigestJobs, SendDigestPayload } from './digest-jobs';
 import { DigestScheduler } from './digest-scheduler';
@@ -21,6 +21,7 @@ export class SendDigestJob implements JobHandler<SendDigestPayload>, OnModuleIni
   async handle(p: SendDigestPayload, ctx: JobContext<SendDigestPayload>): Promise<JobResult> {
     const outcome = await this.sender.send(p.digestId, ctx.batch.map((b) => b.digestId));
     if (outcome.status === 'skipped') return skipped(outcome.reason);
+    if (outcome.status === 'failed') return failed(outcome.reason);
     return done(outcome);
   }
 }

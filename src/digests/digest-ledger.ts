@@ -130,4 +130,15 @@ export class DigestLedger {
     );
     return rows.map((r) => r.id);
   }
+
+  // Digests not sent yet, and how long the oldest has been due (the metrics' view of a wedged transport). A transient
+  // failure whose retries are used up (attempts > retryLimit: each try claims the row once) no longer counts.
+  async unsent(retryLimit: number): Promise<{ count: number; oldestAgeSeconds: number }> {
+    const [row] = await this.db.rows<{ count: number; age: number | null }>(
+      `SELECT count(*)::int AS count, EXTRACT(EPOCH FROM now() - min(scheduled_at))::float8 AS age FROM digests
+       WHERE status IN ('pending', 'rendered', 'sending') OR (status = 'failed' AND failure_kind = 'transient' AND attempts <= $1)`,
+      [retryLimit],
+    );
+    return { count: row.count, oldestAgeSeconds: Math.max(0, row.age ?? 0) };
+  }
 }

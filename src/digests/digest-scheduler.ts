@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { Database } from '../db/database';
 import { JobEngine } from '../jobs/job-engine';
@@ -6,7 +6,7 @@ import { Clock } from './clock';
 import { Cadence, DigestCadence, isLate, latestDue, nextDue, Schedule } from './digest-period';
 import { DigestJobs } from './digest-jobs';
 import { DigestLedger, NewDigest } from './digest-ledger';
-import { automaticResends } from './unknown-policy';
+import { automaticResends } from '../deliveries/unknown-policy';
 
 interface DueRow {
   customerId: string;
@@ -38,6 +38,7 @@ const BATCH = 500;
 // makes a second row for the same period impossible; the ledger row and its job commit together.
 @Injectable()
 export class DigestScheduler {
+  private readonly logger = new Logger('Digests');
   constructor(
     private readonly db: Database,
     private readonly jobs: JobEngine,
@@ -135,6 +136,9 @@ export class DigestScheduler {
       const rows = await this.ledger.markInterrupted(automaticResends(this.config.digests.unknownPolicy), undefined, em);
       const resend = rows.filter((r) => r.status === 'rendered');
       await this.jobs.sendMany(this.types.send, resend.map(({ id }) => ({ payload: { digestId: id }, dedupeKey: `${id}:resend` })), { tx: em });
+      if (rows.length) {
+        this.logger.warn(`${rows.length} digest send(s) cut off mid-SMTP: ${resend.length} sent once more under the same Message-ID, ${rows.length - resend.length} left unknown`);
+      }
       return { interrupted: rows.length, resent: resend.length };
     });
   }

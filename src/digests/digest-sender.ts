@@ -8,7 +8,7 @@ import { DigestBrands } from './digest-brands';
 import { ClaimedDigest, DigestLedger } from './digest-ledger';
 import { DigestPreparer, Prepared } from './digest-preparer';
 import { UnsubscribeLinks } from './unsubscribe-links';
-import { automaticResends } from './unknown-policy';
+import { automaticResends } from '../deliveries/unknown-policy';
 
 export { countsOf } from './digest-preparer';
 

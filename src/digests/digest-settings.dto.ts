@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, Matches, Max, Min, ValidateIf } from 'class-validator';
 import { LIMITS, normalizeEmail, normalizeLocale, normalizeTimeZone } from '../customers/fields';
 import { Normalized } from '../customers/normalized.decorator';
-import { EVENT_KINDS, EventKind } from '../vendors/vendor-event';
+import { EVENT_KINDS, EventKind } from '../events/normalized-event';
 import type { DigestCadence } from './digest-period';
 import type { DigestSubscription } from './digest-subscription.entity';
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Customer } from '../customers/customer.entity';
 import { CustomersService } from '../customers/customers.service';
 import { Database } from '../db/database';
-import { EVENT_KINDS } from '../vendors/vendor-event';
+import { EVENT_KINDS } from '../events/normalized-event';
 import { Clock } from './clock';
 import { Cadence, DigestCadence, nextDue, Schedule } from './digest-period';
 import { DigestSettingsDto } from './digest-settings.dto';

@@ -8,7 +8,7 @@
 // A threat is (site, file path | process | threat name); its status is its last event in the period: a detection
 // or restore leaves it outstanding, a quarantine quarantined, a cleanup / deletion / kill / block cleaned it.
 // The definitions are shared with /v1/stats (events/threat-sql.ts), so the figures match.
-import { CLEANING_KINDS, THREAT_IDENT_SQL, THREAT_KINDS } from '../events/threat-sql';
+import { CLEANING_KINDS, SITE_PROTECTION_JOIN_SQL, THREAT_IDENT_SQL, THREAT_KINDS } from '../events/threat-sql';
 
 export { CLEANING_KINDS, THREAT_KINDS };
 
@@ -61,17 +61,7 @@ WITH ev AS (
   FROM sites si
   LEFT JOIN site_threats st ON st.site_id = si.id
   LEFT JOIN site_events se ON se.site_id = si.id
-  LEFT JOIN LATERAL (
-    SELECT CASE
-             WHEN lower(coalesce(e.raw->'data'->>'mode', e.raw->>'mode', '')) IN ('off', 'disabled', 'none')
-               OR e.vendor_type ~* '(disabled|off)$' THEN 'unprotected'
-             WHEN lower(coalesce(e.raw->'data'->>'mode', e.raw->>'mode', '')) IN ('insights', 'monitor', 'detect', 'passive') THEN 'partial'
-             ELSE 'protected' END AS protection
-    FROM events e
-    WHERE e.site_id = si.id AND e.kind = 'protection_changed' AND e.occurred_at < $5
-    ORDER BY e.occurred_at DESC LIMIT 1
-  ) p ON true
-  WHERE si.organization_id = $1 AND si.customer_id = $2
+${SITE_PROTECTION_JOIN_SQL}  WHERE si.organization_id = $1 AND si.customer_id = $2
 )
 SELECT
   (SELECT coalesce(json_agg(x), '[]') FROM (

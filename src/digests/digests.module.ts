@@ -7,7 +7,9 @@ import { ScheduleDigestsJob, SendDigestJob } from './digest-job-handlers';
 import { DigestBrands } from './digest-brands';
 import { DigestJobs } from './digest-jobs';
 import { DigestLedger } from './digest-ledger';
+import { DigestMetrics } from './digest-metrics';
 import { DigestPreparer } from './digest-preparer';
+import { DigestPreviewData } from './digest-preview-data';
 import { DigestRenderer } from './digest-renderer';
 import { DigestScheduler } from './digest-scheduler';
 import { DigestSender } from './digest-sender';
@@ -17,11 +19,11 @@ import { UnsubscribeController } from './unsubscribe.controller';
 import { UnsubscribeService } from './unsubscribe.service';
 
 // Per-customer digests: settings, the ledger that makes each period's email exactly-once, the scheduler, the send
-// job, the operator API and the public preferences / one-click unsubscribe page.
+// job, the operator API, the public preferences / one-click unsubscribe page, and real data for template previews.
 @Module({
   imports: [DigestDataModule, BrandsModule, MailModule, TemplatesModule],
   controllers: [DigestsController, DigestSettingsController, UnsubscribeController],
-  providers: [DigestBrands, DigestPreparer, DigestJobs, DigestLedger, DigestRenderer, DigestScheduler, DigestSender, DigestsService, UnsubscribeService, SendDigestJob, ScheduleDigestsJob],
+  providers: [DigestBrands, DigestPreparer, DigestJobs, DigestLedger, DigestRenderer, DigestScheduler, DigestSender, DigestsService, UnsubscribeService, SendDigestJob, ScheduleDigestsJob, DigestMetrics, DigestPreviewData],
   exports: [DigestDataModule],
 })
 export class DigestsModule {}

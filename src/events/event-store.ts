@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { EventMatcher } from '../customers/event-matcher';
-import { URGENT_EVENT_COLUMNS, UrgentAlerts } from '../deliveries/urgent-alerts';
 import { Metrics } from '../metrics/metrics';
-import { NormalizedEvent, RejectedRecord } from '../vendors/vendor-event';
+import { NormalizedEvent, RejectedRecord } from './normalized-event';
+import { NEW_EVENT_COLUMNS, NewEventHooks } from './new-event-hooks';
 import { severityRank } from './severity';
 import { jsonbSafe } from './stored-text';
 
@@ -19,8 +19,8 @@ export interface StoredEvent {
 }
 
 // The one write path into the event store: a batch in one statement, idempotent on (organization, source,
-// external id), each event matched to its customer as it is written, and each new event of a kind its customer
-// marked urgent written as a delivery by the same statement (UrgentAlerts). Text that PostgreSQL cannot hold (U+0000,
+// external id), each event matched to its customer as it is written, and what other features do with new events
+// (NewEventHooks, e.g. an urgent alert's delivery) done by the same statement. Text that PostgreSQL cannot hold (U+0000,
 // unpaired surrogates) is written out as escape text (jsonbSafe), so that one odd character never fails the batch:
 // connectors and the push refuse such normalized fields before they get here; a vendor record's raw payload (fields
 // its connector does not read) and a rejected record's are stored that way.
@@ -29,7 +29,7 @@ export class EventStore {
   constructor(
     private readonly matcher: EventMatcher,
     private readonly metrics: Metrics,
-    private readonly alerts: UrgentAlerts,
+    private readonly hooks: NewEventHooks,
   ) {}
 
   // Returns the events that were new; duplicates (within the batch or already stored) are dropped silently.
@@ -55,8 +55,9 @@ export class EventStore {
       raw: e.raw ?? null,
       ...this.matcher.candidates(e),
     }));
-    // The result holds the new events (with their external id) and then the new deliveries (external_id null).
-    const out: { id: string; external_id: string | null }[] = await em.query(
+    // The result holds the new events (with their external id, hook null) and then the ids each hook wrote.
+    const hooks = this.hooks.all();
+    const out: { id: string; external_id: string | null; hook: number | null }[] = await em.query(
       `WITH ins AS (
        INSERT INTO events (organization_id, vendor_account_id, source, external_id, kind, vendor_type, classification, severity,
                            severity_rank, server, agent_id, account_user, domain, vendor_site_id, file_path, file_hash, process,
@@ -70,18 +71,18 @@ export class EventStore {
             keys text[], rules text[])
        ${this.matcher.resolveJoin('r', '$1')}
        ON CONFLICT (organization_id, source, external_id) DO NOTHING
-       RETURNING external_id, ${URGENT_EVENT_COLUMNS}
-       ), urgent AS (${this.alerts.insertSql('ins', '$1')})
-       SELECT id::text, external_id FROM ins UNION ALL SELECT id::text, NULL FROM urgent`,
+       RETURNING external_id, ${NEW_EVENT_COLUMNS}
+       )${hooks.map((h, i) => `, h${i} AS (${h.sql('ins', '$1')})`).join('')}
+       SELECT id::text, external_id, NULL::int AS hook FROM ins${hooks.map((_, i) => ` UNION ALL SELECT id::text, NULL, ${i} FROM h${i}`).join('')}`,
       [src.organizationId, src.vendorAccountId, src.source, jsonbSafe(JSON.stringify(rows))],
     );
     const inserted: StoredEvent[] = [];
-    const deliveries: string[] = [];
+    const written: string[][] = hooks.map(() => []);
     for (const r of out) {
-      if (r.external_id === null) deliveries.push(r.id);
-      else inserted.push({ id: r.id, externalId: r.external_id });
+      if (r.hook === null) inserted.push({ id: r.id, externalId: r.external_id! });
+      else written[r.hook].push(r.id);
     }
-    if (deliveries.length) await this.alerts.enqueue(em, deliveries);
+    for (const [i, ids] of written.entries()) if (ids.length) await hooks[i].written(em, ids);
     this.metrics.eventsIngested.inc({ source: src.source.startsWith('push:') ? 'push' : 'vendor' }, inserted.length);
     return inserted;
   }

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsDefined, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Max, Min } from 'class-validator';
 import { PageQuery } from '../api/pagination';
-import { EVENT_KINDS, SEVERITIES } from '../vendors/vendor-event';
+import { EVENT_KINDS, SEVERITIES } from './normalized-event';
 import { SecurityEvent } from './event.entity';
 
 const describeJson = (v: unknown) => (v === null ? 'null' : typeof v === 'object' ? 'an object' : `a ${typeof v}`);

@@ -3,7 +3,7 @@ import { Repository } from 'typeorm';
 import { keysetPage, paginate, Page } from '../api/pagination';
 import { Database } from '../db/database';
 import { NotFoundError } from '../errors/domain-error';
-import { NormalizedEvent, RejectedRecord } from '../vendors/vendor-event';
+import { NormalizedEvent, RejectedRecord } from './normalized-event';
 import { SecurityEvent } from './event.entity';
 import { EventQuery, PushItemResult, PushResultView } from './events.dto';
 import { eventListQuery, EventRow } from './event-list-query';

@@ -1,5 +1,5 @@
 import { findInvalidText } from '../api/text-check';
-import { EVENT_KINDS, EventKind, NormalizedEvent, SEVERITIES, Severity } from '../vendors/vendor-event';
+import { EVENT_KINDS, EventKind, NormalizedEvent, SEVERITIES, Severity } from './normalized-event';
 import { parseIsoTimestamp } from './iso-timestamp';
 import { textProblem } from './stored-text';
 

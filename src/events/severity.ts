@@ -1,4 +1,4 @@
-import { Severity, SEVERITIES } from '../vendors/vendor-event';
+import { Severity, SEVERITIES } from './normalized-event';
 
 // The documented scale as numbers, for sorting and "at least" filters: critical 4 … info 0 (unknown also 0).
 export function severityRank(s: Severity | string | null | undefined): number {

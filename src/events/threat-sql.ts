@@ -14,3 +14,17 @@ export const sqlList = (kinds: readonly string[]) => `'{${kinds.join(',')}}'::te
 // before, as the digest's periods end exclusively).
 export const localMonthStartSql = (end: string, tz: string) =>
   `(date_trunc('month', (${end} - interval '1 microsecond') AT TIME ZONE ${tz}) AT TIME ZONE ${tz})`;
+
+// A site's protection as its latest protection change before $5 says (the site is `si`): the digest and the customer
+// page read it the same way.
+export const SITE_PROTECTION_JOIN_SQL = `  LEFT JOIN LATERAL (
+    SELECT CASE
+             WHEN lower(coalesce(e.raw->'data'->>'mode', e.raw->>'mode', '')) IN ('off', 'disabled', 'none')
+               OR e.vendor_type ~* '(disabled|off)$' THEN 'unprotected'
+             WHEN lower(coalesce(e.raw->'data'->>'mode', e.raw->>'mode', '')) IN ('insights', 'monitor', 'detect', 'passive') THEN 'partial'
+             ELSE 'protected' END AS protection
+    FROM events e
+    WHERE e.site_id = si.id AND e.kind = 'protection_changed' AND e.occurred_at < $5
+    ORDER BY e.occurred_at DESC LIMIT 1
+  ) p ON true
+`;

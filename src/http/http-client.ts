@@ -1,9 +1,10 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
-import { lookup as dnsLookup, LookupAddress } from 'node:dns';
+import type { LookupAddress } from 'node:dns';
 import { isIP } from 'node:net';
-import { Agent, errors as undiciErrors, request } from 'undici';
+import { Agent, buildConnector, errors as undiciErrors, request } from 'undici';
 import { AppConfig } from '../config/app-config';
-import { blockedReason } from './ssrf-guard';
+import { DnsResolver } from './dns-resolver';
+import { refusal } from './ssrf-guard';
 
 export interface HttpRequest {
   method: string;
@@ -21,42 +22,60 @@ export interface HttpResponse {
   durationMs: number;
 }
 
-export type OutboundErrorCode = 'invalid_url' | 'blocked_destination' | 'timeout' | 'network' | 'response_too_large';
+export type OutboundErrorCode = 'invalid_url' | 'blocked_destination' | 'redirect_not_followed' | 'timeout' | 'network' | 'response_too_large';
 
+// The message starts with the code ("blocked_destination: resolves to 10.0.0.1 (private)"), so that whoever shows
+// it (a vendor account's test, a delivery attempt) shows why at once.
 export class OutboundHttpError extends Error {
   constructor(
     readonly code: OutboundErrorCode,
-    message: string,
+    readonly detail: string,
+    readonly status: number | null = null,
   ) {
-    super(message);
+    super(`${code}: ${detail}`);
   }
 }
 
 const DEFAULT_MAX_RESPONSE = 5 * 1024 * 1024;
 
+type LookupCallback = (err: Error | null, address: string | LookupAddress[], family?: number) => void;
+
 // The one outbound HTTP client. Every request to a URL an operator or a vendor supplied goes through it: only
-// http(s), no private/loopback/metadata addresses (checked on the address actually connected to, so DNS
-// rebinding cannot slip past), timeouts, a response size cap, and no redirects followed.
+// http(s), timeouts, a response size cap, no redirects followed (a 3xx is an error that states the Location), and
+// the SSRF guard: no private, loopback, link-local/metadata, CGNAT, multicast or reserved address, in any IPv6 form,
+// unless OUTBOUND_ALLOW_HOSTS allows it. The guard sits in the connector, so it judges the address actually connected
+// to: a literal IP before connecting, a name on what it resolves to, inside the lookup that the connection then uses
+// (DNS rebinding cannot slip past a check made earlier).
 @Injectable()
 export class HttpClient implements OnModuleDestroy {
   private readonly agent: Agent;
 
-  constructor(private readonly config: AppConfig) {
-    const allowPrivate = config.http.outboundAllowPrivate;
-    this.agent = new Agent({
-      connect: {
-        lookup: (hostname: string, options: object, cb: (err: Error | null, address: string | LookupAddress[], family?: number) => void) => {
-          dnsLookup(hostname, { ...options, all: true }, (err, addresses: LookupAddress[]) => {
-            if (err) return cb(err, []);
-            const blocked = allowPrivate ? null : addresses.map((a) => blockedReason(a.address)).find(Boolean);
-            if (blocked) return cb(new OutboundHttpError('blocked_destination', `${hostname} resolves to ${blocked}`), []);
-            const all = (options as { all?: boolean }).all;
-            return all ? cb(null, addresses) : cb(null, addresses[0].address, addresses[0].family);
-          });
+  constructor(
+    private readonly config: AppConfig,
+    private readonly dns: DnsResolver = new DnsResolver(),
+  ) {
+    const allow = config.http.outboundAllowHosts;
+    const lookup = (hostname: string, options: { family?: number | string; all?: boolean }, cb: LookupCallback) => {
+      const family = options.family === 4 || options.family === 'IPv4' ? 4 : options.family === 6 || options.family === 'IPv6' ? 6 : 0;
+      this.dns.resolve(hostname, family).then(
+        (addresses) => {
+          if (!addresses.length) return cb(Object.assign(new Error(`${hostname} has no address`), { code: 'ENOTFOUND' }), []);
+          const refused = addresses.map((a) => refusal(a.address, hostname, allow)).find(Boolean);
+          if (refused) return cb(new OutboundHttpError('blocked_destination', refused), []);
+          return options.all ? cb(null, addresses) : cb(null, addresses[0].address, addresses[0].family);
         },
-      } as never,
-      keepAliveTimeout: 10_000,
-    });
+        (err: Error) => cb(err, []),
+      );
+    };
+    const connector = buildConnector({ lookup } as never);
+    const connect: buildConnector.connector = (opts, cb) => {
+      // A literal IP never reaches the lookup: judged here, before the connection is opened.
+      const host = opts.hostname.replace(/^\[|\]$/g, '');
+      const refused = isIP(host) ? refusal(host, host, allow) : null;
+      if (refused) return cb(new OutboundHttpError('blocked_destination', refused), null);
+      connector(opts, cb);
+    };
+    this.agent = new Agent({ connect, keepAliveTimeout: 10_000 });
   }
 
   async request(req: HttpRequest): Promise<HttpResponse> {
@@ -73,6 +92,10 @@ export class HttpClient implements OnModuleDestroy {
         bodyTimeout: timeoutMs,
         signal: AbortSignal.timeout(timeoutMs),
       });
+      if (res.statusCode >= 300 && res.statusCode < 400) {
+        await res.body.dump();
+        throw redirected(res.statusCode, res.headers.location, url);
+      }
       const body = await readCapped(res.body, req.maxResponseBytes ?? DEFAULT_MAX_RESPONSE);
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
@@ -91,12 +114,6 @@ export class HttpClient implements OnModuleDestroy {
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new OutboundHttpError('invalid_url', `only http and https URLs are allowed, got ${url.protocol}`);
     if (url.username || url.password) throw new OutboundHttpError('invalid_url', 'credentials in the URL are not allowed; use the credential fields');
-    const host = url.hostname.replace(/^\[|\]$/g, '');
-    // Literal IPs never reach the lookup hook, so check them here.
-    if (isIP(host) && !this.config.http.outboundAllowPrivate) {
-      const blocked = blockedReason(host);
-      if (blocked) throw new OutboundHttpError('blocked_destination', blocked);
-    }
     return url;
   }
 
@@ -117,6 +134,20 @@ async function readCapped(body: AsyncIterable<Buffer> & { destroy?: () => void }
     chunks.push(chunk);
   }
   return Buffer.concat(chunks).toString('utf8');
+}
+
+// Following a redirect would send the request (and its credentials) somewhere nobody configured, possibly inside
+// the network; the operator points the URL at the final address instead.
+function redirected(status: number, location: string | string[] | undefined, url: URL): OutboundHttpError {
+  const raw = Array.isArray(location) ? location[0] : location;
+  if (!raw) return new OutboundHttpError('redirect_not_followed', `HTTP ${status} from ${url.origin} without a Location; redirects are not followed`, status);
+  let target = raw;
+  try {
+    target = new URL(raw, url).href;
+  } catch {
+    /* state it as sent */
+  }
+  return new OutboundHttpError('redirect_not_followed', `HTTP ${status} from ${url.origin} to ${target}; redirects are not followed, use the final URL`, status);
 }
 
 function toOutboundError(err: unknown, url: URL, timeoutMs: number): OutboundHttpError {

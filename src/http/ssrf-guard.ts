@@ -1,7 +1,8 @@
 import ipaddr from 'ipaddr.js';
+import { allowsAddress, allowsHostName, OutboundAllowList } from '../config/outbound-allow-list';
 
-// Ranges a user-supplied URL must not reach unless the operator allows private networks
-// (loopback, RFC 1918, link-local incl. cloud metadata 169.254.169.254, CGNAT, multicast, reserved, ...).
+// Ranges a user-supplied URL must not reach unless OUTBOUND_ALLOW_HOSTS allows it (loopback, RFC 1918, link-local
+// incl. cloud metadata 169.254.169.254, CGNAT, multicast, 0.0.0.0/8, reserved, ...).
 const BLOCKED_RANGES = new Set([
   'unspecified', 'broadcast', 'multicast', 'linkLocal', 'loopback', 'private', 'reserved', 'carrierGradeNat',
   'uniqueLocal', 'ipv4Mapped', 'rfc6145', 'rfc6052', '6to4', 'teredo', 'benchmarking', 'amt', 'as112', 'as112v6',
@@ -12,25 +13,35 @@ const GLOBAL_UNICAST = ipaddr.parseCIDR('2000::/3');
 const V4_COMPATIBLE = ipaddr.parseCIDR('::/96'); // deprecated IPv4-compatible form: ::127.0.0.1 is ::7f00:1
 const NAT64 = ipaddr.parseCIDR('64:ff9b::/96'); // the well-known NAT64 prefix, RFC 6052
 
+// Why a connection to `address`, reached through the URL host `hostname`, is refused: the sentence after
+// "blocked_destination: ", or null when it may go ahead.
+export function refusal(address: string, hostname: string, allow: OutboundAllowList): string | null {
+  if (allowsHostName(allow, hostname) || allowsAddress(allow, address)) return null;
+  const reason = blockedReason(address);
+  return reason === null ? null : `resolves to ${address} (${reason})`;
+}
+
+// The kind of range that makes an address unreachable for outbound requests ("private", "loopback",
+// "IPv4-mapped 127.0.0.1, loopback", ...), or null for a public address.
 export function blockedReason(address: string): string | null {
-  if (!ipaddr.isValid(address)) return `"${address}" is not an IP address`;
+  if (!ipaddr.isValid(address)) return 'not an IP address';
   const ip = ipaddr.parse(hexTail(address));
-  if (ip.kind() === 'ipv4') return rangeReason(address, ip);
+  if (ip.kind() === 'ipv4') return rangeReason(ip);
   const v6 = ip as ipaddr.IPv6;
   // An IPv6 address that carries an IPv4 address reaches that IPv4 address (through the host's stack, a NAT64
   // gateway, a 6to4 or Teredo relay), so it is judged by every IPv4 address it carries.
   const carried = embeddedIPv4(v6);
   if (carried) {
     for (const [form, v4] of carried) {
-      const blocked = rangeReason(v4.toString(), v4);
-      if (blocked) return `${address} carries the IPv4 address ${v4.toString()} (${form}): ${blocked}`;
+      const blocked = rangeReason(v4);
+      if (blocked) return `${form} ${v4.toString()}, ${blocked}`;
     }
     return null;
   }
-  const range = v6.range();
-  if (BLOCKED_RANGES.has(range)) return `${address} is in a ${range} range, which outbound requests may not reach`;
+  const blocked = rangeReason(v6);
+  if (blocked) return blocked;
   // Outside 2000::/3 nothing is routed on the internet (what is assigned there is named above).
-  if (!v6.match(GLOBAL_UNICAST)) return `${address} is not a global unicast address, which outbound requests may not reach`;
+  if (!v6.match(GLOBAL_UNICAST)) return 'not global unicast';
   return null;
 }
 
@@ -43,9 +54,9 @@ function hexTail(address: string): string {
   });
 }
 
-function rangeReason(address: string, ip: ipaddr.IPv4 | ipaddr.IPv6): string | null {
+function rangeReason(ip: ipaddr.IPv4 | ipaddr.IPv6): string | null {
   const range = ip.range();
-  return BLOCKED_RANGES.has(range) ? `${address} is in a ${range} range, which outbound requests may not reach` : null;
+  return BLOCKED_RANGES.has(range) ? range : null;
 }
 
 // The IPv4 addresses an IPv6 address carries, by the form that carries them; null when it carries none.

@@ -5,7 +5,7 @@ import { AppConfig } from '../config/app-config';
 import { ADVISORY_LOCKS } from '../db/advisory-locks';
 import { Database } from '../db/database';
 import { Metrics } from '../metrics/metrics';
-import { dedupeJobId, JobHandler, JobResult, JobType } from './job';
+import { dedupeJobId, JobHandler, jobOutcomeLabel, JobResult, JobType } from './job';
 
 export interface SendOptions {
   dedupeKey?: string; // see dedupeJobId
@@ -159,11 +159,13 @@ export class JobEngine implements OnApplicationBootstrap, BeforeApplicationShutd
     const stop = this.metrics.jobDuration.startTimer({ job: type.name });
     try {
       const result = await handler.handle(job.data, { jobId: job.id, attempt: job.retryCount, signal: this.shutdown.signal, batch });
-      this.metrics.jobsTotal.inc({ job: type.name, result: result.status });
-      if (result.status === 'skipped') this.logger.debug(`${type.name} ${job.id} skipped: ${result.reason}`);
+      this.metrics.jobsTotal.inc({ job: type.name, result: jobOutcomeLabel({ result }) });
+      if (result.status !== 'done') this.logger.debug(`${type.name} ${job.id} ${result.status}: ${result.reason}`);
       return result;
     } catch (err) {
-      this.metrics.jobsTotal.inc({ job: type.name, result: 'failed' });
+      // pg-boss's own count of the job's retries, as the queue had it when the job was sent.
+      const retryLimit = job.retryLimit ?? type.retryLimit;
+      this.metrics.jobsTotal.inc({ job: type.name, result: jobOutcomeLabel({ thrown: true, attempt: job.retryCount, retryLimit }) });
       this.logger.warn(`${type.name} ${job.id} attempt ${job.retryCount + 1} failed: ${(err as Error).message}`);
       throw err;
     } finally {
@@ -188,9 +190,12 @@ export class JobEngine implements OnApplicationBootstrap, BeforeApplicationShutd
   // otherwise keep an operator's "now" waiting. Resolves to whether there was such a job.
   async expedite<P extends object>(type: JobType<P>, singletonKey: string, patch: Partial<P> = {}): Promise<boolean> {
     await this.start();
+    // Through a CTE: TypeORM answers a bare UPDATE … RETURNING with [rows, count], which is never empty.
     const rows: unknown[] = await this.db.dataSource.query(
-      `UPDATE "${this.config.jobs.schema}".job SET start_after = LEAST(start_after, now()), data = COALESCE(data, '{}'::jsonb) || $3::jsonb
-       WHERE name = $1 AND singleton_key = $2 AND state < 'active' RETURNING id`,
+      `WITH moved AS (
+         UPDATE "${this.config.jobs.schema}".job SET start_after = LEAST(start_after, now()), data = COALESCE(data, '{}'::jsonb) || $3::jsonb
+         WHERE name = $1 AND singleton_key = $2 AND state < 'active' RETURNING id)
+       SELECT id FROM moved`,
       [type.name, singletonKey, JSON.stringify(patch)],
     );
     return rows.length > 0;

@@ -36,9 +36,27 @@ export function defineJob<P>(name: string, opts: Partial<Omit<JobType<P>, 'name'
   };
 }
 
-export type JobResult = { status: 'done'; detail?: Record<string, unknown> } | { status: 'skipped'; reason: string };
+// What a run was. `retry` and `failed` are failures the handler has recorded itself (on its own row, with its own
+// retry scheduled, or given up): the job is completed, not retried by the engine, but counted as what it was.
+export type JobResult =
+  | { status: 'done'; detail?: Record<string, unknown> }
+  | { status: 'skipped'; reason: string }
+  | { status: 'retry'; reason: string; detail?: Record<string, unknown> }
+  | { status: 'failed'; reason: string; detail?: Record<string, unknown> };
 export const done = (detail?: Record<string, unknown>): JobResult => ({ status: 'done', detail });
 export const skipped = (reason: string): JobResult => ({ status: 'skipped', reason });
+// Failed this time; the handler has scheduled the next try (a vendor backoff, a delivery's retry schedule).
+export const retry = (reason: string, detail?: Record<string, unknown>): JobResult => ({ status: 'retry', reason, detail });
+// Failed for good, or until an operator acts (a permanent SMTP refusal, retries used up, bad credentials).
+export const failed = (reason: string, detail?: Record<string, unknown>): JobResult => ({ status: 'failed', reason, detail });
+
+// The `result` label of hostdigest_jobs_total. A handler that threw is retried by the engine while attempts remain
+// (`retry`) and is `failed` after the last one; `attempt` counts from 0, so the last of retryLimit retries is retryLimit.
+export type JobOutcomeLabel = 'done' | 'skipped' | 'retry' | 'failed';
+export function jobOutcomeLabel(run: { result: JobResult } | { thrown: true; attempt: number; retryLimit: number }): JobOutcomeLabel {
+  if ('result' in run) return run.result.status;
+  return run.attempt < run.retryLimit ? 'retry' : 'failed';
+}
 
 export interface JobContext<P = unknown> {
   jobId: string;

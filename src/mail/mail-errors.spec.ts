@@ -1,4 +1,4 @@
-import { classifyMailError, mailFailureReason, toMailError } from './mail-errors';
+import { classifyMailError, mailFailureReason, mailSendLabels, toMailError } from './mail-errors';
 
 describe('classifyMailError', () => {
   it.each([
@@ -51,5 +51,15 @@ describe('mailFailureReason', () => {
   it('says what it was in the message that is recorded', () => {
     const e = toMailError({ code: 'ESOCKET', message: 'connect ECONNREFUSED 127.0.0.1:2525' });
     expect([e.message, e.reason, e.kind]).toEqual(['connection refused: connect ECONNREFUSED 127.0.0.1:2525', 'connection_refused', 'transient']);
+  });
+});
+
+describe('mailSendLabels', () => {
+  it('labels a send by what the caller does next and why', () => {
+    expect(mailSendLabels(null)).toEqual({ outcome: 'sent', reason: 'none' });
+    expect(mailSendLabels({ code: 'ESOCKET', message: 'connect ECONNREFUSED 127.0.0.1:2525' })).toEqual({ outcome: 'retry', reason: 'connection_refused' });
+    expect(mailSendLabels({ code: 'ETIMEDOUT', message: 'Greeting never received' })).toEqual({ outcome: 'retry', reason: 'timeout' });
+    expect(mailSendLabels({ code: 'EENVELOPE', responseCode: 550, message: '550 no such user' })).toEqual({ outcome: 'failed', reason: 'rejected' });
+    expect(mailSendLabels({ code: 'EENVELOPE', responseCode: 451, message: '451 try later' })).toEqual({ outcome: 'retry', reason: 'deferred' });
   });
 });

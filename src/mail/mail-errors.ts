@@ -95,3 +95,11 @@ export function toMailError(err: unknown): MailError {
   const message = reason === 'other' || reason === 'rejected' || reason === 'deferred' ? text : `${LABELS[reason]}: ${text}`;
   return new MailError(message.slice(0, 500), classifyMailError(err), code, rejected, reason);
 }
+
+// hostdigest_mail_sends_total's labels for one send: sent, or retry (a transient failure: the digest or delivery is
+// tried again on its schedule) or failed (refused for good), with the failure's reason.
+export function mailSendLabels(err: unknown | null): { outcome: 'sent' | 'retry' | 'failed'; reason: MailFailureReason | 'none' } {
+  if (err === null) return { outcome: 'sent', reason: 'none' };
+  const e = toMailError(err);
+  return { outcome: e.permanent ? 'failed' : 'retry', reason: e.reason };
+}

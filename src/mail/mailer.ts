@@ -1,5 +1,7 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
+import { Metrics } from '../metrics/metrics';
+import { mailSendLabels } from './mail-errors';
 import type { MailMessage, MailResult } from './mail-message';
 import { MailTransport } from './mail-transport';
 import { OutboxTransport } from './outbox-transport';
@@ -14,12 +16,23 @@ export { MailError, classifyMailError } from './mail-errors';
 export class Mailer implements OnApplicationShutdown {
   readonly transport: MailTransport;
 
-  constructor(config: AppConfig) {
+  constructor(
+    config: AppConfig,
+    private readonly metrics: Metrics,
+  ) {
     this.transport = config.smtpUrl ? new SmtpTransport(config.smtpUrl) : new OutboxTransport(config.outboxDir);
   }
 
-  send(msg: MailMessage): Promise<MailResult> {
-    return this.transport.send(msg);
+  async send(msg: MailMessage): Promise<MailResult> {
+    const transport = this.transport.kind;
+    try {
+      const result = await this.transport.send(msg);
+      this.metrics.mailSends.inc({ transport, ...mailSendLabels(null) });
+      return result;
+    } catch (err) {
+      this.metrics.mailSends.inc({ transport, ...mailSendLabels(err) });
+      throw err;
+    }
   }
 
   // The outbox, when mail goes there (null with SMTP).

@@ -1,28 +1,9 @@
 import { TemplateCompileError } from './template-errors';
 import { parseHexColor, contrast, readableOn, toHex, Rgb } from './colors';
+import type { BrandValues, LocalizedBrandTexts } from '../brands/resolved-brand';
 
-// What a brand gives the templates (the brand API stores more: sender, DKIM, …, none of which a template may show).
-export interface BrandValues {
-  name: string;
-  logoUrl: string | null;
-  logoWidth: number; // px, as the logo should appear (16–300)
-  primaryColor: string; // #rgb or #rrggbb
-  accentColor: string;
-  footerText: string;
-  legalText: string;
-  supportUrl: string;
-  supportEmail: string | null;
-  portalUrl: string;
-  localized?: LocalizedBrandTexts; // per locale; never a template value itself (see brandForLocale)
-}
-
-// A brand's footer and legal text per locale ("de", "de-CH"); a missing text falls back to the language's, then to
-// the brand's own footerText / legalText.
-export interface LocalizedBrandText {
-  footerText?: string;
-  legalText?: string;
-}
-export type LocalizedBrandTexts = Record<string, LocalizedBrandText>;
+// BrandValues (what a brand gives the templates) and its per-locale texts are the brand's: src/brands/resolved-brand.ts.
+export type { BrandValues, LocalizedBrandText, LocalizedBrandTexts } from '../brands/resolved-brand';
 
 // brand.* as templates see it: the brand's values, checked, plus colours derived for contrast.
 export interface BrandTemplateValues extends BrandValues {

@@ -1,23 +1,13 @@
 import type { MailMessage } from '../mail/mail-message';
-import type { BrandValues } from './brand-values';
+import type { ResolvedBrand } from '../brands/resolved-brand';
 import type { RenderedEmail } from './template-renderer';
 import type { TemplateKind, TemplateSource } from './template-kinds';
 
 // The contract between brands/templates (who owns a brand's identity and its published templates) and the features
 // that send with them (digests, test-send, later ticket and chat destinations).
 
-// A brand as a sender needs it: what templates may show, plus the envelope (never shown to templates).
-export interface ResolvedBrand {
-  id: string;
-  version: number; // bumps on every brand change; part of the compile cache key
-  values: BrandValues;
-  senderName: string;
-  senderEmail: string;
-  replyTo: string | null;
-  publicBaseUrl: string; // unsubscribe / preference links are built on it
-  customerPageTtlDays: number; // how long a customer-page link works (src/customer-page)
-  dkim: { domainName: string; keySelector: string; privateKey: string } | null; // privateKey already decrypted
-}
+// ResolvedBrand (a brand as a sender needs it) is the brand's: src/brands/resolved-brand.ts.
+export type { ResolvedBrand } from '../brands/resolved-brand';
 
 // The source a brand sends for a kind: its published version, or the shipped default until it overrides one.
 export interface PublishedTemplate {

@@ -1,4 +1,4 @@
-import type { EventKind, Severity } from '../vendors/vendor-event';
+import type { EventKind, Severity } from '../events/normalized-event';
 import type { BrandTemplateValues } from './brand-values';
 import type { Cadence } from './period-label';
 

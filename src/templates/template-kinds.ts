@@ -3,9 +3,8 @@ export type TemplateKind = (typeof TEMPLATE_KINDS)[number];
 export type DigestKind = Extract<TemplateKind, `digest.${string}`>;
 export const DIGEST_KINDS = TEMPLATE_KINDS.filter((k): k is DigestKind => k.startsWith('digest.'));
 
-// Locales shipped in templates/locales; any other tag falls back by language, then to English.
-export const LOCALES = ['en', 'de', 'fr', 'es', 'nl'] as const;
-export type Locale = (typeof LOCALES)[number];
+// Locales shipped in templates/locales (the list is in brands/, whose per-locale texts are checked against it).
+export { LOCALES, type Locale } from '../brands/locales';
 
 export const TEMPLATE_PARTS = ['subject', 'mjml', 'text'] as const;
 export type TemplatePart = (typeof TEMPLATE_PARTS)[number];

@@ -2,11 +2,11 @@ import { Injectable, Logger } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { BrandsService } from '../brands/brands.service';
 import { CustomersService } from '../customers/customers.service';
-import { DigestData } from '../digests/digest-data';
 import { DomainError, ValidationError } from '../errors/domain-error';
 import { Mailer } from '../mail/mailer';
 import type { BrandValues } from './brand-values';
 import { brandEnvelope } from './branded-email';
+import { PreviewDataSources } from './preview-data';
 import { sampleData } from './sample-data';
 import { TemplateCompileError } from './template-errors';
 import { TemplateInvalidError } from './template-invalid';
@@ -33,7 +33,7 @@ export class TemplatePreviewService {
     private readonly templates: TemplatesService,
     private readonly brands: BrandsService,
     private readonly customers: CustomersService,
-    private readonly digestData: DigestData,
+    private readonly previewData: PreviewDataSources,
     private readonly mailer: Mailer,
   ) {}
 
@@ -83,12 +83,12 @@ export class TemplatePreviewService {
       if (dto.period) throw new ValidationError('customerId', 'period needs a customerId: without one the preview uses sample data');
       return sampleData(kind, dto.locale ?? 'en');
     }
-    if (!kind.startsWith('digest.')) throw new ValidationError('customerId', `previews with a real customer exist for digest kinds only; ${kind} previews use sample data`);
+    const source = this.previewData.get(kind);
+    if (!source) throw new ValidationError('customerId', `previews with a real customer exist for digest kinds only; ${kind} previews use sample data`);
     if (!dto.period) throw new ValidationError('period', 'a preview with a customerId needs a period {start, end}');
     if (new Date(dto.period.end) <= new Date(dto.period.start)) throw new ValidationError('period.end', 'period.end must be after period.start');
     await this.customers.get(organizationId, dto.customerId);
-    const cadence = kind.slice('digest.'.length) as 'daily' | 'weekly' | 'monthly';
-    const data = await this.digestData.build(organizationId, dto.customerId, cadence, { start: new Date(dto.period.start), end: new Date(dto.period.end) });
+    const data = await source.build(organizationId, dto.customerId, kind, { start: new Date(dto.period.start), end: new Date(dto.period.end) });
     return dto.locale ? { ...data, locale: dto.locale } : data;
   }
 

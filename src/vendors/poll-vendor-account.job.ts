@@ -1,6 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { Database } from '../db/database';
-import { done, JobContext, JobHandler, JobResult, skipped } from '../jobs/job';
+import { done, failed, JobContext, JobHandler, JobResult, retry, skipped } from '../jobs/job';
 import { JobEngine } from '../jobs/job-engine';
 import { POLL_VENDOR_ACCOUNT, queuePollNow, SCHEDULE_POLLS } from './poll-jobs';
 import { PollService } from './poll.service';
@@ -19,7 +19,9 @@ export class PollVendorAccountJob implements JobHandler<{ vendorAccountId: strin
   async handle(p: { vendorAccountId: string; force?: boolean }, ctx: JobContext): Promise<JobResult> {
     const outcome = await this.polls.poll(p.vendorAccountId, { force: p.force ?? false, signal: ctx.signal });
     if (outcome.status === 'skipped') return skipped(outcome.reason);
-    // A vendor fault is handled (account status, rescheduled poll), so the job itself is done, not failed.
+    // A vendor fault is handled here (account status, the next poll scheduled), so the engine does not retry the job;
+    // it is counted as what it was: a retry on the backoff, or failed until the operator fixes the account.
+    if (outcome.status === 'failed') return outcome.accountStatus === 'retrying' ? retry(outcome.error, outcome) : failed(outcome.error, outcome);
     return done(outcome);
   }
 }

@@ -6,7 +6,9 @@ import { DomainError } from '../errors/domain-error';
 import { EventStore } from '../events/event-store';
 import { OutboundHttpError } from '../http/http-client';
 import { JobEngine } from '../jobs/job-engine';
+import { Metrics } from '../metrics/metrics';
 import { POLL_VENDOR_ACCOUNT, queuePollNow } from './poll-jobs';
+import { pollErrorClass } from './poll-outcome';
 import { readAhead } from './read-ahead';
 import { afterFailedRun, PollFault } from './retry-schedule';
 import { VendorAccount } from './vendor-account.entity';
@@ -58,6 +60,7 @@ export class PollService {
     private readonly connectors: VendorConnectors,
     private readonly jobs: JobEngine,
     private readonly config: AppConfig,
+    private readonly metrics: Metrics,
   ) {}
 
   async poll(vendorAccountId: string, opts: { force: boolean; signal: AbortSignal }): Promise<PollOutcome> {
@@ -72,13 +75,17 @@ export class PollService {
     );
     if (leased === 0) return { status: 'skipped', reason: 'disabled, not due, or another poll holds the lease' };
     const account = await this.db.dataSource.getRepository(VendorAccount).findOneByOrFail({ id: vendorAccountId });
+    const labels = { account: account.id, vendor: account.vendor };
+    // The account's series exist from its first poll on, so a dashboard shows 0 rather than no data.
+    for (const c of [this.metrics.vendorRecordsRead, this.metrics.vendorEventsStored, this.metrics.vendorRecordsRejected]) c.inc(labels, 0);
     const state: RunState = { pages: 0, inserted: 0, rejected: 0, progressed: false };
     try {
       const { more, reconciled } = await this.run(account, token, budget, opts.signal, state);
       const nextPollAt = more ? new Date() : this.nextScheduledPoll(account);
       await this.finish(account, token, {
-        status: 'ok', last_success_at: new Date(), last_error: null, consecutive_failures: 0, next_poll_at: nextPollAt,
+        status: 'ok', last_success_at: new Date(), last_error: null, last_error_code: null, failing_since: null, consecutive_failures: 0, next_poll_at: nextPollAt,
       });
+      this.metrics.vendorPolls.inc({ ...labels, outcome: 'ok' });
       // The next poll is queued now, for its time (the minute's scheduler only catches what was lost), so a short
       // poll interval or a reconciliation that is due between two scheduler ticks runs on time.
       if (more) await queuePollNow(this.jobs, vendorAccountId);
@@ -91,11 +98,16 @@ export class PollService {
         this.config.vendors,
       );
       const error = describe(err);
+      const errorClass = pollErrorClass(err);
       const nextPollAt = new Date(Date.now() + failure.retryInMs);
+      // Failing since the first failed run after the last success; a run that made progress starts the count again,
+      // as it does the streak of failures.
+      const failingSince = state.progressed || !account.failingSince ? new Date() : account.failingSince;
       await this.finish(account, token, {
-        status: failure.status, last_error: error, last_error_at: new Date(),
+        status: failure.status, last_error: error, last_error_code: errorClass, last_error_at: new Date(), failing_since: failingSince,
         consecutive_failures: failure.failures, next_poll_at: nextPollAt,
       });
+      this.metrics.vendorPolls.inc({ ...labels, outcome: errorClass });
       this.logger.warn(`vendor account ${account.id} (${account.vendor}): ${error}; next poll at ${nextPollAt.toISOString()}`);
       if (failure.status === 'retrying') {
         await this.jobs.send(POLL_VENDOR_ACCOUNT, { vendorAccountId }, { singletonKey: vendorAccountId, startAfter: nextPollAt });
@@ -134,6 +146,7 @@ export class PollService {
   // Pages through one scan, committing as it goes; resolves to whether the time budget ran out first.
   private async scan(connector: VendorConnector, account: VendorAccount, token: string, scan: Scan, deadline: number, stop: AbortSignal, state: RunState): Promise<boolean> {
     const src = { organizationId: account.organizationId, source: `va:${account.id}`, vendorAccountId: account.id };
+    const labels = { account: account.id, vendor: account.vendor };
     const budgetMs = this.config.vendors.pollTimeBudgetMs;
     let committed = canonical(scan.cursor);
     let buffer: ConnectorPage | null = null;
@@ -145,7 +158,7 @@ export class PollService {
       const page: ConnectorPage = buffer;
       buffer = null;
       lastCommit = Date.now();
-      await this.db.transaction(async (em) => {
+      const counts = await this.db.transaction(async (em) => {
         const stored = await this.store.insert(em, src, page.events);
         const newlyRejected = await this.store.reject(em, src, page.rejected); // a re-read rejection is counted once
         const progress =
@@ -167,10 +180,15 @@ export class PollService {
         const cursor = canonical(page.cursor);
         if (cursor !== committed || stored.length > 0 || newlyRejected > 0) state.progressed = true;
         committed = cursor;
+        return { stored: stored.length, rejected: newlyRejected };
       });
+      // Counted once committed.
+      this.metrics.vendorEventsStored.inc(labels, counts.stored);
+      this.metrics.vendorRecordsRejected.inc(labels, counts.rejected);
     };
     try {
       for await (const page of readAhead(connector.poll(scan.account, scan.cursor, scan.opts), READ_AHEAD_PAGES)) {
+        this.metrics.vendorRecordsRead.inc(labels, page.records ?? page.events.length + page.rejected.length);
         buffer = buffer ? { events: buffer.events.concat(page.events), rejected: buffer.rejected.concat(page.rejected), cursor: page.cursor } : page;
         state.pages++;
         if (buffer.events.length + buffer.rejected.length >= COMMIT_RECORDS || Date.now() - lastCommit >= COMMIT_INTERVAL_MS) await flush();

@@ -25,6 +25,8 @@ export class VendorAccount {
   @Column('text', { nullable: true }) lastError: string | null;
   @Column('timestamptz', { nullable: true }) lastErrorAt: Date | null;
   @Column('int') consecutiveFailures: number;
+  @Column('timestamptz', { nullable: true }) failingSince: Date | null; // the first failed run since the last success
+  @Column('text', { nullable: true }) lastErrorCode: string | null; // PollErrorClass of the last failed run
   @Column('bigint') eventsIngested: string;
   @Column('bigint') recordsRejected: string;
   @Column('timestamptz') nextPollAt: Date;

@@ -52,6 +52,9 @@ export class VendorAccountView {
   @ApiPropertyOptional({ nullable: true, type: Date }) lastAttemptAt: Date | null;
   @ApiPropertyOptional({ nullable: true, type: String }) lastError: string | null;
   @ApiPropertyOptional({ nullable: true, type: Date }) lastErrorAt: Date | null;
+  @ApiPropertyOptional({ nullable: true, type: String, enum: ['rate_limited', 'vendor_error', 'timeout', 'auth_failed', 'contract_error', 'internal_error'], description: 'the class of the last error (as in /health/vendors and the metrics)' })
+  lastErrorCode: string | null;
+  @ApiPropertyOptional({ nullable: true, type: Date, description: 'the first failed run since the last successful one (null: not failing)' }) failingSince: Date | null;
   @ApiProperty() consecutiveFailures: number;
   @ApiProperty() eventsIngested: number;
   @ApiProperty() recordsRejected: number;
@@ -68,6 +71,7 @@ export class VendorAccountView {
       credentials: Object.fromEntries(Object.entries(a.credentials).map(([k, v]) => [k, describe(v)])),
       pollIntervalSeconds: a.pollIntervalSeconds, enabled: a.enabled, backfillFrom: a.backfillFrom, status: a.status,
       lastSuccessAt: a.lastSuccessAt, lastAttemptAt: a.lastAttemptAt, lastError: a.lastError, lastErrorAt: a.lastErrorAt,
+      lastErrorCode: a.lastErrorCode, failingSince: a.status === 'retrying' || a.status === 'failing' ? a.failingSince : null,
       consecutiveFailures: a.consecutiveFailures, eventsIngested: Number(a.eventsIngested), recordsRejected: Number(a.recordsRejected),
       cursor: a.cursor, nextPollAt: a.nextPollAt, reconciliation, createdAt: a.createdAt, updatedAt: a.updatedAt,
     };

@@ -1,5 +1,5 @@
 import type { RequestRetryPolicy } from './retry-schedule';
-import { NormalizedEvent, RejectedRecord } from './vendor-event';
+import { NormalizedEvent, RejectedRecord } from '../events/normalized-event';
 
 // What a connector needs of a vendor account; credentials arrive already decrypted (or resolved from env:NAME).
 export interface ConnectorAccount {
@@ -21,6 +21,7 @@ export interface ConnectorPage {
   events: NormalizedEvent[];
   rejected: RejectedRecord[];
   cursor: PollCursor;
+  records?: number; // vendor records the page read (default: events + rejected; a record can yield several events)
 }
 
 export interface PollOptions {
@@ -45,4 +46,7 @@ export abstract class VendorConnector {
 
   // Pages from the cursor (null: first run, start at backfillFrom or the connector's default) up to now (or until).
   abstract poll(account: ConnectorAccount, cursor: PollCursor | null, opts: PollOptions): AsyncIterable<ConnectorPage>;
+
+  // The high-water marks a stored cursor holds, by resource (the metrics' lag behind now). Empty: none yet.
+  abstract highWaterMarks(cursor: PollCursor | null): Record<string, Date>;
 }

@@ -17,6 +17,10 @@ export class VendorConnectors {
     return [...this.byVendor.keys()];
   }
 
+  has(vendor: string): boolean {
+    return this.byVendor.has(vendor);
+  }
+
   get(vendor: string): VendorConnector {
     const c = this.byVendor.get(vendor);
     if (!c) throw new ValidationError('vendor', `unknown vendor "${vendor}" (known: ${this.vendors.join(', ')})`);

@@ -10,11 +10,12 @@ import { SimulatorConnector } from './simulator/simulator-connector';
 import { VendorAccountsController } from './vendor-accounts.controller';
 import { VendorAccountsService } from './vendor-accounts.service';
 import { VendorConnectors } from './vendor-connectors';
+import { VendorHealthService } from './vendor-health.service';
 
 @Module({
   imports: [EventsModule, CustomersModule, OrganizationsModule],
   controllers: [VendorAccountsController],
-  providers: [MonarxConnector, SimulatorConnector, VendorConnectors, VendorAccountsService, PollService, PollVendorAccountJob, SchedulePollsJob, SimulatorBootstrap],
-  exports: [VendorAccountsService, PollService],
+  providers: [MonarxConnector, SimulatorConnector, VendorConnectors, VendorAccountsService, PollService, PollVendorAccountJob, SchedulePollsJob, SimulatorBootstrap, VendorHealthService],
+  exports: [VendorAccountsService, PollService, VendorHealthService],
 })
 export class VendorsModule {}

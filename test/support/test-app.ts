@@ -39,7 +39,7 @@ export async function startTestApp(env: Record<string, string> = {}, opts: { dat
     HOSTDIGEST_ADMIN_KEY: ADMIN_KEY,
     HOSTDIGEST_SECRET_KEY: 'test-secret-key-material-0123456789',
     HOSTDIGEST_SIMULATOR: 'off',
-    OUTBOUND_ALLOW_PRIVATE: 'true',
+    OUTBOUND_ALLOW_HOSTS: '127.0.0.1', // the vendor fakes and webhook receivers listen there; nothing else is allowed
     SHUTDOWN_TIMEOUT_MS: '5000',
     ...env,
   });

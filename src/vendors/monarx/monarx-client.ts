@@ -151,7 +151,9 @@ export class MonarxClient {
       // Read structurally from src/http's OutboundHttpError: a refused URL will be refused again, so retrying is pointless.
       const code = (err as { code?: unknown } | null)?.code;
       if (typeof code === 'string' && PERMANENT_OUTBOUND_CODES.has(code)) {
-        throw new VendorContractError(`Monarx request to ${stripQuery(url)} cannot be sent (${code}): ${message}; check the base URL`);
+        // The outbound client's message starts with its code ("blocked_destination: resolves to 10.0.0.1 (private)").
+        const said = message.startsWith(`${code}:`) ? message : `${code}: ${message}`;
+        throw new VendorContractError(`Monarx request to ${stripQuery(url)} cannot be sent: ${said}; check the base URL`);
       }
       throw new VendorTransientError(`Monarx request failed: ${message}`, null, { cause: err });
     }
@@ -179,7 +181,8 @@ function pause(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-const PERMANENT_OUTBOUND_CODES = new Set(['invalid_url', 'blocked_destination', 'response_too_large']);
+// A redirect is the vendor pointing elsewhere (http → https, a moved API): the base URL needs the final address.
+const PERMANENT_OUTBOUND_CODES = new Set(['invalid_url', 'blocked_destination', 'redirect_not_followed', 'response_too_large']);
 
 export function errorFor(
   status: number,

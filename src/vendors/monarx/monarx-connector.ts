@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { HttpClient } from '../../http/http-client';
 import { ConnectorAccount, ConnectorPage, PollCursor, PollOptions, VendorConnector } from '../vendor-connector';
 import { VendorContractError, VendorCursorExpiredError, VendorRateLimitError, VendorTransientError } from '../vendor-errors';
-import { NormalizedEvent, RejectedRecord } from '../vendor-event';
+import { NormalizedEvent, RejectedRecord } from '../../events/normalized-event';
 import { MonarxApiShape, resolveMonarxApiShape } from './monarx-api-shape';
 import { MonarxClient, MonarxClientOptions } from './monarx-client';
 import { agentHostsFrom, normalizeMonarxRecord } from './monarx-normalize';
@@ -126,7 +126,7 @@ export class MonarxConnector extends VendorConnector {
             if (at !== null) marks[resource] = Math.max(marks[resource], Math.min(at, now.getTime()));
           }
           // Also when every record was rejected, so that the rejections and the cursor past them are committed.
-          yield { events, rejected, cursor: toCursor(marks) };
+          yield { events, rejected, cursor: toCursor(marks), records: items.length };
           if (beyond) return;
         }
         return;
@@ -135,6 +135,17 @@ export class MonarxConnector extends VendorConnector {
         restarted = true; // once per resource and run; a second expiry goes to the poll's retry
       }
     }
+  }
+
+  highWaterMarks(cursor: PollCursor | null): Record<string, Date> {
+    const marks: Record<string, Date> = {};
+    if (cursor?.v !== 1 || !isObject(cursor.resources)) return marks;
+    for (const resource of MONARX_POLLED) {
+      const entry = cursor.resources[resource];
+      const since = isObject(entry) && typeof entry.since === 'string' ? Date.parse(entry.since) : NaN;
+      if (Number.isFinite(since)) marks[resource] = new Date(since);
+    }
+    return marks;
   }
 
   private client(s: MonarxSettings, retry?: MonarxClientOptions['retry']): MonarxClient {

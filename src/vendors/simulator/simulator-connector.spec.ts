@@ -1,5 +1,5 @@
 import { ConnectorAccount, ConnectorPage, PollCursor } from '../vendor-connector';
-import { NormalizedEvent } from '../vendor-event';
+import { NormalizedEvent } from '../../events/normalized-event';
 import { VendorContractError } from '../vendor-errors';
 import { demoSites } from './demo-estate';
 import { SIMULATOR_PAGE_MS, SimulatorConnector } from './simulator-connector';

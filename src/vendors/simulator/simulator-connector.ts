@@ -40,6 +40,11 @@ export class SimulatorConnector extends VendorConnector {
       from = to;
     }
   }
+
+  highWaterMarks(cursor: PollCursor | null): Record<string, Date> {
+    const until = typeof cursor?.until === 'string' ? Date.parse(cursor.until) : NaN;
+    return Number.isFinite(until) ? { events: new Date(until) } : {};
+  }
 }
 
 function startOf(account: ConnectorAccount, cursor: PollCursor | null, now: number): number {

@@ -1,5 +1,5 @@
 import { normalizeAgentFile } from '../monarx/monarx-normalize';
-import { NormalizedEvent, SEVERITIES } from '../vendor-event';
+import { NormalizedEvent, SEVERITIES } from '../../events/normalized-event';
 import { demoSites } from './demo-estate';
 import { MAX_FOLLOW_UP_MS, simulateEvents } from './simulator-stream';
 

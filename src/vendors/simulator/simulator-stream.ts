@@ -1,5 +1,5 @@
 import { NormalizeContext, NormalizeResult, normalizeAgentFile, normalizeAgentProcess, normalizeMonarxEvent } from '../monarx/monarx-normalize';
-import { NormalizedEvent } from '../vendor-event';
+import { NormalizedEvent } from '../../events/normalized-event';
 import { base58, between, hex, one, prng, Rng, Seed, seedOf, sha, slotRng, uuid, weighted } from './simulator-random';
 
 export interface SimulatedSite {

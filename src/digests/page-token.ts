@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { Cadence } from '../digests/digest-period';
+import type { Cadence } from './digest-period';
 
 // The link in a mail to a customer's hosted security page: who (customer id), when the link was made (for expiry and
 // revocation, both decided at read time from the brand's TTL and the customer's revocation time, so that the send

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { Clock } from '../digests/clock';
-import type { Cadence } from '../digests/digest-period';
+import { Clock } from './clock';
+import type { Cadence } from './digest-period';
 import { SecretBox } from '../secrets/secret-box';
 import type { ResolvedBrand } from '../templates/branded-email';
 import { messageLinks, MessageLinks } from './message-links';
@@ -9,7 +9,8 @@ import { PageToken, signPageToken, verifyPageToken } from './page-token';
 export const PAGE_PATH = '/p';
 
 // Signs and reads the links to a customer's hosted page (GET /p/:token) and gives every mail its links
-// (messageLinks: the brand's portal, else this page).
+// (messageLinks: the brand's portal, else this page). Here, beside the unsubscribe links, because every mail builds
+// its links in one place; the page itself (src/customer-page) only reads them.
 @Injectable()
 export class CustomerPageLinks {
   private readonly key: Buffer;

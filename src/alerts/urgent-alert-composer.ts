@@ -1,19 +1,16 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import { BrandsService } from '../brands/brands.service';
-import { DigestSettingsService } from '../digests/digest-settings.service';
-import { CustomerPageLinks } from '../customer-page/customer-page-links';
-import { UnsubscribeLinks } from '../digests/unsubscribe-links';
+import { CustomerPageLinks } from '../digests/customer-page-links';
+import { ComposeError, DeliveryComposer, DeliveryComposers } from '../deliveries/delivery-composers';
+import type { DeliveryRow } from '../deliveries/delivery-ledger';
 import type { OutboundMessage } from '../destinations/destination';
+import { DigestSettingsService } from '../digests/digest-settings.service';
+import { UnsubscribeLinks } from '../digests/unsubscribe-links';
 import type { AlertTemplateData } from '../templates/template-data';
 import { TemplateCompileError, TemplateRenderError } from '../templates/template-errors';
 import { TemplatesService } from '../templates/templates.service';
-import type { EventKind, Severity } from '../vendors/vendor-event';
-import type { DeliveryRow } from './delivery-ledger';
+import type { EventKind, Severity } from '../events/normalized-event';
 import { URGENT_CAUSE } from './urgent-alerts';
-
-// The message cannot be made, and trying again will not change that (customer gone, template broken): the delivery
-// is dead until the operator fixes the cause and replays it.
-export class ComposeError extends Error {}
 
 interface UrgentPayload {
   to: string[];
@@ -23,13 +20,14 @@ interface UrgentPayload {
   };
 }
 
-// What a delivery says, composed for each attempt from its cause. Rendered at send time, not at insert time: the
-// insert runs inside ingestion (~12k events/s), which must not resolve brands or run templates; and a replay after
-// the operator fixed a template or a brand sends the fixed version. What the alert is about (the event) was
+// What an urgent alert's delivery says, composed for each attempt (the pipeline calls it for the alert's cause type).
+// Rendered at send time, not at insert time: the insert runs inside ingestion (~12k events/s), which must not resolve
+// brands or run templates; and a replay after the operator fixed a template or a brand sends the fixed version. What the alert is about (the event) was
 // snapshotted into the payload at insert time, so the content does not depend on the event still being stored.
 @Injectable()
-export class DeliveryComposer {
+export class UrgentAlertComposer implements DeliveryComposer, OnModuleInit {
   constructor(
+    private readonly composers: DeliveryComposers,
     private readonly settings: DigestSettingsService,
     private readonly brands: BrandsService,
     private readonly templates: TemplatesService,
@@ -37,13 +35,13 @@ export class DeliveryComposer {
     private readonly pageLinks: CustomerPageLinks,
   ) {}
 
-  async compose(d: DeliveryRow): Promise<OutboundMessage> {
-    if (d.causeType === URGENT_CAUSE) return this.urgentAlert(d, d.payload as unknown as UrgentPayload);
-    throw new ComposeError(`nothing composes a message for cause ${d.causeType}`);
+  onModuleInit(): void {
+    this.composers.register(URGENT_CAUSE, this);
   }
 
   // The customer's brand, locale and time zone as its digest uses them (digest settings, else the customer's).
-  private async urgentAlert(d: DeliveryRow, p: UrgentPayload): Promise<OutboundMessage> {
+  async compose(d: DeliveryRow): Promise<OutboundMessage> {
+    const p = d.payload as unknown as UrgentPayload;
     const settings = d.customerId ? await this.settings.findForCustomer(d.customerId) : null;
     if (!settings || settings.customer.organizationId !== d.organizationId) throw new ComposeError('the customer no longer exists');
     const { customer } = settings;

@@ -24,7 +24,7 @@ async function main(): Promise<void> {
   }
   const bootConsole = app.get(BootConsole);
   if (!bootConsole.pretty) logger.log(url ? `hostdigest listening on ${url} (docs at /docs, roles: ${roles.join(',')})` : `hostdigest running without HTTP (roles: ${roles.join(',')})`);
-  const simulator = await app.get(SimulatorBootstrap).running();
+  const simulator = bootConsole.pretty && (await app.get(SimulatorBootstrap).running()); // for the summary only
   bootConsole.started({ url, loopbackOnly, roles, outboxDir: config.smtpUrl ? null : config.outboxDir, simulator });
 
   let stopping = false;

@@ -45,6 +45,9 @@ async function main(): Promise<void> {
   };
   process.once('SIGTERM', () => void stop('SIGTERM'));
   process.once('SIGINT', () => void stop('SIGINT'));
+  // A closed terminal: the embedded PostgreSQL runs in its own process group (so that Ctrl+C reaches only us), so it
+  // must be stopped by us here too, not left running.
+  process.once('SIGHUP', () => void stop('SIGHUP'));
 }
 
 main().catch((err) => {

@@ -1,0 +1,226 @@
+import { ApiKeysService } from '../src/api-keys/api-keys.service';
+import { OrganizationsService } from '../src/organizations/organizations.service';
+import { SmtpSink } from './support/smtp-sink';
+import { startTestApp, TestApp } from './support/test-app';
+import { WebhookReceiver } from './support/webhook-receiver';
+
+describe('destinations: configured objects, signed webhooks, test messages', () => {
+  let t: TestApp;
+  let receiver: WebhookReceiver;
+  let sink: SmtpSink;
+  let keyB: string;
+  const issued: string[] = []; // every secret ever returned: none may show up again
+
+  beforeAll(async () => {
+    receiver = await WebhookReceiver.start();
+    sink = await SmtpSink.start();
+    t = await startTestApp({ SMTP_URL: sink.url, OUTBOUND_ALLOW_HOSTS: '127.0.0.1', DELIVERY_RETRY_SCHEDULE: '60', RATE_LIMIT_PER_MINUTE: '10000', PORTAL_TOKEN: 'tok-from-env', ENV_REFERENCE_GRANTS: '*:PORTAL_TOKEN' });
+    const orgB = await t.app.get(OrganizationsService).create('Other Hosting Ltd');
+    keyB = (await t.app.get(ApiKeysService).create(orgB.id, 'b-admin', ['admin'])).key;
+  });
+  afterAll(async () => {
+    await t.close();
+    await receiver.stop();
+    await sink.stop();
+  });
+
+  const create = async (body: Record<string, unknown>, key?: string) => {
+    const res = await t.api('POST', '/v1/destinations', { body, key });
+    if (res.status === 201 && res.body.signingSecret) issued.push(res.body.signingSecret);
+    return res;
+  };
+  const webhook = async (path: string, extra: Record<string, unknown> = {}) => {
+    const res = await create({ kind: 'webhook', name: `hook ${path}`, config: { url: receiver.url(path) }, ...extra });
+    expect(res.status).toBe(201);
+    return res.body;
+  };
+  const expectNoSecret = (body: unknown) => {
+    const text = JSON.stringify(body);
+    for (const s of issued) expect(text).not.toContain(s);
+    for (const s of issued) expect(text).not.toContain(s.slice('whsec_'.length));
+    expect(text).not.toContain('tok-from-env');
+    expect(text).not.toContain('static-token-123');
+  };
+
+  it('creates a webhook with a generated secret shown once; list, get and update never show it again', async () => {
+    const created = await create({ kind: 'webhook', name: 'Portal', config: { url: receiver.url('/portal'), headers: { 'X-Portal-Token': 'static-token-123', 'X-Env': 'env:PORTAL_TOKEN' } } });
+    expect(created.status).toBe(201);
+    const secret: string = created.body.signingSecret;
+    expect(secret).toMatch(/^whsec_[A-Za-z0-9+/]+={0,2}$/);
+    const bytes = Buffer.from(secret.slice(6), 'base64').length;
+    expect(bytes).toBeGreaterThanOrEqual(24);
+    expect(bytes).toBeLessThanOrEqual(64);
+    expect(created.body).toMatchObject({
+      kind: 'webhook', name: 'Portal', customerId: null,
+      config: { url: receiver.url('/portal'), headers: { 'X-Portal-Token': 'encrypted', 'X-Env': 'env:PORTAL_TOKEN' } },
+      secrets: { signingSecret: 'encrypted' },
+      health: { state: 'enabled', disabledReason: null, disabledAt: null, lastSuccessAt: null, lastFailureAt: null, lastFailure: null, consecutiveFailures: 0 },
+    });
+    const id = created.body.id;
+    const got = await t.api('GET', `/v1/destinations/${id}`);
+    expect(got.status).toBe(200);
+    expect(got.body.signingSecret).toBeUndefined();
+    expectNoSecret(got.body);
+    const list = await t.api('GET', '/v1/destinations');
+    expect(list.body.data.map((d: any) => d.id)).toContain(id);
+    expectNoSecret(list.body);
+    const renamed = await t.api('PATCH', `/v1/destinations/${id}`, { body: { name: 'Portal (EU)' } });
+    expect(renamed.status).toBe(200);
+    expect(renamed.body.name).toBe('Portal (EU)');
+    expectNoSecret(renamed.body);
+    // what is stored is sealed, not the secret
+    const [row] = await t.db.dataSource.query(`SELECT secrets::text, config::text FROM destinations WHERE id = $1`, [id]);
+    expect(row.secrets).not.toContain(secret.slice(6));
+    expect(row.config).not.toContain('static-token-123');
+  });
+
+  it('accepts an operator-supplied whsec_ secret, and an email destination with recipients', async () => {
+    const own = 'whsec_' + Buffer.alloc(32, 7).toString('base64');
+    const hook = await create({ kind: 'webhook', name: 'Own secret', config: { url: receiver.url('/own') }, signingSecret: own });
+    expect(hook.status).toBe(201);
+    expect(hook.body.signingSecret).toBe(own);
+    const mail = await create({ kind: 'email', name: 'NOC', config: { to: ['noc@northwind.example'] } });
+    expect(mail.status).toBe(201);
+    expect(mail.body).toMatchObject({ kind: 'email', config: { to: ['noc@northwind.example'] }, secrets: {} });
+    expect(mail.body.signingSecret).toBeNull();
+  });
+
+  it.each([
+    [{ kind: 'sms', name: 'x', config: {} }, 'kind'],
+    [{ kind: 'webhook', name: 'x', config: {} }, 'config.url'],
+    [{ kind: 'webhook', name: 'x', config: { url: 'ftp://example.com/x' } }, 'config.url'],
+    [{ kind: 'webhook', name: 'x', config: { url: 'https://u:p@example.com/x' } }, 'config.url'],
+    [{ kind: 'webhook', name: 'x', config: { url: 'https://example.com/x', headers: { 'webhook-signature': 'v1,x' } } }, 'config.headers.webhook-signature'],
+    [{ kind: 'webhook', name: 'x', config: { url: 'https://example.com/x', headers: { 'X-A': 'a\r\nb' } } }, 'config.headers.X-A'],
+    [{ kind: 'webhook', name: 'x', config: { url: 'https://example.com/x', secret: 'y' } }, 'config.secret'],
+    [{ kind: 'webhook', name: 'x', config: { url: 'https://example.com/x' }, signingSecret: 'whsec_c2hvcnQ=' }, 'signingSecret'],
+    [{ kind: 'webhook', name: 'x', config: { url: 'https://example.com/x' }, signingSecret: 'not-a-secret-at-all-but-long-enough' }, 'signingSecret'],
+    [{ kind: 'email', name: 'x', config: { to: [] } }, 'config.to'],
+    [{ kind: 'email', name: 'x', config: { to: ['ok@example.com', 'nope'] } }, 'config.to[1]'],
+    [{ kind: 'email', name: 'x', config: { to: ['ok@example.com'] }, signingSecret: 'whsec_' + 'A'.repeat(32) }, 'signingSecret'],
+    [{ kind: 'webhook', name: 'x', config: { url: 'https://example.com/x' }, customerId: '00000000-0000-4000-8000-000000000000' }, 'customerId'],
+  ])('answers 400 naming the field for %j', async (body, field) => {
+    const res = await t.api('POST', '/v1/destinations', { body });
+    expect(res.status).toBe(400);
+    expect(res.body.field).toBe(field);
+    expect(typeof res.body.message).toBe('string');
+  });
+
+  it('disables and enables with reason and time', async () => {
+    const d = await webhook('/toggle');
+    const off = await t.api('POST', `/v1/destinations/${d.id}/disable`);
+    expect(off.status).toBe(200);
+    expect(off.body.health).toMatchObject({ state: 'disabled', disabledReason: 'manual' });
+    expect(new Date(off.body.health.disabledAt).getTime()).toBeGreaterThan(Date.now() - 60_000);
+    const on = await t.api('POST', `/v1/destinations/${d.id}/enable`);
+    expect(on.body.health).toMatchObject({ state: 'enabled', disabledReason: null, disabledAt: null });
+  });
+
+  it('tests a webhook: a signed notification.test that standardwebhooks verifies, logged as a delivery, health updated', async () => {
+    const d = await webhook('/ok');
+    const before = Math.floor(Date.now() / 1000);
+    const res = await t.api('POST', `/v1/destinations/${d.id}/test`);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ status: 'delivered', outcome: 'delivered', statusCode: 200, response: '{"ok":true}', error: null });
+    const [got] = receiver.at('/ok');
+    expect(got.headers['content-type']).toBe('application/json');
+    expect(got.headers['webhook-id']).toBe(`msg_${res.body.deliveryId}`);
+    expect(Number(got.headers['webhook-timestamp'])).toBeGreaterThanOrEqual(before);
+    expect(got.headers['webhook-signature']).toMatch(/^v1,[A-Za-z0-9+/]+={0,2}$/);
+    const payload = WebhookReceiver.verify(got, d.signingSecret) as any;
+    expect(payload).toMatchObject({ type: 'notification.test', data: { destination: { id: d.id, name: 'hook /ok' } } });
+    expect(Object.keys(payload).sort()).toEqual(['data', 'timestamp', 'type']);
+    expect(() => WebhookReceiver.verify(got, issued[0])).toThrow(); // another destination's secret does not verify
+
+    const listed = await t.api('GET', `/v1/deliveries?destinationId=${d.id}`);
+    expect(listed.body.data).toHaveLength(1);
+    expect(listed.body.data[0]).toMatchObject({ id: res.body.deliveryId, destination: 'webhook', destinationId: d.id, causeType: 'notification.test', status: 'delivered' });
+    const detail = await t.api('GET', `/v1/deliveries/${res.body.deliveryId}`);
+    expect(detail.body.attemptLog[0]).toMatchObject({ outcome: 'delivered', response: { status: 200, body: '{"ok":true}' } });
+    expectNoSecret(listed.body);
+    expectNoSecret(detail.body);
+    const health = (await t.api('GET', `/v1/destinations/${d.id}`)).body.health;
+    expect(health.lastSuccessAt).not.toBeNull();
+    expect(health.consecutiveFailures).toBe(0);
+  });
+
+  it('sends the custom static headers, their values opened (also from env:NAME), never logged', async () => {
+    const created = await create({ kind: 'webhook', name: 'headers', config: { url: receiver.url('/headers'), headers: { 'X-Portal-Token': 'static-token-123', 'X-Env': 'env:PORTAL_TOKEN' } } });
+    const res = await t.api('POST', `/v1/destinations/${created.body.id}/test`);
+    expect(res.body.outcome).toBe('delivered');
+    const [got] = receiver.at('/headers');
+    expect(got.headers['x-portal-token']).toBe('static-token-123');
+    expect(got.headers['x-env']).toBe('tok-from-env');
+    const detail = await t.api('GET', `/v1/deliveries/${res.body.deliveryId}`);
+    expect(detail.body.attemptLog[0].request.customHeaders.sort()).toEqual(['X-Env', 'X-Portal-Token']);
+    expectNoSecret(detail.body);
+  });
+
+  it('tests a failing webhook: the status code and the response excerpt (capped at 4 KB), health shows the failure', async () => {
+    const d = await webhook('/broken');
+    receiver.answer('/broken', 500, JSON.stringify({ error: 'database down', pad: 'x'.repeat(10_000) }));
+    const res = await t.api('POST', `/v1/destinations/${d.id}/test`);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ status: 'failed', outcome: 'transient_error', statusCode: 500 });
+    expect(res.body.response).toMatch(/^\{"error":"database down"/);
+    expect(Buffer.byteLength(res.body.response)).toBeLessThanOrEqual(4 * 1024 + 3);
+    expect(res.body.error).toMatch(/^HTTP 500: \{"error":"database down"/);
+    const health = (await t.api('GET', `/v1/destinations/${d.id}`)).body.health;
+    expect(health).toMatchObject({ state: 'enabled', consecutiveFailures: 1, lastSuccessAt: null });
+    expect(health.lastFailure).toMatch(/^HTTP 500/);
+
+    const gone = await webhook('/rejects');
+    receiver.answer('/rejects', 400, 'bad payload');
+    const rejected = await t.api('POST', `/v1/destinations/${gone.id}/test`);
+    expect(rejected.body).toMatchObject({ status: 'dead', outcome: 'permanent_error', statusCode: 400, response: 'bad payload' });
+  });
+
+  it('takes a large 2xx answer as delivered, keeping 4 KB of it', async () => {
+    const d = await webhook('/chatty');
+    receiver.answer('/chatty', 202, 'y'.repeat(200_000));
+    const res = await t.api('POST', `/v1/destinations/${d.id}/test`);
+    expect(res.body).toMatchObject({ status: 'delivered', statusCode: 202 });
+    expect(res.body.response).toBe('y'.repeat(4096) + '…');
+  });
+
+  it('tests an unreachable webhook: the connection error is the answer', async () => {
+    const closed = await WebhookReceiver.start();
+    const url = closed.url('/down');
+    await closed.stop();
+    const created = await create({ kind: 'webhook', name: 'down', config: { url } });
+    const res = await t.api('POST', `/v1/destinations/${created.body.id}/test`);
+    expect(res.body).toMatchObject({ status: 'failed', outcome: 'transient_error', statusCode: null, response: null });
+    expect(res.body.error).toMatch(/^network: .*ECONNREFUSED/);
+  });
+
+  it('tests an email destination: the test mail arrives at its recipients', async () => {
+    const d = await create({ kind: 'email', name: 'Ops', config: { to: ['ops@northwind.example'] } });
+    const res = await t.api('POST', `/v1/destinations/${d.body.id}/test`);
+    expect(res.body).toMatchObject({ status: 'delivered', outcome: 'delivered', statusCode: null });
+    const mail = await sink.to('ops@northwind.example')[0].parse();
+    expect(mail.subject).toMatch(/Test message: Ops$/);
+  });
+
+  it("answers 404 for another organization's destinations, and never lists them", async () => {
+    const d = await webhook('/mine');
+    for (const [method, path] of [
+      ['GET', ''], ['PATCH', ''], ['DELETE', ''], ['POST', '/enable'], ['POST', '/disable'], ['POST', '/test'], ['POST', '/rotate-secret'],
+    ] as const) {
+      const res = await t.api(method, `/v1/destinations/${d.id}${path}`, { key: keyB, body: method === 'PATCH' ? { name: 'stolen' } : method === 'POST' ? {} : undefined });
+      expect([method, path, res.status]).toEqual([method, path, 404]);
+    }
+    expect((await t.api('GET', '/v1/destinations', { key: keyB })).body.data).toEqual([]);
+    expect((await t.api('GET', `/v1/destinations/${d.id}`)).body.name).toBe('hook /mine');
+    expect(receiver.at('/mine')).toHaveLength(0);
+  });
+
+  it('deletes a destination; its deliveries stay readable in the log', async () => {
+    const d = await webhook('/deleted');
+    const tested = await t.api('POST', `/v1/destinations/${d.id}/test`);
+    expect((await t.api('DELETE', `/v1/destinations/${d.id}`)).status).toBe(204);
+    expect((await t.api('GET', `/v1/destinations/${d.id}`)).status).toBe(404);
+    const delivery = await t.api('GET', `/v1/deliveries/${tested.body.deliveryId}`);
+    expect(delivery.status).toBe(200);
+    expect(delivery.body).toMatchObject({ destination: 'webhook', destinationId: null, status: 'delivered' });
+  });
+});

@@ -201,6 +201,69 @@ describe('destinations: configured objects, signed webhooks, test messages', () 
     expect(mail.subject).toMatch(/Test message: Ops$/);
   });
 
+  it('rotates the secret: messages verify with the old and the new secret during the overlap, with the new one after', async () => {
+    const d = await webhook('/rotate');
+    const old: string = d.signingSecret;
+    const send = async () => {
+      const res = await t.api('POST', `/v1/destinations/${d.id}/test`);
+      expect(res.body.outcome).toBe('delivered');
+      return receiver.at('/rotate').at(-1)!;
+    };
+    const before = await send();
+    expect(WebhookReceiver.verify(before, old)).toMatchObject({ type: 'notification.test' });
+
+    const rotated = await t.api('POST', `/v1/destinations/${d.id}/rotate-secret`, { body: {} });
+    expect(rotated.status).toBe(200);
+    const next: string = rotated.body.signingSecret;
+    issued.push(next);
+    expect(next).toMatch(/^whsec_/);
+    expect(next).not.toBe(old);
+    const until = new Date(rotated.body.previousSecretUntil).getTime();
+    expect(Math.abs(until - (Date.now() + 24 * 3600 * 1000))).toBeLessThan(60_000); // the default overlap: 24 h
+    expectNoSecret((await t.api('GET', `/v1/destinations/${d.id}`)).body);
+
+    const during = await send();
+    expect(String(during.headers['webhook-signature']).split(' ')).toHaveLength(2);
+    expect(WebhookReceiver.verify(during, old)).toMatchObject({ type: 'notification.test' });
+    expect(WebhookReceiver.verify(during, next)).toMatchObject({ type: 'notification.test' });
+
+    // a short overlap, set on the call: once it is over only the newest secret signs
+    const again = await t.api('POST', `/v1/destinations/${d.id}/rotate-secret`, { body: { overlapSeconds: 1 } });
+    const newest: string = again.body.signingSecret;
+    issued.push(newest);
+    const overlapping = await send();
+    expect(WebhookReceiver.verify(overlapping, next)).toBeTruthy();
+    expect(WebhookReceiver.verify(overlapping, newest)).toBeTruthy();
+    await new Promise((r) => setTimeout(r, 1100));
+    const after = await send();
+    expect(String(after.headers['webhook-signature']).split(' ')).toHaveLength(1);
+    expect(WebhookReceiver.verify(after, newest)).toMatchObject({ type: 'notification.test' });
+    expect(() => WebhookReceiver.verify(after, next)).toThrow();
+    expect(() => WebhookReceiver.verify(after, old)).toThrow();
+    expect((await t.api('GET', `/v1/destinations/${d.id}`)).body.previousSecretUntil).toBeNull();
+
+    const own = 'whsec_' + Buffer.alloc(48, 9).toString('base64');
+    const supplied = await t.api('POST', `/v1/destinations/${d.id}/rotate-secret`, { body: { signingSecret: own, overlapSeconds: 0 } });
+    expect(supplied.body).toMatchObject({ signingSecret: own, previousSecretUntil: null });
+    expect(WebhookReceiver.verify(await send(), own)).toBeTruthy();
+    const bad = await t.api('POST', `/v1/destinations/${d.id}/rotate-secret`, { body: { signingSecret: 'whsec_short' } });
+    expect([bad.status, bad.body.field]).toEqual([400, 'signingSecret']);
+  });
+
+  it('keeps webhook-id across a replay of the same message, with a fresh timestamp and signature', async () => {
+    const d = await webhook('/replayed');
+    const first = await t.api('POST', `/v1/destinations/${d.id}/test`);
+    await new Promise((r) => setTimeout(r, 1100));
+    const replay = await t.api('POST', `/v1/deliveries/${first.body.deliveryId}/replay`);
+    expect(replay.status).toBe(202);
+    const deadline = Date.now() + 10_000;
+    while (receiver.at('/replayed').length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    const [a, b] = receiver.at('/replayed');
+    expect(b.headers['webhook-id']).toBe(a.headers['webhook-id']);
+    expect(Number(b.headers['webhook-timestamp'])).toBeGreaterThan(Number(a.headers['webhook-timestamp']));
+    expect(WebhookReceiver.verify(b, d.signingSecret)).toEqual(WebhookReceiver.verify(a, d.signingSecret));
+  });
+
   it("answers 404 for another organization's destinations, and never lists them", async () => {
     const d = await webhook('/mine');
     for (const [method, path] of [

@@ -264,6 +264,87 @@ describe('destinations: configured objects, signed webhooks, test messages', () 
     expect(WebhookReceiver.verify(b, d.signingSecret)).toEqual(WebhookReceiver.verify(a, d.signingSecret));
   });
 
+  describe('subscriptions: security_event.created', () => {
+    let seq = 0;
+    const customer = async (ref: string) => {
+      const c = await t.api('POST', '/v1/customers', { body: { externalRef: ref, name: `Customer ${ref}`, emails: [`it@${ref}.example`] } });
+      expect(c.status).toBe(201);
+      const site = await t.api('POST', `/v1/customers/${c.body.id}/sites`, { body: { domains: [`${ref}.example`] } });
+      expect(site.status).toBe(201);
+      return { id: c.body.id as string, siteId: site.body.id as string };
+    };
+    const event = (ref: string) => ({
+      source: 'scanner', externalId: `sub-${seq++}`, kind: 'detection', severity: 'high', occurredAt: '2026-11-20T16:05:00Z',
+      domain: `${ref}.example`, filePath: `/home/${ref}/public_html/shell.php`, threatName: 'PHP.Webshell.WSO',
+    });
+    const push = async (events: unknown[]) => {
+      const res = await t.api('POST', '/v1/events', { body: { events } });
+      expect(res.status).toBe(200);
+      return res.body;
+    };
+    const until = async (path: string, n: number) => {
+      const deadline = Date.now() + 15_000;
+      while (receiver.at(path).length < n && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      return receiver.at(path);
+    };
+
+    it('sends each new stored event to the subscribed webhooks, signed; a customer’s own destination gets its events only', async () => {
+      const alpha = await customer('alpha');
+      const beta = await customer('beta');
+      const all = await webhook('/sub-all', { eventTypes: ['security_event.created'] });
+      expect(all.eventTypes).toEqual(['security_event.created']);
+      const mine = await webhook('/sub-alpha', { eventTypes: ['security_event.created'], customerId: alpha.id });
+      expect(mine.customerId).toBe(alpha.id);
+      await webhook('/sub-none'); // subscribed to nothing
+      const off = await webhook('/sub-off', { eventTypes: ['security_event.created'] });
+      await t.api('POST', `/v1/destinations/${off.id}/disable`);
+
+      const e = event('alpha');
+      expect((await push([e, event('beta')])).created).toBe(2);
+      const got = await until('/sub-all', 2);
+      expect(got).toHaveLength(2);
+      const payloads = got.map((r) => WebhookReceiver.verify(r, all.signingSecret) as any);
+      const forAlpha = payloads.find((p) => p.data.customer?.id === alpha.id);
+      expect(forAlpha).toMatchObject({
+        type: 'security_event.created', timestamp: '2026-11-20T16:05:00.000Z',
+        data: {
+          event: { kind: 'detection', severity: 'high', threatName: 'PHP.Webshell.WSO', filePath: '/home/alpha/public_html/shell.php', domain: 'alpha.example', occurredAt: '2026-11-20T16:05:00.000Z' },
+          customer: { id: alpha.id, externalRef: 'alpha', name: 'Customer alpha' },
+          site: { id: alpha.siteId, domain: 'alpha.example' },
+        },
+      });
+      expect(payloads.find((p) => p.data.customer?.id === beta.id)).toBeTruthy();
+
+      const own = await until('/sub-alpha', 1);
+      await new Promise((r) => setTimeout(r, 500)); // nothing else arrives for it, nor for the others
+      expect(receiver.at('/sub-alpha')).toHaveLength(1);
+      expect((WebhookReceiver.verify(own[0], mine.signingSecret) as any).data.customer.id).toBe(alpha.id);
+      expect(receiver.at('/sub-none')).toHaveLength(0);
+      expect(receiver.at('/sub-off')).toHaveLength(0);
+
+      // logged as deliveries of the destination, webhook-id = the delivery's message id
+      const logged = (await t.api('GET', `/v1/deliveries?destinationId=${mine.id}`)).body.data;
+      expect(logged).toHaveLength(1);
+      expect(logged[0]).toMatchObject({ causeType: 'security_event.created', customerId: alpha.id, status: 'delivered', destination: 'webhook' });
+      expect(own[0].headers['webhook-id']).toBe(`msg_${logged[0].id}`);
+
+      // the same event pushed again stores nothing and sends nothing
+      expect((await push([e])).created).toBe(0);
+      await new Promise((r) => setTimeout(r, 500));
+      expect(receiver.at('/sub-all')).toHaveLength(2);
+    });
+
+    it('validates the subscription list', async () => {
+      const unknown = await t.api('POST', '/v1/destinations', { body: { kind: 'webhook', name: 'x', config: { url: receiver.url('/x') }, eventTypes: ['everything'] } });
+      expect([unknown.status, unknown.body.field]).toEqual([400, 'eventTypes']);
+      const mail = await t.api('POST', '/v1/destinations', { body: { kind: 'email', name: 'x', config: { to: ['a@b.example'] }, eventTypes: ['security_event.created'] } });
+      expect([mail.status, mail.body.field]).toEqual([400, 'eventTypes']);
+      const d = await webhook('/later');
+      const on = await t.api('PATCH', `/v1/destinations/${d.id}`, { body: { eventTypes: ['security_event.created'] } });
+      expect(on.body.eventTypes).toEqual(['security_event.created']);
+    });
+  });
+
   it("answers 404 for another organization's destinations, and never lists them", async () => {
     const d = await webhook('/mine');
     for (const [method, path] of [

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { ValidationError } from '../errors/domain-error';
-import type { DestinationKind } from './destination.entity';
+import { DestinationKind, SUBSCRIBABLE_TYPES } from './destination.entity';
 
 // Per-kind configuration, checked before anything is stored: a 400 that names the field. Pure (no Nest, no database).
 
@@ -65,6 +65,16 @@ function checkWebhook(c: Record<string, unknown>, seal: (value: string, field: s
     }
   }
   return { url, headers };
+}
+
+// The subscription list: known types only, each once; JSON targets only for now (an e-mail form of these
+// messages comes with the rules issue).
+export function checkEventTypes(kind: DestinationKind, types: unknown): string[] {
+  if (!Array.isArray(types) || types.some((t) => typeof t !== 'string')) throw new ValidationError('eventTypes', 'eventTypes must be a list of message types');
+  const unknown = types.find((t) => !(SUBSCRIBABLE_TYPES as readonly string[]).includes(t));
+  if (unknown !== undefined) throw new ValidationError('eventTypes', `eventTypes: "${unknown}" is not a message type a destination can subscribe to (${SUBSCRIBABLE_TYPES.join(', ')})`);
+  if (types.length && kind !== 'webhook') throw new ValidationError('eventTypes', `a ${kind} destination cannot subscribe to message types yet; use a webhook`);
+  return [...new Set(types as string[])];
 }
 
 // A signing secret as Standard Webhooks defines it: whsec_ + base64 of 24 to 64 random bytes.

@@ -2,6 +2,10 @@ import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
 export const DESTINATION_KINDS = ['email', 'webhook'] as const;
 export type DestinationKind = (typeof DESTINATION_KINDS)[number];
+// The message types a destination can subscribe to now (digest.sent, portal.counters, destination notices and
+// rule.fired come with their causes). notification.test needs no subscription.
+export const SUBSCRIBABLE_TYPES = ['security_event.created'] as const;
+
 export const DESTINATION_STATES = ['enabled', 'disabled'] as const;
 export type DestinationState = (typeof DESTINATION_STATES)[number];
 
@@ -18,6 +22,7 @@ export class DestinationRow {
   @Column('jsonb') secrets: Record<string, string>;
   @Column('jsonb', { nullable: true }) previousSecrets: Record<string, string> | null;
   @Column('timestamptz', { nullable: true }) secretsOverlapUntil: Date | null;
+  @Column('text', { array: true }) eventTypes: string[];
   @Column('text') state: DestinationState;
   @Column('text', { nullable: true }) disabledReason: string | null;
   @Column('timestamptz', { nullable: true }) disabledAt: Date | null;

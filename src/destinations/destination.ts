@@ -32,8 +32,9 @@ export interface OutboundEvent {
 }
 
 export interface OutboundMessage {
-  brand: ResolvedBrand; // the customer's brand: sender identity for mail, name and colours for others
-  content: RenderedEmail; // subject, HTML and text; chat and ticket adapters use subject and text
+  // Absent for a message that has only a JSON form (event subscriptions): an e-mail adapter cannot send it.
+  brand?: ResolvedBrand; // the customer's brand: sender identity for mail, name and colours for others
+  content?: RenderedEmail; // subject, HTML and text; chat and ticket adapters use subject and text
   headers?: Record<string, string>;
   event?: OutboundEvent; // the structured form; a cause without one cannot be sent to a JSON target
 }

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Allow, IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, Min, ValidateIf } from 'class-validator';
 import { PageQuery } from '../api/pagination';
-import { DESTINATION_KINDS, DESTINATION_STATES, DestinationRow } from './destination.entity';
+import { DESTINATION_KINDS, DESTINATION_STATES, DestinationRow, SUBSCRIBABLE_TYPES } from './destination.entity';
 
 const CONFIG_DOC =
   'per kind. webhook: {url, headers?} (custom static headers, values stored encrypted and shown masked); email: {to: [addresses]}';
@@ -14,12 +14,15 @@ export class CreateDestinationDto {
   @ApiPropertyOptional({ format: 'uuid', description: "a customer's own endpoint; default: organization-wide" }) @IsOptional() @IsUUID() customerId?: string;
   @ApiPropertyOptional({ description: 'webhook: "whsec_" + base64 of 24–64 random bytes, or env:NAME; default: generated, and returned once in this answer' })
   @IsOptional() @IsString() @Length(1, 200) signingSecret?: string;
+  @ApiPropertyOptional({ type: [String], enum: SUBSCRIBABLE_TYPES, default: [], description: 'the message types sent to it (webhooks); none: only its tests' })
+  @IsOptional() @Allow() eventTypes?: string[];
   @ApiPropertyOptional({ default: true }) @IsOptional() @IsBoolean() enabled?: boolean;
 }
 
 export class UpdateDestinationDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 200) name?: string;
   @ApiPropertyOptional({ type: Object, description: `replaces the whole config; ${CONFIG_DOC}` }) @IsOptional() config?: Record<string, unknown>;
+  @ApiPropertyOptional({ type: [String], enum: SUBSCRIBABLE_TYPES, description: 'replaces the list' }) @IsOptional() @Allow() eventTypes?: string[];
   @ApiPropertyOptional({ format: 'uuid', nullable: true, type: String, description: 'null: organization-wide' })
   @IsOptional() @ValidateIf((_, v) => v !== null) @IsUUID() customerId?: string | null;
 }
@@ -51,6 +54,7 @@ export class DestinationView {
   @ApiProperty() name: string;
   @ApiProperty({ type: String, nullable: true }) customerId: string | null;
   @ApiProperty({ type: Object, description: 'header values masked: "encrypted" or their env:NAME reference' }) config: Record<string, unknown>;
+  @ApiProperty({ type: [String], enum: SUBSCRIBABLE_TYPES }) eventTypes: string[];
   @ApiProperty({ type: Object, example: { signingSecret: 'encrypted' }, description: 'which secrets are set, never their values' }) secrets: Record<string, string | null>;
   @ApiProperty({ type: String, nullable: true, description: 'while a rotation overlaps: until when the previous secret signs too' }) previousSecretUntil: Date | null;
   @ApiProperty({ type: DestinationHealthView }) health: DestinationHealthView;
@@ -63,6 +67,7 @@ export class DestinationView {
     return {
       id: d.id, kind: d.kind, name: d.name, customerId: d.customerId,
       config: headers ? { ...d.config, headers: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, describe(v)])) } : d.config,
+      eventTypes: d.eventTypes,
       secrets: Object.fromEntries(Object.entries(d.secrets).map(([k, v]) => [k, describe(v)])),
       previousSecretUntil: overlapping ? d.secretsOverlapUntil : null,
       health: {

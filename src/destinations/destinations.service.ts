@@ -5,7 +5,7 @@ import { CustomersService } from '../customers/customers.service';
 import { Database } from '../db/database';
 import { NotFoundError, ValidationError } from '../errors/domain-error';
 import { SecretBox, SecretOwner } from '../secrets/secret-box';
-import { checkConfig, checkSigningSecret, generateSigningSecret } from './destination-config';
+import { checkConfig, checkEventTypes, checkSigningSecret, generateSigningSecret } from './destination-config';
 import { DESTINATION_KINDS, DestinationKind, DestinationRow } from './destination.entity';
 import type { DestinationTarget } from './destination';
 import { CreateDestinationDto, UpdateDestinationDto } from './destinations.dto';
@@ -33,6 +33,7 @@ export class DestinationsService {
       throw new ValidationError('customerId', `customer ${dto.customerId} not found`);
     });
     const config = checkConfig(kind, dto.config, (v, field) => this.box.store(v, owner, field));
+    const eventTypes = checkEventTypes(kind, dto.eventTypes ?? []);
     let signingSecret: string | null = null;
     const secrets: Record<string, string> = {};
     if (kind === 'webhook') {
@@ -44,7 +45,7 @@ export class DestinationsService {
     }
     const saved = await this.repo.save(
       this.repo.create({
-        organizationId: owner.organizationId, customerId: dto.customerId ?? null, kind, name: dto.name, config, secrets,
+        organizationId: owner.organizationId, customerId: dto.customerId ?? null, kind, name: dto.name, config, secrets, eventTypes,
         previousSecrets: null, secretsOverlapUntil: null, state: dto.enabled === false ? 'disabled' : 'enabled',
         disabledReason: dto.enabled === false ? 'manual' : null, disabledAt: dto.enabled === false ? new Date() : null, consecutiveFailures: 0,
       }),
@@ -76,6 +77,7 @@ export class DestinationsService {
       if (d.kind === 'webhook' && config.url !== d.config.url) this.box.assertMayRedirect([...Object.values(d.secrets), ...this.headerSecrets(d)], owner, 'config.url');
       d.config = config;
     }
+    if (dto.eventTypes !== undefined) d.eventTypes = checkEventTypes(d.kind, dto.eventTypes);
     if (dto.customerId !== undefined) {
       if (dto.customerId) await this.customers.get(owner.organizationId, dto.customerId).catch(() => {
         throw new ValidationError('customerId', `customer ${dto.customerId} not found`);

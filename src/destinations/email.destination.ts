@@ -17,6 +17,7 @@ export class EmailDestination extends Destination {
 
   async send(d: OutboundDelivery): Promise<DestinationResult> {
     const { brand, content, headers } = d.message;
+    if (!brand || !content) throw new DestinationError('this message has no e-mail form', true);
     const listed = d.target ? d.target.config.to : d.payload.to;
     const to = Array.isArray(listed) ? listed.filter((a): a is string => typeof a === 'string' && a.includes('@')) : [];
     const messageId = deliveryMessageId(d, brand.senderEmail);

@@ -345,6 +345,16 @@ describe('destinations: configured objects, signed webhooks, test messages', () 
     });
   });
 
+  it('documents each webhook message type with a JSON schema in the OpenAPI document', async () => {
+    const doc: any = await fetch(`${t.baseUrl}/docs-json`).then((r) => r.json());
+    const schemas = doc.components.schemas;
+    for (const [name, type] of [['SecurityEventCreatedMessage', 'security_event.created'], ['NotificationTestMessage', 'notification.test']]) {
+      expect(schemas[name].properties.type.enum).toEqual([type]);
+      expect(Object.keys(schemas[name].properties).sort()).toEqual(['data', 'timestamp', 'type']);
+    }
+    expect(doc.paths['/v1/destinations/{id}/rotate-secret']).toBeDefined();
+  });
+
   it("answers 404 for another organization's destinations, and never lists them", async () => {
     const d = await webhook('/mine');
     for (const [method, path] of [

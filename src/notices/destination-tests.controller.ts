@@ -1,8 +1,10 @@
 import { Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiExtraModels, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { Caller } from '../api/auth.decorators';
 import type { Principal } from '../api-keys/api-keys.service';
+import { SecurityEventCreatedMessage } from '../event-subscriptions/security-event-message.dto';
 import { DestinationTestsService } from './destination-tests.service';
+import { NotificationTestMessage } from './test-message.dto';
 
 export class DestinationTestView {
   @ApiProperty({ description: 'the delivery of the test message (in GET /v1/deliveries)' }) deliveryId: string;
@@ -14,8 +16,10 @@ export class DestinationTestView {
   @ApiProperty({ type: Number, nullable: true }) durationMs: number | null;
 }
 
+// The webhook message types are documented here (components.schemas), one JSON schema each.
 @ApiTags('destinations')
 @ApiBearerAuth()
+@ApiExtraModels(NotificationTestMessage, SecurityEventCreatedMessage)
 @Controller('v1/destinations')
 export class DestinationTestsController {
   constructor(private readonly tests: DestinationTestsService) {}

@@ -74,6 +74,21 @@ describe('destinations: configured objects, signed webhooks, test messages', () 
     expect(row.config).not.toContain('static-token-123');
   });
 
+  it('never stores the one-time secret for an Idempotency-Key retry: the retry gets 409 already_issued with the id', async () => {
+    const body = { kind: 'webhook', name: 'idempotent', config: { url: receiver.url('/idem') } };
+    const headers = { 'Idempotency-Key': 'dest-create-1' };
+    const first = await t.api('POST', '/v1/destinations', { body, headers });
+    expect(first.status).toBe(201);
+    issued.push(first.body.signingSecret);
+    const retry = await t.api('POST', '/v1/destinations', { body, headers });
+    expect(retry.status).toBe(409);
+    expect(retry.body).toMatchObject({ code: 'already_issued', id: first.body.id });
+    const rotated = await t.api('POST', `/v1/destinations/${first.body.id}/rotate-secret`, { body: {}, headers: { 'Idempotency-Key': 'dest-rotate-1' } });
+    issued.push(rotated.body.signingSecret);
+    const [stored] = await t.db.dataSource.query(`SELECT string_agg(coalesce(response_body::text, ''), ' ') AS all FROM idempotency_keys`);
+    expectNoSecret(stored.all);
+  });
+
   it('accepts an operator-supplied whsec_ secret, and an email destination with recipients', async () => {
     const own = 'whsec_' + Buffer.alloc(32, 7).toString('base64');
     const hook = await create({ kind: 'webhook', name: 'Own secret', config: { url: receiver.url('/own') }, signingSecret: own });

@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Caller } from '../api/auth.decorators';
+import { AnswersWithSecret } from '../api/idempotency';
 import { mapPage } from '../api/pagination';
 import type { Principal } from '../api-keys/api-keys.service';
 import { CreateDestinationDto, CreatedDestinationView, DestinationPage, DestinationQuery, DestinationView, RotateSecretDto, UpdateDestinationDto } from './destinations.dto';
@@ -15,6 +16,7 @@ export class DestinationsController {
   private view = (d: Parameters<typeof DestinationView.of>[0]) => DestinationView.of(d, this.destinations.describe);
 
   @Post()
+  @AnswersWithSecret() // a retry with the same Idempotency-Key gets 409 already_issued, never the secret again
   @ApiCreatedResponse({ type: CreatedDestinationView })
   async create(@Caller() c: Principal, @Body() dto: CreateDestinationDto): Promise<CreatedDestinationView> {
     const { destination, signingSecret } = await this.destinations.create(c, dto);
@@ -61,6 +63,7 @@ export class DestinationsController {
   }
 
   @Post(':id/rotate-secret')
+  @AnswersWithSecret()
   @HttpCode(200)
   @ApiOperation({ summary: 'A new signing secret, returned once; the previous one keeps signing alongside for the overlap' })
   @ApiOkResponse({ type: CreatedDestinationView })

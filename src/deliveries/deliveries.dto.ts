@@ -15,6 +15,9 @@ export class DeliveryQuery extends PageQuery {
   @ApiPropertyOptional({ example: 'email', description: 'destination kind' }) @IsOptional() @IsString() @MaxLength(50)
   destination?: string;
 
+  @ApiPropertyOptional({ format: 'uuid', description: 'a configured destination' }) @IsOptional() @IsUUID()
+  destinationId?: string;
+
   @ApiPropertyOptional({ example: 'event.urgent' }) @IsOptional() @IsString() @MaxLength(100)
   causeType?: string;
 
@@ -25,7 +28,8 @@ export class DeliveryQuery extends PageQuery {
 export class DeliveryView {
   @ApiProperty() id: string;
   @ApiProperty({ type: String, nullable: true }) customerId: string | null;
-  @ApiProperty({ example: 'email' }) destination: string;
+  @ApiProperty({ example: 'email', description: 'the destination kind' }) destination: string;
+  @ApiProperty({ type: String, nullable: true, description: "the configured destination (null: the customer's own recipients in the payload)" }) destinationId: string | null;
   @ApiProperty({ example: 'event.urgent' }) causeType: string;
   @ApiProperty() causeId: string;
   @ApiProperty({ enum: DELIVERY_STATUSES }) status: DeliveryStatus;
@@ -40,7 +44,7 @@ export class DeliveryView {
 
   static of(d: Delivery): DeliveryView {
     return {
-      id: d.id, customerId: d.customerId, destination: d.destination, causeType: d.causeType, causeId: d.causeId, status: d.status,
+      id: d.id, customerId: d.customerId, destination: d.destination, destinationId: d.destinationId, causeType: d.causeType, causeId: d.causeId, status: d.status,
       attempts: d.attempts, nextAttemptAt: ['pending', 'failed'].includes(d.status) ? d.nextAttemptAt : null, lastError: d.lastError,
       payload: d.payload, replayRequestedBy: d.replayRequestedBy, createdAt: d.createdAt, updatedAt: d.updatedAt, deliveredAt: d.deliveredAt,
     };

@@ -17,6 +17,6 @@ import { DeliveriesService } from './deliveries.service';
   imports: [DestinationsModule],
   controllers: [DeliveriesController],
   providers: [DeliveryJobs, DeliveryLedger, DeliveryComposers, DeliveryOutbox, DeliverySender, DeliveriesService, SendDeliveryJob, SweepDeliveriesJob, DeliveryMetrics],
-  exports: [DeliveryOutbox, DeliveryComposers],
+  exports: [DeliveryOutbox, DeliveryComposers, DeliverySender, DeliveriesService],
 })
 export class DeliveriesModule {}

@@ -25,6 +25,7 @@ export class DeliveriesService {
     if (q.status) qb.andWhere('d.status = :status', { status: q.status });
     if (q.customerId) qb.andWhere('d.customer_id = :customerId', { customerId: q.customerId });
     if (q.destination) qb.andWhere('d.destination = :destination', { destination: q.destination });
+    if (q.destinationId) qb.andWhere('d.destination_id = :destinationId', { destinationId: q.destinationId });
     if (q.causeType) qb.andWhere('d.cause_type = :causeType', { causeType: q.causeType });
     if (q.causeId) qb.andWhere('d.cause_id = :causeId', { causeId: q.causeId });
     return paginate(qb, q, { table: 'deliveries' });

@@ -9,6 +9,7 @@ export interface DeliveryRow {
   organizationId: string;
   customerId: string | null;
   destination: string;
+  destinationId: string | null;
   causeType: string;
   causeId: string;
   payload: Record<string, unknown>;
@@ -31,7 +32,7 @@ export interface AttemptRecord {
   error: string | null;
 }
 
-const COLS = `id, organization_id AS "organizationId", customer_id AS "customerId", destination, cause_type AS "causeType",
+const COLS = `id, organization_id AS "organizationId", customer_id AS "customerId", destination, destination_id AS "destinationId", cause_type AS "causeType",
               cause_id AS "causeId", payload, status, attempts, attempt_base AS "attemptBase", next_attempt_at AS "nextAttemptAt"`;
 
 export const INTERRUPTED = 'the send was cut off (the worker stopped) after the claim; the target may or may not have taken it: check, and replay if needed';
@@ -67,7 +68,7 @@ export class DeliveryLedger {
          FROM c
          RETURNING id, trigger
        )
-       SELECT c.id, c.organization_id AS "organizationId", c.customer_id AS "customerId", c.destination, c.cause_type AS "causeType",
+       SELECT c.id, c.organization_id AS "organizationId", c.customer_id AS "customerId", c.destination, c.destination_id AS "destinationId", c.cause_type AS "causeType",
               c.cause_id AS "causeId", c.payload, c.status, c.attempts, c.attempt_base AS "attemptBase", c.next_attempt_at AS "nextAttemptAt",
               a.id::text AS "attemptId", a.trigger
        FROM c, a`,

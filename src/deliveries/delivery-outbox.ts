@@ -15,8 +15,9 @@ export class DeliveryOutbox {
 
   // `select` yields (organization_id, customer_id, destination, cause_type, cause_id, dedupe_key, payload); a row whose
   // dedupe key exists already is skipped. Usable as a data-modifying CTE; returns the new deliveries' ids.
-  insertSql(select: string): string {
-    return `INSERT INTO deliveries (organization_id, customer_id, destination, cause_type, cause_id, dedupe_key, payload)
+  // With `toConfigured`, the select yields destination_id (a configured destination's row) as an eighth column.
+  insertSql(select: string, toConfigured = false): string {
+    return `INSERT INTO deliveries (organization_id, customer_id, destination, cause_type, cause_id, dedupe_key, payload${toConfigured ? ', destination_id' : ''})
        ${select}
        ON CONFLICT ON CONSTRAINT deliveries_dedupe DO NOTHING
        RETURNING id`;

@@ -1,8 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { AppConfig } from '../config/app-config';
-import { DestinationError, DestinationResult, OutboundMessage } from '../destinations/destination';
+import { DestinationError, DestinationResult, DestinationTarget, OutboundMessage } from '../destinations/destination';
 import { Destinations } from '../destinations/destinations';
+import { DestinationsService } from '../destinations/destinations.service';
 import { JobEngine } from '../jobs/job-engine';
 import { ComposeError, DeliveryComposers } from './delivery-composers';
 import { DeliveryJobs } from './delivery-jobs';
@@ -29,6 +30,7 @@ export class DeliverySender {
     private readonly ledger: DeliveryLedger,
     private readonly composers: DeliveryComposers,
     private readonly destinations: Destinations,
+    private readonly configured: DestinationsService,
     private readonly jobs: JobEngine,
     private readonly types: DeliveryJobs,
   ) {}
@@ -43,9 +45,11 @@ export class DeliverySender {
     const destination = this.destinations.get(row.destination);
     if (!destination) throw new Error(`delivery ${id}: no destination adapter for "${row.destination}" on this replica`);
     let message: OutboundMessage | null = null;
+    let target: DestinationTarget | null = null;
     let composeError: ComposeError | null = null;
     try {
       message = await this.composers.compose(row);
+      if (row.destinationId) target = await this.target(row.destinationId, row.organizationId);
     } catch (err) {
       if (!(err instanceof ComposeError)) throw err;
       composeError = err;
@@ -61,7 +65,7 @@ export class DeliverySender {
     try {
       result = await destination.send({
         id: claimed.id, organizationId: claimed.organizationId, customerId: claimed.customerId, attempt: claimed.attempts,
-        round: claimed.attemptBase, payload: claimed.payload, message,
+        round: claimed.attemptBase, payload: claimed.payload, message, target,
       });
     } catch (err) {
       const e = err instanceof DestinationError ? err : new DestinationError((err as Error)?.message ?? String(err), false);
@@ -69,10 +73,27 @@ export class DeliverySender {
         durationMs: performance.now() - started, outcome: e.permanent ? 'permanent_error' : 'transient_error',
         request: e.request, response: e.response, error: e.message,
       };
+      if (target) await this.configured.recordOutcome(target.id, false, e.message);
       return this.failed(claimed, record, e.permanent);
     }
     await this.ledger.markDelivered(claimed, this.owner, { durationMs: performance.now() - started, outcome: 'delivered', ...result, error: null });
+    if (target) await this.configured.recordOutcome(target.id, true, null);
     return { status: 'delivered', attempt: claimed.attempts };
+  }
+
+  // The configured destination with its credentials opened for this attempt. Deleted, or a credential that cannot
+  // be opened (an env:NAME no longer granted): the message cannot go until the operator fixes it.
+  private async target(id: string, organizationId: string): Promise<DestinationTarget> {
+    let target: DestinationTarget | null;
+    try {
+      target = await this.configured.target(id, organizationId);
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if (code === 'secret_unavailable' || code === 'secret_unreadable') throw new ComposeError(`destination credentials: ${(err as Error).message}`);
+      throw err;
+    }
+    if (!target) throw new ComposeError('the destination of this delivery was deleted');
+    return target;
   }
 
   private async failed(claimed: ClaimedDelivery, record: AttemptRecord, permanent: boolean): Promise<SendOutcome> {

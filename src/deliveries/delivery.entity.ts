@@ -13,6 +13,7 @@ export class Delivery {
   @Column('uuid') organizationId: string;
   @Column('uuid', { nullable: true }) customerId: string | null;
   @Column('text') destination: string; // the adapter's kind: 'email', …
+  @Column('uuid', { nullable: true }) destinationId: string | null; // the configured destination; null: a customer's own recipients (payload.to)
   @Column('text') causeType: string; // 'event.urgent', …
   @Column('text') causeId: string;
   @Column('text') dedupeKey: string;

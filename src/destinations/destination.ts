@@ -11,12 +11,32 @@ export interface OutboundDelivery {
   round: number; // 0 = the original sends; a replay by the operator starts a new round (a deliberate new copy)
   payload: Record<string, unknown>;
   message: OutboundMessage;
+  // The configured destination this delivery goes to, credentials opened for this attempt only; null for the
+  // implicit email destination of a customer (recipients in the payload).
+  target: DestinationTarget | null;
+}
+
+export interface DestinationTarget {
+  id: string;
+  kind: string;
+  config: Record<string, unknown>; // as checked per kind (destination-config.ts); header values opened
+  secrets: Record<string, string>; // opened, e.g. signingSecret
+  previousSecrets: Record<string, string> | null; // during a rotation's overlap: the secrets before it, still used
+}
+
+// A message as JSON targets (webhooks, later portals and chat adapters) take it: { type, timestamp, data }.
+export interface OutboundEvent {
+  type: string; // e.g. 'notification.test', 'security_event.created'
+  timestamp: string; // ISO-8601: when what the message says happened
+  data: Record<string, unknown>;
 }
 
 export interface OutboundMessage {
-  brand: ResolvedBrand; // the customer's brand: sender identity for mail, name and colours for others
-  content: RenderedEmail; // subject, HTML and text; chat and ticket adapters use subject and text
+  // Absent for a message that has only a JSON form (event subscriptions): an e-mail adapter cannot send it.
+  brand?: ResolvedBrand; // the customer's brand: sender identity for mail, name and colours for others
+  content?: RenderedEmail; // subject, HTML and text; chat and ticket adapters use subject and text
   headers?: Record<string, string>;
+  event?: OutboundEvent; // the structured form; a cause without one cannot be sent to a JSON target
 }
 
 // What was sent (a summary: recipients, subject, ids; never credentials) and what the target answered.

@@ -1,12 +1,18 @@
 import { Module } from '@nestjs/common';
+import { CustomersModule } from '../customers/customers.module';
 import { MailModule } from '../mail/mail.module';
 import { Destinations } from './destinations';
+import { DestinationsController } from './destinations.controller';
+import { DestinationsService } from './destinations.service';
 import { EmailDestination } from './email.destination';
+import { WebhookDestination } from './webhook.destination';
 
-// One adapter per target system behind the Destination port; the deliveries pipeline sends through Destinations.
+// Destinations as configured objects (/v1/destinations), and one adapter per kind behind the Destination port; the
+// deliveries pipeline sends through Destinations.
 @Module({
-  imports: [MailModule],
-  providers: [EmailDestination, Destinations],
-  exports: [Destinations],
+  imports: [MailModule, CustomersModule],
+  controllers: [DestinationsController],
+  providers: [EmailDestination, WebhookDestination, Destinations, DestinationsService],
+  exports: [Destinations, DestinationsService],
 })
 export class DestinationsModule {}

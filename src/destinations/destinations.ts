@@ -1,14 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { Destination } from './destination';
 import { EmailDestination } from './email.destination';
+import { WebhookDestination } from './webhook.destination';
 
 // The adapters by kind. A new target system is one more adapter here.
 @Injectable()
 export class Destinations {
   private readonly byKind: ReadonlyMap<string, Destination>;
 
-  constructor(email: EmailDestination) {
-    this.byKind = new Map([email].map((d) => [d.kind, d]));
+  constructor(email: EmailDestination, webhook: WebhookDestination) {
+    this.byKind = new Map([email, webhook].map((d) => [d.kind, d]));
   }
 
   get(kind: string): Destination | null {

@@ -6,7 +6,7 @@ import { brandEnvelope } from '../templates/branded-email';
 import { Destination, DestinationError, DestinationResult, OutboundDelivery } from './destination';
 
 // Email through the one Mailer, signed as the customer's brand (From, Reply-To, DKIM as digests are).
-// payload: { to: string[] }.
+// To: a configured destination's config.to, else the payload's { to: string[] } (a customer's own recipients).
 @Injectable()
 export class EmailDestination extends Destination {
   readonly kind = 'email';
@@ -17,7 +17,9 @@ export class EmailDestination extends Destination {
 
   async send(d: OutboundDelivery): Promise<DestinationResult> {
     const { brand, content, headers } = d.message;
-    const to = Array.isArray(d.payload.to) ? d.payload.to.filter((a): a is string => typeof a === 'string' && a.includes('@')) : [];
+    if (!brand || !content) throw new DestinationError('this message has no e-mail form', true);
+    const listed = d.target ? d.target.config.to : d.payload.to;
+    const to = Array.isArray(listed) ? listed.filter((a): a is string => typeof a === 'string' && a.includes('@')) : [];
     const messageId = deliveryMessageId(d, brand.senderEmail);
     const request = {
       transport: this.mailer.transport.kind,

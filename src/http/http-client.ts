@@ -13,6 +13,7 @@ export interface HttpRequest {
   body?: string | Buffer;
   timeoutMs?: number;
   maxResponseBytes?: number;
+  truncateResponse?: boolean; // a body past maxResponseBytes is cut there instead of failing the request
 }
 
 export interface HttpResponse {
@@ -96,7 +97,7 @@ export class HttpClient implements OnModuleDestroy {
         await res.body.dump();
         throw redirected(res.statusCode, res.headers.location, url);
       }
-      const body = await readCapped(res.body, req.maxResponseBytes ?? DEFAULT_MAX_RESPONSE);
+      const body = await readCapped(res.body, req.maxResponseBytes ?? DEFAULT_MAX_RESPONSE, req.truncateResponse ?? false);
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
       return { status: res.statusCode, headers, body, durationMs: Math.round(performance.now() - started) };
@@ -122,13 +123,17 @@ export class HttpClient implements OnModuleDestroy {
   }
 }
 
-async function readCapped(body: AsyncIterable<Buffer> & { destroy?: () => void }, max: number): Promise<string> {
+async function readCapped(body: AsyncIterable<Buffer> & { destroy?: () => void }, max: number, truncate: boolean): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of body) {
     size += chunk.length;
     if (size > max) {
       body.destroy?.();
+      if (truncate) {
+        chunks.push(chunk.subarray(0, chunk.length - (size - max)));
+        break;
+      }
       throw new OutboundHttpError('response_too_large', `response is larger than ${max} bytes`);
     }
     chunks.push(chunk);

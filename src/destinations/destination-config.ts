@@ -1,0 +1,95 @@
+import { randomBytes } from 'node:crypto';
+import { ValidationError } from '../errors/domain-error';
+import { DestinationKind, SUBSCRIBABLE_TYPES } from './destination.entity';
+
+// Per-kind configuration, checked before anything is stored: a 400 that names the field. Pure (no Nest, no database).
+
+export const SECRET_PREFIX = 'whsec_';
+const MAX_HEADERS = 20;
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$/;
+// Headers the adapter sets itself (or the HTTP layer does): a destination cannot override them.
+const RESERVED = new Set(['content-type', 'content-length', 'host', 'connection', 'transfer-encoding', 'user-agent', 'webhook-id', 'webhook-timestamp', 'webhook-signature']);
+const EMAIL = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
+
+export type WebhookConfig = {
+  url: string;
+  headers: Record<string, string>; // name → value as stored (sealed)
+};
+
+export type EmailConfig = {
+  to: string[];
+};
+
+// Normalizes the config of `kind`; `header` seals each custom header value (they may be credentials).
+export function checkConfig(kind: DestinationKind, raw: unknown, seal: (value: string, field: string) => string): Record<string, unknown> {
+  if (raw === undefined || raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new ValidationError('config', 'config must be an object');
+  const c = raw as Record<string, unknown>;
+  const known = kind === 'webhook' ? ['url', 'headers'] : ['to'];
+  const unknown = Object.keys(c).find((k) => !known.includes(k));
+  if (unknown) throw new ValidationError(`config.${unknown}`, `config.${unknown} is not a setting of a ${kind} destination (${known.join(', ')})`);
+  if (kind === 'email') return checkEmail(c);
+  return checkWebhook(c, seal);
+}
+
+function checkEmail(c: Record<string, unknown>): EmailConfig {
+  const to = c.to;
+  if (!Array.isArray(to) || to.length === 0 || to.length > 50) throw new ValidationError('config.to', 'config.to must list 1 to 50 e-mail addresses');
+  const bad = to.findIndex((a) => typeof a !== 'string' || a.length > 254 || !EMAIL.test(a));
+  if (bad >= 0) throw new ValidationError(`config.to[${bad}]`, `config.to[${bad}] is not an e-mail address`);
+  return { to: [...new Set(to as string[])] };
+}
+
+function checkWebhook(c: Record<string, unknown>, seal: (value: string, field: string) => string): WebhookConfig {
+  const url = c.url;
+  if (typeof url !== 'string' || !url) throw new ValidationError('config.url', 'config.url is required: the http(s) URL messages are POSTed to');
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new ValidationError('config.url', 'config.url is not a valid URL');
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new ValidationError('config.url', 'config.url must be an http or https URL');
+  if (parsed.username || parsed.password) throw new ValidationError('config.url', 'config.url must not carry credentials; use config.headers');
+  if (url.length > 2048) throw new ValidationError('config.url', 'config.url is longer than 2048 characters');
+  const headers: Record<string, string> = {};
+  if (c.headers !== undefined) {
+    if (!c.headers || typeof c.headers !== 'object' || Array.isArray(c.headers)) throw new ValidationError('config.headers', 'config.headers must be an object of header names to values');
+    const entries = Object.entries(c.headers as Record<string, unknown>);
+    if (entries.length > MAX_HEADERS) throw new ValidationError('config.headers', `config.headers may hold at most ${MAX_HEADERS} headers`);
+    for (const [name, value] of entries) {
+      const field = `config.headers.${name}`;
+      if (!TOKEN.test(name)) throw new ValidationError(field, `${field}: not a valid header name`);
+      if (RESERVED.has(name.toLowerCase())) throw new ValidationError(field, `${field}: set by hostdigest itself, cannot be configured`);
+      if (typeof value !== 'string' || value.length > 4096 || /[\r\n\0]/.test(value)) throw new ValidationError(field, `${field} must be a single-line string of at most 4096 characters`);
+      headers[name] = seal(value, field);
+    }
+  }
+  return { url, headers };
+}
+
+// The subscription list: known types only, each once; JSON targets only for now (an e-mail form of these
+// messages comes with the rules issue).
+export function checkEventTypes(kind: DestinationKind, types: unknown): string[] {
+  if (!Array.isArray(types) || types.some((t) => typeof t !== 'string')) throw new ValidationError('eventTypes', 'eventTypes must be a list of message types');
+  const unknown = types.find((t) => !(SUBSCRIBABLE_TYPES as readonly string[]).includes(t));
+  if (unknown !== undefined) throw new ValidationError('eventTypes', `eventTypes: "${unknown}" is not a message type a destination can subscribe to (${SUBSCRIBABLE_TYPES.join(', ')})`);
+  if (types.length && kind !== 'webhook') throw new ValidationError('eventTypes', `a ${kind} destination cannot subscribe to message types yet; use a webhook`);
+  return [...new Set(types as string[])];
+}
+
+// A signing secret as Standard Webhooks defines it: whsec_ + base64 of 24 to 64 random bytes.
+export function generateSigningSecret(): string {
+  return SECRET_PREFIX + randomBytes(32).toString('base64');
+}
+
+export function checkSigningSecret(secret: string, field = 'signingSecret'): void {
+  if (secret.startsWith('env:')) return; // resolved (and its form checked) when a message is signed
+  const body = secret.startsWith(SECRET_PREFIX) ? secret.slice(SECRET_PREFIX.length) : null;
+  const bytes = body !== null && /^[A-Za-z0-9+/]+={0,2}$/.test(body) && body.length % 4 === 0 ? Buffer.from(body, 'base64').length : 0;
+  if (bytes < 24 || bytes > 64) throw new ValidationError(field, `${field} must be "whsec_" followed by the base64 of 24 to 64 random bytes (or an env:NAME reference), or left out to have one generated`);
+}
+
+// The HMAC key of a secret: its base64 part, decoded.
+export function signingKey(secret: string): Buffer {
+  return Buffer.from(secret.startsWith(SECRET_PREFIX) ? secret.slice(SECRET_PREFIX.length) : secret, 'base64');
+}

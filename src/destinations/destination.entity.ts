@@ -1,0 +1,35 @@
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+export const DESTINATION_KINDS = ['email', 'webhook'] as const;
+export type DestinationKind = (typeof DESTINATION_KINDS)[number];
+// The message types a destination can subscribe to now (digest.sent, portal.counters, destination notices and
+// rule.fired come with their causes). notification.test needs no subscription.
+export const SUBSCRIBABLE_TYPES = ['security_event.created'] as const;
+
+export const DESTINATION_STATES = ['enabled', 'disabled'] as const;
+export type DestinationState = (typeof DESTINATION_STATES)[number];
+
+// A configured target: where (config, per kind), with what credentials (secrets: sealed by the secret box or env:NAME
+// references, never shown), for whom (a customer's own endpoint, or organization-wide), and how it is doing.
+@Entity('destinations')
+export class DestinationRow {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column('uuid') organizationId: string;
+  @Column('uuid', { nullable: true }) customerId: string | null;
+  @Column('text') kind: DestinationKind;
+  @Column('text') name: string;
+  @Column('jsonb') config: Record<string, unknown>;
+  @Column('jsonb') secrets: Record<string, string>;
+  @Column('jsonb', { nullable: true }) previousSecrets: Record<string, string> | null;
+  @Column('timestamptz', { nullable: true }) secretsOverlapUntil: Date | null;
+  @Column('text', { array: true }) eventTypes: string[];
+  @Column('text') state: DestinationState;
+  @Column('text', { nullable: true }) disabledReason: string | null;
+  @Column('timestamptz', { nullable: true }) disabledAt: Date | null;
+  @Column('timestamptz', { nullable: true }) lastSuccessAt: Date | null;
+  @Column('timestamptz', { nullable: true }) lastFailureAt: Date | null;
+  @Column('text', { nullable: true }) lastFailure: string | null;
+  @Column('int') consecutiveFailures: number;
+  @Column('timestamptz') createdAt: Date;
+  @Column('timestamptz') updatedAt: Date;
+}

@@ -1,0 +1,90 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Allow, IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, Min, ValidateIf } from 'class-validator';
+import { PageQuery } from '../api/pagination';
+import { DESTINATION_KINDS, DESTINATION_STATES, DestinationRow, SUBSCRIBABLE_TYPES } from './destination.entity';
+
+const CONFIG_DOC =
+  'per kind. webhook: {url, headers?} (custom static headers, values stored encrypted and shown masked); email: {to: [addresses]}';
+
+export class CreateDestinationDto {
+  @ApiProperty({ enum: DESTINATION_KINDS }) @IsIn(DESTINATION_KINDS, { message: `kind must be one of ${DESTINATION_KINDS.join(', ')}` }) kind: string;
+  @ApiProperty({ example: 'Customer portal' }) @IsString() @Length(1, 200) name: string;
+  @ApiProperty({ type: Object, example: { url: 'https://portal.example/hooks/hostdigest', headers: { 'X-Portal-Token': 'env:PORTAL_TOKEN' } }, description: CONFIG_DOC })
+  @Allow() config: Record<string, unknown>;
+  @ApiPropertyOptional({ format: 'uuid', description: "a customer's own endpoint; default: organization-wide" }) @IsOptional() @IsUUID() customerId?: string;
+  @ApiPropertyOptional({ description: 'webhook: "whsec_" + base64 of 24–64 random bytes, or env:NAME; default: generated, and returned once in this answer' })
+  @IsOptional() @IsString() @Length(1, 200) signingSecret?: string;
+  @ApiPropertyOptional({ type: [String], enum: SUBSCRIBABLE_TYPES, default: [], description: 'the message types sent to it (webhooks); none: only its tests' })
+  @IsOptional() @Allow() eventTypes?: string[];
+  @ApiPropertyOptional({ default: true }) @IsOptional() @IsBoolean() enabled?: boolean;
+}
+
+export class UpdateDestinationDto {
+  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 200) name?: string;
+  @ApiPropertyOptional({ type: Object, description: `replaces the whole config; ${CONFIG_DOC}` }) @IsOptional() config?: Record<string, unknown>;
+  @ApiPropertyOptional({ type: [String], enum: SUBSCRIBABLE_TYPES, description: 'replaces the list' }) @IsOptional() @Allow() eventTypes?: string[];
+  @ApiPropertyOptional({ format: 'uuid', nullable: true, type: String, description: 'null: organization-wide' })
+  @IsOptional() @ValidateIf((_, v) => v !== null) @IsUUID() customerId?: string | null;
+}
+
+export class RotateSecretDto {
+  @ApiPropertyOptional({ description: 'the new secret in whsec_ form; default: generated' }) @IsOptional() @IsString() @Length(1, 200) signingSecret?: string;
+  @ApiPropertyOptional({ default: 86_400, description: 'how long messages carry the old signature too (0: none)' })
+  @IsOptional() @IsInt() @Min(0) @Max(30 * 86_400) overlapSeconds?: number;
+}
+
+export class DestinationQuery extends PageQuery {
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() customerId?: string;
+  @ApiPropertyOptional({ enum: DESTINATION_KINDS }) @IsOptional() @IsIn(DESTINATION_KINDS) kind?: string;
+}
+
+export class DestinationHealthView {
+  @ApiProperty({ enum: DESTINATION_STATES }) state: string;
+  @ApiProperty({ type: String, nullable: true, example: 'manual', description: 'why it is disabled' }) disabledReason: string | null;
+  @ApiProperty({ type: String, nullable: true }) disabledAt: Date | null;
+  @ApiProperty({ type: String, nullable: true }) lastSuccessAt: Date | null;
+  @ApiProperty({ type: String, nullable: true }) lastFailureAt: Date | null;
+  @ApiProperty({ type: String, nullable: true }) lastFailure: string | null;
+  @ApiProperty() consecutiveFailures: number;
+}
+
+export class DestinationView {
+  @ApiProperty() id: string;
+  @ApiProperty({ enum: DESTINATION_KINDS }) kind: string;
+  @ApiProperty() name: string;
+  @ApiProperty({ type: String, nullable: true }) customerId: string | null;
+  @ApiProperty({ type: Object, description: 'header values masked: "encrypted" or their env:NAME reference' }) config: Record<string, unknown>;
+  @ApiProperty({ type: [String], enum: SUBSCRIBABLE_TYPES }) eventTypes: string[];
+  @ApiProperty({ type: Object, example: { signingSecret: 'encrypted' }, description: 'which secrets are set, never their values' }) secrets: Record<string, string | null>;
+  @ApiProperty({ type: String, nullable: true, description: 'while a rotation overlaps: until when the previous secret signs too' }) previousSecretUntil: Date | null;
+  @ApiProperty({ type: DestinationHealthView }) health: DestinationHealthView;
+  @ApiProperty() createdAt: Date;
+  @ApiProperty() updatedAt: Date;
+
+  static of(d: DestinationRow, describe: (stored: string) => string | null): DestinationView {
+    const headers = d.config.headers as Record<string, string> | undefined;
+    const overlapping = d.previousSecrets && d.secretsOverlapUntil && d.secretsOverlapUntil.getTime() > Date.now();
+    return {
+      id: d.id, kind: d.kind, name: d.name, customerId: d.customerId,
+      config: headers ? { ...d.config, headers: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, describe(v)])) } : d.config,
+      eventTypes: d.eventTypes,
+      secrets: Object.fromEntries(Object.entries(d.secrets).map(([k, v]) => [k, describe(v)])),
+      previousSecretUntil: overlapping ? d.secretsOverlapUntil : null,
+      health: {
+        state: d.state, disabledReason: d.disabledReason, disabledAt: d.disabledAt, lastSuccessAt: d.lastSuccessAt, lastFailureAt: d.lastFailureAt,
+        lastFailure: d.lastFailure, consecutiveFailures: d.consecutiveFailures,
+      },
+      createdAt: d.createdAt, updatedAt: d.updatedAt,
+    };
+  }
+}
+
+export class CreatedDestinationView extends DestinationView {
+  @ApiProperty({ type: String, nullable: true, description: 'webhook: the signing secret, shown this once (null for an env:NAME reference)' })
+  signingSecret: string | null;
+}
+
+export class DestinationPage {
+  @ApiProperty({ type: [DestinationView] }) data: DestinationView[];
+  @ApiProperty({ type: String, nullable: true }) nextCursor: string | null;
+}

@@ -1,0 +1,152 @@
+import { Injectable } from '@nestjs/common';
+import { Repository } from 'typeorm';
+import { paginate, Page, PageQuery } from '../api/pagination';
+import { CustomersService } from '../customers/customers.service';
+import { Database } from '../db/database';
+import { NotFoundError, ValidationError } from '../errors/domain-error';
+import { SecretBox, SecretOwner } from '../secrets/secret-box';
+import { checkConfig, checkEventTypes, checkSigningSecret, generateSigningSecret } from './destination-config';
+import { DESTINATION_KINDS, DestinationKind, DestinationRow } from './destination.entity';
+import type { DestinationTarget } from './destination';
+import { CreateDestinationDto, UpdateDestinationDto } from './destinations.dto';
+
+export const DEFAULT_OVERLAP_SECONDS = 24 * 3600;
+
+// Destinations as the operator configures them. Secrets go in through the secret box and never come back out, except
+// a webhook's signing secret once: in the answer that created or rotated it.
+@Injectable()
+export class DestinationsService {
+  private readonly repo: Repository<DestinationRow>;
+
+  constructor(
+    db: Database,
+    private readonly box: SecretBox,
+    private readonly customers: CustomersService,
+  ) {
+    this.repo = db.dataSource.getRepository(DestinationRow);
+  }
+
+  async create(owner: SecretOwner, dto: CreateDestinationDto): Promise<{ destination: DestinationRow; signingSecret: string | null }> {
+    const kind = dto.kind as DestinationKind;
+    if (!DESTINATION_KINDS.includes(kind)) throw new ValidationError('kind', `kind must be one of ${DESTINATION_KINDS.join(', ')}`);
+    if (dto.customerId) await this.customers.get(owner.organizationId, dto.customerId).catch(() => {
+      throw new ValidationError('customerId', `customer ${dto.customerId} not found`);
+    });
+    const config = checkConfig(kind, dto.config, (v, field) => this.box.store(v, owner, field));
+    const eventTypes = checkEventTypes(kind, dto.eventTypes ?? []);
+    let signingSecret: string | null = null;
+    const secrets: Record<string, string> = {};
+    if (kind === 'webhook') {
+      signingSecret = dto.signingSecret ?? generateSigningSecret();
+      checkSigningSecret(signingSecret);
+      secrets.signingSecret = this.box.store(signingSecret, owner, 'signingSecret');
+    } else if (dto.signingSecret !== undefined) {
+      throw new ValidationError('signingSecret', `a ${kind} destination has no signing secret`);
+    }
+    const saved = await this.repo.save(
+      this.repo.create({
+        organizationId: owner.organizationId, customerId: dto.customerId ?? null, kind, name: dto.name, config, secrets, eventTypes,
+        previousSecrets: null, secretsOverlapUntil: null, state: dto.enabled === false ? 'disabled' : 'enabled',
+        disabledReason: dto.enabled === false ? 'manual' : null, disabledAt: dto.enabled === false ? new Date() : null, consecutiveFailures: 0,
+      }),
+    );
+    // Shown once: an env:NAME reference is the operator's own and is shown as such anyway.
+    return { destination: await this.get(owner.organizationId, saved.id), signingSecret: signingSecret?.startsWith('env:') ? null : signingSecret };
+  }
+
+  list(organizationId: string, q: PageQuery & { customerId?: string; kind?: string }): Promise<Page<DestinationRow>> {
+    const qb = this.repo.createQueryBuilder('d').where('d.organization_id = :organizationId', { organizationId });
+    if (q.customerId) qb.andWhere('d.customer_id = :customerId', { customerId: q.customerId });
+    if (q.kind) qb.andWhere('d.kind = :kind', { kind: q.kind });
+    return paginate(qb, q, { table: 'destinations' });
+  }
+
+  async get(organizationId: string, id: string): Promise<DestinationRow> {
+    const d = await this.repo.findOneBy({ id, organizationId });
+    if (!d) throw new NotFoundError('destination', id);
+    return d;
+  }
+
+  // Config is replaced as a whole (checked again); a new URL sends the stored credentials elsewhere, which an
+  // env:NAME credential allows only to an admin key.
+  async update(owner: SecretOwner, id: string, dto: UpdateDestinationDto): Promise<DestinationRow> {
+    const d = await this.get(owner.organizationId, id);
+    if (dto.name !== undefined) d.name = dto.name;
+    if (dto.config !== undefined) {
+      const config = checkConfig(d.kind, dto.config, (v, field) => this.box.store(v, owner, field));
+      if (d.kind === 'webhook' && config.url !== d.config.url) this.box.assertMayRedirect([...Object.values(d.secrets), ...this.headerSecrets(d)], owner, 'config.url');
+      d.config = config;
+    }
+    if (dto.eventTypes !== undefined) d.eventTypes = checkEventTypes(d.kind, dto.eventTypes);
+    if (dto.customerId !== undefined) {
+      if (dto.customerId) await this.customers.get(owner.organizationId, dto.customerId).catch(() => {
+        throw new ValidationError('customerId', `customer ${dto.customerId} not found`);
+      });
+      d.customerId = dto.customerId;
+    }
+    d.updatedAt = new Date();
+    await this.repo.save(d);
+    return this.get(owner.organizationId, id);
+  }
+
+  async remove(organizationId: string, id: string): Promise<void> {
+    const d = await this.get(organizationId, id);
+    await this.repo.delete({ id: d.id });
+  }
+
+  async setEnabled(organizationId: string, id: string, enabled: boolean): Promise<DestinationRow> {
+    const d = await this.get(organizationId, id);
+    if (enabled && d.state !== 'enabled') {
+      await this.repo.update({ id }, { state: 'enabled', disabledReason: null, disabledAt: null, consecutiveFailures: 0, updatedAt: new Date() });
+    } else if (!enabled && d.state !== 'disabled') {
+      await this.repo.update({ id }, { state: 'disabled', disabledReason: 'manual', disabledAt: new Date(), updatedAt: new Date() });
+    }
+    return this.get(organizationId, id);
+  }
+
+  // A new signing secret (generated, or the operator's in whsec_ form); the one before it keeps signing alongside
+  // until the overlap ends, so receivers can switch at their pace.
+  async rotateSecret(owner: SecretOwner, id: string, input: { signingSecret?: string; overlapSeconds?: number }): Promise<{ destination: DestinationRow; signingSecret: string | null }> {
+    const d = await this.get(owner.organizationId, id);
+    if (d.kind !== 'webhook') throw new ValidationError('kind', `a ${d.kind} destination has no signing secret to rotate`);
+    const next = input.signingSecret ?? generateSigningSecret();
+    checkSigningSecret(next);
+    const overlap = input.overlapSeconds ?? DEFAULT_OVERLAP_SECONDS;
+    d.previousSecrets = overlap > 0 ? { signingSecret: d.secrets.signingSecret } : null;
+    d.secretsOverlapUntil = overlap > 0 ? new Date(Date.now() + overlap * 1000) : null;
+    d.secrets = { ...d.secrets, signingSecret: this.box.store(next, owner, 'signingSecret') };
+    d.updatedAt = new Date();
+    await this.repo.save(d);
+    return { destination: await this.get(owner.organizationId, id), signingSecret: next.startsWith('env:') ? null : next };
+  }
+
+  // For the pipeline, per attempt: the destination with its credentials opened (null: deleted meanwhile).
+  async target(id: string, organizationId: string): Promise<DestinationTarget | null> {
+    const d = await this.repo.findOneBy({ id, organizationId });
+    if (!d) return null;
+    const open = (s: Record<string, string>) => Object.fromEntries(Object.entries(s).map(([k, v]) => [k, this.box.open(v, d.organizationId)]));
+    const config = d.kind === 'webhook' ? { ...d.config, headers: open((d.config.headers ?? {}) as Record<string, string>) } : d.config;
+    const overlapping = d.previousSecrets && d.secretsOverlapUntil && d.secretsOverlapUntil.getTime() > Date.now();
+    return { id: d.id, kind: d.kind, config, secrets: open(d.secrets), previousSecrets: overlapping ? open(d.previousSecrets!) : null };
+  }
+
+  // The health the API shows, after each attempt to a configured destination.
+  async recordOutcome(id: string, ok: boolean, error: string | null): Promise<void> {
+    if (ok) {
+      await this.repo.update({ id }, { lastSuccessAt: new Date(), consecutiveFailures: 0 });
+    } else {
+      await this.repo
+        .createQueryBuilder()
+        .update()
+        .set({ lastFailureAt: new Date(), lastFailure: (error ?? 'failed').slice(0, 1000), consecutiveFailures: () => 'consecutive_failures + 1' })
+        .where('id = :id', { id })
+        .execute();
+    }
+  }
+
+  describe = (stored: string | null | undefined) => this.box.describe(stored);
+
+  private headerSecrets(d: DestinationRow): string[] {
+    return Object.values((d.config.headers ?? {}) as Record<string, string>);
+  }
+}

@@ -1,0 +1,69 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { ComposeError, DeliveryComposer, DeliveryComposers } from '../deliveries/delivery-composers';
+import type { DeliveryRow } from '../deliveries/delivery-ledger';
+import { DeliveryOutbox } from '../deliveries/delivery-outbox';
+import type { OutboundMessage } from '../destinations/destination';
+import { NewEventHooks, NewEventsHook } from '../events/new-event-hooks';
+
+export const SECURITY_EVENT_CREATED = 'security_event.created';
+
+// The event as the message states it, snapshotted at insert time (retention may purge the event before a retry).
+export interface SecurityEventPayload {
+  event: {
+    id: string; kind: string; severity: string | null; threatName: string | null; filePath: string | null; process: string | null;
+    server: string | null; domain: string | null; occurredAt: string;
+  };
+  customer: { id: string; externalRef: string | null; name: string } | null;
+  site: { id: string; domain: string | null } | null;
+}
+
+// `security_event.created` to every enabled webhook destination subscribed to it: one delivery per new event and
+// destination, written by the statement that stores the event (a hook on new events, as urgent alerts are), so it
+// exists if and only if the event was stored; a re-poll or duplicate push stores nothing and so sends nothing. A
+// destination that belongs to a customer gets that customer's events only.
+@Injectable()
+export class SecurityEventWebhooks implements NewEventsHook, DeliveryComposer, OnModuleInit {
+  readonly name = 'security-event-webhooks';
+
+  constructor(
+    private readonly hooks: NewEventHooks,
+    private readonly outbox: DeliveryOutbox,
+    private readonly composers: DeliveryComposers,
+  ) {}
+
+  onModuleInit(): void {
+    this.hooks.register(this);
+    this.composers.register(SECURITY_EVENT_CREATED, this);
+  }
+
+  sql(events: string, organizationParam: string): string {
+    return this.outbox.insertSql(
+      `SELECT ${organizationParam}, ev.customer_id, 'webhook', '${SECURITY_EVENT_CREATED}', ev.id::text, '${SECURITY_EVENT_CREATED}:' || ev.id || ':' || ds.id,
+              jsonb_build_object(
+                'event', jsonb_build_object('id', ev.id::text, 'kind', ev.kind, 'severity', ev.severity, 'threatName', left(ev.threat_name, 500),
+                  'filePath', left(ev.file_path, 2048), 'process', left(ev.process, 2048), 'server', ev.server, 'domain', ev.domain,
+                  'occurredAt', ev.occurred_at),
+                'customer', CASE WHEN c.id IS NULL THEN NULL ELSE jsonb_build_object('id', c.id, 'externalRef', c.external_ref, 'name', c.name) END,
+                'site', CASE WHEN ev.site_id IS NULL THEN NULL ELSE jsonb_build_object('id', ev.site_id, 'domain', st.domains[1]) END),
+              ds.id
+       FROM ${events} ev
+       JOIN destinations ds ON ds.organization_id = ${organizationParam} AND ds.state = 'enabled' AND ds.kind = 'webhook'
+            AND '${SECURITY_EVENT_CREATED}' = ANY(ds.event_types) AND (ds.customer_id IS NULL OR ds.customer_id = ev.customer_id)
+       LEFT JOIN customers c ON c.id = ev.customer_id
+       LEFT JOIN sites st ON st.id = ev.site_id`,
+      true,
+    );
+  }
+
+  async written(em: EntityManager, deliveryIds: string[]): Promise<void> {
+    await this.outbox.queue(em, deliveryIds);
+  }
+
+  async compose(d: DeliveryRow): Promise<OutboundMessage> {
+    const p = d.payload as unknown as SecurityEventPayload;
+    if (!p?.event?.id) throw new ComposeError('the delivery holds no event');
+    const occurredAt = new Date(p.event.occurredAt).toISOString();
+    return { event: { type: SECURITY_EVENT_CREATED, timestamp: occurredAt, data: { event: { ...p.event, occurredAt }, customer: p.customer, site: p.site } } };
+  }
+}

@@ -2,9 +2,9 @@ import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
 export const DESTINATION_KINDS = ['email', 'webhook'] as const;
 export type DestinationKind = (typeof DESTINATION_KINDS)[number];
-// The message types a destination can subscribe to now (digest.sent, portal.counters, destination notices and
-// rule.fired come with their causes). notification.test needs no subscription.
-export const SUBSCRIBABLE_TYPES = ['security_event.created'] as const;
+// The message types a destination can subscribe to now (destination notices and rule.fired come with their causes).
+// notification.test needs no subscription.
+export const SUBSCRIBABLE_TYPES = ['security_event.created', 'digest.sent', 'portal.counters'] as const;
 
 export const DESTINATION_STATES = ['enabled', 'disabled'] as const;
 export type DestinationState = (typeof DESTINATION_STATES)[number];

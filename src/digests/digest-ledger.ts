@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Database } from '../db/database';
 import type { Cadence } from './digest-period';
+import { DigestSentHooks, SENT_DIGEST_COLUMNS } from './digest-sent-hooks';
 import type { Digest } from './digest.entity';
 
 export interface NewDigest {
@@ -37,7 +38,10 @@ const RESENDING = 'the send was interrupted (the worker stopped) after the claim
 // (or a worker and a replay after a crash) can never both move a row forward.
 @Injectable()
 export class DigestLedger {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly sentHooks: DigestSentHooks,
+  ) {}
 
   // ON CONFLICT DO NOTHING on (customer, cadence, period start, generation): the ids of the rows this call created.
   async insert(em: EntityManager, rows: NewDigest[]): Promise<{ id: string; customerId: string }[]> {
@@ -86,14 +90,28 @@ export class DigestLedger {
     return rows[0] ?? null;
   }
 
-  // The statement right after SMTP accepted: the only window in which a crash leaves the outcome unknown.
+  // The statement right after SMTP accepted: the only window in which a crash leaves the outcome unknown. With hooks
+  // registered (digest.sent webhooks), they run in the same statement and transaction as the update.
   async markSent(id: string, owner: string, result: { messageId: string; rejected: string[] }): Promise<void> {
-    await this.db.rows(
-      `UPDATE digests SET status = 'sent', sent_at = now(), message_id = $3, rejected = $4, last_error = NULL, failure_kind = NULL,
+    const update = `UPDATE digests SET status = 'sent', sent_at = now(), message_id = $3, rejected = $4, last_error = NULL, failure_kind = NULL,
               lease_owner = NULL, lease_until = NULL, updated_at = now()
-       WHERE id = $1 AND status = 'sending' AND lease_owner = $2`,
-      [id, owner, result.messageId, result.rejected],
-    );
+       WHERE id = $1 AND status = 'sending' AND lease_owner = $2`;
+    const params = [id, owner, result.messageId, result.rejected];
+    const hooks = this.sentHooks.all();
+    if (!hooks.length) {
+      await this.db.rows(update, params);
+      return;
+    }
+    await this.db.transaction(async (em) => {
+      const out: { id: string; hook: number }[] = await em.query(
+        `WITH sent AS (${update} RETURNING ${SENT_DIGEST_COLUMNS})${hooks.map((h, i) => `, h${i} AS (${h.sql('sent')})`).join('')}
+         ${hooks.map((_, i) => `SELECT id::text, ${i} AS hook FROM h${i}`).join(' UNION ALL ')}`,
+        params,
+      );
+      const written: string[][] = hooks.map(() => []);
+      for (const r of out) written[r.hook].push(r.id);
+      for (const [i, ids] of written.entries()) if (ids.length) await hooks[i].written(em, ids);
+    });
   }
 
   async markFailed(id: string, owner: string, kind: 'permanent' | 'transient', error: string, rejected: string[] = []): Promise<void> {

@@ -13,6 +13,7 @@ import { DigestPreviewData } from './digest-preview-data';
 import { DigestRenderer } from './digest-renderer';
 import { DigestScheduler } from './digest-scheduler';
 import { DigestSender } from './digest-sender';
+import { DigestSentHooks } from './digest-sent-hooks';
 import { DigestSettingsController, DigestsController } from './digests.controller';
 import { DigestsService } from './digests.service';
 import { UnsubscribeController } from './unsubscribe.controller';
@@ -23,7 +24,7 @@ import { UnsubscribeService } from './unsubscribe.service';
 @Module({
   imports: [DigestDataModule, BrandsModule, MailModule, TemplatesModule],
   controllers: [DigestsController, DigestSettingsController, UnsubscribeController],
-  providers: [DigestBrands, DigestPreparer, DigestJobs, DigestLedger, DigestRenderer, DigestScheduler, DigestSender, DigestsService, UnsubscribeService, SendDigestJob, ScheduleDigestsJob, DigestMetrics, DigestPreviewData],
-  exports: [DigestDataModule],
+  providers: [DigestBrands, DigestPreparer, DigestJobs, DigestLedger, DigestRenderer, DigestScheduler, DigestSender, DigestsService, UnsubscribeService, SendDigestJob, ScheduleDigestsJob, DigestMetrics, DigestPreviewData, DigestSentHooks],
+  exports: [DigestDataModule, DigestSentHooks],
 })
 export class DigestsModule {}

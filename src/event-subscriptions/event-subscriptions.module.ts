@@ -1,11 +1,14 @@
 import { Module } from '@nestjs/common';
 import { DeliveriesModule } from '../deliveries/deliveries.module';
+import { DigestsModule } from '../digests/digests.module';
 import { EventsModule } from '../events/events.module';
+import { DigestSentWebhooks } from './digest-sent-webhooks';
+import { PortalCountersWebhooks } from './portal-counters-webhooks';
 import { SecurityEventWebhooks } from './security-event-webhooks';
 
 // Destinations subscribed to message types (until the rules issue lands): a cause of deliveries, beside the pipeline.
 @Module({
-  imports: [EventsModule, DeliveriesModule],
-  providers: [SecurityEventWebhooks],
+  imports: [EventsModule, DeliveriesModule, DigestsModule],
+  providers: [SecurityEventWebhooks, DigestSentWebhooks, PortalCountersWebhooks],
 })
 export class EventSubscriptionsModule {}

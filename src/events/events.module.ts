@@ -11,6 +11,6 @@ import { StatsService } from './stats.service';
   imports: [CustomersModule],
   controllers: [EventsController],
   providers: [EventStore, EventsService, StatsService, PurgeOldEvents, NewEventHooks],
-  exports: [EventStore, EventsService, NewEventHooks],
+  exports: [EventStore, EventsService, NewEventHooks, StatsService],
 })
 export class EventsModule {}

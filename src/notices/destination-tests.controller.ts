@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiExtraModels, ApiOkResponse, ApiOperation, ApiProperty
 import { Caller } from '../api/auth.decorators';
 import type { Principal } from '../api-keys/api-keys.service';
 import { SecurityEventCreatedMessage } from '../event-subscriptions/security-event-message.dto';
+import { DigestSentMessage, PortalCountersMessage } from '../event-subscriptions/subscription-messages.dto';
 import { DestinationTestsService } from './destination-tests.service';
 import { NotificationTestMessage } from './test-message.dto';
 
@@ -19,7 +20,7 @@ export class DestinationTestView {
 // The webhook message types are documented here (components.schemas), one JSON schema each.
 @ApiTags('destinations')
 @ApiBearerAuth()
-@ApiExtraModels(NotificationTestMessage, SecurityEventCreatedMessage)
+@ApiExtraModels(NotificationTestMessage, SecurityEventCreatedMessage, DigestSentMessage, PortalCountersMessage)
 @Controller('v1/destinations')
 export class DestinationTestsController {
   constructor(private readonly tests: DestinationTestsService) {}

@@ -1,0 +1,70 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { ComposeError, DeliveryComposer, DeliveryComposers } from '../deliveries/delivery-composers';
+import type { DeliveryRow } from '../deliveries/delivery-ledger';
+import { DeliveryOutbox } from '../deliveries/delivery-outbox';
+import type { OutboundMessage } from '../destinations/destination';
+import { DigestSentHook, DigestSentHooks } from '../digests/digest-sent-hooks';
+
+export const DIGEST_SENT = 'digest.sent';
+
+// The figures the digest showed, as the message states them (snapshotted when the digest is marked sent).
+export interface DigestSentPayload {
+  digest: { id: string; cadence: string; periodStart: string; periodEnd: string; generation: number; sentAt: string };
+  customer: { id: string; externalRef: string | null; name: string } | null;
+  counts: {
+    events: number; detections: number; threats: number; cleaned: number; outstanding: number; sites: number; sitesAffected: number;
+    sitesCleanedThisMonth: number;
+  };
+}
+
+// `digest.sent` to every enabled webhook destination subscribed to it: one delivery per digest marked sent and
+// destination, written by the statement that marks it sent (a digest-sent hook), so it exists if and only if the
+// digest is recorded as sent. A destination that belongs to a customer gets that customer's digests only.
+@Injectable()
+export class DigestSentWebhooks implements DigestSentHook, DeliveryComposer, OnModuleInit {
+  readonly name = 'digest-sent-webhooks';
+
+  constructor(
+    private readonly hooks: DigestSentHooks,
+    private readonly outbox: DeliveryOutbox,
+    private readonly composers: DeliveryComposers,
+  ) {}
+
+  onModuleInit(): void {
+    this.hooks.register(this);
+    this.composers.register(DIGEST_SENT, this);
+  }
+
+  sql(sent: string): string {
+    const n = (k: string) => `coalesce((d.counts->>'${k}')::int, 0)`;
+    return this.outbox.insertSql(
+      `SELECT d.organization_id, d.customer_id, 'webhook', '${DIGEST_SENT}', d.id::text, '${DIGEST_SENT}:' || d.id || ':' || ds.id,
+              jsonb_build_object(
+                'digest', jsonb_build_object('id', d.id::text, 'cadence', d.cadence, 'periodStart', d.period_start, 'periodEnd', d.period_end,
+                  'generation', d.generation, 'sentAt', d.sent_at),
+                'customer', CASE WHEN c.id IS NULL THEN NULL ELSE jsonb_build_object('id', c.id, 'externalRef', c.external_ref, 'name', c.name) END,
+                'counts', jsonb_build_object('events', ${n('events')}, 'detections', ${n('detections')}, 'threats', ${n('threats')},
+                  'cleaned', ${n('cleaned')}, 'outstanding', ${n('outstanding')}, 'sites', ${n('sites')}, 'sitesAffected', ${n('sitesAffected')},
+                  'sitesCleanedThisMonth', ${n('sitesCleanedThisMonth')})),
+              ds.id
+       FROM ${sent} d
+       JOIN destinations ds ON ds.organization_id = d.organization_id AND ds.state = 'enabled' AND ds.kind = 'webhook'
+            AND '${DIGEST_SENT}' = ANY(ds.event_types) AND (ds.customer_id IS NULL OR ds.customer_id = d.customer_id)
+       LEFT JOIN customers c ON c.id = d.customer_id`,
+      true,
+    );
+  }
+
+  async written(em: EntityManager, deliveryIds: string[]): Promise<void> {
+    await this.outbox.queue(em, deliveryIds);
+  }
+
+  async compose(d: DeliveryRow): Promise<OutboundMessage> {
+    const p = d.payload as unknown as DigestSentPayload;
+    if (!p?.digest?.id) throw new ComposeError('the delivery holds no digest');
+    const iso = (v: string) => new Date(v).toISOString();
+    const digest = { ...p.digest, periodStart: iso(p.digest.periodStart), periodEnd: iso(p.digest.periodEnd), sentAt: iso(p.digest.sentAt) };
+    return { event: { type: DIGEST_SENT, timestamp: digest.sentAt, data: { digest, customer: p.customer, counts: p.counts } } };
+  }
+}

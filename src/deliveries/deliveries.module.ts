@@ -6,6 +6,7 @@ import { DeliveryJobs } from './delivery-jobs';
 import { DeliveryLedger } from './delivery-ledger';
 import { DeliveryMetrics } from './delivery-metrics';
 import { DeliveryOutbox } from './delivery-outbox';
+import { DeliveryRateLimit } from './delivery-rate-limit';
 import { DeliverySender } from './delivery-sender';
 import { DeliveriesController } from './deliveries.controller';
 import { DeliveriesService } from './deliveries.service';
@@ -18,7 +19,7 @@ import { DestinationReplayController } from './destination-replay.controller';
 @Module({
   imports: [DestinationsModule],
   controllers: [DeliveriesController, DestinationReplayController],
-  providers: [DeliveryJobs, DeliveryLedger, DeliveryComposers, DeliveryOutbox, DeliverySender, DeliveriesService, SendDeliveryJob, SweepDeliveriesJob, DeliveryMetrics, DestinationReplay],
+  providers: [DeliveryJobs, DeliveryLedger, DeliveryComposers, DeliveryOutbox, DeliverySender, DeliveriesService, SendDeliveryJob, SweepDeliveriesJob, DeliveryMetrics, DestinationReplay, DeliveryRateLimit],
   exports: [DeliveryOutbox, DeliveryComposers, DeliverySender, DeliveriesService],
 })
 export class DeliveriesModule {}

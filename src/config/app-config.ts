@@ -51,7 +51,8 @@ export class AppConfig {
   templates: { workerThreads: number; taskTimeoutMs: number; queueLimit: number };
   brands: { defaultSenderEmail: string }; // From address of a brand until the operator sets its own
   // retrySchedule: seconds to wait after the 1st, 2nd, … failed attempt; after the last one the delivery is dead.
-  deliveries: { retrySchedule: number[]; sendConcurrency: number; leaseSeconds: number; interruptedPolicy: UnknownPolicy; countersWindowSeconds: number };
+  // rateWindowSeconds: the length of a destination rate limit's "minute" (60; shorter only in tests).
+  deliveries: { retrySchedule: number[]; sendConcurrency: number; leaseSeconds: number; interruptedPolicy: UnknownPolicy; rateWindowSeconds: number; countersWindowSeconds: number };
   // The environment as read at start, for `env:NAME` secret references (SecretBox) only, as envReferences allows.
   env: Readonly<Record<string, string | undefined>>;
   envReferences: EnvReferenceRules; // ENV_REFERENCE_GRANTS, and the names read here (never resolvable)
@@ -232,6 +233,7 @@ export function loadConfig(source: Env = process.env): AppConfig {
       sendConcurrency: int(env, 'DELIVERY_SEND_CONCURRENCY', 4, 1, 64),
       leaseSeconds: int(env, 'DELIVERY_LEASE_SECONDS', 120, 5),
       interruptedPolicy: oneOf(env, 'DELIVERY_INTERRUPTED_POLICY', UNKNOWN_POLICIES, unknownPolicy),
+      rateWindowSeconds: int(env, 'DELIVERY_RATE_WINDOW_SECONDS', 60, 1, 3600),
       // portal.counters: at most one message per customer per this window (a minute; tests shorten it)
       countersWindowSeconds: int(env, 'PORTAL_COUNTERS_WINDOW_SECONDS', 60, 1, 3600),
     },

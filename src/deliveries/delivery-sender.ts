@@ -8,6 +8,7 @@ import { JobEngine } from '../jobs/job-engine';
 import { ComposeError, DeliveryComposers } from './delivery-composers';
 import { DeliveryJobs } from './delivery-jobs';
 import { AttemptRecord, ClaimedDelivery, DeliveryLedger } from './delivery-ledger';
+import { DeliveryRateLimit } from './delivery-rate-limit';
 import { decideFailure } from './retry-schedule';
 
 export type SendOutcome =
@@ -33,9 +34,11 @@ export class DeliverySender {
     private readonly configured: DestinationsService,
     private readonly jobs: JobEngine,
     private readonly types: DeliveryJobs,
+    private readonly rateLimit: DeliveryRateLimit,
   ) {}
 
-  async send(id: string): Promise<SendOutcome> {
+  // slot: the rate-limit slot this send holds (its job waited for it).
+  async send(id: string, slot?: string): Promise<SendOutcome> {
     const row = await this.ledger.get(id);
     if (!row) return { status: 'skipped', reason: 'delivery no longer exists' };
     if (row.status !== 'pending' && row.status !== 'failed') return { status: 'skipped', reason: `already ${row.status}` };
@@ -53,6 +56,11 @@ export class DeliverySender {
     } catch (err) {
       if (!(err instanceof ComposeError)) throw err;
       composeError = err;
+    }
+    // Over its destination's rate limit: held back to its reserved slot (its job queued for then), never dropped.
+    if (target?.rateLimitPerMinute && !slot) {
+      const until = await this.rateLimit.admit(id, target.id, target.rateLimitPerMinute);
+      if (until) return { status: 'skipped', reason: `rate limit: waits for its slot at ${until.toISOString()}` };
     }
     const claimed = await this.ledger.claim(id, this.owner, this.config.deliveries.leaseSeconds);
     if (!claimed) return { status: 'skipped', reason: 'claimed by another worker, done, or not due (its own job is queued for then)' };

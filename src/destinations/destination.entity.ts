@@ -30,6 +30,7 @@ export class DestinationRow {
   @Column('timestamptz', { nullable: true }) lastFailureAt: Date | null;
   @Column('text', { nullable: true }) lastFailure: string | null;
   @Column('int') consecutiveFailures: number;
+  @Column('int', { nullable: true }) rateLimitPerMinute: number | null; // null: unlimited
   @Column('timestamptz') createdAt: Date;
   @Column('timestamptz') updatedAt: Date;
 }

@@ -22,6 +22,7 @@ export interface DestinationTarget {
   config: Record<string, unknown>; // as checked per kind (destination-config.ts); header values opened
   secrets: Record<string, string>; // opened, e.g. signingSecret
   previousSecrets: Record<string, string> | null; // during a rotation's overlap: the secrets before it, still used
+  rateLimitPerMinute: number | null; // messages per minute it takes (null: unlimited), across all replicas
 }
 
 // A message as JSON targets (webhooks, later portals and chat adapters) take it: { type, timestamp, data }.

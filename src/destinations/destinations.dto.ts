@@ -17,6 +17,8 @@ export class CreateDestinationDto {
   @ApiPropertyOptional({ type: [String], enum: SUBSCRIBABLE_TYPES, default: [], description: 'the message types sent to it (webhooks); none: only its tests' })
   @IsOptional() @Allow() eventTypes?: string[];
   @ApiPropertyOptional({ default: true }) @IsOptional() @IsBoolean() enabled?: boolean;
+  @ApiPropertyOptional({ type: Number, nullable: true, minimum: 1, maximum: 6000, description: 'messages per minute it takes, across all replicas (excess waits its turn); null: unlimited', example: 60 })
+  @IsOptional() @ValidateIf((_, v) => v !== null) @IsInt() @Min(1) @Max(6000) rateLimitPerMinute?: number | null;
 }
 
 export class UpdateDestinationDto {
@@ -25,6 +27,8 @@ export class UpdateDestinationDto {
   @ApiPropertyOptional({ type: [String], enum: SUBSCRIBABLE_TYPES, description: 'replaces the list' }) @IsOptional() @Allow() eventTypes?: string[];
   @ApiPropertyOptional({ format: 'uuid', nullable: true, type: String, description: 'null: organization-wide' })
   @IsOptional() @ValidateIf((_, v) => v !== null) @IsUUID() customerId?: string | null;
+  @ApiPropertyOptional({ type: Number, nullable: true, minimum: 1, maximum: 6000, description: 'messages per minute it takes, across all replicas (excess waits its turn); null: unlimited', example: 60 })
+  @IsOptional() @ValidateIf((_, v) => v !== null) @IsInt() @Min(1) @Max(6000) rateLimitPerMinute?: number | null;
 }
 
 export class RotateSecretDto {
@@ -57,6 +61,7 @@ export class DestinationView {
   @ApiProperty({ type: [String], enum: SUBSCRIBABLE_TYPES }) eventTypes: string[];
   @ApiProperty({ type: Object, example: { signingSecret: 'encrypted' }, description: 'which secrets are set, never their values' }) secrets: Record<string, string | null>;
   @ApiProperty({ type: String, nullable: true, description: 'while a rotation overlaps: until when the previous secret signs too' }) previousSecretUntil: Date | null;
+  @ApiProperty({ type: Number, nullable: true, description: 'messages per minute; null: unlimited' }) rateLimitPerMinute: number | null;
   @ApiProperty({ type: DestinationHealthView }) health: DestinationHealthView;
   @ApiProperty() createdAt: Date;
   @ApiProperty() updatedAt: Date;
@@ -70,6 +75,7 @@ export class DestinationView {
       eventTypes: d.eventTypes,
       secrets: Object.fromEntries(Object.entries(d.secrets).map(([k, v]) => [k, describe(v)])),
       previousSecretUntil: overlapping ? d.secretsOverlapUntil : null,
+      rateLimitPerMinute: d.rateLimitPerMinute,
       health: {
         state: d.state, disabledReason: d.disabledReason, disabledAt: d.disabledAt, lastSuccessAt: d.lastSuccessAt, lastFailureAt: d.lastFailureAt,
         lastFailure: d.lastFailure, consecutiveFailures: d.consecutiveFailures,

@@ -48,6 +48,7 @@ export class DestinationsService {
         organizationId: owner.organizationId, customerId: dto.customerId ?? null, kind, name: dto.name, config, secrets, eventTypes,
         previousSecrets: null, secretsOverlapUntil: null, state: dto.enabled === false ? 'disabled' : 'enabled',
         disabledReason: dto.enabled === false ? 'manual' : null, disabledAt: dto.enabled === false ? new Date() : null, consecutiveFailures: 0,
+        rateLimitPerMinute: dto.rateLimitPerMinute ?? null,
       }),
     );
     // Shown once: an env:NAME reference is the operator's own and is shown as such anyway.
@@ -78,6 +79,7 @@ export class DestinationsService {
       d.config = config;
     }
     if (dto.eventTypes !== undefined) d.eventTypes = checkEventTypes(d.kind, dto.eventTypes);
+    if (dto.rateLimitPerMinute !== undefined) d.rateLimitPerMinute = dto.rateLimitPerMinute;
     if (dto.customerId !== undefined) {
       if (dto.customerId) await this.customers.get(owner.organizationId, dto.customerId).catch(() => {
         throw new ValidationError('customerId', `customer ${dto.customerId} not found`);
@@ -127,7 +129,7 @@ export class DestinationsService {
     const open = (s: Record<string, string>) => Object.fromEntries(Object.entries(s).map(([k, v]) => [k, this.box.open(v, d.organizationId)]));
     const config = d.kind === 'webhook' ? { ...d.config, headers: open((d.config.headers ?? {}) as Record<string, string>) } : d.config;
     const overlapping = d.previousSecrets && d.secretsOverlapUntil && d.secretsOverlapUntil.getTime() > Date.now();
-    return { id: d.id, kind: d.kind, config, secrets: open(d.secrets), previousSecrets: overlapping ? open(d.previousSecrets!) : null };
+    return { id: d.id, kind: d.kind, config, secrets: open(d.secrets), previousSecrets: overlapping ? open(d.previousSecrets!) : null, rateLimitPerMinute: d.rateLimitPerMinute };
   }
 
   // The health the API shows, after each attempt to a configured destination.

@@ -93,6 +93,10 @@ async function main(): Promise<void> {
       return stored.length;
     };
     const backends = async () => (await database.dataSource.query(`SELECT pid FROM pg_stat_activity WHERE datname = current_database()`)).map((r: { pid: number }) => r.pid);
+    const commits = async () => {
+      await sleep(600); // statistics reach pg_stat_database within 500 ms
+      return Number((await database.dataSource.query(`SELECT xact_commit::float8 AS n FROM pg_stat_database WHERE datname = current_database()`))[0].n);
+    };
     const waitArrivals = async (ids: string[], timeoutMs: number) => {
       const end = Date.now() + timeoutMs;
       while (Date.now() < end && ids.some((id) => !receiver.arrivals.has(id))) await sleep(50);
@@ -112,13 +116,14 @@ async function main(): Promise<void> {
     }
 
     const sample = JSON.stringify({ type: 'security_event.created', timestamp: new Date().toISOString(), data: { event: events(1)[0], customer: null, site: null } });
-    let pipeCpu = { node: 0, pg: 0, n: 0 };
+    let pipeCpu = { node: 0, pg: 0, n: 0, commits: 0 };
     const pipe: number[] = [];
     const loop: number[] = [];
     const turnLatencies: number[] = [];
     for (let turn = 1; turn <= TURNS; turn++) {
       // the pipeline: events inserted as fast as the store takes them (batches of 500), delivered by the send jobs
       receiver.reset();
+      const commitsBefore = await commits();
       const before = { self: process.cpuUsage(), pg: cpuSeconds(await backends()) };
       const started = now();
       const ids: string[] = [];
@@ -129,7 +134,8 @@ async function main(): Promise<void> {
       const last = Math.max(...ids.map((id) => receiver.arrivals.get(id) ?? 0));
       const seconds = (last - started) / 1000;
       const self = process.cpuUsage(before.self);
-      pipeCpu = { node: pipeCpu.node + (self.user + self.system) / 1e6, pg: pipeCpu.pg + cpuSpent(before.pg, cpuSeconds(await backends())), n: pipeCpu.n + got };
+      pipeCpu = { node: pipeCpu.node + (self.user + self.system) / 1e6, pg: pipeCpu.pg + cpuSpent(before.pg, cpuSeconds(await backends())), n: pipeCpu.n + got, commits: pipeCpu.commits };
+      pipeCpu.commits += (await commits()) - commitsBefore;
       const lat = latencies(ids);
       turnLatencies.push(...lat);
       pipe.push(got / seconds);
@@ -156,7 +162,7 @@ async function main(): Promise<void> {
     console.log(`  throughput: pipeline ${fmt(bestPipe)} deliveries/s (best turn), bare loop ${fmt(bestLoop)}/s, ratio ${(bestPipe / bestLoop).toFixed(2)}; ` +
       `targets ≥ 1,000/s ${bestPipe >= 1000 ? 'met' : 'NOT met'}, ratio ≥ 0.5 ${bestPipe / bestLoop >= 0.5 ? 'met' : 'NOT met'}`);
     console.log(`  CPU per delivery (pipeline turns, events' inserts included): service ${((pipeCpu.node * 1000) / pipeCpu.n).toFixed(2)} ms, ` +
-      `PostgreSQL backends ${((pipeCpu.pg * 1000) / pipeCpu.n).toFixed(2)} ms`);
+      `PostgreSQL backends ${((pipeCpu.pg * 1000) / pipeCpu.n).toFixed(2)} ms; ${(pipeCpu.commits / pipeCpu.n).toFixed(1)} transactions (statements outside one included) per delivery`);
 
     // sustained: RATE events/s, inserted every 100 ms, for SUSTAINED_SECONDS
     receiver.reset();

@@ -7,6 +7,7 @@ import { DeliveryLedger } from './delivery-ledger';
 import { DeliveryMetrics } from './delivery-metrics';
 import { DeliveryOutbox } from './delivery-outbox';
 import { DeliverySender } from './delivery-sender';
+import { HeldDeliveries } from './held-deliveries';
 import { DeliveriesController } from './deliveries.controller';
 import { DeliveriesService } from './deliveries.service';
 
@@ -16,7 +17,7 @@ import { DeliveriesService } from './deliveries.service';
 @Module({
   imports: [DestinationsModule],
   controllers: [DeliveriesController],
-  providers: [DeliveryJobs, DeliveryLedger, DeliveryComposers, DeliveryOutbox, DeliverySender, DeliveriesService, SendDeliveryJob, SweepDeliveriesJob, DeliveryMetrics],
+  providers: [DeliveryJobs, DeliveryLedger, DeliveryComposers, DeliveryOutbox, DeliverySender, DeliveriesService, SendDeliveryJob, SweepDeliveriesJob, DeliveryMetrics, HeldDeliveries],
   exports: [DeliveryOutbox, DeliveryComposers, DeliverySender, DeliveriesService],
 })
 export class DeliveriesModule {}

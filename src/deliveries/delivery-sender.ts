@@ -1,19 +1,20 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { AppConfig } from '../config/app-config';
-import { DestinationError, DestinationResult, DestinationTarget, OutboundMessage } from '../destinations/destination';
+import { DestinationError, DestinationHint, DestinationResult, DestinationTarget, OutboundMessage } from '../destinations/destination';
 import { Destinations } from '../destinations/destinations';
 import { DestinationsService } from '../destinations/destinations.service';
 import { JobEngine } from '../jobs/job-engine';
 import { ComposeError, DeliveryComposers } from './delivery-composers';
 import { DeliveryJobs } from './delivery-jobs';
 import { AttemptRecord, ClaimedDelivery, DeliveryLedger } from './delivery-ledger';
-import { decideFailure } from './retry-schedule';
+import { decideFailure, jitter, SVIX_RETRY_SCHEDULE } from './retry-schedule';
 
 export type SendOutcome =
   | { status: 'delivered'; attempt: number }
   | { status: 'failed'; attempt: number; retryAt: Date; error: string }
   | { status: 'dead'; attempt: number; error: string }
+  | { status: 'held' }
   | { status: 'skipped'; reason: string };
 
 // One attempt of one delivery: compose its message, claim the row (pending/failed → sending, with a lease, one
@@ -35,7 +36,9 @@ export class DeliverySender {
     private readonly types: DeliveryJobs,
   ) {}
 
-  async send(id: string): Promise<SendOutcome> {
+  // evenIfDisabled: a test message the operator asked for goes to a disabled destination too (to check it before
+  // enabling it); every other delivery of a disabled destination is held.
+  async send(id: string, opts: { evenIfDisabled?: boolean } = {}): Promise<SendOutcome> {
     const row = await this.ledger.get(id);
     if (!row) return { status: 'skipped', reason: 'delivery no longer exists' };
     if (row.status !== 'pending' && row.status !== 'failed') return { status: 'skipped', reason: `already ${row.status}` };
@@ -54,12 +57,16 @@ export class DeliverySender {
       if (!(err instanceof ComposeError)) throw err;
       composeError = err;
     }
+    if (target && !target.enabled && !opts.evenIfDisabled) {
+      if (await this.ledger.hold(id)) return { status: 'held' };
+      return { status: 'skipped', reason: 'no longer pending' };
+    }
     const claimed = await this.ledger.claim(id, this.owner, this.config.deliveries.leaseSeconds);
     if (!claimed) return { status: 'skipped', reason: 'claimed by another worker, done, or not due (its own job is queued for then)' };
     const started = performance.now();
     if (composeError || !message) {
       const error = composeError?.message ?? 'nothing to send';
-      return this.failed(claimed, { durationMs: 0, outcome: 'permanent_error', request: null, response: null, error }, true);
+      return this.failed(claimed, { durationMs: 0, outcome: 'permanent_error', request: null, response: null, error }, true, target);
     }
     let result: DestinationResult;
     try {
@@ -74,7 +81,10 @@ export class DeliverySender {
         request: e.request, response: e.response, error: e.message,
       };
       if (target) await this.configured.recordOutcome(target.id, false, e.message);
-      return this.failed(claimed, record, e.permanent);
+      if (target && e.hint.disable && (await this.configured.disableFor(target.id, e.hint.disable))) {
+        this.logger.warn(`destination ${target.id} disabled (${e.hint.disable}): ${e.message}`);
+      }
+      return this.failed(claimed, record, e.permanent, target, e.hint);
     }
     await this.ledger.markDelivered(claimed, this.owner, { durationMs: performance.now() - started, outcome: 'delivered', ...result, error: null });
     if (target) await this.configured.recordOutcome(target.id, true, null);
@@ -96,15 +106,25 @@ export class DeliverySender {
     return target;
   }
 
-  private async failed(claimed: ClaimedDelivery, record: AttemptRecord, permanent: boolean): Promise<SendOutcome> {
-    const decision = decideFailure(permanent, claimed.attempts - claimed.attemptBase, this.config.deliveries.retrySchedule);
+  // The retry schedule of a delivery: its destination's own (config.retrySchedule), else Svix's for a webhook and
+  // DELIVERY_RETRY_SCHEDULE for e-mail (and a customer's own recipients).
+  private schedule(kind: string, target: DestinationTarget | null): readonly number[] {
+    const own = target?.config.retrySchedule;
+    if (Array.isArray(own)) return own as number[];
+    return kind === 'webhook' ? SVIX_RETRY_SCHEDULE : this.config.deliveries.retrySchedule;
+  }
+
+  private async failed(claimed: ClaimedDelivery, record: AttemptRecord, permanent: boolean, target: DestinationTarget | null, hint: DestinationHint = {}): Promise<SendOutcome> {
+    const decision = decideFailure(permanent, claimed.attempts - claimed.attemptBase, this.schedule(claimed.destination, target), hint.retryAfterSeconds ?? null);
     const error = record.error ?? 'failed';
     if (decision.status === 'dead') {
       await this.ledger.markFailed(claimed, this.owner, { ...record, error }, null);
       this.logger.warn(`delivery ${claimed.id}: ${decision.reason === 'permanent' ? 'permanent failure' : 'retries used up'}, dead: ${error}`);
       return { status: 'dead', attempt: claimed.attempts, error };
     }
-    const retryAt = new Date(Date.now() + decision.retryInSeconds * 1000);
+    // A step of the schedule is jittered (±20%); a wait the target asked for (Retry-After) is kept as asked.
+    const wait = hint.retryAfterSeconds != null ? decision.retryInSeconds : jitter(decision.retryInSeconds);
+    const retryAt = new Date(Date.now() + Math.round(wait * 1000));
     await this.ledger.markFailed(claimed, this.owner, { ...record, error }, retryAt, (em) =>
       this.jobs.send(this.types.send, { deliveryId: claimed.id }, { dedupeKey: `${claimed.id}:${claimed.attempts}`, startAfter: retryAt, tx: em }),
     );

@@ -12,11 +12,15 @@ import { CreateDestinationDto, UpdateDestinationDto } from './destinations.dto';
 
 export const DEFAULT_OVERLAP_SECONDS = 24 * 3600;
 
+// Told after a destination is enabled again (deliveries registers: it sends what was held meanwhile).
+export type EnabledListener = (destination: { id: string; organizationId: string }) => Promise<unknown>;
+
 // Destinations as the operator configures them. Secrets go in through the secret box and never come back out, except
 // a webhook's signing secret once: in the answer that created or rotated it.
 @Injectable()
 export class DestinationsService {
   private readonly repo: Repository<DestinationRow>;
+  private readonly enabledListeners: EnabledListener[] = [];
 
   constructor(
     db: Database,
@@ -98,6 +102,7 @@ export class DestinationsService {
     const d = await this.get(organizationId, id);
     if (enabled && d.state !== 'enabled') {
       await this.repo.update({ id }, { state: 'enabled', disabledReason: null, disabledAt: null, consecutiveFailures: 0, updatedAt: new Date() });
+      for (const listener of this.enabledListeners) await listener({ id, organizationId });
     } else if (!enabled && d.state !== 'disabled') {
       await this.repo.update({ id }, { state: 'disabled', disabledReason: 'manual', disabledAt: new Date(), updatedAt: new Date() });
     }
@@ -127,7 +132,22 @@ export class DestinationsService {
     const open = (s: Record<string, string>) => Object.fromEntries(Object.entries(s).map(([k, v]) => [k, this.box.open(v, d.organizationId)]));
     const config = d.kind === 'webhook' ? { ...d.config, headers: open((d.config.headers ?? {}) as Record<string, string>) } : d.config;
     const overlapping = d.previousSecrets && d.secretsOverlapUntil && d.secretsOverlapUntil.getTime() > Date.now();
-    return { id: d.id, kind: d.kind, config, secrets: open(d.secrets), previousSecrets: overlapping ? open(d.previousSecrets!) : null };
+    return { id: d.id, kind: d.kind, config, secrets: open(d.secrets), previousSecrets: overlapping ? open(d.previousSecrets!) : null, enabled: d.state === 'enabled' };
+  }
+
+  onEnabled(listener: EnabledListener): void {
+    this.enabledListeners.push(listener);
+  }
+
+  // Disabled by what a send learnt (410 Gone: `gone_410`), not by the operator. false: it already was.
+  async disableFor(id: string, reason: string): Promise<boolean> {
+    const res = await this.repo
+      .createQueryBuilder()
+      .update()
+      .set({ state: 'disabled', disabledReason: reason, disabledAt: () => 'now()', updatedAt: () => 'now()' })
+      .where(`id = :id AND state = 'enabled'`, { id })
+      .execute();
+    return (res.affected ?? 0) > 0;
   }
 
   // The health the API shows, after each attempt to a configured destination.

@@ -1,6 +1,8 @@
 import { createServer, IncomingHttpHeaders, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
+import { Clock } from '../src/clock/clock';
+import { scrape } from './support/prometheus';
 import { startTestApp, TestApp } from './support/test-app';
 import { sleep, waitFor } from './support/wait';
 
@@ -237,5 +239,52 @@ describe('retries, failures and held deliveries (per destination)', () => {
     expect(got).toHaveLength(3);
     const files = got.map((g) => verify(g, d.signingSecret).data.event.filePath);
     expect(files).toEqual(events.map((e) => e.filePath));
+  });
+
+  it('auto-disables a destination with no success for 5 days and 10 failed attempts (controllable clock), telling the operator; the first success after sends destination.recovered', async () => {
+    const ops = await webhook('/ops', {}, { operatorNotices: true });
+    expect((await t.api('GET', `/v1/destinations/${ops.id}`)).body.operatorNotices).toBe(true);
+    rx.script('/flaky', { status: 500 });
+    const d = await webhook('/flaky', { retrySchedule: [600] });
+    const clock = t.app.get(Clock);
+    const t0 = new Date('2026-12-01T08:00:00.000Z');
+    const later = new Date(t0.getTime() + 6 * 24 * 3600 * 1000);
+    const health = async () => (await t.api('GET', `/v1/destinations/${d.id}`)).body.health;
+    const notices = (type: string) => rx.at('/ops').map((a) => verify(a, ops.signingSecret)).filter((m) => m.type === type && m.data.destination.id === d.id);
+    try {
+      clock.now = () => t0;
+      expect((await test(d.id)).status).toBe('failed');
+      expect(await health()).toMatchObject({ state: 'enabled', consecutiveFailures: 1, failingSince: t0.toISOString() });
+      // 6 days on: failed attempts 2 … 9 keep it enabled (fewer than 10), the 10th disables it
+      clock.now = () => later;
+      for (let i = 2; i <= 9; i++) await test(d.id);
+      expect(await health()).toMatchObject({ state: 'enabled', consecutiveFailures: 9 });
+      await test(d.id);
+      expect(await health()).toMatchObject({
+        state: 'disabled', disabledReason: 'failing_since', disabledAt: later.toISOString(), failingSince: t0.toISOString(), consecutiveFailures: 10,
+      });
+      const [disabled] = await waitFor(async () => notices('destination.disabled'), (n) => n.length > 0, 'destination.disabled at the operator destination');
+      expect(disabled).toMatchObject({
+        type: 'destination.disabled', timestamp: later.toISOString(),
+        data: { destination: { id: d.id, name: 'hook /flaky' }, reason: 'failing_since', failingSince: t0.toISOString(), failures: 10, lastFailure: expect.stringContaining('HTTP 500') },
+      });
+      const m = await scrape(t.baseUrl);
+      expect(m.value('hostdigest_destinations_disabled', { reason: 'failing_since' })).toBe(1);
+
+      // it works again: enabled, the first success tells the operator, once
+      rx.script('/flaky', { status: 200 });
+      await t.api('POST', `/v1/destinations/${d.id}/enable`);
+      expect((await test(d.id)).status).toBe('delivered');
+      expect((await test(d.id)).status).toBe('delivered');
+      const [recovered] = await waitFor(async () => notices('destination.recovered'), (n) => n.length > 0, 'destination.recovered at the operator destination');
+      expect(recovered).toMatchObject({ type: 'destination.recovered', data: { destination: { id: d.id }, failures: 10, failingSince: t0.toISOString() } });
+      expect(await health()).toMatchObject({ state: 'enabled', consecutiveFailures: 0, failingSince: null });
+      expect((await scrape(t.baseUrl)).value('hostdigest_destinations_disabled', { reason: 'failing_since' })).toBe(0);
+      await sleep(1000);
+      expect(notices('destination.recovered')).toHaveLength(1);
+      expect(notices('destination.disabled')).toHaveLength(1);
+    } finally {
+      delete (clock as { now?: unknown }).now;
+    }
   });
 });

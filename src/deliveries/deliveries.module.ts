@@ -8,6 +8,7 @@ import { DeliveryMetrics } from './delivery-metrics';
 import { DeliveryOutbox } from './delivery-outbox';
 import { DeliverySender } from './delivery-sender';
 import { HeldDeliveries } from './held-deliveries';
+import { DestinationStateHooks } from './destination-state-hooks';
 import { DeliveriesController } from './deliveries.controller';
 import { DeliveriesService } from './deliveries.service';
 
@@ -17,7 +18,7 @@ import { DeliveriesService } from './deliveries.service';
 @Module({
   imports: [DestinationsModule],
   controllers: [DeliveriesController],
-  providers: [DeliveryJobs, DeliveryLedger, DeliveryComposers, DeliveryOutbox, DeliverySender, DeliveriesService, SendDeliveryJob, SweepDeliveriesJob, DeliveryMetrics, HeldDeliveries],
-  exports: [DeliveryOutbox, DeliveryComposers, DeliverySender, DeliveriesService],
+  providers: [DeliveryJobs, DeliveryLedger, DeliveryComposers, DeliveryOutbox, DeliverySender, DeliveriesService, SendDeliveryJob, SweepDeliveriesJob, DeliveryMetrics, HeldDeliveries, DestinationStateHooks],
+  exports: [DeliveryOutbox, DeliveryComposers, DeliverySender, DeliveriesService, DestinationStateHooks],
 })
 export class DeliveriesModule {}

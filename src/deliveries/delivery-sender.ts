@@ -8,6 +8,9 @@ import { JobEngine } from '../jobs/job-engine';
 import { ComposeError, DeliveryComposers } from './delivery-composers';
 import { DeliveryJobs } from './delivery-jobs';
 import { AttemptRecord, ClaimedDelivery, DeliveryLedger } from './delivery-ledger';
+import { Clock } from '../clock/clock';
+import { isRecovery, shouldAutoDisable } from './destination-health';
+import { DestinationStateHooks } from './destination-state-hooks';
 import { decideFailure, jitter, SVIX_RETRY_SCHEDULE } from './retry-schedule';
 
 export type SendOutcome =
@@ -34,6 +37,8 @@ export class DeliverySender {
     private readonly configured: DestinationsService,
     private readonly jobs: JobEngine,
     private readonly types: DeliveryJobs,
+    private readonly clock: Clock,
+    private readonly stateHooks: DestinationStateHooks,
   ) {}
 
   // evenIfDisabled: a test message the operator asked for goes to a disabled destination too (to check it before
@@ -80,15 +85,39 @@ export class DeliverySender {
         durationMs: performance.now() - started, outcome: e.permanent ? 'permanent_error' : 'transient_error',
         request: e.request, response: e.response, error: e.message,
       };
-      if (target) await this.configured.recordOutcome(target.id, false, e.message);
-      if (target && e.hint.disable && (await this.configured.disableFor(target.id, e.hint.disable))) {
-        this.logger.warn(`destination ${target.id} disabled (${e.hint.disable}): ${e.message}`);
-      }
+      if (target) await this.afterFailure(target.id, e.message, e.hint.disable ?? null);
       return this.failed(claimed, record, e.permanent, target, e.hint);
     }
     await this.ledger.markDelivered(claimed, this.owner, { durationMs: performance.now() - started, outcome: 'delivered', ...result, error: null });
-    if (target) await this.configured.recordOutcome(target.id, true, null);
+    if (target) await this.afterSuccess(target.id);
     return { status: 'delivered', attempt: claimed.attempts };
+  }
+
+  // Health after a failed attempt; disabled at once by what the target said (410 Gone), or on its own when it has
+  // failed for too long (no success for DESTINATION_AUTO_DISABLE_SECONDS and enough failed attempts): the operator
+  // is told either way.
+  private async afterFailure(id: string, error: string, disable: string | null): Promise<void> {
+    const now = this.clock.now();
+    const h = await this.configured.recordOutcome(id, false, error, now);
+    if (!h || h.state !== 'enabled') return;
+    const reason = disable ?? (shouldAutoDisable(h, now, this.config.destinationHealth) ? 'failing_since' : null);
+    if (!reason || !(await this.configured.disableFor(id, reason, now))) return;
+    this.logger.warn(`destination ${id} disabled (${reason}${h.failingSince ? `, failing since ${h.failingSince.toISOString()}` : ''}): ${error}`);
+    await this.stateHooks.emit({
+      change: 'disabled', destinationId: id, organizationId: h.organizationId, name: h.name, at: now, reason,
+      failingSince: h.failingSince, failures: h.consecutiveFailures, lastFailure: h.lastFailure,
+    });
+  }
+
+  private async afterSuccess(id: string): Promise<void> {
+    const now = this.clock.now();
+    const before = await this.configured.recordOutcome(id, true, null, now);
+    if (!before || !isRecovery(before, this.config.destinationHealth)) return;
+    this.logger.log(`destination ${id} recovered after ${before.consecutiveFailures} failed attempts`);
+    await this.stateHooks.emit({
+      change: 'recovered', destinationId: id, organizationId: before.organizationId, name: before.name, at: now, reason: null,
+      failingSince: before.failingSince, failures: before.consecutiveFailures, lastFailure: before.lastFailure,
+    });
   }
 
   // The configured destination with its credentials opened for this attempt. Deleted, or a credential that cannot

@@ -51,7 +51,8 @@ export class AppConfig {
   templates: { workerThreads: number; taskTimeoutMs: number; queueLimit: number };
   brands: { defaultSenderEmail: string }; // From address of a brand until the operator sets its own
   // retrySchedule: seconds to wait after the 1st, 2nd, … failed attempt; after the last one the delivery is dead.
-  deliveries: { retrySchedule: number[]; sendConcurrency: number; leaseSeconds: number; interruptedPolicy: UnknownPolicy };
+  // rateWindowSeconds: the length of a destination rate limit's "minute" (60; shorter only in tests).
+  deliveries: { retrySchedule: number[]; sendConcurrency: number; leaseSeconds: number; interruptedPolicy: UnknownPolicy; rateWindowSeconds: number };
   // A destination with no success for autoDisableSeconds and at least autoDisableMinFailures failed attempts since is
   // disabled (reason failing_since) and the operator told.
   destinationHealth: { autoDisableSeconds: number; autoDisableMinFailures: number };
@@ -235,6 +236,7 @@ export function loadConfig(source: Env = process.env): AppConfig {
       sendConcurrency: int(env, 'DELIVERY_SEND_CONCURRENCY', 4, 1, 64),
       leaseSeconds: int(env, 'DELIVERY_LEASE_SECONDS', 120, 5),
       interruptedPolicy: oneOf(env, 'DELIVERY_INTERRUPTED_POLICY', UNKNOWN_POLICIES, unknownPolicy),
+      rateWindowSeconds: int(env, 'DELIVERY_RATE_WINDOW_SECONDS', 60, 1, 3600),
     },
     destinationHealth: {
       autoDisableSeconds: int(env, 'DESTINATION_AUTO_DISABLE_SECONDS', 5 * 24 * 3600, 1),

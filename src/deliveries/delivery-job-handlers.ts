@@ -25,7 +25,7 @@ export class SendDeliveryJob implements JobHandler<SendDeliveryPayload>, OnModul
   // A failed attempt is recorded with its retry queued (or dead) and the job is done; only an error of ours (the
   // database) throws for the engine to retry.
   async handle(p: SendDeliveryPayload): Promise<JobResult> {
-    const outcome = await this.sender.send(p.deliveryId);
+    const outcome = await this.sender.send(p.deliveryId, p.slot);
     if (outcome.status === 'skipped') return skipped(outcome.reason);
     if (outcome.status === 'failed') return retry(outcome.error, { attempt: outcome.attempt, retryAt: outcome.retryAt });
     if (outcome.status === 'dead') return failed(outcome.error, { attempt: outcome.attempt });

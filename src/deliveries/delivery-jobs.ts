@@ -4,6 +4,7 @@ import { defineJob, JobType, HOUSEKEEPING_POLL_SECONDS } from '../jobs/job';
 
 export interface SendDeliveryPayload {
   deliveryId: string;
+  slot?: string; // a rate-limited send's reserved slot (ISO): this job holds it and sends without reserving again
 }
 
 // The deliveries jobs. Retries of a failed send are not the engine's: the sender records the failure and queues the

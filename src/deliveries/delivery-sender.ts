@@ -9,6 +9,7 @@ import { ComposeError, DeliveryComposers } from './delivery-composers';
 import { DeliveryJobs } from './delivery-jobs';
 import { AttemptRecord, ClaimedDelivery, DeliveryLedger } from './delivery-ledger';
 import { Clock } from '../clock/clock';
+import { DeliveryRateLimit } from './delivery-rate-limit';
 import { isRecovery, shouldAutoDisable } from './destination-health';
 import { DestinationStateHooks } from './destination-state-hooks';
 import { decideFailure, jitter, SVIX_RETRY_SCHEDULE } from './retry-schedule';
@@ -39,11 +40,13 @@ export class DeliverySender {
     private readonly types: DeliveryJobs,
     private readonly clock: Clock,
     private readonly stateHooks: DestinationStateHooks,
+    private readonly rateLimit: DeliveryRateLimit,
   ) {}
 
-  // evenIfDisabled: a test message the operator asked for goes to a disabled destination too (to check it before
-  // enabling it); every other delivery of a disabled destination is held.
-  async send(id: string, opts: { evenIfDisabled?: boolean } = {}): Promise<SendOutcome> {
+  // slot: the rate-limit slot this send holds (its job waited for it). evenIfDisabled: a test message the operator
+  // asked for goes to a disabled destination too (to check it before enabling it); every other delivery of a
+  // disabled destination is held.
+  async send(id: string, slot?: string, opts: { evenIfDisabled?: boolean } = {}): Promise<SendOutcome> {
     const row = await this.ledger.get(id);
     if (!row) return { status: 'skipped', reason: 'delivery no longer exists' };
     if (row.status !== 'pending' && row.status !== 'failed') return { status: 'skipped', reason: `already ${row.status}` };
@@ -65,6 +68,11 @@ export class DeliverySender {
     if (target && !target.enabled && !opts.evenIfDisabled) {
       if (await this.ledger.hold(id)) return { status: 'held' };
       return { status: 'skipped', reason: 'no longer pending' };
+    }
+    // Over its destination's rate limit: held back to its reserved slot (its job queued for then), never dropped.
+    if (target?.rateLimitPerMinute && !slot) {
+      const until = await this.rateLimit.admit(id, target.id, target.rateLimitPerMinute);
+      if (until) return { status: 'skipped', reason: `rate limit: waits for its slot at ${until.toISOString()}` };
     }
     const claimed = await this.ledger.claim(id, this.owner, this.config.deliveries.leaseSeconds);
     if (!claimed) return { status: 'skipped', reason: 'claimed by another worker, done, or not due (its own job is queued for then)' };

@@ -23,6 +23,7 @@ export interface DestinationTarget {
   secrets: Record<string, string>; // opened, e.g. signingSecret
   previousSecrets: Record<string, string> | null; // during a rotation's overlap: the secrets before it, still used
   enabled: boolean; // a disabled destination's deliveries are held, not sent
+  rateLimitPerMinute: number | null; // messages per minute it takes (null: unlimited), across all replicas
 }
 
 // A message as JSON targets (webhooks, later portals and chat adapters) take it: { type, timestamp, data }.

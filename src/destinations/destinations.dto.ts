@@ -19,6 +19,8 @@ export class CreateDestinationDto {
   @ApiPropertyOptional({ default: true }) @IsOptional() @IsBoolean() enabled?: boolean;
   @ApiPropertyOptional({ default: false, description: "gets the organization's operator notices (destination.disabled, destination.recovered)" })
   @IsOptional() @IsBoolean() operatorNotices?: boolean;
+  @ApiPropertyOptional({ type: Number, nullable: true, minimum: 1, maximum: 6000, description: 'messages per minute it takes, across all replicas (excess waits its turn); null: unlimited', example: 60 })
+  @IsOptional() @ValidateIf((_, v) => v !== null) @IsInt() @Min(1) @Max(6000) rateLimitPerMinute?: number | null;
 }
 
 export class UpdateDestinationDto {
@@ -29,6 +31,8 @@ export class UpdateDestinationDto {
   @IsOptional() @ValidateIf((_, v) => v !== null) @IsUUID() customerId?: string | null;
   @ApiPropertyOptional({ default: false, description: "gets the organization's operator notices (destination.disabled, destination.recovered)" })
   @IsOptional() @IsBoolean() operatorNotices?: boolean;
+  @ApiPropertyOptional({ type: Number, nullable: true, minimum: 1, maximum: 6000, description: 'messages per minute it takes, across all replicas (excess waits its turn); null: unlimited', example: 60 })
+  @IsOptional() @ValidateIf((_, v) => v !== null) @IsInt() @Min(1) @Max(6000) rateLimitPerMinute?: number | null;
 }
 
 export class RotateSecretDto {
@@ -63,6 +67,7 @@ export class DestinationView {
   @ApiProperty({ description: "gets the organization's operator notices" }) operatorNotices: boolean;
   @ApiProperty({ type: Object, example: { signingSecret: 'encrypted' }, description: 'which secrets are set, never their values' }) secrets: Record<string, string | null>;
   @ApiProperty({ type: String, nullable: true, description: 'while a rotation overlaps: until when the previous secret signs too' }) previousSecretUntil: Date | null;
+  @ApiProperty({ type: Number, nullable: true, description: 'messages per minute; null: unlimited' }) rateLimitPerMinute: number | null;
   @ApiProperty({ type: DestinationHealthView }) health: DestinationHealthView;
   @ApiProperty() createdAt: Date;
   @ApiProperty() updatedAt: Date;
@@ -76,6 +81,7 @@ export class DestinationView {
       eventTypes: d.eventTypes, operatorNotices: d.operatorNotices,
       secrets: Object.fromEntries(Object.entries(d.secrets).map(([k, v]) => [k, describe(v)])),
       previousSecretUntil: overlapping ? d.secretsOverlapUntil : null,
+      rateLimitPerMinute: d.rateLimitPerMinute,
       health: {
         state: d.state, disabledReason: d.disabledReason, disabledAt: d.disabledAt, lastSuccessAt: d.lastSuccessAt, lastFailureAt: d.lastFailureAt,
         lastFailure: d.lastFailure, consecutiveFailures: d.consecutiveFailures, failingSince: d.failingSince,

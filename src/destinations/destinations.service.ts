@@ -62,6 +62,7 @@ export class DestinationsService {
         previousSecrets: null, secretsOverlapUntil: null, state: dto.enabled === false ? 'disabled' : 'enabled',
         disabledReason: dto.enabled === false ? 'manual' : null, disabledAt: dto.enabled === false ? new Date() : null, consecutiveFailures: 0,
         operatorNotices: dto.operatorNotices ?? false, failingSince: null,
+        rateLimitPerMinute: dto.rateLimitPerMinute ?? null,
       }),
     );
     // Shown once: an env:NAME reference is the operator's own and is shown as such anyway.
@@ -93,6 +94,7 @@ export class DestinationsService {
     }
     if (dto.eventTypes !== undefined) d.eventTypes = checkEventTypes(d.kind, dto.eventTypes);
     if (dto.operatorNotices !== undefined) d.operatorNotices = dto.operatorNotices;
+    if (dto.rateLimitPerMinute !== undefined) d.rateLimitPerMinute = dto.rateLimitPerMinute;
     if (dto.customerId !== undefined) {
       if (dto.customerId) await this.customers.get(owner.organizationId, dto.customerId).catch(() => {
         throw new ValidationError('customerId', `customer ${dto.customerId} not found`);
@@ -143,7 +145,7 @@ export class DestinationsService {
     const open = (s: Record<string, string>) => Object.fromEntries(Object.entries(s).map(([k, v]) => [k, this.box.open(v, d.organizationId)]));
     const config = d.kind === 'webhook' ? { ...d.config, headers: open((d.config.headers ?? {}) as Record<string, string>) } : d.config;
     const overlapping = d.previousSecrets && d.secretsOverlapUntil && d.secretsOverlapUntil.getTime() > Date.now();
-    return { id: d.id, kind: d.kind, config, secrets: open(d.secrets), previousSecrets: overlapping ? open(d.previousSecrets!) : null, enabled: d.state === 'enabled' };
+    return { id: d.id, kind: d.kind, config, secrets: open(d.secrets), previousSecrets: overlapping ? open(d.previousSecrets!) : null, enabled: d.state === 'enabled', rateLimitPerMinute: d.rateLimitPerMinute };
   }
 
   onEnabled(listener: EnabledListener): void {

@@ -6,6 +6,7 @@ export interface ReceivedWebhook {
   path: string;
   headers: IncomingHttpHeaders;
   body: string;
+  receivedAt: number; // Date.now() when the request ended
 }
 
 // A webhook receiver on 127.0.0.1 as a customer's portal would run it: keeps what arrives, answers as told (per path),
@@ -23,7 +24,7 @@ export class WebhookReceiver {
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
         const path = req.url ?? '/';
-        self!.received.push({ path, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+        self!.received.push({ path, headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), receivedAt: Date.now() });
         const a = self!.answers.get(path) ?? { status: 200, body: '{"ok":true}' };
         res.writeHead(a.status, { 'content-type': 'application/json' }).end(a.body);
       });

@@ -1,3 +1,4 @@
+import { ClockModule } from './clock/clock';
 import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import type { Logger } from 'pino';
@@ -29,6 +30,7 @@ export class AppModule {
         // must carry the request id (the request line, a 5xx) is logged with request.log instead.
         LoggerModule.forRoot({ pinoHttp: { logger }, useExisting: true, forRoutes: [] }),
         MetricsModule,
+        ClockModule,
         DatabaseModule,
         SecretsModule,
         JobsModule,

@@ -25,7 +25,7 @@ describe('destinations: replay of a time range (re-enable and catch up)', () => 
   });
 
   const webhook = async (path: string) => {
-    const res = await t.api('POST', '/v1/destinations', { body: { kind: 'webhook', name: `hook ${path}`, config: { url: receiver.url(path) }, eventTypes: ['security_event.created'] } });
+    const res = await t.api('POST', '/v1/destinations', { body: { kind: 'webhook', name: `hook ${path}`, config: { url: receiver.url(path), retrySchedule: [60] }, eventTypes: ['security_event.created'] } });
     expect(res.status).toBe(201);
     return res.body as { id: string; signingSecret: string };
   };

@@ -53,6 +53,9 @@ export class AppConfig {
   // retrySchedule: seconds to wait after the 1st, 2nd, … failed attempt; after the last one the delivery is dead.
   // rateWindowSeconds: the length of a destination rate limit's "minute" (60; shorter only in tests).
   deliveries: { retrySchedule: number[]; sendConcurrency: number; leaseSeconds: number; interruptedPolicy: UnknownPolicy; rateWindowSeconds: number; countersWindowSeconds: number };
+  // A destination with no success for autoDisableSeconds and at least autoDisableMinFailures failed attempts since is
+  // disabled (reason failing_since) and the operator told.
+  destinationHealth: { autoDisableSeconds: number; autoDisableMinFailures: number };
   // The environment as read at start, for `env:NAME` secret references (SecretBox) only, as envReferences allows.
   env: Readonly<Record<string, string | undefined>>;
   envReferences: EnvReferenceRules; // ENV_REFERENCE_GRANTS, and the names read here (never resolvable)
@@ -236,6 +239,10 @@ export function loadConfig(source: Env = process.env): AppConfig {
       rateWindowSeconds: int(env, 'DELIVERY_RATE_WINDOW_SECONDS', 60, 1, 3600),
       // portal.counters: at most one message per customer per this window (a minute; tests shorten it)
       countersWindowSeconds: int(env, 'PORTAL_COUNTERS_WINDOW_SECONDS', 60, 1, 3600),
+    },
+    destinationHealth: {
+      autoDisableSeconds: int(env, 'DESTINATION_AUTO_DISABLE_SECONDS', 5 * 24 * 3600, 1),
+      autoDisableMinFailures: int(env, 'DESTINATION_AUTO_DISABLE_MIN_FAILURES', 10, 1),
     },
     env: { ...source },
   });

@@ -8,6 +8,8 @@ import { DeliveryMetrics } from './delivery-metrics';
 import { DeliveryOutbox } from './delivery-outbox';
 import { DeliveryRateLimit } from './delivery-rate-limit';
 import { DeliverySender } from './delivery-sender';
+import { HeldDeliveries } from './held-deliveries';
+import { DestinationStateHooks } from './destination-state-hooks';
 import { DeliveriesController } from './deliveries.controller';
 import { DeliveriesService } from './deliveries.service';
 import { DestinationReplay } from './destination-replay';
@@ -19,7 +21,7 @@ import { DestinationReplayController } from './destination-replay.controller';
 @Module({
   imports: [DestinationsModule],
   controllers: [DeliveriesController, DestinationReplayController],
-  providers: [DeliveryJobs, DeliveryLedger, DeliveryComposers, DeliveryOutbox, DeliverySender, DeliveriesService, SendDeliveryJob, SweepDeliveriesJob, DeliveryMetrics, DestinationReplay, DeliveryRateLimit],
-  exports: [DeliveryOutbox, DeliveryComposers, DeliverySender, DeliveriesService],
+  providers: [DeliveryJobs, DeliveryLedger, DeliveryComposers, DeliveryOutbox, DeliverySender, DeliveriesService, SendDeliveryJob, SweepDeliveriesJob, DeliveryMetrics, DestinationReplay, DeliveryRateLimit, HeldDeliveries, DestinationStateHooks],
+  exports: [DeliveryOutbox, DeliveryComposers, DeliverySender, DeliveriesService, DestinationStateHooks],
 })
 export class DeliveriesModule {}

@@ -164,6 +164,32 @@ export class DeliveryLedger {
     return changed > 0;
   }
 
+  // pending/failed → held: its destination is disabled. No attempt is made or logged.
+  async hold(id: string): Promise<boolean> {
+    const [, changed]: [unknown, number] = await this.db.dataSource.query(
+      `UPDATE deliveries SET status = 'held', updated_at = now() WHERE id = $1 AND status IN ('pending', 'failed')`,
+      [id],
+    );
+    return changed > 0;
+  }
+
+  // held → pending, due now, for a destination enabled again; `then` queues their sends in this transaction. Ids in
+  // the order the rows were written.
+  async release(destinationId: string, then: (em: EntityManager, ids: string[]) => Promise<unknown>): Promise<string[]> {
+    return this.db.transaction(async (em) => {
+      const rows: { id: string }[] = await em.query(
+        `WITH r AS (
+           UPDATE deliveries SET status = 'pending', next_attempt_at = now(), updated_at = now()
+           WHERE destination_id = $1 AND status = 'held' RETURNING id, created_at
+         ) SELECT id FROM r ORDER BY created_at, id`,
+        [destinationId],
+      );
+      const ids = rows.map((r) => r.id);
+      if (ids.length) await then(em, ids);
+      return ids;
+    });
+  }
+
   // Deliveries not delivered yet (failed = a retry is scheduled), by destination, with the age of the oldest.
   async unsent(): Promise<{ destination: string; count: number; oldestAgeSeconds: number }[]> {
     const rows = await this.db.rows<{ destination: string; count: number; age: number }>(

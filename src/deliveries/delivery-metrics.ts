@@ -1,4 +1,5 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
+import { DestinationsService } from '../destinations/destinations.service';
 import { Metrics } from '../metrics/metrics';
 import { DeliveryLedger } from './delivery-ledger';
 
@@ -8,10 +9,18 @@ export class DeliveryMetrics implements OnModuleInit {
   constructor(
     private readonly metrics: Metrics,
     private readonly ledger: DeliveryLedger,
+    private readonly destinations: DestinationsService,
   ) {}
 
   onModuleInit(): void {
-    const { deliveriesOldestPending, deliveriesPending } = this.metrics;
+    const { deliveriesOldestPending, deliveriesPending, destinationsDisabled } = this.metrics;
+    // Disabled destinations by reason; the usual reasons read 0 rather than "no data".
+    this.metrics.onScrape('destinations', [destinationsDisabled], async () => {
+      const counts = await this.destinations.disabledCounts();
+      destinationsDisabled.reset();
+      for (const reason of ['manual', 'gone_410', 'failing_since']) destinationsDisabled.set({ reason }, 0);
+      for (const c of counts) destinationsDisabled.set({ reason: c.reason }, c.count);
+    });
     this.metrics.onScrape('deliveries', [deliveriesOldestPending, deliveriesPending], async () => {
       const unsent = await this.ledger.unsent();
       deliveriesOldestPending.reset();

@@ -1,20 +1,24 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { AppConfig } from '../config/app-config';
-import { DestinationError, DestinationResult, DestinationTarget, OutboundMessage } from '../destinations/destination';
+import { DestinationError, DestinationHint, DestinationResult, DestinationTarget, OutboundMessage } from '../destinations/destination';
 import { Destinations } from '../destinations/destinations';
 import { DestinationsService } from '../destinations/destinations.service';
 import { JobEngine } from '../jobs/job-engine';
 import { ComposeError, DeliveryComposers } from './delivery-composers';
 import { DeliveryJobs } from './delivery-jobs';
 import { AttemptRecord, ClaimedDelivery, DeliveryLedger } from './delivery-ledger';
+import { Clock } from '../clock/clock';
 import { DeliveryRateLimit } from './delivery-rate-limit';
-import { decideFailure } from './retry-schedule';
+import { isRecovery, shouldAutoDisable } from './destination-health';
+import { DestinationStateHooks } from './destination-state-hooks';
+import { decideFailure, jitter, SVIX_RETRY_SCHEDULE } from './retry-schedule';
 
 export type SendOutcome =
   | { status: 'delivered'; attempt: number }
   | { status: 'failed'; attempt: number; retryAt: Date; error: string }
   | { status: 'dead'; attempt: number; error: string }
+  | { status: 'held' }
   | { status: 'skipped'; reason: string };
 
 // One attempt of one delivery: compose its message, claim the row (pending/failed → sending, with a lease, one
@@ -34,11 +38,15 @@ export class DeliverySender {
     private readonly configured: DestinationsService,
     private readonly jobs: JobEngine,
     private readonly types: DeliveryJobs,
+    private readonly clock: Clock,
+    private readonly stateHooks: DestinationStateHooks,
     private readonly rateLimit: DeliveryRateLimit,
   ) {}
 
-  // slot: the rate-limit slot this send holds (its job waited for it).
-  async send(id: string, slot?: string): Promise<SendOutcome> {
+  // slot: the rate-limit slot this send holds (its job waited for it). evenIfDisabled: a test message the operator
+  // asked for goes to a disabled destination too (to check it before enabling it); every other delivery of a
+  // disabled destination is held.
+  async send(id: string, slot?: string, opts: { evenIfDisabled?: boolean } = {}): Promise<SendOutcome> {
     const row = await this.ledger.get(id);
     if (!row) return { status: 'skipped', reason: 'delivery no longer exists' };
     if (row.status !== 'pending' && row.status !== 'failed') return { status: 'skipped', reason: `already ${row.status}` };
@@ -57,6 +65,10 @@ export class DeliverySender {
       if (!(err instanceof ComposeError)) throw err;
       composeError = err;
     }
+    if (target && !target.enabled && !opts.evenIfDisabled) {
+      if (await this.ledger.hold(id)) return { status: 'held' };
+      return { status: 'skipped', reason: 'no longer pending' };
+    }
     // Over its destination's rate limit: held back to its reserved slot (its job queued for then), never dropped.
     if (target?.rateLimitPerMinute && !slot) {
       const until = await this.rateLimit.admit(id, target.id, target.rateLimitPerMinute);
@@ -67,7 +79,7 @@ export class DeliverySender {
     const started = performance.now();
     if (composeError || !message) {
       const error = composeError?.message ?? 'nothing to send';
-      return this.failed(claimed, { durationMs: 0, outcome: 'permanent_error', request: null, response: null, error }, true);
+      return this.failed(claimed, { durationMs: 0, outcome: 'permanent_error', request: null, response: null, error }, true, target);
     }
     let result: DestinationResult;
     try {
@@ -81,12 +93,39 @@ export class DeliverySender {
         durationMs: performance.now() - started, outcome: e.permanent ? 'permanent_error' : 'transient_error',
         request: e.request, response: e.response, error: e.message,
       };
-      if (target) await this.configured.recordOutcome(target.id, false, e.message);
-      return this.failed(claimed, record, e.permanent);
+      if (target) await this.afterFailure(target.id, e.message, e.hint.disable ?? null);
+      return this.failed(claimed, record, e.permanent, target, e.hint);
     }
     await this.ledger.markDelivered(claimed, this.owner, { durationMs: performance.now() - started, outcome: 'delivered', ...result, error: null });
-    if (target) await this.configured.recordOutcome(target.id, true, null);
+    if (target) await this.afterSuccess(target.id);
     return { status: 'delivered', attempt: claimed.attempts };
+  }
+
+  // Health after a failed attempt; disabled at once by what the target said (410 Gone), or on its own when it has
+  // failed for too long (no success for DESTINATION_AUTO_DISABLE_SECONDS and enough failed attempts): the operator
+  // is told either way.
+  private async afterFailure(id: string, error: string, disable: string | null): Promise<void> {
+    const now = this.clock.now();
+    const h = await this.configured.recordOutcome(id, false, error, now);
+    if (!h || h.state !== 'enabled') return;
+    const reason = disable ?? (shouldAutoDisable(h, now, this.config.destinationHealth) ? 'failing_since' : null);
+    if (!reason || !(await this.configured.disableFor(id, reason, now))) return;
+    this.logger.warn(`destination ${id} disabled (${reason}${h.failingSince ? `, failing since ${h.failingSince.toISOString()}` : ''}): ${error}`);
+    await this.stateHooks.emit({
+      change: 'disabled', destinationId: id, organizationId: h.organizationId, name: h.name, at: now, reason,
+      failingSince: h.failingSince, failures: h.consecutiveFailures, lastFailure: h.lastFailure,
+    });
+  }
+
+  private async afterSuccess(id: string): Promise<void> {
+    const now = this.clock.now();
+    const before = await this.configured.recordOutcome(id, true, null, now);
+    if (!before || !isRecovery(before, this.config.destinationHealth)) return;
+    this.logger.log(`destination ${id} recovered after ${before.consecutiveFailures} failed attempts`);
+    await this.stateHooks.emit({
+      change: 'recovered', destinationId: id, organizationId: before.organizationId, name: before.name, at: now, reason: null,
+      failingSince: before.failingSince, failures: before.consecutiveFailures, lastFailure: before.lastFailure,
+    });
   }
 
   // The configured destination with its credentials opened for this attempt. Deleted, or a credential that cannot
@@ -104,15 +143,25 @@ export class DeliverySender {
     return target;
   }
 
-  private async failed(claimed: ClaimedDelivery, record: AttemptRecord, permanent: boolean): Promise<SendOutcome> {
-    const decision = decideFailure(permanent, claimed.attempts - claimed.attemptBase, this.config.deliveries.retrySchedule);
+  // The retry schedule of a delivery: its destination's own (config.retrySchedule), else Svix's for a webhook and
+  // DELIVERY_RETRY_SCHEDULE for e-mail (and a customer's own recipients).
+  private schedule(kind: string, target: DestinationTarget | null): readonly number[] {
+    const own = target?.config.retrySchedule;
+    if (Array.isArray(own)) return own as number[];
+    return kind === 'webhook' ? SVIX_RETRY_SCHEDULE : this.config.deliveries.retrySchedule;
+  }
+
+  private async failed(claimed: ClaimedDelivery, record: AttemptRecord, permanent: boolean, target: DestinationTarget | null, hint: DestinationHint = {}): Promise<SendOutcome> {
+    const decision = decideFailure(permanent, claimed.attempts - claimed.attemptBase, this.schedule(claimed.destination, target), hint.retryAfterSeconds ?? null);
     const error = record.error ?? 'failed';
     if (decision.status === 'dead') {
       await this.ledger.markFailed(claimed, this.owner, { ...record, error }, null);
       this.logger.warn(`delivery ${claimed.id}: ${decision.reason === 'permanent' ? 'permanent failure' : 'retries used up'}, dead: ${error}`);
       return { status: 'dead', attempt: claimed.attempts, error };
     }
-    const retryAt = new Date(Date.now() + decision.retryInSeconds * 1000);
+    // A step of the schedule is jittered (±20%); a wait the target asked for (Retry-After) is kept as asked.
+    const wait = hint.retryAfterSeconds != null ? decision.retryInSeconds : jitter(decision.retryInSeconds);
+    const retryAt = new Date(Date.now() + Math.round(wait * 1000));
     await this.ledger.markFailed(claimed, this.owner, { ...record, error }, retryAt, (em) =>
       this.jobs.send(this.types.send, { deliveryId: claimed.id }, { dedupeKey: `${claimed.id}:${claimed.attempts}`, startAfter: retryAt, tx: em }),
     );

@@ -3,8 +3,9 @@ import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 // pending → sending → delivered | failed (a retry is scheduled at nextAttemptAt) | dead (permanent failure, retries
 // used up, or a send cut off mid-way whose outcome is unknown). A send cut off mid-way is sent once more as the same
 // message (failed, due now) under DELIVERY_INTERRUPTED_POLICY=resend; dead under `hold` or when it happens again in
-// the same round. Replay: delivered, failed or dead → pending.
-export const DELIVERY_STATUSES = ['pending', 'sending', 'delivered', 'failed', 'dead'] as const;
+// the same round. Replay: delivered, failed or dead → pending. held: its destination is disabled; kept until it is
+// enabled again, then pending (sent in the order written).
+export const DELIVERY_STATUSES = ['pending', 'sending', 'delivered', 'failed', 'dead', 'held'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 @Entity('deliveries')

@@ -25,6 +25,20 @@ describe('destination config', () => {
     expect(field(() => checkConfig('email', { to: 'a@b.example' }, seal))).toBe('config.to');
   });
 
+  it('keeps a retry schedule (any kind) and timeouts (webhook), checked', () => {
+    expect(checkConfig('webhook', { url: 'https://x.example', retrySchedule: [0.5, 1], connectTimeoutSeconds: 1, timeoutSeconds: 2 }, seal)).toEqual({
+      url: 'https://x.example', headers: {}, retrySchedule: [0.5, 1], connectTimeoutSeconds: 1, timeoutSeconds: 2,
+    });
+    expect(checkConfig('email', { to: ['a@b.example'], retrySchedule: [] }, seal)).toEqual({ to: ['a@b.example'], retrySchedule: [] });
+    expect(field(() => checkConfig('webhook', { url: 'https://x.example', retrySchedule: 5 }, seal))).toBe('config.retrySchedule');
+    expect(field(() => checkConfig('webhook', { url: 'https://x.example', retrySchedule: [1, -1] }, seal))).toBe('config.retrySchedule[1]');
+    expect(field(() => checkConfig('webhook', { url: 'https://x.example', retrySchedule: [1, '5'] }, seal))).toBe('config.retrySchedule[1]');
+    expect(field(() => checkConfig('webhook', { url: 'https://x.example', retrySchedule: Array(21).fill(1) }, seal))).toBe('config.retrySchedule');
+    expect(field(() => checkConfig('webhook', { url: 'https://x.example', timeoutSeconds: 0 }, seal))).toBe('config.timeoutSeconds');
+    expect(field(() => checkConfig('webhook', { url: 'https://x.example', connectTimeoutSeconds: 10, timeoutSeconds: 2 }, seal))).toBe('config.connectTimeoutSeconds');
+    expect(field(() => checkConfig('email', { to: ['a@b.example'], timeoutSeconds: 2 }, seal))).toBe('config.timeoutSeconds');
+  });
+
   it('dedupes e-mail recipients', () => {
     expect(checkConfig('email', { to: ['a@b.example', 'a@b.example'] }, seal)).toEqual({ to: ['a@b.example'] });
   });

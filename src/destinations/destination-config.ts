@@ -11,24 +11,59 @@ const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$/;
 const RESERVED = new Set(['content-type', 'content-length', 'host', 'connection', 'transfer-encoding', 'user-agent', 'webhook-id', 'webhook-timestamp', 'webhook-signature']);
 const EMAIL = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
 
-export type WebhookConfig = {
+// Delivery settings any kind may carry: seconds to wait after the 1st, 2nd, … failed attempt (each ±20% jitter; a
+// webhook defaults to Svix's schedule, e-mail to DELIVERY_RETRY_SCHEDULE).
+export type DeliverySettings = { retrySchedule?: number[] };
+
+export type WebhookConfig = DeliverySettings & {
   url: string;
   headers: Record<string, string>; // name → value as stored (sealed)
+  connectTimeoutSeconds?: number; // default 5
+  timeoutSeconds?: number; // the whole request, answer included; default 15
 };
 
-export type EmailConfig = {
+export type EmailConfig = DeliverySettings & {
   to: string[];
 };
+
+export const DEFAULT_CONNECT_TIMEOUT_SECONDS = 5;
+export const DEFAULT_TIMEOUT_SECONDS = 15;
+const MAX_STEP_SECONDS = 7 * 24 * 3600;
 
 // Normalizes the config of `kind`; `header` seals each custom header value (they may be credentials).
 export function checkConfig(kind: DestinationKind, raw: unknown, seal: (value: string, field: string) => string): Record<string, unknown> {
   if (raw === undefined || raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new ValidationError('config', 'config must be an object');
   const c = raw as Record<string, unknown>;
-  const known = kind === 'webhook' ? ['url', 'headers'] : ['to'];
+  const known = kind === 'webhook' ? ['url', 'headers', 'retrySchedule', 'connectTimeoutSeconds', 'timeoutSeconds'] : ['to', 'retrySchedule'];
   const unknown = Object.keys(c).find((k) => !known.includes(k));
   if (unknown) throw new ValidationError(`config.${unknown}`, `config.${unknown} is not a setting of a ${kind} destination (${known.join(', ')})`);
-  if (kind === 'email') return checkEmail(c);
-  return checkWebhook(c, seal);
+  const settings = checkDeliverySettings(c);
+  if (kind === 'email') return { ...checkEmail(c), ...settings };
+  return { ...checkWebhook(c, seal), ...settings, ...checkTimeouts(c) };
+}
+
+function checkDeliverySettings(c: Record<string, unknown>): DeliverySettings {
+  if (c.retrySchedule === undefined) return {};
+  const s = c.retrySchedule;
+  const field = 'config.retrySchedule';
+  if (!Array.isArray(s) || s.length > 20) throw new ValidationError(field, `${field} must list at most 20 waits in seconds (after the 1st, 2nd, … failed attempt)`);
+  const bad = s.findIndex((x) => typeof x !== 'number' || !Number.isFinite(x) || x < 0 || x > MAX_STEP_SECONDS);
+  if (bad >= 0) throw new ValidationError(`${field}[${bad}]`, `${field}[${bad}] must be a number of seconds from 0 to ${MAX_STEP_SECONDS}`);
+  return { retrySchedule: s as number[] };
+}
+
+function checkTimeouts(c: Record<string, unknown>): Pick<WebhookConfig, 'connectTimeoutSeconds' | 'timeoutSeconds'> {
+  const out: Pick<WebhookConfig, 'connectTimeoutSeconds' | 'timeoutSeconds'> = {};
+  for (const key of ['connectTimeoutSeconds', 'timeoutSeconds'] as const) {
+    const v = c[key];
+    if (v === undefined) continue;
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0.1 || v > 120) throw new ValidationError(`config.${key}`, `config.${key} must be a number of seconds from 0.1 to 120`);
+    out[key] = v;
+  }
+  const connect = out.connectTimeoutSeconds ?? DEFAULT_CONNECT_TIMEOUT_SECONDS;
+  const total = out.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
+  if (connect > total) throw new ValidationError('config.connectTimeoutSeconds', `config.connectTimeoutSeconds (${connect}) cannot exceed config.timeoutSeconds (${total})`);
+  return out;
 }
 
 function checkEmail(c: Record<string, unknown>): EmailConfig {

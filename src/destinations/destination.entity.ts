@@ -30,6 +30,8 @@ export class DestinationRow {
   @Column('timestamptz', { nullable: true }) lastFailureAt: Date | null;
   @Column('text', { nullable: true }) lastFailure: string | null;
   @Column('int') consecutiveFailures: number;
+  @Column('timestamptz', { nullable: true }) failingSince: Date | null; // the first failure since the last success
+  @Column('boolean') operatorNotices: boolean; // gets destination.disabled / destination.recovered of its organization
   @Column('int', { nullable: true }) rateLimitPerMinute: number | null; // null: unlimited
   @Column('timestamptz') createdAt: Date;
   @Column('timestamptz') updatedAt: Date;

@@ -22,6 +22,7 @@ export interface DestinationTarget {
   config: Record<string, unknown>; // as checked per kind (destination-config.ts); header values opened
   secrets: Record<string, string>; // opened, e.g. signingSecret
   previousSecrets: Record<string, string> | null; // during a rotation's overlap: the secrets before it, still used
+  enabled: boolean; // a disabled destination's deliveries are held, not sent
   rateLimitPerMinute: number | null; // messages per minute it takes (null: unlimited), across all replicas
 }
 
@@ -46,6 +47,13 @@ export interface DestinationResult {
   response: Record<string, unknown>;
 }
 
+// What the target said beyond "failed": wait this long before the next try (429/503 Retry-After, in seconds), or
+// stop sending to it at all (410 Gone: the destination is disabled with this reason).
+export interface DestinationHint {
+  retryAfterSeconds?: number | null;
+  disable?: 'gone_410';
+}
+
 // Thrown by send() when the target did not take the message. permanent: retrying the same message cannot help
 // (e.g. SMTP 550); otherwise the delivery is retried on its schedule.
 export class DestinationError extends Error {
@@ -54,6 +62,7 @@ export class DestinationError extends Error {
     readonly permanent: boolean,
     readonly request: Record<string, unknown> | null = null,
     readonly response: Record<string, unknown> | null = null,
+    readonly hint: DestinationHint = {},
   ) {
     super(message);
     this.name = 'DestinationError';

@@ -17,6 +17,8 @@ export class CreateDestinationDto {
   @ApiPropertyOptional({ type: [String], enum: SUBSCRIBABLE_TYPES, default: [], description: 'the message types sent to it (webhooks); none: only its tests' })
   @IsOptional() @Allow() eventTypes?: string[];
   @ApiPropertyOptional({ default: true }) @IsOptional() @IsBoolean() enabled?: boolean;
+  @ApiPropertyOptional({ default: false, description: "gets the organization's operator notices (destination.disabled, destination.recovered)" })
+  @IsOptional() @IsBoolean() operatorNotices?: boolean;
   @ApiPropertyOptional({ type: Number, nullable: true, minimum: 1, maximum: 6000, description: 'messages per minute it takes, across all replicas (excess waits its turn); null: unlimited', example: 60 })
   @IsOptional() @ValidateIf((_, v) => v !== null) @IsInt() @Min(1) @Max(6000) rateLimitPerMinute?: number | null;
 }
@@ -27,6 +29,8 @@ export class UpdateDestinationDto {
   @ApiPropertyOptional({ type: [String], enum: SUBSCRIBABLE_TYPES, description: 'replaces the list' }) @IsOptional() @Allow() eventTypes?: string[];
   @ApiPropertyOptional({ format: 'uuid', nullable: true, type: String, description: 'null: organization-wide' })
   @IsOptional() @ValidateIf((_, v) => v !== null) @IsUUID() customerId?: string | null;
+  @ApiPropertyOptional({ default: false, description: "gets the organization's operator notices (destination.disabled, destination.recovered)" })
+  @IsOptional() @IsBoolean() operatorNotices?: boolean;
   @ApiPropertyOptional({ type: Number, nullable: true, minimum: 1, maximum: 6000, description: 'messages per minute it takes, across all replicas (excess waits its turn); null: unlimited', example: 60 })
   @IsOptional() @ValidateIf((_, v) => v !== null) @IsInt() @Min(1) @Max(6000) rateLimitPerMinute?: number | null;
 }
@@ -50,6 +54,7 @@ export class DestinationHealthView {
   @ApiProperty({ type: String, nullable: true }) lastFailureAt: Date | null;
   @ApiProperty({ type: String, nullable: true }) lastFailure: string | null;
   @ApiProperty() consecutiveFailures: number;
+  @ApiProperty({ type: String, nullable: true, description: 'the first failure since the last success' }) failingSince: Date | null;
 }
 
 export class DestinationView {
@@ -59,6 +64,7 @@ export class DestinationView {
   @ApiProperty({ type: String, nullable: true }) customerId: string | null;
   @ApiProperty({ type: Object, description: 'header values masked: "encrypted" or their env:NAME reference' }) config: Record<string, unknown>;
   @ApiProperty({ type: [String], enum: SUBSCRIBABLE_TYPES }) eventTypes: string[];
+  @ApiProperty({ description: "gets the organization's operator notices" }) operatorNotices: boolean;
   @ApiProperty({ type: Object, example: { signingSecret: 'encrypted' }, description: 'which secrets are set, never their values' }) secrets: Record<string, string | null>;
   @ApiProperty({ type: String, nullable: true, description: 'while a rotation overlaps: until when the previous secret signs too' }) previousSecretUntil: Date | null;
   @ApiProperty({ type: Number, nullable: true, description: 'messages per minute; null: unlimited' }) rateLimitPerMinute: number | null;
@@ -72,13 +78,13 @@ export class DestinationView {
     return {
       id: d.id, kind: d.kind, name: d.name, customerId: d.customerId,
       config: headers ? { ...d.config, headers: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, describe(v)])) } : d.config,
-      eventTypes: d.eventTypes,
+      eventTypes: d.eventTypes, operatorNotices: d.operatorNotices,
       secrets: Object.fromEntries(Object.entries(d.secrets).map(([k, v]) => [k, describe(v)])),
       previousSecretUntil: overlapping ? d.secretsOverlapUntil : null,
       rateLimitPerMinute: d.rateLimitPerMinute,
       health: {
         state: d.state, disabledReason: d.disabledReason, disabledAt: d.disabledAt, lastSuccessAt: d.lastSuccessAt, lastFailureAt: d.lastFailureAt,
-        lastFailure: d.lastFailure, consecutiveFailures: d.consecutiveFailures,
+        lastFailure: d.lastFailure, consecutiveFailures: d.consecutiveFailures, failingSince: d.failingSince,
       },
       createdAt: d.createdAt, updatedAt: d.updatedAt,
     };

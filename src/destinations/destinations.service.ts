@@ -12,14 +12,27 @@ import { CreateDestinationDto, UpdateDestinationDto } from './destinations.dto';
 
 export const DEFAULT_OVERLAP_SECONDS = 24 * 3600;
 
+// Told after a destination is enabled again (deliveries registers: it sends what was held meanwhile).
+export interface DestinationHealth {
+  organizationId: string;
+  name: string;
+  state: string;
+  consecutiveFailures: number;
+  failingSince: Date | null;
+  lastFailure: string | null;
+}
+
+export type EnabledListener = (destination: { id: string; organizationId: string }) => Promise<unknown>;
+
 // Destinations as the operator configures them. Secrets go in through the secret box and never come back out, except
 // a webhook's signing secret once: in the answer that created or rotated it.
 @Injectable()
 export class DestinationsService {
   private readonly repo: Repository<DestinationRow>;
+  private readonly enabledListeners: EnabledListener[] = [];
 
   constructor(
-    db: Database,
+    private readonly db: Database,
     private readonly box: SecretBox,
     private readonly customers: CustomersService,
   ) {
@@ -48,6 +61,7 @@ export class DestinationsService {
         organizationId: owner.organizationId, customerId: dto.customerId ?? null, kind, name: dto.name, config, secrets, eventTypes,
         previousSecrets: null, secretsOverlapUntil: null, state: dto.enabled === false ? 'disabled' : 'enabled',
         disabledReason: dto.enabled === false ? 'manual' : null, disabledAt: dto.enabled === false ? new Date() : null, consecutiveFailures: 0,
+        operatorNotices: dto.operatorNotices ?? false, failingSince: null,
         rateLimitPerMinute: dto.rateLimitPerMinute ?? null,
       }),
     );
@@ -79,6 +93,7 @@ export class DestinationsService {
       d.config = config;
     }
     if (dto.eventTypes !== undefined) d.eventTypes = checkEventTypes(d.kind, dto.eventTypes);
+    if (dto.operatorNotices !== undefined) d.operatorNotices = dto.operatorNotices;
     if (dto.rateLimitPerMinute !== undefined) d.rateLimitPerMinute = dto.rateLimitPerMinute;
     if (dto.customerId !== undefined) {
       if (dto.customerId) await this.customers.get(owner.organizationId, dto.customerId).catch(() => {
@@ -99,7 +114,8 @@ export class DestinationsService {
   async setEnabled(organizationId: string, id: string, enabled: boolean): Promise<DestinationRow> {
     const d = await this.get(organizationId, id);
     if (enabled && d.state !== 'enabled') {
-      await this.repo.update({ id }, { state: 'enabled', disabledReason: null, disabledAt: null, consecutiveFailures: 0, updatedAt: new Date() });
+      await this.repo.update({ id }, { state: 'enabled', disabledReason: null, disabledAt: null, updatedAt: new Date() });
+      for (const listener of this.enabledListeners) await listener({ id, organizationId });
     } else if (!enabled && d.state !== 'disabled') {
       await this.repo.update({ id }, { state: 'disabled', disabledReason: 'manual', disabledAt: new Date(), updatedAt: new Date() });
     }
@@ -129,21 +145,55 @@ export class DestinationsService {
     const open = (s: Record<string, string>) => Object.fromEntries(Object.entries(s).map(([k, v]) => [k, this.box.open(v, d.organizationId)]));
     const config = d.kind === 'webhook' ? { ...d.config, headers: open((d.config.headers ?? {}) as Record<string, string>) } : d.config;
     const overlapping = d.previousSecrets && d.secretsOverlapUntil && d.secretsOverlapUntil.getTime() > Date.now();
-    return { id: d.id, kind: d.kind, config, secrets: open(d.secrets), previousSecrets: overlapping ? open(d.previousSecrets!) : null, rateLimitPerMinute: d.rateLimitPerMinute };
+    return { id: d.id, kind: d.kind, config, secrets: open(d.secrets), previousSecrets: overlapping ? open(d.previousSecrets!) : null, enabled: d.state === 'enabled', rateLimitPerMinute: d.rateLimitPerMinute };
   }
 
-  // The health the API shows, after each attempt to a configured destination.
-  async recordOutcome(id: string, ok: boolean, error: string | null): Promise<void> {
-    if (ok) {
-      await this.repo.update({ id }, { lastSuccessAt: new Date(), consecutiveFailures: 0 });
-    } else {
-      await this.repo
-        .createQueryBuilder()
-        .update()
-        .set({ lastFailureAt: new Date(), lastFailure: (error ?? 'failed').slice(0, 1000), consecutiveFailures: () => 'consecutive_failures + 1' })
-        .where('id = :id', { id })
-        .execute();
-    }
+  onEnabled(listener: EnabledListener): void {
+    this.enabledListeners.push(listener);
+  }
+
+  // Disabled by what sends learnt (410 Gone: `gone_410`; failing too long: `failing_since`), not by the operator.
+  // false: it already was.
+  async disableFor(id: string, reason: string, at: Date = new Date()): Promise<boolean> {
+    const res = await this.repo
+      .createQueryBuilder()
+      .update()
+      .set({ state: 'disabled', disabledReason: reason, disabledAt: at, updatedAt: () => 'now()' })
+      .where(`id = :id AND state = 'enabled'`, { id })
+      .execute();
+    return (res.affected ?? 0) > 0;
+  }
+
+  // Disabled destinations by reason, all organizations (the gauge).
+  async disabledCounts(): Promise<{ reason: string; count: number }[]> {
+    return this.db.dataSource.query(
+      `SELECT coalesce(disabled_reason, 'manual') AS reason, count(*)::int AS count FROM destinations WHERE state = 'disabled' GROUP BY 1`,
+    );
+  }
+
+  // The organization's destinations for operator notices (destination.disabled / recovered).
+  async operatorDestinations(organizationId: string): Promise<DestinationRow[]> {
+    return this.repo.find({ where: { organizationId, operatorNotices: true, state: 'enabled' }, order: { createdAt: 'ASC' } });
+  }
+
+  // The health the API shows, after each attempt to a configured destination, at `now` (the app's Clock). Answers
+  // the health before (a success) or after (a failure) this attempt, for the auto-disable and recovery decisions.
+  async recordOutcome(id: string, ok: boolean, error: string | null, now: Date = new Date()): Promise<DestinationHealth | null> {
+    // An UPDATE … RETURNING answers [rows, affected] through TypeORM's postgres driver.
+    const [rows]: [DestinationHealth[], number] = ok
+      ? await this.db.dataSource.query(
+          `UPDATE destinations d SET last_success_at = $2, consecutive_failures = 0, failing_since = NULL FROM destinations o
+           WHERE d.id = $1 AND o.id = d.id
+           RETURNING o.organization_id AS "organizationId", o.name, o.state, o.consecutive_failures AS "consecutiveFailures", o.failing_since AS "failingSince", o.last_failure AS "lastFailure"`,
+          [id, now],
+        )
+      : await this.db.dataSource.query(
+          `UPDATE destinations SET last_failure_at = $2, last_failure = $3, consecutive_failures = consecutive_failures + 1, failing_since = coalesce(failing_since, $2)
+           WHERE id = $1
+           RETURNING organization_id AS "organizationId", name, state, consecutive_failures AS "consecutiveFailures", failing_since AS "failingSince", last_failure AS "lastFailure"`,
+          [id, now, (error ?? 'failed').slice(0, 1000)],
+        );
+    return rows[0] ?? null;
   }
 
   describe = (stored: string | null | undefined) => this.box.describe(stored);

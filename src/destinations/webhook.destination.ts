@@ -1,13 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { HttpClient, OutboundHttpError } from '../http/http-client';
-import type { WebhookConfig } from './destination-config';
+import { DEFAULT_CONNECT_TIMEOUT_SECONDS, DEFAULT_TIMEOUT_SECONDS, WebhookConfig } from './destination-config';
 import { Destination, DestinationError, DestinationResult, OutboundDelivery } from './destination';
+import { parseRetryAfter } from './retry-after';
 import { webhookSignature } from './webhook-signature';
 
 export const MAX_BODY_BYTES = 20 * 1024;
 const READ_BYTES = 64 * 1024;
 const KEEP_BYTES = 4 * 1024;
-// 408 and 429 say "not now" rather than "never"; every other 4xx is permanent for the message.
+// 408 and 429 say "not now" rather than "never"; every other 4xx is permanent for the message (410 also disables
+// the destination). 5xx, timeouts, connection and TLS errors are retried; 429 and 503 with their Retry-After.
 const RETRYABLE_4XX = new Set([408, 425, 429]);
 // Failures the configuration causes: retrying the same message cannot help.
 const PERMANENT_CODES = new Set(['invalid_url', 'blocked_destination', 'redirect_not_followed']);
@@ -50,6 +52,8 @@ export class WebhookDestination extends Destination {
           'webhook-signature': webhookSignature(secrets, id, timestamp, body),
         },
         body,
+        connectTimeoutMs: (config.connectTimeoutSeconds ?? DEFAULT_CONNECT_TIMEOUT_SECONDS) * 1000,
+        timeoutMs: (config.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000,
         maxResponseBytes: READ_BYTES,
         truncateResponse: true,
       });
@@ -60,7 +64,10 @@ export class WebhookDestination extends Destination {
     const response = { status: res.status, contentType: res.headers['content-type'] ?? null, body: excerpt(res.body) };
     if (res.status >= 200 && res.status < 300) return { request, response };
     const permanent = res.status >= 400 && res.status < 500 && !RETRYABLE_4XX.has(res.status);
-    throw new DestinationError(`HTTP ${res.status}${response.body ? `: ${response.body.slice(0, 200)}` : ''}`, permanent, request, response);
+    const retryAfterSeconds = res.status === 429 || res.status === 503 ? parseRetryAfter(res.headers['retry-after'], new Date()) : null;
+    const hint = res.status === 410 ? { disable: 'gone_410' as const } : { retryAfterSeconds };
+    const stored = retryAfterSeconds !== null ? { ...response, retryAfter: res.headers['retry-after'] } : response;
+    throw new DestinationError(`HTTP ${res.status}${response.body ? `: ${response.body.slice(0, 200)}` : ''}`, permanent, request, stored, hint);
   }
 }
 

@@ -1,9 +1,2 @@
-import { Injectable } from '@nestjs/common';
-
-// The time, injected, so that tests can decide what "now" is for due computation.
-@Injectable()
-export class Clock {
-  now(): Date {
-    return new Date();
-  }
-}
+// The clock is shared (src/clock): digests and destination health read the same, controllable time.
+export { Clock } from '../clock/clock';

@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { BrandsModule } from '../brands/brands.module';
 import { CustomersModule } from '../customers/customers.module';
-import { Clock } from './clock';
 import { DigestData } from './digest-data';
 import { DigestSettingsService } from './digest-settings.service';
 import { CustomerPageLinks } from './customer-page-links';
@@ -11,7 +10,7 @@ import { UnsubscribeLinks } from './unsubscribe-links';
 // customer page, urgent alerts) use them without the digests module.
 @Module({
   imports: [CustomersModule, BrandsModule],
-  providers: [Clock, DigestData, DigestSettingsService, UnsubscribeLinks, CustomerPageLinks],
-  exports: [Clock, DigestData, DigestSettingsService, UnsubscribeLinks, CustomerPageLinks],
+  providers: [DigestData, DigestSettingsService, UnsubscribeLinks, CustomerPageLinks],
+  exports: [DigestData, DigestSettingsService, UnsubscribeLinks, CustomerPageLinks],
 })
 export class DigestDataModule {}

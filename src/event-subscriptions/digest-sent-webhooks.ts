@@ -18,7 +18,7 @@ export interface DigestSentPayload {
   };
 }
 
-// `digest.sent` to every enabled webhook destination subscribed to it: one delivery per digest marked sent and
+// `digest.sent` to every webhook destination subscribed to it (a disabled one's held until it is enabled): one delivery per digest marked sent and
 // destination, written by the statement that marks it sent (a digest-sent hook), so it exists if and only if the
 // digest is recorded as sent. A destination that belongs to a customer gets that customer's digests only.
 @Injectable()
@@ -49,7 +49,7 @@ export class DigestSentWebhooks implements DigestSentHook, DeliveryComposer, OnM
                   'sitesCleanedThisMonth', ${n('sitesCleanedThisMonth')})),
               ds.id
        FROM ${sent} d
-       JOIN destinations ds ON ds.organization_id = d.organization_id AND ds.state = 'enabled' AND ds.kind = 'webhook'
+       JOIN destinations ds ON ds.organization_id = d.organization_id AND ds.kind = 'webhook'
             AND '${DIGEST_SENT}' = ANY(ds.event_types) AND (ds.customer_id IS NULL OR ds.customer_id = d.customer_id)
        LEFT JOIN customers c ON c.id = d.customer_id`,
       true,

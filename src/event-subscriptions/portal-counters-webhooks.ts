@@ -27,7 +27,7 @@ interface CountersJob {
 }
 
 // `portal.counters` (what a control panel shows: sites cleaned this month in the customer's local month, open
-// threats, protected sites) to every enabled webhook destination subscribed to it, when a customer's counters change
+// threats, protected sites) to every webhook destination subscribed to it (a disabled one's held until it is enabled), when a customer's counters change
 // (new events stored), coalesced to at most one message per customer, destination and window (a minute,
 // PORTAL_COUNTERS_WINDOW_SECONDS). The coalescing is the job engine's, not a timer: new events queue, in the
 // transaction that stores them, a job for the current window (run now) and one for the next (run when it starts),
@@ -59,7 +59,7 @@ export class PortalCountersWebhooks implements NewEventsHook, DeliveryComposer, 
   sql(events: string, organizationParam: string): string {
     return `SELECT DISTINCT ev.customer_id AS id FROM ${events} ev
        WHERE ev.customer_id IS NOT NULL AND EXISTS (
-         SELECT 1 FROM destinations ds WHERE ds.organization_id = ${organizationParam} AND ds.state = 'enabled' AND ds.kind = 'webhook'
+         SELECT 1 FROM destinations ds WHERE ds.organization_id = ${organizationParam} AND ds.kind = 'webhook'
            AND '${PORTAL_COUNTERS}' = ANY(ds.event_types) AND (ds.customer_id IS NULL OR ds.customer_id = ev.customer_id))`;
   }
 
@@ -91,7 +91,7 @@ export class PortalCountersWebhooks implements NewEventsHook, DeliveryComposer, 
         `WITH ins AS (${this.outbox.insertSql(
           `SELECT $1::uuid, $2::uuid, 'webhook', '${PORTAL_COUNTERS}', $2::text || ':' || $3::text, '${PORTAL_COUNTERS}:' || $2 || ':' || $3 || ':' || ds.id, $4::jsonb, ds.id
            FROM destinations ds
-           WHERE ds.organization_id = $1 AND ds.state = 'enabled' AND ds.kind = 'webhook' AND '${PORTAL_COUNTERS}' = ANY(ds.event_types)
+           WHERE ds.organization_id = $1 AND ds.kind = 'webhook' AND '${PORTAL_COUNTERS}' = ANY(ds.event_types)
              AND (ds.customer_id IS NULL OR ds.customer_id = $2)
              AND NOT EXISTS (
                SELECT 1 FROM (SELECT d.payload FROM deliveries d WHERE d.destination_id = ds.id AND d.cause_type = '${PORTAL_COUNTERS}' AND d.customer_id = $2

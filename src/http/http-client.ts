@@ -12,6 +12,7 @@ export interface HttpRequest {
   headers?: Record<string, string>;
   body?: string | Buffer;
   timeoutMs?: number;
+  connectTimeoutMs?: number; // TCP (and TLS) connect; default: the Agent's (10 s)
   maxResponseBytes?: number;
   truncateResponse?: boolean; // a body past maxResponseBytes is cut there instead of failing the request
 }
@@ -50,6 +51,9 @@ type LookupCallback = (err: Error | null, address: string | LookupAddress[], fam
 @Injectable()
 export class HttpClient implements OnModuleDestroy {
   private readonly agent: Agent;
+  // One Agent per connect timeout asked for (destinations set their own): connect timeouts are per connector.
+  private readonly agents = new Map<number, Agent>();
+  private readonly makeAgent: (connectTimeoutMs?: number) => Agent;
 
   constructor(
     private readonly config: AppConfig,
@@ -68,15 +72,18 @@ export class HttpClient implements OnModuleDestroy {
         (err: Error) => cb(err, []),
       );
     };
-    const connector = buildConnector({ lookup } as never);
-    const connect: buildConnector.connector = (opts, cb) => {
-      // A literal IP never reaches the lookup: judged here, before the connection is opened.
-      const host = opts.hostname.replace(/^\[|\]$/g, '');
-      const refused = isIP(host) ? refusal(host, host, allow) : null;
-      if (refused) return cb(new OutboundHttpError('blocked_destination', refused), null);
-      connector(opts, cb);
+    this.makeAgent = (connectTimeoutMs?: number) => {
+      const connector = buildConnector({ lookup, ...(connectTimeoutMs ? { timeout: connectTimeoutMs } : {}) } as never);
+      const connect: buildConnector.connector = (opts, cb) => {
+        // A literal IP never reaches the lookup: judged here, before the connection is opened.
+        const host = opts.hostname.replace(/^\[|\]$/g, '');
+        const refused = isIP(host) ? refusal(host, host, allow) : null;
+        if (refused) return cb(new OutboundHttpError('blocked_destination', refused), null);
+        connector(opts, cb);
+      };
+      return new Agent({ connect, keepAliveTimeout: 10_000 });
     };
-    this.agent = new Agent({ connect, keepAliveTimeout: 10_000 });
+    this.agent = this.makeAgent();
   }
 
   async request(req: HttpRequest): Promise<HttpResponse> {
@@ -88,7 +95,7 @@ export class HttpClient implements OnModuleDestroy {
         method: req.method as never,
         headers: { 'user-agent': 'hostdigest/0.1', ...req.headers },
         body: req.body,
-        dispatcher: this.agent,
+        dispatcher: this.dispatcher(req.connectTimeoutMs),
         headersTimeout: timeoutMs,
         bodyTimeout: timeoutMs,
         signal: AbortSignal.timeout(timeoutMs),
@@ -106,6 +113,13 @@ export class HttpClient implements OnModuleDestroy {
     }
   }
 
+  private dispatcher(connectTimeoutMs?: number): Agent {
+    if (!connectTimeoutMs) return this.agent;
+    let agent = this.agents.get(connectTimeoutMs);
+    if (!agent) this.agents.set(connectTimeoutMs, (agent = this.makeAgent(connectTimeoutMs)));
+    return agent;
+  }
+
   private check(raw: string): URL {
     let url: URL;
     try {
@@ -119,7 +133,7 @@ export class HttpClient implements OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
-    await this.agent.close();
+    await Promise.all([this.agent, ...this.agents.values()].map((a) => a.close()));
   }
 }
 
@@ -160,6 +174,7 @@ function toOutboundError(err: unknown, url: URL, timeoutMs: number): OutboundHtt
   const cause = (err as { cause?: unknown }).cause;
   if (cause instanceof OutboundHttpError) return cause;
   const e = err as Error & { code?: string; name?: string };
+  if (e instanceof undiciErrors.ConnectTimeoutError) return new OutboundHttpError('timeout', `${url.host}: could not connect in time (${e.message})`);
   if (e instanceof undiciErrors.HeadersTimeoutError || e instanceof undiciErrors.BodyTimeoutError || e.name === 'TimeoutError' || e.name === 'AbortError') {
     return new OutboundHttpError('timeout', `${url.host} did not answer within ${timeoutMs} ms`);
   }

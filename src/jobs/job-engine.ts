@@ -202,7 +202,7 @@ export class JobEngine implements OnApplicationBootstrap, BeforeApplicationShutd
   }
 
   // Many jobs of one type in one statement (a scheduler queuing thousands): send()'s dedupe and transaction rules.
-  async sendMany<P extends object>(type: JobType<P>, jobs: { payload: P; dedupeKey?: string }[], opts: { tx?: EntityManager } = {}): Promise<void> {
+  async sendMany<P extends object>(type: JobType<P>, jobs: { payload: P; dedupeKey?: string }[], opts: { tx?: EntityManager; startAfter?: Date } = {}): Promise<void> {
     if (!jobs.length) return;
     await this.start();
     await this.lateActivations.get(type.name);
@@ -211,6 +211,7 @@ export class JobEngine implements OnApplicationBootstrap, BeforeApplicationShutd
       data: j.payload,
       id: j.dedupeKey ? dedupeJobId(type.name, j.dedupeKey) : undefined,
       expireInSeconds: type.expireInSeconds,
+      ...(opts.startAfter ? { startAfter: opts.startAfter } : {}),
     }));
     await this.boss.insert(rows, { db: opts.tx ? inTransaction(opts.tx) : undefined });
     if (rows.length >= BULK_INSERT) await this.refreshStatistics(type.name, opts.tx);

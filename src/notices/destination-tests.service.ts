@@ -39,7 +39,7 @@ export class DestinationTestsService {
     );
     // Sent here rather than by a queued job, so that the answer carries the outcome; a lost process leaves a due row
     // that the deliveries sweep picks up.
-    await this.sender.send(row.id);
+    await this.sender.send(row.id, undefined, { evenIfDisabled: true });
     const { delivery, attempts } = await this.deliveries.get(caller.organizationId, row.id);
     const last = attempts[attempts.length - 1];
     const response = last?.response ?? null;

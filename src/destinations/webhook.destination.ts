@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { HttpClient, OutboundHttpError } from '../http/http-client';
 import { DEFAULT_CONNECT_TIMEOUT_SECONDS, DEFAULT_TIMEOUT_SECONDS, WebhookConfig } from './destination-config';
 import { Destination, DestinationError, DestinationResult, OutboundDelivery } from './destination';
-import { parseRetryAfter } from './retry-after';
+import { parseRetryAfter } from '../http/retry-after';
 import { webhookSignature } from './webhook-signature';
 
 export const MAX_BODY_BYTES = 20 * 1024;
@@ -64,7 +64,8 @@ export class WebhookDestination extends Destination {
     const response = { status: res.status, contentType: res.headers['content-type'] ?? null, body: excerpt(res.body) };
     if (res.status >= 200 && res.status < 300) return { request, response };
     const permanent = res.status >= 400 && res.status < 500 && !RETRYABLE_4XX.has(res.status);
-    const retryAfterSeconds = res.status === 429 || res.status === 503 ? parseRetryAfter(res.headers['retry-after'], new Date()) : null;
+    const afterMs = res.status === 429 || res.status === 503 ? parseRetryAfter(res.headers['retry-after']) : null;
+    const retryAfterSeconds = afterMs === null ? null : Math.ceil(afterMs / 1000);
     const hint = res.status === 410 ? { disable: 'gone_410' as const } : { retryAfterSeconds };
     const stored = retryAfterSeconds !== null ? { ...response, retryAfter: res.headers['retry-after'] } : response;
     throw new DestinationError(`HTTP ${res.status}${response.body ? `: ${response.body.slice(0, 200)}` : ''}`, permanent, request, stored, hint);

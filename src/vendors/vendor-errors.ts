@@ -79,16 +79,6 @@ export class VendorContractError extends VendorError {
 }
 
 // Retry-After is either delta-seconds or an HTTP-date (RFC 9110 §10.2.3). Null when absent or unreadable.
-export function parseRetryAfter(value: string | undefined, now: Date = new Date()): number | null {
-  if (value === undefined) return null;
-  const trimmed = value.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
-  if (!/[a-z]/i.test(trimmed)) return null; // reject bare numbers like "1.5" that Date.parse would accept
-  const at = Date.parse(trimmed);
-  if (Number.isNaN(at)) return null;
-  return Math.max(0, at - now.getTime());
-}
-
 // How the schedules see a vendor error (null: not a vendor error).
 export function vendorFault(err: unknown): PollFault | null {
   if (err instanceof VendorRateLimitError) return { kind: 'rate_limited', retryAfterMs: err.retryAfterMs };

@@ -7,9 +7,9 @@ import {
   VendorNotFoundError,
   VendorRateLimitError,
   VendorTransientError,
-  parseRetryAfter,
   vendorFault,
 } from '../vendor-errors';
+import { parseRetryAfter } from '../../http/retry-after';
 import { MONARX_API_SHAPE, MonarxApiShape, MonarxResource } from './monarx-api-shape';
 
 // Structural copy of the service's outbound client (src/http/http-client.ts), so this file depends on no HTTP library.

@@ -5,7 +5,7 @@ import { done, failed, JobHandler, JobResult, retry, skipped } from '../jobs/job
 import { JobEngine } from '../jobs/job-engine';
 import { DeliveryJobs, SendDeliveryPayload } from './delivery-jobs';
 import { DeliveryLedger } from './delivery-ledger';
-import { DeliverySender } from './delivery-sender';
+import { DeliverySender, SendOutcome } from './delivery-sender';
 
 // A due row whose job has not picked it up this long after its time lost that job (a replica died with it queued).
 const OVERDUE_SECONDS = 120;
@@ -25,12 +25,30 @@ export class SendDeliveryJob implements JobHandler<SendDeliveryPayload>, OnModul
   // A failed attempt is recorded with its retry queued (or dead) and the job is done; only an error of ours (the
   // database) throws for the engine to retry.
   async handle(p: SendDeliveryPayload): Promise<JobResult> {
-    const outcome = await this.sender.send(p.deliveryId, p.slot);
-    if (outcome.status === 'skipped') return skipped(outcome.reason);
-    if (outcome.status === 'failed') return retry(outcome.error, { attempt: outcome.attempt, retryAt: outcome.retryAt });
-    if (outcome.status === 'dead') return failed(outcome.error, { attempt: outcome.attempt });
-    return done(outcome);
+    return jobResult(await this.sender.send(p.deliveryId, p.slot));
   }
+
+  // A batch: the rate-limited sends that hold their slot go one by one; the rest together (DeliverySender.sendMany).
+  // Two jobs for one delivery in a batch (a retry and the sweep's requeue): the second is skipped.
+  async handleBatch(payloads: SendDeliveryPayload[]): Promise<JobResult[]> {
+    const outcomes = await this.sender.sendMany(payloads.filter((p) => !p.slot).map((p) => p.deliveryId));
+    const seen = new Set<string>();
+    const results: JobResult[] = [];
+    for (const p of payloads) {
+      if (p.slot) results.push(jobResult(await this.sender.send(p.deliveryId, p.slot)));
+      else if (seen.has(p.deliveryId)) results.push(skipped('the same delivery twice in one batch'));
+      else results.push(jobResult(outcomes.get(p.deliveryId)!));
+      seen.add(p.deliveryId);
+    }
+    return results;
+  }
+}
+
+function jobResult(outcome: SendOutcome): JobResult {
+  if (outcome.status === 'skipped') return skipped(outcome.reason);
+  if (outcome.status === 'failed') return retry(outcome.error, { attempt: outcome.attempt, retryAt: outcome.retryAt });
+  if (outcome.status === 'dead') return failed(outcome.error, { attempt: outcome.attempt });
+  return done(outcome);
 }
 
 @Injectable()

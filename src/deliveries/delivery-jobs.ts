@@ -23,6 +23,7 @@ export class DeliveryJobs {
       retryBackoff: true,
       expireInSeconds: config.deliveries.leaseSeconds + 60,
       concurrency: config.deliveries.sendConcurrency,
+      batchSize: config.deliveries.sendBatch,
     });
   }
 }

@@ -49,15 +49,26 @@ export class DeliveryLedger {
     return rows[0] ?? null;
   }
 
+  async getMany(ids: string[]): Promise<DeliveryRow[]> {
+    return this.db.dataSource.query(`SELECT ${COLS} FROM deliveries WHERE id = ANY($1::uuid[])`, [ids]);
+  }
+
   // pending/failed and due → sending, with a lease, and the attempt's log row, in one statement (its own transaction,
   // committed before the target is spoken to). null: not due, or another worker has it, or it is done. "Due" is by
   // the database's clock, as the job engine's start times are.
   async claim(id: string, owner: string, leaseSeconds: number): Promise<ClaimedDelivery | null> {
-    const rows: ClaimedDelivery[] = await this.db.dataSource.query(
+    return (await this.claimMany([id], owner, leaseSeconds))[0] ?? null;
+  }
+
+  // claim() for many rows in one statement: those of `ids` that could be claimed (the others are not due, or another
+  // worker has them, or they are done).
+  async claimMany(ids: string[], owner: string, leaseSeconds: number): Promise<ClaimedDelivery[]> {
+    if (!ids.length) return [];
+    return this.db.dataSource.query(
       `WITH c AS (
          UPDATE deliveries SET status = 'sending', attempts = attempts + 1, lease_owner = $2,
                 lease_until = now() + make_interval(secs => $3), updated_at = now()
-         WHERE id = $1 AND status IN ('pending', 'failed') AND next_attempt_at <= now()
+         WHERE id = ANY($1::uuid[]) AND status IN ('pending', 'failed') AND next_attempt_at <= now()
          RETURNING *
        ), a AS (
          INSERT INTO delivery_attempts (delivery_id, organization_id, attempt, trigger, requested_by)
@@ -66,28 +77,38 @@ export class DeliveryLedger {
                      WHEN attempts = 1 THEN 'initial' ELSE 'retry' END,
                 CASE WHEN attempts = attempt_base + 1 THEN replay_requested_by END
          FROM c
-         RETURNING id, trigger
+         RETURNING id, delivery_id, trigger
        )
        SELECT c.id, c.organization_id AS "organizationId", c.customer_id AS "customerId", c.destination, c.destination_id AS "destinationId", c.cause_type AS "causeType",
               c.cause_id AS "causeId", c.payload, c.status, c.attempts, c.attempt_base AS "attemptBase", c.next_attempt_at AS "nextAttemptAt",
               a.id::text AS "attemptId", a.trigger
-       FROM c, a`,
-      [id, owner, leaseSeconds],
+       FROM c JOIN a ON a.delivery_id = c.id`,
+      [ids, owner, leaseSeconds],
     );
-    return rows[0] ?? null;
   }
 
   // The statement right after the target accepted. A sweep that meanwhile took the row for interrupted (lease ran
   // out while the target was slow) is corrected: this is what happened.
   async markDelivered(claimed: ClaimedDelivery, owner: string, attempt: AttemptRecord): Promise<void> {
-    await this.db.transaction(async (em) => {
-      await em.query(
-        `UPDATE deliveries SET status = 'delivered', delivered_at = now(), last_error = NULL, lease_until = NULL, updated_at = now()
-         WHERE id = $1 AND lease_owner = $2 AND status IN ('sending', 'dead')`,
-        [claimed.id, owner],
-      );
-      await this.finishAttempt(em, claimed.attemptId, attempt);
-    });
+    await this.markDeliveredMany([{ claimed, attempt }], owner);
+  }
+
+  // markDelivered() for many, in one statement (both tables).
+  async markDeliveredMany(done: { claimed: ClaimedDelivery; attempt: AttemptRecord }[], owner: string): Promise<void> {
+    if (!done.length) return;
+    const rows = done.map(({ claimed, attempt: a }) => ({
+      delivery: claimed.id, attempt: claimed.attemptId, ms: Math.round(a.durationMs), request: a.request, response: a.response,
+    }));
+    await this.db.dataSource.query(
+      `WITH x AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(delivery uuid, attempt bigint, ms int, request jsonb, response jsonb)),
+       d AS (
+         UPDATE deliveries SET status = 'delivered', delivered_at = now(), last_error = NULL, lease_until = NULL, updated_at = now()
+         WHERE id IN (SELECT delivery FROM x) AND lease_owner = $2 AND status IN ('sending', 'dead')
+       )
+       UPDATE delivery_attempts t SET finished_at = now(), duration_ms = x.ms, outcome = 'delivered', request = x.request, response = x.response, error = NULL
+       FROM x WHERE t.id = x.attempt`,
+      [JSON.stringify(rows), owner],
+    );
   }
 
   // sending → failed (retryAt set: queued again by the caller, in `then`, inside this transaction) or dead.

@@ -18,6 +18,7 @@ export interface OutboundDelivery {
 
 export interface DestinationTarget {
   id: string;
+  organizationId: string;
   kind: string;
   config: Record<string, unknown>; // as checked per kind (destination-config.ts); header values opened
   secrets: Record<string, string>; // opened, e.g. signingSecret

@@ -4,6 +4,7 @@ import { automaticResends } from './unknown-policy';
 import { done, failed, JobHandler, JobResult, retry, skipped } from '../jobs/job';
 import { JobEngine } from '../jobs/job-engine';
 import { DeliveryJobs, SendDeliveryPayload } from './delivery-jobs';
+import { Destinations } from '../destinations/destinations';
 import { DeliveryLedger } from './delivery-ledger';
 import { DeliverySender, SendOutcome } from './delivery-sender';
 
@@ -60,6 +61,7 @@ export class SweepDeliveriesJob implements JobHandler<Record<string, never>>, On
     private readonly types: DeliveryJobs,
     private readonly ledger: DeliveryLedger,
     private readonly config: AppConfig,
+    private readonly destinations: Destinations,
   ) {}
 
   onModuleInit(): void {
@@ -68,11 +70,12 @@ export class SweepDeliveriesJob implements JobHandler<Record<string, never>>, On
   }
 
   async handle(): Promise<JobResult> {
-    const interrupted = await this.ledger.markInterrupted(automaticResends(this.config.deliveries.interruptedPolicy), (em, rows) =>
+    const resends = automaticResends(this.config.deliveries.interruptedPolicy);
+    const interrupted = await this.ledger.markInterrupted(resends, this.destinations.resendableKinds, (em, rows) =>
       this.jobs.sendMany(this.types.send, rows.map(({ id, attempts }) => ({ payload: { deliveryId: id }, dedupeKey: `${id}:${attempts}:interrupted` })), { tx: em }),
     );
     if (interrupted.dead + interrupted.resent) {
-      this.logger.warn(`${interrupted.dead + interrupted.resent} send(s) cut off mid-way: ${interrupted.resent} sent once more as the same message, ${interrupted.dead} dead`);
+      this.logger.warn(`${interrupted.dead + interrupted.resent} send(s) cut off mid-way: ${interrupted.resent} sent once more as the same message (e-mail), ${interrupted.dead} marked interrupted (dead) for the operator to check and replay`);
     }
     const overdue = await this.ledger.overdue(OVERDUE_SECONDS);
     const bucket = Math.floor(Date.now() / (OVERDUE_SECONDS * 1000));

@@ -133,20 +133,21 @@ export class DeliveryLedger {
   }
 
   // Sends whose worker vanished mid-way (crash, kill -9) and whose lease ran out: the target may have taken them.
-  // The attempt is logged `interrupted`. maxResends (DELIVERY_INTERRUPTED_POLICY: resend = 1, hold = 0): a row with
-  // fewer interrupted attempts than that in its round becomes `failed`, due now, and `then` queues its send in this
+  // The attempt is logged `interrupted`. maxResends (DELIVERY_INTERRUPTED_POLICY: resend = 1, hold = 0): a row of
+  // one of `resendKinds` (Destination.resendsInterrupted: e-mail) with fewer interrupted attempts than that in its
+  // round becomes `failed`, due now, and `then` queues its send in this
   // transaction (the same round keeps its Message-ID); any other is `dead` and left to the operator. Each row is
   // taken by one conditional UPDATE, so with several replicas sweeping at once every interrupted send is handled once.
-  async markInterrupted(maxResends: number, then?: (em: EntityManager, resend: { id: string; attempts: number }[]) => Promise<unknown>): Promise<{ dead: number; resent: number }> {
+  async markInterrupted(maxResends: number, resendKinds: string[], then?: (em: EntityManager, resend: { id: string; attempts: number }[]) => Promise<unknown>): Promise<{ dead: number; resent: number }> {
     return this.db.transaction(async (em) => {
       const rows: { id: string; attempts: number; status: DeliveryStatus }[] = await em.query(
         `WITH d AS (
            UPDATE deliveries r SET
-                  status = CASE WHEN p.interrupted < $2 THEN 'failed' ELSE 'dead' END,
-                  next_attempt_at = CASE WHEN p.interrupted < $2 THEN now() ELSE r.next_attempt_at END,
-                  last_error = CASE WHEN p.interrupted < $2 THEN $3 ELSE $1 END, lease_until = NULL, updated_at = now()
-           FROM (SELECT x.id, (SELECT count(*) FROM delivery_attempts t
-                               WHERE t.delivery_id = x.id AND t.attempt > x.attempt_base AND t.outcome = 'interrupted') AS interrupted
+                  status = CASE WHEN p.resend THEN 'failed' ELSE 'dead' END,
+                  next_attempt_at = CASE WHEN p.resend THEN now() ELSE r.next_attempt_at END,
+                  last_error = CASE WHEN p.resend THEN $3 ELSE $1 END, lease_until = NULL, updated_at = now()
+           FROM (SELECT x.id, x.destination = ANY($4::text[]) AND (SELECT count(*) FROM delivery_attempts t
+                               WHERE t.delivery_id = x.id AND t.attempt > x.attempt_base AND t.outcome = 'interrupted') < $2 AS resend
                  FROM deliveries x WHERE x.status = 'sending' AND x.lease_until < now()) p
            WHERE r.id = p.id AND r.status = 'sending' AND r.lease_until < now()
            RETURNING r.id, r.attempts, r.status
@@ -155,7 +156,7 @@ export class DeliveryLedger {
            FROM d WHERE t.delivery_id = d.id AND t.attempt = d.attempts AND t.outcome IS NULL
          )
          SELECT id, attempts, status FROM d`,
-        [INTERRUPTED, maxResends, RESENDING],
+        [INTERRUPTED, maxResends, RESENDING, resendKinds],
       );
       const resend = rows.filter((r) => r.status === 'failed');
       if (resend.length && then) await then(em, resend);

@@ -53,21 +53,21 @@ export const REBUILD_SQL = rollupUpsertSql(
 const cleaningKeys = `'{${CLEANING_KINDS.map((k) => `kind:${k}`).join(',')}}'::text[]`;
 
 // $1 customer, $2 organization. One row (none for another organization's customer): the figures of the customer's
-// current local month and the one before, its protected sites, and whether its rollup is waiting for a rebuild.
+// current local month and the one before (one pass over their rollup rows), its protected sites, and whether its
+// rollup is waiting for a rebuild.
 export const READ_SQL = `
 WITH c AS (
   SELECT id, time_zone, ${monthOf('now()', 'time_zone')} AS this_month FROM customers WHERE id = $1 AND organization_id = $2
-), r AS (
-  SELECT r.* FROM c JOIN customer_counters r ON r.customer_id = c.id AND r.month IN (c.this_month, (c.this_month - interval '1 month')::date)
 )
 SELECT c.time_zone AS "timeZone", to_char(c.this_month, 'YYYY-MM') AS month, to_char(c.this_month - interval '1 month', 'YYYY-MM') AS "lastMonth",
-  (SELECT count(*) FROM r WHERE r.month = c.this_month AND r.key LIKE 'cleaned:%')::int AS "sitesCleanedThisMonth",
-  (SELECT count(*) FROM r WHERE r.month = c.this_month AND r.key LIKE 'threat:%' AND r.last_kind = ANY(${sqlList(OPEN_KINDS)}))::int AS "openThreats",
-  (SELECT coalesce(sum(n), 0) FROM r WHERE r.month = c.this_month AND r.key = 'kind:detection')::int AS "detectionsThisMonth",
-  (SELECT coalesce(sum(n), 0) FROM r WHERE r.month < c.this_month AND r.key = 'kind:detection')::int AS "detectionsLastMonth",
-  (SELECT coalesce(sum(n), 0) FROM r WHERE r.month = c.this_month AND r.key = ANY(${cleaningKeys}))::int AS "cleanupsThisMonth",
-  (SELECT coalesce(sum(n), 0) FROM r WHERE r.month < c.this_month AND r.key = ANY(${cleaningKeys}))::int AS "cleanupsLastMonth",
+  count(*) FILTER (WHERE r.month = c.this_month AND starts_with(r.key, 'cleaned:'))::int AS "sitesCleanedThisMonth",
+  count(*) FILTER (WHERE r.month = c.this_month AND r.last_kind = ANY(${sqlList(OPEN_KINDS)}))::int AS "openThreats",
+  coalesce(sum(r.n) FILTER (WHERE r.month = c.this_month AND r.key = 'kind:detection'), 0)::int AS "detectionsThisMonth",
+  coalesce(sum(r.n) FILTER (WHERE r.month < c.this_month AND r.key = 'kind:detection'), 0)::int AS "detectionsLastMonth",
+  coalesce(sum(r.n) FILTER (WHERE r.month = c.this_month AND r.key = ANY(${cleaningKeys})), 0)::int AS "cleanupsThisMonth",
+  coalesce(sum(r.n) FILTER (WHERE r.month < c.this_month AND r.key = ANY(${cleaningKeys})), 0)::int AS "cleanupsLastMonth",
   (SELECT count(*) FROM sites si
 ${SITE_PROTECTION_JOIN_SQL.replace('$5', 'now()')}   WHERE si.customer_id = c.id AND coalesce(p.protection, 'protected') = 'protected')::int AS "protectedSites",
   EXISTS (SELECT 1 FROM customer_counters_stale s WHERE s.customer_id = c.id) AS stale
-FROM c`;
+FROM c LEFT JOIN customer_counters r ON r.customer_id = c.id AND r.month IN (c.this_month, (c.this_month - interval '1 month')::date)
+GROUP BY c.id, c.time_zone, c.this_month`;

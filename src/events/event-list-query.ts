@@ -19,7 +19,7 @@ export const EVENT_LIST: JsonListSpec = {
   ] satisfies JsonField[]),
 };
 
-// GET /v1/events's filters; each one is served by an index of migrations/…ListIndexes (bench:api checks the plans).
+// GET /v1/events's filters; each one is served by an index of events (bench:api prints the plans at size, BENCH_AT_SIZE).
 export function eventListWhere(organizationId: string, q: EventQuery): SqlWhere {
   const w = new SqlWhere('e', organizationId);
   if (q.customerId) w.add((p) => `e.customer_id = ${p}`, q.customerId);

@@ -12,7 +12,9 @@ import { loadConfig } from '../src/config/app-config';
 import { Database } from '../src/db/database';
 import { EventStore } from '../src/events/event-store';
 import { NormalizedEvent } from '../src/events/normalized-event';
+import { atSize } from './api-at-size';
 import { fmt, freshDatabase } from './bench-support';
+import { seedLists } from './api-seed';
 
 // API read throughput: GET /v1/... with an API key under concurrency 50, against a bare Node HTTP server
 // returning the same JSON bytes (the baseline), measured by the same load generator process in the same run — once on
@@ -20,8 +22,13 @@ import { fmt, freshDatabase } from './bench-support';
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 50);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const KEY = 'hd_benchmrk_' + 'r'.repeat(32);
-// A page of events (the heaviest read: 50 rows, ~28 KB) and a single small resource (the per-request floor).
-const PATHS = ['/v1/events?limit=50', '/v1/organization'];
+// A page of each list a portal polls (events: the heaviest read, 50 rows, ~28 KB) and a single small resource (the
+// per-request floor). BENCH_PATHS=events,customers runs a subset (by the path's first segment).
+const ALL_PATHS = ['/v1/events?limit=50', '/v1/customers?limit=50', '/v1/sites?limit=50', '/v1/digests?limit=50', '/v1/deliveries?limit=50', '/v1/organization'];
+const only = process.env.BENCH_PATHS?.split(',').map((x) => x.trim()).filter(Boolean);
+const PATHS = ALL_PATHS.filter((p) => !only || only.some((o) => p.startsWith(`/v1/${o}`)));
+// embedded, server or both (the default)
+const DBS = process.env.BENCH_DB ?? 'both';
 
 interface Load { requests: number; errors: number; rps: number; p50: number; p99: number }
 
@@ -35,6 +42,8 @@ async function load(url: string, key?: string, seconds = SECONDS): Promise<Load>
 // of them alike (one after the other, a burst of load elsewhere moved the ratio by 2×). Per way: requests/s over
 // its whole time, the median of its rounds' p50 and the worst of their p99.
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+// Events seeded in one organization for the at-size part (server PostgreSQL only; 0 skips it): api-at-size.ts.
+const AT_SIZE = Number(process.env.BENCH_AT_SIZE ?? 10_000_000);
 
 async function interleaved(ways: { url: string; key?: string }[]): Promise<Load[]> {
   const slice = SECONDS / ROUNDS;
@@ -63,7 +72,8 @@ async function seed(app: NestFastifyApplication): Promise<void> {
     process: null, threatName: 'php.webshell.generic', occurredAt: new Date(Date.UTC(2026, 10, 1) + i * 60_000), raw: { i },
   }));
   await db.transaction((em) => app.get(EventStore).insert(em, { organizationId: id, source: 'push:bench', vendorAccountId: null }, events));
-  await db.dataSource.query('ANALYZE events'); // as autovacuum would soon after a bulk load
+  await seedLists(db, id);
+  await db.dataSource.query('ANALYZE'); // as autovacuum would soon after a bulk load
 }
 
 // One endpoint of a running service against a bare Node server and bare Fastify serving the bytes it answered.
@@ -98,7 +108,7 @@ async function compare(origin: string, path: string): Promise<void> {
 const listen = (server: Server) => new Promise<Server>((r) => server.listen(0, '127.0.0.1', () => r(server)));
 const urlOf = (server: Server) => `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-async function measure(label: string, env: Record<string, string>): Promise<void> {
+async function measure(label: string, env: Record<string, string>, atSizeToo = false): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'hostdigest-bench-api-'));
   const app = await createApp(loadConfig({
     PORT: '0', LOG_LEVEL: 'warn', HOSTDIGEST_ROLES: 'api', HOSTDIGEST_SIMULATOR: 'off', DATA_DIR: dataDir,
@@ -109,6 +119,7 @@ async function measure(label: string, env: Record<string, string>): Promise<void
     await seed(app);
     console.log(`  ${label}`);
     for (const path of PATHS) await compare(urlOf(app.getHttpServer()), path);
+    if (atSizeToo) await atSize(app, urlOf(app.getHttpServer()), KEY, AT_SIZE);
   } finally {
     await app.close();
     rmSync(dataDir, { recursive: true, force: true });
@@ -117,10 +128,11 @@ async function measure(label: string, env: Record<string, string>): Promise<void
 
 async function main(): Promise<void> {
   console.log(`API read benchmark: concurrency ${CONCURRENCY}, ${SECONDS} s per run, load generator in its own process`);
-  await measure('embedded PostgreSQL (no DATABASE_URL)', {});
+  if (DBS !== 'server') await measure('embedded PostgreSQL (no DATABASE_URL)', {});
+  if (DBS === 'embedded') return;
   const db = await freshDatabase('hostdigest_bench_api');
   try {
-    await measure(`PostgreSQL server (${db.url.replace(/\/\/.*@/, '//')})`, { DATABASE_URL: db.url });
+    await measure(`PostgreSQL server (${db.url.replace(/\/\/.*@/, '//')})`, { DATABASE_URL: db.url }, AT_SIZE > 0);
   } finally {
     await db.drop();
   }

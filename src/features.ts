@@ -2,6 +2,7 @@ import { AdminModule } from './admin/admin.module';
 import { AlertsModule } from './alerts/alerts.module';
 import { BrandsModule } from './brands/brands.module';
 import { CustomerPageModule } from './customer-page/customer-page.module';
+import { CountersModule } from './counters/counters.module';
 import { CustomersModule } from './customers/customers.module';
 import { DeliveriesModule } from './deliveries/deliveries.module';
 import { DigestsModule } from './digests/digests.module';
@@ -13,4 +14,4 @@ import { TemplatesModule } from './templates/templates.module';
 import { VendorsModule } from './vendors/vendors.module';
 
 // The product's feature modules, in dependency order (each depends only on those above it and on the platform).
-export const FEATURE_MODULES = [MailModule, CustomersModule, BrandsModule, TemplatesModule, DeliveriesModule, EventsModule, DigestsModule, AlertsModule, EventSubscriptionsModule, NoticesModule, CustomerPageModule, VendorsModule, AdminModule];
+export const FEATURE_MODULES = [MailModule, CustomersModule, BrandsModule, TemplatesModule, DeliveriesModule, EventsModule, CountersModule, DigestsModule, AlertsModule, EventSubscriptionsModule, NoticesModule, CustomerPageModule, VendorsModule, AdminModule];

@@ -4,7 +4,8 @@ import { RouteConfig } from '@nestjs/platform-fastify';
 import type { FastifyReply } from 'fastify';
 import type { BodyConfig } from '../api/body-parsers';
 import { Caller } from '../api/auth.decorators';
-import { mapPage, PageQuery } from '../api/pagination';
+import { sendJson } from '../api/json-page';
+import { PageQuery } from '../api/pagination';
 import type { Principal } from '../api-keys/api-keys.service';
 import { IMPORT_DESCRIPTION, ImportQuery, ImportReportView } from './customer-import.dto';
 import { CustomerImportService } from './customer-import.service';
@@ -31,8 +32,8 @@ export class CustomersController {
 
   @Get()
   @ApiOkResponse({ type: CustomerPage })
-  async list(@Caller() caller: Principal, @Query() q: CustomerQuery): Promise<CustomerPage> {
-    return mapPage(await this.customers.list(caller.organizationId, q), CustomerView.of);
+  async list(@Caller() caller: Principal, @Query() q: CustomerQuery, @Res({ passthrough: true }) res: FastifyReply): Promise<string> {
+    return sendJson(res, await this.customers.list(caller.organizationId, q));
   }
 
   // Declared before ':id' so that the router does not take 'import' and 'export' for ids.
@@ -79,8 +80,8 @@ export class CustomersController {
 
   @Get(':id/sites')
   @ApiOkResponse({ type: SitePage })
-  async listSites(@Caller() caller: Principal, @Param('id', ParseUUIDPipe) id: string, @Query() q: PageQuery): Promise<SitePage> {
-    return mapPage(await this.sites.listForCustomer(caller.organizationId, id, q), SiteView.of);
+  async listSites(@Caller() caller: Principal, @Param('id', ParseUUIDPipe) id: string, @Query() q: PageQuery, @Res({ passthrough: true }) res: FastifyReply): Promise<string> {
+    return sendJson(res, await this.sites.listForCustomer(caller.organizationId, id, q));
   }
 
   @Post(':id/sites')

@@ -1,7 +1,8 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Query, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Caller } from '../api/auth.decorators';
-import { mapPage } from '../api/pagination';
+import { sendJson } from '../api/json-page';
 import type { Principal } from '../api-keys/api-keys.service';
 import { SitePage, SiteQuery, SiteView, UpdateSiteDto } from './sites.dto';
 import { SitesService } from './sites.service';
@@ -14,8 +15,8 @@ export class SitesController {
 
   @Get()
   @ApiOkResponse({ type: SitePage })
-  async list(@Caller() caller: Principal, @Query() q: SiteQuery): Promise<SitePage> {
-    return mapPage(await this.sites.list(caller.organizationId, q), SiteView.of);
+  async list(@Caller() caller: Principal, @Query() q: SiteQuery, @Res({ passthrough: true }) res: FastifyReply): Promise<string> {
+    return sendJson(res, await this.sites.list(caller.organizationId, q));
   }
 
   @Get(':id')

@@ -1,7 +1,8 @@
-import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Caller } from '../api/auth.decorators';
-import { mapPage } from '../api/pagination';
+import { sendJson } from '../api/json-page';
 import type { Principal } from '../api-keys/api-keys.service';
 import { AttemptView, DeliveryDetailView, DeliveryPage, DeliveryQuery, DeliveryView } from './deliveries.dto';
 import { DeliveriesService } from './deliveries.service';
@@ -14,8 +15,8 @@ export class DeliveriesController {
 
   @Get()
   @ApiOkResponse({ type: DeliveryPage })
-  async list(@Caller() caller: Principal, @Query() q: DeliveryQuery): Promise<DeliveryPage> {
-    return mapPage(await this.deliveries.list(caller.organizationId, q), DeliveryView.of);
+  async list(@Caller() caller: Principal, @Query() q: DeliveryQuery, @Res({ passthrough: true }) res: FastifyReply): Promise<string> {
+    return sendJson(res, await this.deliveries.list(caller.organizationId, q));
   }
 
   @Get(':id')

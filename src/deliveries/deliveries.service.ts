@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { paginate, Page } from '../api/pagination';
+import { jsonListPage } from '../api/json-page';
 import type { Principal } from '../api-keys/api-keys.service';
 import { Database } from '../db/database';
 import { ConflictError, NotFoundError } from '../errors/domain-error';
@@ -9,6 +9,7 @@ import { DeliveryJobs } from './delivery-jobs';
 import { DeliveryLedger } from './delivery-ledger';
 import { Delivery } from './delivery.entity';
 import { DeliveryQuery } from './deliveries.dto';
+import { DELIVERY_LIST, deliveryListWhere } from './delivery-list-query';
 
 // The operator's view of the outbox: list, read with the attempt log, explicit replay.
 @Injectable()
@@ -20,15 +21,9 @@ export class DeliveriesService {
     private readonly types: DeliveryJobs,
   ) {}
 
-  list(organizationId: string, q: DeliveryQuery): Promise<Page<Delivery>> {
-    const qb = this.db.dataSource.getRepository(Delivery).createQueryBuilder('d').where('d.organization_id = :organizationId', { organizationId });
-    if (q.status) qb.andWhere('d.status = :status', { status: q.status });
-    if (q.customerId) qb.andWhere('d.customer_id = :customerId', { customerId: q.customerId });
-    if (q.destination) qb.andWhere('d.destination = :destination', { destination: q.destination });
-    if (q.destinationId) qb.andWhere('d.destination_id = :destinationId', { destinationId: q.destinationId });
-    if (q.causeType) qb.andWhere('d.cause_type = :causeType', { causeType: q.causeType });
-    if (q.causeId) qb.andWhere('d.cause_id = :causeId', { causeId: q.causeId });
-    return paginate(qb, q, { table: 'deliveries' });
+  // The page's JSON text (json-page.ts), passed through unparsed.
+  list(organizationId: string, q: DeliveryQuery): Promise<string> {
+    return jsonListPage(this.db, DELIVERY_LIST, deliveryListWhere(organizationId, q), q);
   }
 
   async get(organizationId: string, id: string): Promise<{ delivery: Delivery; attempts: DeliveryAttempt[] }> {

@@ -1,7 +1,8 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Query, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Caller } from '../api/auth.decorators';
-import { mapPage } from '../api/pagination';
+import { sendJson } from '../api/json-page';
 import type { Principal } from '../api-keys/api-keys.service';
 import { DigestSettingsDto, DigestSettingsView } from './digest-settings.dto';
 import { DigestSettingsService, EffectiveSettings } from './digest-settings.service';
@@ -16,8 +17,8 @@ export class DigestsController {
 
   @Get()
   @ApiOkResponse({ type: DigestPage })
-  async list(@Caller() caller: Principal, @Query() q: DigestQuery): Promise<DigestPage> {
-    return mapPage(await this.digests.list(caller.organizationId, q), DigestView.of);
+  async list(@Caller() caller: Principal, @Query() q: DigestQuery, @Res({ passthrough: true }) res: FastifyReply): Promise<string> {
+    return sendJson(res, await this.digests.list(caller.organizationId, q));
   }
 
   @Post('preview')

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { paginate, Page } from '../api/pagination';
+import { jsonListPage } from '../api/json-page';
 import type { Principal } from '../api-keys/api-keys.service';
 import { Database } from '../db/database';
 import { ConflictError, DomainError, NotFoundError } from '../errors/domain-error';
@@ -12,6 +12,7 @@ import { DigestScheduler } from './digest-scheduler';
 import { countsOf } from './digest-sender';
 import { DigestSettingsService, scheduleOf } from './digest-settings.service';
 import { Digest } from './digest.entity';
+import { DIGEST_LIST, digestListWhere } from './digest-list-query';
 import { DigestPreviewView, DigestQuery, PreviewDigestDto, RunDigestsDto, RunResultView, DigestView } from './digests.dto';
 
 // The operator's view of the ledger: list, read, preview without sending, run now, explicit resend.
@@ -27,14 +28,9 @@ export class DigestsService {
     private readonly clock: Clock,
   ) {}
 
-  list(organizationId: string, q: DigestQuery): Promise<Page<Digest>> {
-    const qb = this.db.dataSource.getRepository(Digest).createQueryBuilder('d').where('d.organization_id = :organizationId', { organizationId });
-    if (q.customerId) qb.andWhere('d.customer_id = :customerId', { customerId: q.customerId });
-    if (q.status) qb.andWhere('d.status = :status', { status: q.status });
-    if (q.cadence) qb.andWhere('d.cadence = :cadence', { cadence: q.cadence });
-    if (q.from) qb.andWhere('d.period_start >= :from', { from: new Date(q.from) });
-    if (q.to) qb.andWhere('d.period_start < :to', { to: new Date(q.to) });
-    return paginate(qb, q, { table: 'digests' });
+  // The page's JSON text (json-page.ts), passed through unparsed.
+  list(organizationId: string, q: DigestQuery): Promise<string> {
+    return jsonListPage(this.db, DIGEST_LIST, digestListWhere(organizationId, q), q);
   }
 
   async get(organizationId: string, id: string): Promise<Digest> {

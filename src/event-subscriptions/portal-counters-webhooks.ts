@@ -1,14 +1,13 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config';
+import { CustomerCounters } from '../counters/customer-counters';
 import { Database } from '../db/database';
 import { ComposeError, DeliveryComposer, DeliveryComposers } from '../deliveries/delivery-composers';
 import type { DeliveryRow } from '../deliveries/delivery-ledger';
 import { DeliveryOutbox } from '../deliveries/delivery-outbox';
 import type { OutboundMessage } from '../destinations/destination';
 import { NewEventHooks, NewEventsHook } from '../events/new-event-hooks';
-import { StatsService } from '../events/stats.service';
-import { SITE_PROTECTION_JOIN_SQL } from '../events/threat-sql';
 import { defineJob, done, JobHandler, JobResult, skipped } from '../jobs/job';
 import { JobEngine } from '../jobs/job-engine';
 
@@ -33,7 +32,7 @@ interface CountersJob {
 // transaction that stores them, a job for the current window (run now) and one for the next (run when it starts),
 // each deduplicated by (customer, window) across replicas; the delivery's dedupe key holds the window too. A job
 // sends only figures that differ from the last message to that destination, so the next window's job is silent when
-// nothing changed after the current one ran. The figures are /v1/stats's (StatsService) for the customer's month.
+// nothing changed after the current one ran. The figures are the counters' rollup (counters/), /v1/stats's for the customer's month.
 @Injectable()
 export class PortalCountersWebhooks implements NewEventsHook, DeliveryComposer, JobHandler<CountersJob>, OnModuleInit {
   readonly name = 'portal-counters-webhooks';
@@ -44,7 +43,7 @@ export class PortalCountersWebhooks implements NewEventsHook, DeliveryComposer, 
     private readonly outbox: DeliveryOutbox,
     private readonly composers: DeliveryComposers,
     private readonly jobs: JobEngine,
-    private readonly stats: StatsService,
+    private readonly customerCounters: CustomerCounters,
     private readonly db: Database,
     private readonly config: AppConfig,
   ) {}
@@ -107,18 +106,11 @@ export class PortalCountersWebhooks implements NewEventsHook, DeliveryComposer, 
     return written ? done({ deliveries: written }) : skipped('no change, or already sent in this window');
   }
 
-  // The counters as /v1/stats states them for this customer and its current local month, and its protected sites.
+  // The counters of the customer's current local month, from the rollup that GET /v1/customers/:id/counters reads
+  // (the same figures as /v1/stats for that customer and month).
   private async counters(organizationId: string, customerId: string): Promise<PortalCountersPayload['counters']> {
-    const now = new Date();
-    const view = await this.stats.stats(organizationId, { customerId }, now);
-    const [sites]: { n: number }[] = await this.db.dataSource.query(
-      `SELECT count(*)::int AS n FROM sites si
-       ${SITE_PROTECTION_JOIN_SQL.replace('$5', '$3')}
-       WHERE si.organization_id = $1 AND si.customer_id = $2 AND coalesce(p.protection, 'protected') = 'protected'`,
-      [organizationId, customerId, now],
-    );
-    const row = view.rows.find((r) => r.customerId === customerId);
-    return { sitesCleanedThisMonth: view.sitesCleanedThisMonth, openThreats: row?.threats.outstanding ?? 0, protectedSites: sites.n };
+    const c = await this.customerCounters.read(organizationId, customerId);
+    return { sitesCleanedThisMonth: c.sitesCleanedThisMonth, openThreats: c.openThreats, protectedSites: c.protectedSites };
   }
 
   async compose(d: DeliveryRow): Promise<OutboundMessage> {

@@ -1,46 +1,38 @@
-import { decodeCursor } from '../api/pagination';
-import { ValidationError } from '../errors/domain-error';
-import { EventQuery, EventView } from './events.dto';
+import { JsonField, JsonListSpec, SqlWhere } from '../api/json-page';
+import { EventQuery } from './events.dto';
 import { severityRank } from './severity';
 
-// The columns of EventView, named and ordered as EventView.of() lays them out, so that a row is the view itself.
-const COLUMNS = [
-  'id', 'source', 'vendor_account_id AS "vendorAccountId"', 'external_id AS "externalId"', 'kind', 'vendor_type AS "vendorType"',
-  'classification', 'severity', 'server', 'account_user AS "accountUser"', 'domain', 'vendor_site_id AS "vendorSiteId"',
-  'file_path AS "filePath"', 'file_hash AS "fileHash"', 'process', 'threat_name AS "threatName"', 'occurred_at AS "occurredAt"',
-  'received_at AS "receivedAt"', 'customer_id AS "customerId"', 'site_id AS "siteId"', 'match_rule AS "matchRule"',
-].join(', ');
+// EventView's keys in EventView.of()'s order, each with its column: the page's JSON is written by PostgreSQL.
+export const EVENT_LIST: JsonListSpec = {
+  table: 'events',
+  alias: 'e',
+  sortColumn: 'occurred_at',
+  idType: 'bigint',
+  fields: ([
+    ['id', 'e.id::text', 'json'], ['source', 'e.source', 'json'], ['vendorAccountId', 'e.vendor_account_id', 'json'],
+    ['externalId', 'e.external_id', 'json'], ['kind', 'e.kind', 'json'], ['vendorType', 'e.vendor_type', 'json'],
+    ['classification', 'e.classification', 'json'], ['severity', 'e.severity', 'json'], ['server', 'e.server', 'json'],
+    ['accountUser', 'e.account_user', 'json'], ['domain', 'e.domain', 'json'], ['vendorSiteId', 'e.vendor_site_id', 'json'],
+    ['filePath', 'e.file_path', 'json'], ['fileHash', 'e.file_hash', 'json'], ['process', 'e.process', 'json'],
+    ['threatName', 'e.threat_name', 'json'], ['occurredAt', 'e.occurred_at', 'time'], ['receivedAt', 'e.received_at', 'time'],
+    ['customerId', 'e.customer_id', 'json'], ['siteId', 'e.site_id', 'json'], ['matchRule', 'e.match_rule', 'json'],
+  ] satisfies JsonField[]),
+};
 
-export type EventRow = EventView;
-
-// GET /v1/events as one parameterised statement: the organization first, the filters, then keyset order (newest
-// first, ties by id) from the cursor row, one row more than the page to know whether there is a next one.
-export function eventListQuery(organizationId: string, q: EventQuery): { sql: string; params: unknown[]; limit: number } {
-  const params: unknown[] = [organizationId];
-  const where = ['e.organization_id = $1'];
-  const add = (condition: (p: string) => string, value: unknown) => {
-    params.push(value);
-    where.push(condition(`$${params.length}`));
-  };
-  if (q.customerId) add((p) => `e.customer_id = ${p}`, q.customerId);
-  if (q.siteId) add((p) => `e.site_id = ${p}`, q.siteId);
-  if (q.vendorAccountId) add((p) => `e.vendor_account_id = ${p}`, q.vendorAccountId);
-  if (q.source) add((p) => `e.source = ${p}`, q.source);
-  if (q.kind?.length) add((p) => `e.kind = ANY(${p})`, q.kind);
-  if (q.severity?.length) add((p) => `e.severity = ANY(${p})`, q.severity);
-  if (q.minSeverity) add((p) => `e.severity_rank >= ${p}`, severityRank(q.minSeverity));
-  if (q.from) add((p) => `e.occurred_at >= ${p}`, q.from);
-  if (q.to) add((p) => `e.occurred_at < ${p}`, q.to);
-  if (q.unmatched === true) where.push('e.customer_id IS NULL');
-  if (q.unmatched === false) where.push('e.customer_id IS NOT NULL');
-  if (q.server) add((p) => `e.server = ${p}`, q.server.toLowerCase());
-  if (q.cursor) {
-    const id = decodeCursor(q.cursor);
-    if (!/^\d{1,19}$/.test(id)) throw new ValidationError('cursor', 'cursor is not one this API returned');
-    add((p) => `(e.occurred_at, e.id) < (SELECT c.occurred_at, c.id FROM events c WHERE c.id = CAST(${p} AS bigint))`, id);
-  }
-  const limit = q.limit ?? 50;
-  params.push(limit + 1);
-  const sql = `SELECT ${COLUMNS} FROM events e WHERE ${where.join(' AND ')} ORDER BY e.occurred_at DESC, e.id DESC LIMIT $${params.length}`;
-  return { sql, params, limit };
+// GET /v1/events's filters; each one is served by an index of events (bench:api prints the plans at size, BENCH_AT_SIZE).
+export function eventListWhere(organizationId: string, q: EventQuery): SqlWhere {
+  const w = new SqlWhere('e', organizationId);
+  if (q.customerId) w.add((p) => `e.customer_id = ${p}`, q.customerId);
+  if (q.siteId) w.add((p) => `e.site_id = ${p}`, q.siteId);
+  if (q.vendorAccountId) w.add((p) => `e.vendor_account_id = ${p}`, q.vendorAccountId);
+  if (q.source) w.add((p) => `e.source = ${p}`, q.source);
+  if (q.kind?.length) w.add((p) => `e.kind = ANY(${p})`, q.kind);
+  if (q.severity?.length) w.add((p) => `e.severity = ANY(${p})`, q.severity);
+  if (q.minSeverity) w.add((p) => `e.severity_rank >= ${p}`, severityRank(q.minSeverity));
+  if (q.from) w.add((p) => `e.occurred_at >= ${p}`, q.from);
+  if (q.to) w.add((p) => `e.occurred_at < ${p}`, q.to);
+  if (q.unmatched === true) w.raw('e.customer_id IS NULL');
+  if (q.unmatched === false) w.raw('e.customer_id IS NOT NULL');
+  if (q.server) w.add((p) => `e.server = ${p}`, q.server.toLowerCase());
+  return w;
 }

@@ -5,6 +5,7 @@ import { RouteConfig } from '@nestjs/platform-fastify';
 import type { FastifyReply } from 'fastify';
 import type { BodyConfig } from '../api/body-parsers';
 import { Caller } from '../api/auth.decorators';
+import { sendJson } from '../api/json-page';
 import { PageQuery } from '../api/pagination';
 import type { Principal } from '../api-keys/api-keys.service';
 import { EventDetailView, EventPage, EventQuery, EventView, PushEventsDto, PushResultView, StatsQuery, StatsView } from './events.dto';
@@ -41,8 +42,8 @@ export class EventsController {
 
   @Get('events')
   @ApiOkResponse({ type: EventPage })
-  async list(@Caller() caller: Principal, @Query() q: EventQuery): Promise<EventPage> {
-    return this.events.list(caller.organizationId, q);
+  async list(@Caller() caller: Principal, @Query() q: EventQuery, @Res({ passthrough: true }) res: FastifyReply): Promise<string> {
+    return sendJson(res, await this.events.list(caller.organizationId, q));
   }
 
   @Get('events/:id')

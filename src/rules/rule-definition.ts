@@ -22,6 +22,12 @@ export interface RuleFilter {
 
 export type TransitionState = 'infection' | 'protection' | 'agent';
 export const TRANSITION_STATES: readonly TransitionState[] = ['infection', 'protection', 'agent'];
+// The states each kind moves between (the first is where a site or agent starts).
+export const STATE_VALUES: Record<TransitionState, readonly string[]> = {
+  infection: ['clean', 'infected'],
+  protection: ['protected', 'unprotected'],
+  agent: ['reporting', 'stale'],
+};
 
 export type RuleTrigger =
   | { type: 'event'; filter?: RuleFilter }

@@ -38,6 +38,7 @@ export class Rules1764840000000 implements MigrationInterface {
         state text,
         incident text,
         state_changed_at timestamptz,
+        last_seen_at timestamptz,
         cooldown_until timestamptz,
         suppressed int NOT NULL DEFAULT 0,
         open_firing_id uuid,

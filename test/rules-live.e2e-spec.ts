@@ -1,3 +1,5 @@
+import { Clock } from '../src/clock/clock';
+import { FlushFiringJob } from '../src/rules/flush-firing.job';
 import { customerWithSites, Fixture } from './support/digest-fixtures';
 import { startTestApp, TestApp } from './support/test-app';
 import { sleep, waitFor } from './support/wait';
@@ -117,6 +119,37 @@ describe('rules: live evaluation at ingestion', () => {
       await Promise.all([push(part, a), push(part, b), push(part, a)]);
     }
     expect(await firings(id)).toHaveLength(1);
+    await a.api('POST', `/v1/rules/${id}/disable`);
+  });
+
+  it('holds firings in quiet hours and sends them as one message at their end; a critical one bypasses them', async () => {
+    const id = await rule({ name: 'quiet', trigger: { type: 'event', filter: { kinds: ['process_blocked'] } }, groupWindowSeconds: 0, quietHours: { start: '22:00', end: '07:00', timeZone: 'UTC', bypassSeverity: 'critical' } });
+    const clock = a.app.get(Clock);
+    const real = clock.now;
+    const day = new Date().toISOString().slice(0, 10);
+    const night = new Date(`${day}T23:00:00Z`);
+    clock.now = () => night;
+    try {
+      await push([ev(alpha, 'process_blocked', new Date(night.getTime() - 60_000), { severity: 'high' })]);
+      await push([ev(beta, 'process_blocked', new Date(night.getTime() - 30_000), { severity: 'medium' })]);
+      await push([ev(beta, 'process_blocked', night, { severity: 'critical' })]);
+      let list = (await firings(id)).reverse();
+      const morning = new Date(night.getTime() + 8 * 3600_000);
+      expect(list.map((f) => [f.status, f.sendAt, f.deliveries.length])).toEqual([
+        ['held', morning.toISOString(), 0], ['held', morning.toISOString(), 0], ['sent', night.toISOString(), 1],
+      ]);
+      // the job the engine runs at 07:00 (queued for then): every held firing of the rule goes out as one message
+      clock.now = () => morning;
+      await a.app.get(FlushFiringJob).handle({ firingId: list[0].id });
+      list = (await firings(id)).reverse();
+      expect(list.map((f) => f.status)).toEqual(['sent', 'sent', 'sent']);
+      expect(list[0].deliveries).toHaveLength(1);
+      const msgs = await waitFor(async () => received(id), (m) => m.length === 2, 'the bypass and the grouped message');
+      const grouped = msgs.find((m) => m.data.heldByQuietHours);
+      expect(grouped.data.firings.map((f: any) => f.customer.id)).toEqual([alpha.customerId, beta.customerId]);
+    } finally {
+      clock.now = real;
+    }
     await a.api('POST', `/v1/rules/${id}/disable`);
   });
 });

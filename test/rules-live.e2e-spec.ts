@@ -48,6 +48,15 @@ describe('rules: live evaluation at ingestion', () => {
   const firings = async (id: string) => (await a.api('GET', `/v1/rules/${id}/firings?limit=500`)).body.data as any[];
   const received = (ruleId: string) => receiver.at('/rules').map((r) => WebhookReceiver.verify(r, hook.signingSecret) as any).filter((m) => m.data.rule.id === ruleId);
   const minutes = (base: number, m: number) => new Date(base + m * 60_000);
+  // The dry-run of the saved rule over the same events decides what live evaluation did.
+  const expectDryRunEqualsLive = async (id: string, from: number, to: number) => {
+    const res = await a.api('POST', '/v1/rules/dry-run', { body: { ruleId: id, from: new Date(from).toISOString(), to: new Date(to).toISOString() } });
+    expect(res.status).toBe(200);
+    const key = (f: any) => [f.group ?? f.groupKey, f.incident, f.eventCount, f.suppressed, new Date(f.at ?? f.firstAt).toISOString()].join(' ');
+    const live = (await firings(id)).map(key).sort();
+    expect(res.body.firings.map(key).sort()).toEqual(live);
+    return res.body;
+  };
 
   it('groups a burst of 500 detections in one push into one signed rule.fired delivery per customer, listing 50 and "N more"', async () => {
     const id = await rule({ name: 'burst', trigger: { type: 'event', filter: { kinds: ['detection'], minSeverity: 'high', threatName: 'php.*' } }, groupWindowSeconds: 1 });
@@ -68,6 +77,7 @@ describe('rules: live evaluation at ingestion', () => {
     await push(batch);
     await sleep(1500);
     expect(await firings(id)).toHaveLength(2);
+    await expectDryRunEqualsLive(id, now - 60_000, now + 60_000);
     await a.api('POST', `/v1/rules/${id}/disable`);
   });
 
@@ -79,6 +89,7 @@ describe('rules: live evaluation at ingestion', () => {
     await push([ev(alpha, 'process_killed', minutes(t0, 61))]);
     const list = (await firings(id)).reverse();
     expect(list.map((f) => [f.eventCount, f.suppressed])).toEqual([[1, 0], [1, 2]]);
+    expect((await expectDryRunEqualsLive(id, t0, t0 + 3600_000 * 2)).suppressed).toBe(2);
     await a.api('POST', `/v1/rules/${id}/disable`);
   });
 
@@ -92,6 +103,7 @@ describe('rules: live evaluation at ingestion', () => {
     await push([ev(beta, 'cleanup', minutes(t0, 122))]);
     const list = (await firings(id)).reverse();
     expect(list.map((f) => [f.groupKey, f.data.count])).toEqual([[beta.customerId, 3], [beta.customerId, 3]]);
+    await expectDryRunEqualsLive(id, t0, t0 + 3 * 3600_000);
     await a.api('POST', `/v1/rules/${id}/disable`);
   });
 
@@ -107,6 +119,7 @@ describe('rules: live evaluation at ingestion', () => {
     const list = (await firings(id)).reverse();
     expect(list.map((f) => [f.groupKey, f.data.from, f.data.to])).toEqual([[alpha.siteIds[1], 'clean', 'infected'], [alpha.siteIds[1], 'infected', 'clean']]);
     expect(list[1].incident).toBe(list[0].incident);
+    await expectDryRunEqualsLive(id, t0, t0 + 3600_000);
     await a.api('POST', `/v1/rules/${id}/disable`);
   });
 

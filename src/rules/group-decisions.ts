@@ -35,6 +35,9 @@ export function decideEvents(m: GroupMemory, matches: readonly Match[], timing: 
   let g = m.gate;
   const windowMs = timing.groupWindowSeconds * 1000;
   for (const x of matches) {
+    // A group whose window ended before this match is over (its flush job may not have run yet): the cooldown runs
+    // from the window's end, as the flush sets it, so live and dry-run decide alike.
+    if (g.openUntil !== null && x.at >= g.openUntil) g = closeGroup({ ...m, gate: g }, g.openUntil, timing.cooldownSeconds).gate;
     const { state, decision } = gate(g, x.at, windowMs);
     switch (decision.kind) {
       case 'fire':

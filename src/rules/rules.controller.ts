@@ -1,17 +1,29 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Caller } from '../api/auth.decorators';
 import { mapPage, PageQuery } from '../api/pagination';
 import type { Principal } from '../api-keys/api-keys.service';
 import { RULE_PRESETS } from './rule-presets';
-import { CreateRuleDto, FiringPage, RuleBodyDto, RulePage, RulePresetPage, RuleQuery, RuleView } from './rules.dto';
+import { DryRunService } from './dry-run.service';
+import { CreateRuleDto, DryRunDto, DryRunView, FiringPage, RuleBodyDto, RulePage, RulePresetPage, RuleQuery, RuleView } from './rules.dto';
 import { RulesService } from './rules.service';
 
 @ApiTags('rules')
 @ApiBearerAuth()
 @Controller('v1')
 export class RulesController {
-  constructor(private readonly rules: RulesService) {}
+  constructor(
+    private readonly rules: RulesService,
+    private readonly dryRuns: DryRunService,
+  ) {}
+
+  @Post('rules/dry-run')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'What a saved or unsaved rule would have done over the stored events of a range; no side effects' })
+  @ApiOkResponse({ type: DryRunView })
+  dryRun(@Caller() c: Principal, @Body() dto: DryRunDto): Promise<DryRunView> {
+    return this.dryRuns.run(c.organizationId, dto);
+  }
 
   @Post('rules')
   @ApiCreatedResponse({ type: RuleView })

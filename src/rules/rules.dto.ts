@@ -97,3 +97,33 @@ export class RulePresetPage {
   @ApiProperty({ type: [RulePresetView] }) data: RulePresetView[];
   @ApiProperty({ type: String, nullable: true }) nextCursor: null;
 }
+
+export class DryRunDto {
+  @ApiPropertyOptional({ type: Object, description: 'an unsaved rule (actions may be left out); or ruleId' }) @IsOptional() @Allow() rule?: Record<string, unknown>;
+  @ApiPropertyOptional({ format: 'uuid', description: 'a saved rule' }) @IsOptional() @Allow() ruleId?: string;
+  @ApiProperty({ example: '2026-11-01T00:00:00Z' }) @Allow() from: string;
+  @ApiProperty({ example: '2026-12-01T00:00:00Z', description: 'exclusive; at most 92 days after from' }) @Allow() to: string;
+}
+
+export class DryRunFiringView {
+  @ApiProperty() group: string;
+  @ApiProperty() at: string;
+  @ApiProperty({ description: 'the end of its group window, or the firing itself' }) sendAt: string;
+  @ApiProperty({ type: String, nullable: true, description: 'quiet hours would have held it until then' }) heldUntil: string | null;
+  @ApiProperty() incident: string;
+  @ApiProperty() eventCount: number;
+  @ApiProperty({ type: [String] }) eventIds: string[];
+  @ApiProperty() more: number;
+  @ApiProperty() suppressed: number;
+  @ApiProperty({ type: Object }) data: Record<string, unknown>;
+}
+
+export class DryRunView {
+  @ApiProperty() from: string;
+  @ApiProperty() to: string;
+  @ApiProperty({ description: 'matching events replayed' }) scanned: number;
+  @ApiProperty({ type: [DryRunFiringView] }) firings: DryRunFiringView[];
+  @ApiProperty({ description: 'matches a cooldown would have suppressed' }) suppressed: number;
+  @ApiProperty({ description: 'firings quiet hours would have held' }) held: number;
+  @ApiProperty() tookMs: number;
+}

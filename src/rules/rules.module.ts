@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { DeliveriesModule } from '../deliveries/deliveries.module';
 import { DestinationsModule } from '../destinations/destinations.module';
 import { EventsModule } from '../events/events.module';
+import { DryRunService } from './dry-run.service';
 import { FlushFiringJob } from './flush-firing.job';
 import { RuleEvaluator } from './rule-evaluator';
 import { RuleFiredComposer } from './rule-fired-composer';
@@ -14,7 +15,7 @@ import { RulesService } from './rules.service';
 @Module({
   imports: [DestinationsModule, DeliveriesModule, EventsModule],
   controllers: [RulesController],
-  providers: [RulesService, RuleEvaluator, RuleFiringWriter, FlushFiringJob, RuleFiredComposer],
+  providers: [RulesService, DryRunService, RuleEvaluator, RuleFiringWriter, FlushFiringJob, RuleFiredComposer],
   exports: [RulesService],
 })
 export class RulesModule {}

@@ -47,6 +47,39 @@ export class Rules1764840000000 implements MigrationInterface {
         PRIMARY KEY (rule_id, group_key)
       )`);
 
+    // A threshold's count per rule and group in 60 steps of its window (a 30-day window counts in 12-hour steps), so
+    // that a batch costs one upsert and one sum of at most 60 rows whatever the traffic (threshold-crossing.ts).
+    await q.query(`
+      CREATE TABLE rule_counts (
+        rule_id uuid NOT NULL REFERENCES rules(id) ON DELETE CASCADE,
+        group_key text NOT NULL,
+        bucket bigint NOT NULL,
+        n int NOT NULL,
+        PRIMARY KEY (rule_id, group_key, bucket)
+      )`);
+
+    // Each threat of a site (as threat-sql.ts identifies it) and whether its last event left it open; and each site's
+    // latest protection reading: the per-site state infection and protection transitions read, kept up to date
+    // from each batch (and filled from the stored events when such a rule is saved), never recounted from history.
+    await q.query(`
+      CREATE TABLE site_threat_states (
+        site_id uuid NOT NULL REFERENCES sites(id) ON DELETE CASCADE,
+        ident text NOT NULL,
+        open boolean NOT NULL,
+        at timestamptz NOT NULL,
+        event_id bigint NOT NULL,
+        PRIMARY KEY (site_id, ident)
+      )`);
+    await q.query(`CREATE INDEX site_threat_states_open ON site_threat_states (site_id) WHERE open`);
+    await q.query(`
+      CREATE TABLE site_protection_states (
+        site_id uuid PRIMARY KEY REFERENCES sites(id) ON DELETE CASCADE,
+        vendor_type text,
+        mode text,
+        at timestamptz NOT NULL,
+        event_id bigint NOT NULL
+      )`);
+
     // One row per firing: the incident it is about, the events in it (the first 50 ids, and how many), what the
     // cooldown held back before it, and when it goes out. (rule, dedupe key) is unique: the same incident fires once
     // whatever the replicas, re-polls, duplicate pushes or restarts; its deliveries carry the same key.
@@ -77,6 +110,9 @@ export class Rules1764840000000 implements MigrationInterface {
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP TABLE rule_firings`);
+    await q.query(`DROP TABLE site_protection_states`);
+    await q.query(`DROP TABLE site_threat_states`);
+    await q.query(`DROP TABLE rule_counts`);
     await q.query(`DROP TABLE rule_groups`);
     await q.query(`DROP TABLE rules`);
   }

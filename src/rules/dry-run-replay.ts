@@ -3,7 +3,7 @@ import { decideEvents, decideThreshold, decideTransition, Effect, GroupMemory, M
 import { maxSeverity, quietHold } from './quiet-hours';
 import { GROUP_LIST_LIMIT, RuleSpec, RuleTrigger } from './rule-definition';
 import { SEVERITIES } from '../events/normalized-event';
-import { groupKey } from './threshold-crossing';
+import { groupKey, inWindow } from './threshold-crossing';
 import { applyThreatEvent, infectionOf, protectionOf } from './transition-detection';
 
 // A stored event as the replay reads it (matched by the rule's filter in SQL, in time order).
@@ -115,11 +115,11 @@ export class DryRunReplay {
     return null;
   }
 
-  // Matching events of the group in (t − window, t] before this one.
+  // Matching events of the group still in the window at t, before this one.
   private countBefore(key: string, t: number, windowMs: number): number {
     let w = this.windows.get(key);
     if (!w) this.windows.set(key, (w = { times: [], head: 0 }));
-    while (w.head < w.times.length && w.times[w.head] <= t - windowMs) w.head++;
+    while (w.head < w.times.length && !inWindow(w.times[w.head], t, windowMs)) w.head++;
     if (w.head > 1024 && w.head * 2 > w.times.length) {
       w.times.splice(0, w.head);
       w.head = 0;

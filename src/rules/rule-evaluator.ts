@@ -5,9 +5,10 @@ import { EMPTY_GATE } from './firing-gate';
 import { decideEvents, decideThreshold, decideTransition, Effect, GroupMemory, Match } from './group-decisions';
 import type { QuietHours, RuleTrigger } from './rule-definition';
 import { RuleFiringWriter } from './rule-firing-writer';
-import { MATCH_COLUMNS, matchSql, OPEN_THREATS_SQL, PROTECTION_SQL } from './rule-sql';
-import { groupKey } from './threshold-crossing';
-import { infectionOf, protectionOf, rollUp } from './transition-detection';
+import { MATCH_COLUMNS, matchSql } from './rule-sql';
+import { SiteStates } from './site-states';
+import { groupKey, stepOf } from './threshold-crossing';
+import { rollUp } from './transition-detection';
 
 interface MatchRow extends Match {
   ruleId: string;
@@ -59,6 +60,7 @@ export class RuleEvaluator implements NewEventsHook, OnModuleInit {
   constructor(
     private readonly hooks: NewEventHooks,
     private readonly writer: RuleFiringWriter,
+    private readonly siteStates: SiteStates,
   ) {}
 
   onModuleInit(): void {
@@ -86,8 +88,9 @@ export class RuleEvaluator implements NewEventsHook, OnModuleInit {
     const touched = this.groups(rows, rules);
     if (!touched.length) return;
     const memory = await this.lock(em, touched);
-    const before = await this.thresholdCounts(em, touched, eventIds);
-    const states = await this.transitionStates(em, touched);
+    const before = await this.thresholdCounts(em, touched);
+    const states = await this.transitionStates(em, touched, eventIds);
+    const saved: Saved[] = [];
     for (const t of touched) {
       const id = `${t.rule.id}|${t.key}`;
       const row = memory.get(id)!;
@@ -102,9 +105,10 @@ export class RuleEvaluator implements NewEventsHook, OnModuleInit {
         if (next === undefined) continue;
         out = decideTransition(m, next, t.matches[t.matches.length - 1].at, t.rule.trigger as Extract<RuleTrigger, { type: 'transition' }>, t.key, t.matches);
       }
-      const open = await this.writer.apply(em, t.rule, t.key, t.customerId, row.openFiringId, out.effects);
-      await save(em, t.rule.id, t.key, out.memory, open, t.matches[t.matches.length - 1].at);
+      const open = out.effects.length ? await this.writer.apply(em, t.rule, t.key, t.customerId, row.openFiringId, out.effects) : row.openFiringId;
+      saved.push({ ruleId: t.rule.id, key: t.key, memory: out.memory, openFiringId: open, lastAt: t.matches[t.matches.length - 1].at });
     }
+    await saveAll(em, saved);
   }
 
   private async rules(em: EntityManager, ids: string[]): Promise<Map<string, LiveRule>> {
@@ -157,57 +161,57 @@ export class RuleEvaluator implements NewEventsHook, OnModuleInit {
     return new Map(rows.map((r) => [`${r.ruleId}|${r.groupKey}`, r]));
   }
 
-  // Per threshold group: the matching events already stored in the window that ends at the batch's last match.
-  private async thresholdCounts(em: EntityManager, touched: Touched[], batch: string[]): Promise<Map<string, number>> {
+  // Per threshold group: the matching events already counted in the window that ends at the batch's last match
+  // (rule_counts, in the window's steps); then the batch is counted in, and steps that left the window are dropped.
+  private async thresholdCounts(em: EntityManager, touched: Touched[]): Promise<Map<string, number>> {
     const th = touched.filter((t) => t.rule.trigger.type === 'threshold');
     if (!th.length) return new Map();
-    const by = (t: Touched) => (t.rule.trigger as Extract<RuleTrigger, { type: 'threshold' }>).groupBy;
-    const column: Record<string, string> = { customer: 'e.customer_id::text', site: 'e.site_id::text', server: 'e.server', organization: "'organization'" };
-    const indexed: Record<string, string> = { customer: 'e.customer_id = g.k::uuid', site: 'e.site_id = g.k::uuid', server: 'e.server = g.k', organization: 'true' };
-    const out = new Map<string, number>();
-    for (const groupBy of new Set(th.map(by))) {
-      const part = th.filter((t) => by(t) === groupBy);
-      const rows: { ruleId: string; k: string; n: number }[] = await em.query(
-        `SELECT g.rule_id AS "ruleId", g.k, (
-           SELECT count(*)::int FROM events e LEFT JOIN customers c ON c.id = e.customer_id
-           WHERE e.organization_id = r.organization_id AND ${indexed[groupBy]} AND ${column[groupBy]} = g.k
-             AND e.occurred_at > g.t - make_interval(secs => (r.trigger ->> 'windowSeconds')::int) AND e.occurred_at <= g.t
-             AND NOT (e.id = ANY($4::bigint[])) AND ${matchSql('e', 'c', 'r')}) AS n
-         FROM unnest($1::uuid[], $2::text[], $3::float8[]) g0(rule_id, k, ms)
-         CROSS JOIN LATERAL (SELECT g0.rule_id, g0.k, to_timestamp(g0.ms / 1000) AS t) g
-         JOIN rules r ON r.id = g.rule_id`,
-        [part.map((t) => t.rule.id), part.map((t) => t.key), part.map((t) => t.matches[t.matches.length - 1].at), batch],
-      );
-      for (const r of rows) out.set(`${r.ruleId}|${r.k}`, r.n);
+    const windowMs = (t: Touched) => (t.rule.trigger as Extract<RuleTrigger, { type: 'threshold' }>).windowSeconds * 1000;
+    const last = (t: Touched) => t.matches[t.matches.length - 1].at;
+    const rows: { ruleId: string; k: string; n: number }[] = await em.query(
+      `SELECT k.rule_id AS "ruleId", k.group_key AS k, coalesce(sum(c.n), 0)::int AS n
+       FROM unnest($1::uuid[], $2::text[], $3::bigint[]) k(rule_id, group_key, since)
+       LEFT JOIN rule_counts c ON c.rule_id = k.rule_id AND c.group_key = k.group_key AND c.bucket > k.since
+       GROUP BY 1, 2`,
+      [th.map((t) => t.rule.id), th.map((t) => t.key), th.map((t) => stepOf(last(t), windowMs(t)) - windowMs(t))],
+    );
+    const steps = new Map<string, number>();
+    for (const t of th) for (const m of t.matches) {
+      const k = `${t.rule.id}|${t.key}|${stepOf(m.at, windowMs(t))}`;
+      steps.set(k, (steps.get(k) ?? 0) + 1);
     }
-    return out;
+    const parts = [...steps.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, n]) => [...k.split('|'), n] as [string, string, string, number]);
+    await em.query(
+      `INSERT INTO rule_counts (rule_id, group_key, bucket, n) SELECT * FROM unnest($1::uuid[], $2::text[], $3::bigint[], $4::int[])
+       ON CONFLICT (rule_id, group_key, bucket) DO UPDATE SET n = rule_counts.n + EXCLUDED.n`,
+      [parts.map((p) => p[0]), parts.map((p) => p[1]), parts.map((p) => p[2]), parts.map((p) => p[3])],
+    );
+    await em.query(
+      `DELETE FROM rule_counts c USING unnest($1::uuid[], $2::text[], $3::bigint[]) k(rule_id, group_key, since)
+       WHERE c.rule_id = k.rule_id AND c.group_key = k.group_key AND c.bucket <= k.since`,
+      [th.map((t) => t.rule.id), th.map((t) => t.key), th.map((t) => stepOf(last(t), windowMs(t)) - windowMs(t))],
+    );
+    return new Map(rows.map((r) => [`${r.ruleId}|${r.k}`, r.n]));
   }
 
-  // Per transition group: the state it is in now that the batch is stored.
-  private async transitionStates(em: EntityManager, touched: Touched[]): Promise<Map<string, string>> {
+  // Per transition group: the state it is in now that the batch is stored, from the per-site states (updated from
+  // the batch first).
+  private async transitionStates(em: EntityManager, touched: Touched[], batch: string[]): Promise<Map<string, string>> {
     const out = new Map<string, string>();
     const tr = touched.filter((t) => t.rule.trigger.type === 'transition');
     for (const t of tr) if ((t.rule.trigger as { state: string }).state === 'agent') out.set(`${t.rule.id}|${t.key}`, 'reporting');
     for (const state of ['infection', 'protection'] as const) {
       const part = tr.filter((t) => (t.rule.trigger as { state: string }).state === state);
       if (!part.length) continue;
+      await this.siteStates.update(em, state, { eventIds: batch });
       const bySite = part.filter((t) => (t.rule.trigger as { rollup?: string }).rollup !== 'customer');
       const byCustomer = part.filter((t) => (t.rule.trigger as { rollup?: string }).rollup === 'customer');
-      const siteIds = [...new Set(bySite.map((t) => t.key))];
-      const customerIds = [...new Set(byCustomer.map((t) => t.key))];
-      const sql = state === 'infection' ? OPEN_THREATS_SQL : PROTECTION_SQL;
-      const source = `SELECT unnest($1::uuid[]) AS site_id, NULL::text AS customer_id UNION ALL SELECT s.id, s.customer_id::text FROM sites s WHERE s.customer_id = ANY($2::uuid[])`;
-      const rows: { siteId: string; customerId: string | null; open?: number; vendorType?: string | null; raw?: unknown }[] = await em.query(sql(source), [siteIds, customerIds]);
-      const siteState = (r: (typeof rows)[number]) =>
-        state === 'infection' ? infectionOf(r.open ?? 0) : r.vendorType === null && r.raw === null ? 'protected' : protectionOf({ vendorType: r.vendorType ?? undefined, raw: r.raw });
+      const rows = await this.siteStates.read(em, state, [...new Set(bySite.map((t) => t.key))], [...new Set(byCustomer.map((t) => t.key))]);
       for (const t of bySite) {
         const r = rows.find((x) => x.siteId === t.key && !x.customerId);
-        if (r) out.set(`${t.rule.id}|${t.key}`, siteState(r));
+        if (r) out.set(`${t.rule.id}|${t.key}`, r.state);
       }
-      for (const t of byCustomer) {
-        const sites = rows.filter((x) => x.customerId === t.key);
-        out.set(`${t.rule.id}|${t.key}`, rollUp(state, sites.map(siteState)));
-      }
+      for (const t of byCustomer) out.set(`${t.rule.id}|${t.key}`, rollUp(state, rows.filter((x) => x.customerId === t.key).map((x) => x.state)));
     }
     return out;
   }
@@ -226,12 +230,29 @@ function toMemory(r: GroupRow): GroupMemory {
   };
 }
 
-async function save(em: EntityManager, ruleId: string, key: string, m: GroupMemory, openFiringId: string | null, lastAt: number): Promise<void> {
+interface Saved {
+  ruleId: string;
+  key: string;
+  memory: GroupMemory;
+  openFiringId: string | null;
+  lastAt: number;
+}
+
+// Every group's memory in one statement.
+async function saveAll(em: EntityManager, all: Saved[]): Promise<void> {
+  if (!all.length) return;
+  const col = <T>(f: (s: Saved) => T) => all.map(f);
+  const ms = (v: number | null) => (v === null ? null : new Date(v).toISOString());
   await em.query(
-    `UPDATE rule_groups SET armed = $3, state = $4, incident = $5, cooldown_until = $6, suppressed = $7, open_firing_id = $8, open_until = $9,
-            last_seen_at = greatest(last_seen_at, $10), updated_at = now()
-     WHERE rule_id = $1 AND group_key = $2`,
-    [ruleId, key, m.armed, m.transition?.state ?? null, m.transition?.incident ?? null, m.gate.cooldownUntil ? new Date(m.gate.cooldownUntil) : null,
-      m.gate.suppressed, m.gate.openUntil ? openFiringId : null, m.gate.openUntil ? new Date(m.gate.openUntil) : null, new Date(lastAt)],
+    `UPDATE rule_groups g SET armed = v.armed, state = v.state, incident = v.incident, cooldown_until = v.cooldown_until, suppressed = v.suppressed,
+            open_firing_id = v.open_firing_id, open_until = v.open_until, last_seen_at = greatest(g.last_seen_at, v.last_seen_at), updated_at = now()
+     FROM unnest($1::uuid[], $2::text[], $3::boolean[], $4::text[], $5::text[], $6::timestamptz[], $7::int[], $8::uuid[], $9::timestamptz[], $10::timestamptz[])
+          v(rule_id, group_key, armed, state, incident, cooldown_until, suppressed, open_firing_id, open_until, last_seen_at)
+     WHERE g.rule_id = v.rule_id AND g.group_key = v.group_key`,
+    [
+      col((s) => s.ruleId), col((s) => s.key), col((s) => s.memory.armed), col((s) => s.memory.transition?.state ?? null), col((s) => s.memory.transition?.incident ?? null),
+      col((s) => ms(s.memory.gate.cooldownUntil)), col((s) => s.memory.gate.suppressed), col((s) => (s.memory.gate.openUntil ? s.openFiringId : null)),
+      col((s) => ms(s.memory.gate.openUntil)), col((s) => ms(s.lastAt)),
+    ],
   );
 }

@@ -1,5 +1,5 @@
 import { SEVERITIES } from '../events/normalized-event';
-import { OPEN_KINDS, sqlList, THREAT_KINDS } from '../events/threat-sql';
+import { sqlList, THREAT_KINDS } from '../events/threat-sql';
 
 // The filter and scope of a rule (`r`, a row of rules) over an event (`e`, with its customer `c`), in SQL, so that
 // matching a batch against every rule of the organization is one statement. Mirrors matchesFilter/inScope
@@ -38,24 +38,3 @@ export function matchSql(e: string, c: string, r: string): string {
 // The columns a decision reads of a matched event.
 export const MATCH_COLUMNS = (e: string) => `${e}.id::text AS "eventId", (extract(epoch FROM ${e}.occurred_at) * 1000)::float8 AS at, ${e}.severity_rank AS rank,
   ${e}.customer_id AS "customerId", ${e}.site_id AS "siteId", ${e}.server, ${e}.kind`;
-
-// Open threats per site now (as threat-sql.ts counts them: a threat's last event decides), for the sites of `sites`
-// (a query yielding site_id, and customer_id when the site is read for its customer's roll-up).
-export const OPEN_THREATS_SQL = (sites: string) => `
-  SELECT s.site_id::text AS "siteId", s.customer_id AS "customerId", count(*) FILTER (WHERE last.kind = ANY(${sqlList(OPEN_KINDS)}))::int AS open
-  FROM (${sites}) s
-  LEFT JOIN LATERAL (
-    SELECT DISTINCT ON (coalesce(e.file_path, e.process, e.threat_name, '')) e.kind
-    FROM events e WHERE e.site_id = s.site_id AND e.kind = ANY(${sqlList(THREAT_KINDS)})
-    ORDER BY coalesce(e.file_path, e.process, e.threat_name, ''), e.occurred_at DESC, e.id DESC
-  ) last ON true
-  GROUP BY s.site_id, s.customer_id`;
-
-// The latest protection change per site.
-export const PROTECTION_SQL = (sites: string) => `
-  SELECT s.site_id::text AS "siteId", s.customer_id AS "customerId", p.vendor_type AS "vendorType", p.raw
-  FROM (${sites}) s
-  LEFT JOIN LATERAL (
-    SELECT e.vendor_type, jsonb_build_object('mode', coalesce(e.raw->'data'->>'mode', e.raw->>'mode')) AS raw
-    FROM events e WHERE e.site_id = s.site_id AND e.kind = 'protection_changed' ORDER BY e.occurred_at DESC, e.id DESC LIMIT 1
-  ) p ON true`;

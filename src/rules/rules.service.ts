@@ -9,6 +9,7 @@ import type { RuleSpec } from './rule-definition';
 import { presetBody } from './rule-presets';
 import { RuleRow } from './rule.entity';
 import { RULE_FIRED } from './rule-fired';
+import { SiteStates } from './site-states';
 
 export interface FiringRow {
   id: string;
@@ -36,6 +37,7 @@ export class RulesService {
   constructor(
     private readonly db: Database,
     private readonly destinations: DestinationsService,
+    private readonly siteStates: SiteStates,
   ) {
     this.repo = db.dataSource.getRepository(RuleRow);
   }
@@ -46,6 +48,7 @@ export class RulesService {
     const spec = checkRule(preset ? presetBody(preset as string, rest) : rest);
     await this.checkReferences(organizationId, spec);
     const saved = await this.repo.save(this.repo.create({ organizationId, ...this.columns(spec), enabled: spec.enabled, preset: (preset as string) ?? null }));
+    await this.fillSiteStates(saved);
     return this.get(organizationId, saved.id);
   }
 
@@ -75,6 +78,7 @@ export class RulesService {
     const spec = checkRule({ ...current, ...body });
     await this.checkReferences(organizationId, spec);
     await this.repo.save(Object.assign(r, this.columns(spec), { enabled: spec.enabled, updatedAt: new Date() }));
+    await this.fillSiteStates(r);
     return this.get(organizationId, id);
   }
 
@@ -86,7 +90,9 @@ export class RulesService {
   async setEnabled(organizationId: string, id: string, enabled: boolean): Promise<RuleRow> {
     await this.get(organizationId, id);
     await this.repo.update({ id, organizationId }, { enabled, updatedAt: new Date() });
-    return this.get(organizationId, id);
+    const r = await this.get(organizationId, id);
+    await this.fillSiteStates(r);
+    return r;
   }
 
   // Real firings, newest first, each with the deliveries it wrote.
@@ -114,6 +120,14 @@ export class RulesService {
     const raw = Buffer.from(cursor, 'base64url').toString('utf8');
     if (!/^k1:[0-9a-f-]{36}$/i.test(raw)) throw new ValidationError('cursor', 'cursor is not one this API returned');
     return raw.slice(3);
+  }
+
+  // The per-site states an infection or protection transition reads are kept only while such a rule runs: a rule
+  // saved or enabled fills them from the stored events first, so that its first change is a real one.
+  private async fillSiteStates(r: RuleRow): Promise<void> {
+    if (!r.enabled || r.trigger.type !== 'transition' || r.trigger.state === 'agent') return;
+    const state = r.trigger.state;
+    await this.db.transaction((em) => this.siteStates.update(em, state, { organizationId: r.organizationId }));
   }
 
   private columns(spec: RuleSpec): Partial<RuleRow> {

@@ -1,4 +1,4 @@
-import { groupKey, RollingWindow, thresholdStep } from './threshold-crossing';
+import { groupKey, inWindow, RollingWindow, stepMs, thresholdStep } from './threshold-crossing';
 
 describe('thresholdStep', () => {
   it('fires when the count crosses N and not again while it stays at or above N', () => {
@@ -39,5 +39,22 @@ describe('groupKey', () => {
   it('groups by customer, site, server or the whole organization, and an event of no such group counts nowhere', () => {
     expect([groupKey('customer', e), groupKey('site', e), groupKey('server', e), groupKey('organization', e)]).toEqual(['c', 's', 'web1', 'organization']);
     expect(groupKey('customer', { ...e, customerId: null })).toBeNull();
+  });
+});
+
+describe('window steps', () => {
+  const DAY = 86_400_000;
+  it('counts a 30-day window in 12-hour steps and an hour in minutes', () => {
+    expect(stepMs(30 * DAY)).toBe(12 * 3600_000);
+    expect(stepMs(3600_000)).toBe(60_000);
+    expect(stepMs(30_000)).toBe(1000);
+  });
+
+  it('keeps an event while its step is one of the last 60', () => {
+    const hour = 3600_000;
+    const now = Date.UTC(2026, 11, 1, 12, 30, 30);
+    expect(inWindow(now - hour + 60_000, now, hour)).toBe(true);
+    expect(inWindow(now - hour, now, hour)).toBe(false);
+    expect(inWindow(now - 59 * 60_000, now, hour)).toBe(true);
   });
 });

@@ -16,6 +16,14 @@ export function thresholdStep(armed: boolean, before: number, after: number, n: 
   return { fire: false, armed: ready || after < n };
 }
 
+// A window is counted in 60 steps (at least a second each): an event counts while its step is one of the last 60 up
+// to the current one. Live counters (rule_counts) and the replay use the same steps, so they count alike.
+export const WINDOW_STEPS = 60;
+export const stepMs = (windowMs: number): number => Math.max(1000, Math.floor(windowMs / WINDOW_STEPS));
+export const stepOf = (t: number, windowMs: number): number => Math.floor(t / stepMs(windowMs)) * stepMs(windowMs);
+// Whether an event at `t` still counts at `now`.
+export const inWindow = (t: number, now: number, windowMs: number): boolean => stepOf(t, windowMs) > stepOf(now, windowMs) - windowMs;
+
 // The group an event counts in; null when it has none (no customer, site or server), so it counts nowhere.
 export function groupKey(by: GroupBy, e: Pick<RuleEvent, 'customerId' | 'siteId' | 'server'>): string | null {
   switch (by) {
@@ -34,9 +42,9 @@ export class RollingWindow {
 
   constructor(private readonly windowMs: number, private readonly n: number) {}
 
-  // Events of the window are those with at > t − window; the event at t counts.
+  // Events of the window are those still inWindow at t; the event at t counts. Times come in order.
   add(t: number): ThresholdStep {
-    while (this.head < this.times.length && this.times[this.head] <= t - this.windowMs) this.head++;
+    while (this.head < this.times.length && !inWindow(this.times[this.head], t, this.windowMs)) this.head++;
     if (this.head > 1024 && this.head * 2 > this.times.length) {
       this.times.splice(0, this.head);
       this.head = 0;

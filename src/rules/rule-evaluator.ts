@@ -75,11 +75,17 @@ export class RuleEvaluator implements NewEventsHook, OnModuleInit {
 
   async written(em: EntityManager, eventIds: string[]): Promise<void> {
     const rows: (MatchRow & { organizationId: string })[] = await em.query(
-      `SELECT r.id AS "ruleId", r.organization_id AS "organizationId", ${MATCH_COLUMNS('e')}
-       FROM events e
+      // The batch first (by primary key), then the rules: joined the other way round, the planner may walk the
+      // organization's events by its index and test each against the batch.
+      `WITH e AS MATERIALIZED (
+         SELECT id, organization_id, kind, severity, severity_rank, classification, threat_name, customer_id, site_id, server, vendor_account_id,
+                source, occurred_at
+         FROM events WHERE id = ANY($1::bigint[]))
+       SELECT r.id AS "ruleId", r.organization_id AS "organizationId", ${MATCH_COLUMNS('e')}
+       FROM e
        LEFT JOIN customers c ON c.id = e.customer_id
        JOIN rules r ON r.organization_id = e.organization_id AND r.enabled AND r.trigger_type IN ('event', 'threshold', 'transition')
-       WHERE e.id = ANY($1::bigint[]) AND ${matchSql('e', 'c', 'r')}
+       WHERE ${matchSql('e', 'c', 'r')}
        ORDER BY r.id, e.occurred_at, e.id`,
       [eventIds],
     );

@@ -5,7 +5,7 @@ import { parseIsoTimestamp } from '../events/iso-timestamp';
 import { DryRunFiring, DryRunReplay, ReplayEvent } from './dry-run-replay';
 import { checkRule } from './rule-check';
 import type { RuleSpec } from './rule-definition';
-import { matchSql } from './rule-sql';
+import { matchSql, RULE_FILTER_COLUMNS } from './rule-sql';
 import { RulesService } from './rules.service';
 
 const PAGE = 100_000;
@@ -49,7 +49,7 @@ export class DryRunService {
                 c.time_zone AS "timeZone"
          FROM events e
          LEFT JOIN customers c ON c.id = e.customer_id
-         CROSS JOIN (SELECT $2::jsonb AS trigger, $3::jsonb AS scope, $4::text AS trigger_type) r
+         CROSS JOIN (SELECT ${RULE_FILTER_COLUMNS('x')} FROM (SELECT $2::jsonb AS trigger, $3::jsonb AS scope, $4::text AS trigger_type) x) r
          WHERE e.organization_id = $1 AND e.occurred_at >= $5 AND e.occurred_at < $6
            AND ($7::timestamptz IS NULL OR (e.occurred_at, e.id) > ($7::timestamptz, $8::bigint))
            AND ${matchSql('e', 'c', 'r')}

@@ -5,7 +5,7 @@ import { EMPTY_GATE } from './firing-gate';
 import { decideEvents, decideThreshold, decideTransition, Effect, GroupMemory, Match } from './group-decisions';
 import type { QuietHours, RuleTrigger } from './rule-definition';
 import { RuleFiringWriter } from './rule-firing-writer';
-import { MATCH_COLUMNS, matchSql } from './rule-sql';
+import { MATCH_COLUMNS, matchSql, RULE_FILTER_COLUMNS } from './rule-sql';
 import { SiteStates } from './site-states';
 import { groupKey, stepOf } from './threshold-crossing';
 import { rollUp } from './transition-detection';
@@ -80,11 +80,14 @@ export class RuleEvaluator implements NewEventsHook, OnModuleInit {
       `WITH e AS MATERIALIZED (
          SELECT id, organization_id, kind, severity, severity_rank, classification, threat_name, customer_id, site_id, server, vendor_account_id,
                 source, occurred_at
-         FROM events WHERE id = ANY($1::bigint[]))
+         FROM events WHERE id = ANY($1::bigint[])),
+       r AS MATERIALIZED (
+         SELECT x.id, x.organization_id, ${RULE_FILTER_COLUMNS('x')} FROM rules x
+         WHERE x.organization_id = (SELECT organization_id FROM e LIMIT 1) AND x.enabled AND x.trigger_type IN ('event', 'threshold', 'transition'))
        SELECT r.id AS "ruleId", r.organization_id AS "organizationId", ${MATCH_COLUMNS('e')}
        FROM e
        LEFT JOIN customers c ON c.id = e.customer_id
-       JOIN rules r ON r.organization_id = e.organization_id AND r.enabled AND r.trigger_type IN ('event', 'threshold', 'transition')
+       CROSS JOIN r
        WHERE ${matchSql('e', 'c', 'r')}
        ORDER BY r.id, e.occurred_at, e.id`,
       [eventIds],

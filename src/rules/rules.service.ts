@@ -140,10 +140,12 @@ export class RulesService {
   // Destinations, customers, sites and brands a rule names must be the organization's own (another's is not found).
   private async checkReferences(organizationId: string, spec: RuleSpec): Promise<void> {
     for (const [i, a] of spec.actions.entries()) {
-      await this.destinations.get(organizationId, a.destinationId).catch((err) => {
+      const d = await this.destinations.get(organizationId, a.destinationId).catch((err) => {
         if (err instanceof NotFoundError) throw new ValidationError(`actions[${i}].destinationId`, `actions[${i}].destinationId: destination ${a.destinationId} not found`);
         throw err;
       });
+      // rule.fired has a structured form only (no e-mail template kind yet): an e-mail destination could not send it.
+      if (d.kind !== 'webhook') throw new ValidationError(`actions[${i}].destinationId`, `actions[${i}].destinationId: a rule sends to webhook destinations for now, not ${d.kind}`);
     }
     const filter = 'filter' in spec.trigger ? spec.trigger.filter : undefined;
     const refs: [string, string, string[] | undefined][] = [

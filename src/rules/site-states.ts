@@ -43,7 +43,7 @@ export class SiteStates {
     if (state === 'infection') {
       const rows: { siteId: string; customerId: string | null; open: number }[] = await em.query(
         `SELECT x.site_id::text AS "siteId", x.customer_id AS "customerId",
-                (SELECT count(*)::int FROM site_threat_states t WHERE t.site_id = x.site_id AND t.open) AS open
+                EXISTS (SELECT 1 FROM site_threat_states t WHERE t.site_id = x.site_id AND t.open)::int AS open
          FROM (${sites}) x`,
         [siteIds, customerIds],
       );

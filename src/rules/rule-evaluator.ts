@@ -82,14 +82,20 @@ export class RuleEvaluator implements NewEventsHook, OnModuleInit {
                 source, occurred_at
          FROM events WHERE id = ANY($1::bigint[])),
        r AS MATERIALIZED (
-         SELECT x.id, x.organization_id, ${RULE_FILTER_COLUMNS('x')} FROM rules x
+         SELECT x.id, x.organization_id, x.trigger, ${RULE_FILTER_COLUMNS('x')} FROM rules x
          WHERE x.organization_id = (SELECT organization_id FROM e LIMIT 1) AND x.enabled AND x.trigger_type IN ('event', 'threshold', 'transition'))
-       SELECT r.id AS "ruleId", r.organization_id AS "organizationId", ${MATCH_COLUMNS('e')}
-       FROM e
-       LEFT JOIN customers c ON c.id = e.customer_id
-       CROSS JOIN r
-       WHERE ${matchSql('e', 'c', 'r')}
-       ORDER BY r.id, e.occurred_at, e.id`,
+       SELECT * FROM (
+         SELECT r.id AS "ruleId", r.organization_id AS "organizationId", ${MATCH_COLUMNS('e')},
+                -- a transition reads the group's state after the batch: its last event is all it needs of it
+                CASE WHEN r.trigger_type = 'transition' THEN row_number() OVER (
+                  PARTITION BY r.id, CASE WHEN r.t_state = 'agent' THEN e.server WHEN r.trigger ->> 'rollup' = 'customer' THEN e.customer_id::text ELSE e.site_id::text END
+                  ORDER BY e.occurred_at DESC, e.id DESC) END AS nth
+         FROM e
+         LEFT JOIN customers c ON c.id = e.customer_id
+         CROSS JOIN r
+         WHERE ${matchSql('e', 'c', 'r')}) m
+       WHERE nth IS NULL OR nth = 1
+       ORDER BY "ruleId", at, "eventId"::bigint`,
       [eventIds],
     );
     if (!rows.length) return;

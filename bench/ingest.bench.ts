@@ -13,11 +13,18 @@ import { VendorAccountsService } from '../src/vendors/vendor-accounts.service';
 import { NormalizedEvent } from '../src/events/normalized-event';
 import { FakeMonarxServer } from '../test/fakes/fake-monarx-server';
 import { fmt, freshDatabase, withPeakRss } from './bench-support';
+import { CustomersService } from '../src/customers/customers.service';
+import { SitesService } from '../src/customers/sites.service';
+import { DestinationsService } from '../src/destinations/destinations.service';
+import { RulesService } from '../src/rules/rules.service';
 
 // End to end: N Monarx records served by the fake API in its own process (pages of 100, as the real API pages) through the connector,
 // the poll job's service and the event store into PostgreSQL — against the same events bulk-inserted straight
 // into the same table in the same run (the limit). Run twice (N/2, N) to see whether memory grows with N.
 const N = Number(process.env.BENCH_EVENTS ?? 200_000);
+// Enabled rules while the connector ingests (a mix of event, threshold and transition triggers), disabled for the
+// straight insert, which stays the raw limit. BENCH_RULES=0: none.
+const RULES = Number(process.env.BENCH_RULES ?? 20);
 const START = new Date('2026-06-01T00:00:00Z');
 
 async function main(): Promise<void> {
@@ -65,12 +72,14 @@ async function main(): Promise<void> {
       return { seconds: (performance.now() - started) / 1000, events: events.length };
     };
 
+    const ruleIds = RULES > 0 ? await benchRules(app, orgId, RULES) : [];
     const half = await viaConnector(N / 2);
     const full = await viaConnector(N);
+    for (const id of ruleIds) await app.get(RulesService).setEnabled(orgId, id, false);
     const limit = await straight(full.n);
     const rate = full.events / full.seconds;
     const limitRate = limit.events / limit.seconds;
-    console.log(`ingest benchmark (${fmt(N)} Monarx records, pages of 100, PostgreSQL ${db.url.replace(/\/\/.*@/, '//')})`);
+    console.log(`ingest benchmark (${fmt(N)} Monarx records, pages of 100, ${ruleIds.length} enabled rules, PostgreSQL ${db.url.replace(/\/\/.*@/, '//')})`);
     console.log(`  connector → event store: ${fmt(full.events)} events in ${full.seconds.toFixed(2)} s = ${fmt(rate)} events/s, peak RSS ${full.peakRssMb} MB`);
     console.log(`  straight bulk insert:    ${fmt(limit.events)} events in ${limit.seconds.toFixed(2)} s = ${fmt(limitRate)} events/s`);
     console.log(`  ratio connector / straight: ${(rate / limitRate).toFixed(2)}  (target ≥ 0.5; ≥ 10,000 events/s)`);
@@ -80,6 +89,39 @@ async function main(): Promise<void> {
     for (const f of fakes) f.kill();
     await db.drop();
   }
+}
+
+// Customers owning the fake's sites (agent-N, userM), so that rules group by customer and site as in production, and
+// `n` rules: event, threshold and transition triggers in turn, with the filters operators use. Their deliveries are
+// written (no worker sends them in this run).
+async function benchRules(app: NestFastifyApplication, orgId: string, n: number): Promise<string[]> {
+  const customers = app.get(CustomersService);
+  const sites = app.get(SitesService);
+  for (let a = 0; a < 50; a++) {
+    const c = await customers.create(orgId, { externalRef: `bench-${a}`, name: `Bench ${a}` } as never);
+    for (let u = 0; u < 10; u++) await sites.create(orgId, c.id, { server: `agent-${a}`, accountUser: `user${u}` } as never);
+  }
+  const { destination } = await app.get(DestinationsService).create({ organizationId: orgId, keyId: 'bench', scopes: ['admin'] } as never, { kind: 'webhook', name: 'bench', config: { url: 'http://127.0.0.1:9/bench' } } as never);
+  const triggers: Record<string, unknown>[] = [
+    { type: 'event', filter: { kinds: ['detection'], minSeverity: 'critical' } },
+    { type: 'threshold', filter: { kinds: ['cleanup'] }, count: 10, windowSeconds: 30 * 86400, groupBy: 'customer' },
+    { type: 'transition', state: 'infection', rollup: 'site' },
+    { type: 'event', filter: { kinds: ['quarantine', 'file_deleted'], threatName: 'php.*' } },
+    { type: 'threshold', filter: { kinds: ['detection'] }, count: 20, windowSeconds: 3600, groupBy: 'organization' },
+    { type: 'transition', state: 'infection', rollup: 'customer' },
+    { type: 'event', filter: { kinds: ['detection'], classifications: ['malicious'] } },
+    { type: 'threshold', filter: { kinds: ['detection'], minSeverity: 'high' }, count: 5, windowSeconds: 86400, groupBy: 'site' },
+    { type: 'transition', state: 'agent', staleHours: 6 },
+    { type: 'event', filter: { minSeverity: 'high' } },
+    { type: 'threshold', filter: { kinds: ['quarantine'] }, count: 3, windowSeconds: 3600, groupBy: 'server' },
+    { type: 'transition', state: 'protection', rollup: 'site' },
+  ];
+  const ids: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const r = await app.get(RulesService).create(orgId, { name: `bench ${i}`, trigger: triggers[i % triggers.length], actions: [{ destinationId: destination.id }], cooldownSeconds: 3600 });
+    ids.push(r.id);
+  }
+  return ids;
 }
 
 // The same records the fake process served (its generation is deterministic), read directly and normalized: the

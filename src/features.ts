@@ -10,8 +10,9 @@ import { EventSubscriptionsModule } from './event-subscriptions/event-subscripti
 import { EventsModule } from './events/events.module';
 import { MailModule } from './mail/mail.module';
 import { NoticesModule } from './notices/notices.module';
+import { RulesModule } from './rules/rules.module';
 import { TemplatesModule } from './templates/templates.module';
 import { VendorsModule } from './vendors/vendors.module';
 
 // The product's feature modules, in dependency order (each depends only on those above it and on the platform).
-export const FEATURE_MODULES = [MailModule, CustomersModule, BrandsModule, TemplatesModule, DeliveriesModule, EventsModule, CountersModule, DigestsModule, AlertsModule, EventSubscriptionsModule, NoticesModule, CustomerPageModule, VendorsModule, AdminModule];
+export const FEATURE_MODULES = [MailModule, CustomersModule, BrandsModule, TemplatesModule, DeliveriesModule, EventsModule, CountersModule, DigestsModule, AlertsModule, EventSubscriptionsModule, RulesModule, NoticesModule, CustomerPageModule, VendorsModule, AdminModule];

@@ -2,9 +2,10 @@ import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
 export const DESTINATION_KINDS = ['email', 'webhook'] as const;
 export type DestinationKind = (typeof DESTINATION_KINDS)[number];
-// The message types a destination can subscribe to now (destination notices and rule.fired come with their causes).
+// The message types a destination can subscribe to now (destination notices come with their cause). rule.fired: what
+// rules send to a webhook that is one of their actions.
 // notification.test needs no subscription.
-export const SUBSCRIBABLE_TYPES = ['security_event.created', 'digest.sent', 'portal.counters'] as const;
+export const SUBSCRIBABLE_TYPES = ['security_event.created', 'digest.sent', 'portal.counters', 'rule.fired'] as const;
 
 export const DESTINATION_STATES = ['enabled', 'disabled'] as const;
 export type DestinationState = (typeof DESTINATION_STATES)[number];

@@ -1,0 +1,53 @@
+import { ValidationError } from '../errors/domain-error';
+import { checkRule } from './rule-check';
+import { presetBody, RULE_PRESETS } from './rule-presets';
+
+const D = '11111111-1111-4111-8111-111111111111';
+const base = { name: 'r', trigger: { type: 'event' }, actions: [{ destinationId: D }] };
+
+function fieldOf(body: unknown): string | undefined {
+  try {
+    checkRule(body);
+  } catch (err) {
+    if (err instanceof ValidationError) return err.field;
+    throw err;
+  }
+  return undefined;
+}
+
+describe('checkRule', () => {
+  it('fills the defaults: group window 60 s, no cooldown, the rule+group+incident dedupe key, enabled', () => {
+    expect(checkRule(base)).toMatchObject({ groupWindowSeconds: 60, cooldownSeconds: 0, dedupeKey: '{rule}:{group}:{incident}', enabled: true, quietHours: null, scope: {} });
+  });
+
+  it('refuses a threshold without a window or a count, naming the field', () => {
+    expect(fieldOf({ ...base, trigger: { type: 'threshold', count: 10 } })).toBe('trigger.windowSeconds');
+    expect(fieldOf({ ...base, trigger: { type: 'threshold', windowSeconds: 3600 } })).toBe('trigger.count');
+    expect(fieldOf({ ...base, trigger: { type: 'threshold', count: 10, windowSeconds: 3600, groupBy: 'planet' } })).toBe('trigger.groupBy');
+  });
+
+  it('refuses a template variable the trigger does not provide', () => {
+    expect(fieldOf({ ...base, dedupeKey: '{rule}:{count}' })).toBe('dedupeKey');
+    expect(fieldOf({ ...base, actions: [{ destinationId: D, params: { subject: 'Cleanups: {{count}}' } }] })).toBe('actions[0].params.subject');
+    expect(fieldOf({ ...base, trigger: { type: 'threshold', count: 3, windowSeconds: 3600 }, actions: [{ destinationId: D, params: { subject: 'Cleanups: {{count}}' } }] })).toBeUndefined();
+  });
+
+  it('names bad filters, transitions, schedules, quiet hours and actions', () => {
+    expect(fieldOf({ ...base, trigger: { type: 'event', filter: { kinds: ['detection', 'nope'] } } })).toBe('trigger.filter.kinds[1]');
+    expect(fieldOf({ ...base, trigger: { type: 'event', filter: { minSeverity: 'extreme' } } })).toBe('trigger.filter.minSeverity');
+    expect(fieldOf({ ...base, trigger: { type: 'transition', state: 'agent' } })).toBe('trigger.staleHours');
+    expect(fieldOf({ ...base, trigger: { type: 'transition', state: 'infection', to: ['stale'] } })).toBe('trigger.to[0]');
+    expect(fieldOf({ ...base, trigger: { type: 'schedule', cron: '0 9 32 * *' } })).toBe('trigger.cron');
+    expect(fieldOf({ ...base, trigger: { type: 'schedule', cron: '0 9 1 * *', timeZone: 'Mars/Base' } })).toBe('trigger.timeZone');
+    expect(fieldOf({ ...base, quietHours: { start: '22:00', end: '7:00' } })).toBe('quietHours.end');
+    expect(fieldOf({ ...base, actions: [] })).toBe('actions');
+    expect(fieldOf({ ...base, actions: [{ destinationId: 'x' }] })).toBe('actions[0].destinationId');
+    expect(fieldOf({ ...base, trigger: { type: 'event', bogus: 1 } })).toBe('trigger.bogus');
+    expect(fieldOf({ ...base, trigger: { type: 'sometimes' } })).toBe('trigger.type');
+  });
+
+  it('turns every preset, given a destination, into a valid rule', () => {
+    for (const p of RULE_PRESETS) expect(() => checkRule(presetBody(p.id, { actions: [{ destinationId: D }] }))).not.toThrow();
+    expect(checkRule(presetBody('upsell-cleanups', { actions: [{ destinationId: D }], trigger: { count: 5 } })).trigger).toMatchObject({ type: 'threshold', count: 5, windowSeconds: 30 * 86400 });
+  });
+});

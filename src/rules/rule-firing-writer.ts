@@ -1,0 +1,132 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { Clock } from '../clock/clock';
+import { DeliveryOutbox } from '../deliveries/delivery-outbox';
+import { JobEngine } from '../jobs/job-engine';
+import { EVENT_LIST_SQL } from './rule-payload-sql';
+import type { Effect } from './group-decisions';
+import { quietHold } from './quiet-hours';
+import type { QuietHours } from './rule-definition';
+import { RULE_FIRED } from './rule-fired';
+import { FLUSH_FIRING } from './rule-jobs';
+import { renderKey } from './trigger-variables';
+import { GROUP_LIST_LIMIT } from './rule-definition';
+import { SEVERITIES } from '../events/normalized-event';
+
+export interface FiringRule {
+  id: string;
+  organizationId: string;
+  triggerType: string;
+  dedupeKey: string;
+  quietHours: QuietHours | null;
+  cooldownSeconds: number;
+}
+
+const rankName = (rank: number): string | null => (rank > 0 ? SEVERITIES[SEVERITIES.length - 1 - rank] : null);
+
+// Turns decided effects into rows: a firing per incident ((rule, dedupe key) unique: never twice), its deliveries
+// through the one outbox (one per action destination, same key), held for quiet hours or a group window by a job.
+// Everything in the caller's transaction.
+@Injectable()
+export class RuleFiringWriter {
+  constructor(
+    private readonly outbox: DeliveryOutbox,
+    private readonly jobs: JobEngine,
+    private readonly clock: Clock,
+  ) {}
+
+  // Returns the id of the firing a burst is collecting into (for the group's memory), if one was opened.
+  async apply(em: EntityManager, rule: FiringRule, group: string, customerId: string | null, openFiringId: string | null, effects: Effect[]): Promise<string | null> {
+    let open = openFiringId;
+    for (const fx of effects) {
+      if (fx.kind === 'suppress') continue;
+      if (fx.kind === 'join') {
+        if (open) await this.join(em, open, fx.matches.map((m) => m.eventId), fx.matches.length, Math.max(...fx.matches.map((m) => m.rank)));
+        continue;
+      }
+      // A transition's opening and its recovery share the incident: the state reached tells them apart.
+      const to = fx.kind === 'fire' && typeof fx.data.to === 'string' ? `>${fx.data.to}` : '';
+      const key = renderKey(rule.dedupeKey, { rule: rule.id, group, incident: fx.incident, firedAt: new Date(fx.at).toISOString(), organization: rule.organizationId, customer: customerId ?? '' }) + to;
+      const ids = fx.matches.slice(0, GROUP_LIST_LIMIT).map((m) => m.eventId);
+      const rank = Math.max(0, ...fx.matches.map((m) => m.rank));
+      const now = this.clock.now();
+      const sendAt = fx.kind === 'open' ? new Date(Math.max(fx.flushAt, now.getTime())) : now;
+      const [row]: { id: string }[] = await em.query(
+        `INSERT INTO rule_firings (organization_id, rule_id, group_key, customer_id, incident, dedupe_key, status, first_at, send_at, event_count, event_ids, max_severity_rank, suppressed, data)
+         VALUES ($1, $2, $3, $4, $5, $6, 'collecting', $7, $8, $9, $10::bigint[], $11, $12, $13)
+         ON CONFLICT ON CONSTRAINT rule_firings_once DO NOTHING RETURNING id`,
+        [rule.organizationId, rule.id, group, customerId, fx.incident, key, new Date(fx.at), sendAt, fx.matches.length, ids, rank, fx.suppressed, fx.kind === 'fire' ? fx.data : {}],
+      );
+      if (!row) continue; // this incident fired already
+      if (fx.kind === 'open') {
+        open = row.id;
+        await this.jobs.send(FLUSH_FIRING, { firingId: row.id }, { tx: em, startAfter: sendAt, dedupeKey: `${row.id}:${sendAt.toISOString()}` });
+      } else {
+        await this.release(em, rule, row.id, customerId, rank);
+      }
+    }
+    return open;
+  }
+
+  // A firing whose collecting is over: out now, or held to the end of quiet hours (then sent with the others held).
+  async release(em: EntityManager, rule: FiringRule, firingId: string, customerId: string | null, rank: number): Promise<void> {
+    const now = this.clock.now();
+    const hold = rule.quietHours ? quietHold(rule.quietHours, now, await this.zoneOf(em, customerId), rankName(rank)) : null;
+    if (hold) {
+      await em.query(`UPDATE rule_firings SET status = 'held', send_at = $2 WHERE id = $1`, [firingId, hold]);
+      await this.jobs.send(FLUSH_FIRING, { firingId }, { tx: em, startAfter: hold, dedupeKey: `${firingId}:${hold.toISOString()}` });
+      return;
+    }
+    await this.send(em, rule, [firingId], `${firingId}`);
+  }
+
+  // One delivery per action destination for these firings (one normally; all those quiet hours held, at their end).
+  async send(em: EntityManager, rule: FiringRule, firingIds: string[], keyPart: string): Promise<number> {
+    const now = this.clock.now();
+    const written: { id: string }[] = await em.query(
+      `WITH f AS (
+         SELECT f.*, ${EVENT_LIST_SQL('f')} AS events FROM rule_firings f WHERE f.id = ANY($1::uuid[])
+       ), body AS (
+         SELECT jsonb_agg(jsonb_build_object('id', f.id, 'group', f.group_key, 'incident', f.incident, 'firedAt', f.first_at,
+                  'suppressed', f.suppressed, 'eventCount', f.event_count, 'more', greatest(0, f.event_count - cardinality(f.event_ids)),
+                  'data', f.data, 'events', f.events,
+                  'customer', (SELECT jsonb_build_object('id', c.id, 'externalRef', c.external_ref, 'name', c.name) FROM customers c WHERE c.id = f.customer_id))
+                ORDER BY f.first_at, f.id) AS firings,
+                (array_agg(f.customer_id ORDER BY f.first_at, f.id))[1] AS customer_id,
+                count(DISTINCT f.customer_id) AS customers
+         FROM f
+       )
+       ${this.outbox.insertSql(
+         `SELECT r.organization_id, CASE WHEN body.customers = 1 THEN body.customer_id END, ds.kind, '${RULE_FIRED}', $3,
+                 '${RULE_FIRED}:' || r.id || ':' || $4 || ':' || ds.id,
+                 jsonb_build_object('rule', jsonb_build_object('id', r.id, 'name', r.name), 'trigger', r.trigger_type, 'action', a.action,
+                                    'sentAt', $5::timestamptz, 'firings', body.firings),
+                 ds.id
+          FROM rules r CROSS JOIN body
+          CROSS JOIN LATERAL jsonb_array_elements(r.actions) AS a(action)
+          JOIN destinations ds ON ds.id = (a.action ->> 'destinationId')::uuid AND ds.organization_id = r.organization_id
+          WHERE r.id = $2`,
+         true,
+       )}`,
+      [firingIds, rule.id, firingIds[0], keyPart, now],
+    );
+    await em.query(`UPDATE rule_firings SET status = 'sent', sent_at = $2 WHERE id = ANY($1::uuid[])`, [firingIds, now]);
+    await this.outbox.queue(em, written.map((w) => w.id));
+    return written.length;
+  }
+
+  private async join(em: EntityManager, firingId: string, eventIds: string[], count: number, rank: number): Promise<void> {
+    await em.query(
+      `UPDATE rule_firings SET event_count = event_count + $2, event_ids = (event_ids || $3::bigint[])[1:${GROUP_LIST_LIMIT}],
+              max_severity_rank = greatest(max_severity_rank, $4)
+       WHERE id = $1 AND status = 'collecting'`,
+      [firingId, count, eventIds.slice(0, GROUP_LIST_LIMIT), rank],
+    );
+  }
+
+  private async zoneOf(em: EntityManager, customerId: string | null): Promise<string> {
+    if (!customerId) return 'UTC';
+    const [c]: { tz: string }[] = await em.query(`SELECT time_zone AS tz FROM customers WHERE id = $1`, [customerId]);
+    return c?.tz ?? 'UTC';
+  }
+}

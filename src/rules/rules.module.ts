@@ -1,0 +1,22 @@
+import { Module } from '@nestjs/common';
+import { DeliveriesModule } from '../deliveries/deliveries.module';
+import { DestinationsModule } from '../destinations/destinations.module';
+import { EventsModule } from '../events/events.module';
+import { DryRunService } from './dry-run.service';
+import { FlushFiringJob } from './flush-firing.job';
+import { RuleEvaluator } from './rule-evaluator';
+import { RuleFiredComposer } from './rule-fired-composer';
+import { RuleFiringWriter } from './rule-firing-writer';
+import { RulesController } from './rules.controller';
+import { RulesService } from './rules.service';
+import { SiteStates } from './site-states';
+
+// Rules: what turns events into actions (/v1/rules). Evaluated on the hook of new events (inside ingestion), written
+// into the one delivery pipeline, whose content they compose (rule.fired).
+@Module({
+  imports: [DestinationsModule, DeliveriesModule, EventsModule],
+  controllers: [RulesController],
+  providers: [SiteStates, RulesService, DryRunService, RuleEvaluator, RuleFiringWriter, FlushFiringJob, RuleFiredComposer],
+  exports: [RulesService],
+})
+export class RulesModule {}

@@ -1,0 +1,4 @@
+import type { KindSpec } from '../destination-kind';
+
+// The chat, push and paging channels' specs (pure; their adapters are listed in channel-adapters.ts).
+export const CHANNEL_KINDS: readonly KindSpec[] = [];

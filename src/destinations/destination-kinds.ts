@@ -1,4 +1,5 @@
 import { ValidationError } from '../errors/domain-error';
+import { BILLING_KINDS } from './billing/billing-kinds';
 import { CHANNEL_KINDS } from './channels/channel-kinds';
 import { checkConfig } from './destination-config';
 import { SUBSCRIBABLE_TYPES } from './destination.entity';
@@ -29,7 +30,7 @@ const WEBHOOK: KindSpec = {
   sealedMaps: ['headers'],
 };
 
-const SPECS: ReadonlyMap<string, KindSpec> = new Map([EMAIL, WEBHOOK, ...CHANNEL_KINDS].map((s) => [s.kind, s]));
+const SPECS: ReadonlyMap<string, KindSpec> = new Map([EMAIL, WEBHOOK, ...CHANNEL_KINDS, ...BILLING_KINDS].map((s) => [s.kind, s]));
 
 export const DESTINATION_KINDS: readonly string[] = [...SPECS.keys()];
 

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { HttpClient } from '../http/http-client';
+import { BILLING_ADAPTERS } from './billing/billing.destination';
 import { CHANNEL_ADAPTERS } from './channels/channel-adapters';
 import { Destination } from './destination';
 import { EmailDestination } from './email.destination';
@@ -12,7 +13,7 @@ export class Destinations {
   private readonly byKind: ReadonlyMap<string, Destination>;
 
   constructor(email: EmailDestination, webhook: WebhookDestination, http: HttpClient) {
-    this.byKind = new Map([email, webhook, ...CHANNEL_ADAPTERS.map((A) => new A(http))].map((d) => [d.kind, d]));
+    this.byKind = new Map([email, webhook, ...[...CHANNEL_ADAPTERS, ...BILLING_ADAPTERS].map((A) => new A(http))].map((d) => [d.kind, d]));
   }
 
   get(kind: string): Destination | null {

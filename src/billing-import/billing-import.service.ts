@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import type { Principal } from '../api-keys/api-keys.service';
+import { AppConfig } from '../config/app-config';
 import { CustomerImportService, ImportReport } from '../customers/customer-import.service';
 import { isUniqueViolation } from '../customers/customers.service';
 import { Database } from '../db/database';
@@ -15,7 +16,6 @@ import { BILLING_COLUMNS, billingRows, BillingSystem } from './billing-records';
 import { blestaSnapshot, PageProgress, whmcsSnapshot } from './billing-sources';
 import { BillingImportRun, emptyTotals, ImportTotals, RUN_COLUMNS } from './billing-import-run';
 
-const CLIENTS_PER_WRITE = 500; // clients (with all their sites) planned and written per transaction
 const MAX_LISTED = 1000; // rejected and skipped records kept in a run's report
 const RETRIES = 3;
 
@@ -43,6 +43,7 @@ export class BillingImportService implements JobHandler<RunJob>, OnModuleInit {
     private readonly destinations: DestinationsService,
     private readonly customers: CustomerImportService,
     private readonly http: HttpClient,
+    private readonly config: AppConfig,
   ) {}
 
   onModuleInit(): void {
@@ -166,10 +167,10 @@ export class BillingImportService implements JobHandler<RunJob>, OnModuleInit {
     }
   }
 
-  // Rows of whole clients, CLIENTS_PER_WRITE at a time; the progress (rows written, totals so far) committed with each
+  // Rows of whole clients, BILLING_IMPORT_CLIENTS_PER_WRITE at a time; the progress (rows written, totals so far) committed with each
   // lot, so that a run taken up again starts after the last lot written.
   private async write(run: BillingImportRun, b: ReturnType<typeof billingRows>): Promise<JobResult> {
-    const lots = lotsByClient(b.rows);
+    const lots = lotsByClient(b.rows, this.config.billingImport.clientsPerWrite);
     const startAt = Number(run.progress.written ?? 0);
     let totals: ImportTotals = { ...emptyTotals(), ...(run.progress.totals as ImportTotals | undefined) };
     let written = 0;
@@ -211,7 +212,7 @@ export class BillingImportService implements JobHandler<RunJob>, OnModuleInit {
 }
 
 // The rows split into lots of whole clients (a client's rows are adjacent, see billingRows).
-function lotsByClient<T>(rows: T[]): T[][] {
+function lotsByClient<T>(rows: T[], perLot: number): T[][] {
   const ref = (r: T) => (Array.isArray(r) ? null : (r as { externalRef: string }).externalRef);
   const lots: T[][] = [];
   let lot: T[] = [];
@@ -222,7 +223,7 @@ function lotsByClient<T>(rows: T[]): T[][] {
     if (k !== prev) {
       clients++;
       prev = k;
-      if (clients > CLIENTS_PER_WRITE && lot.length) {
+      if (clients > perLot && lot.length) {
         lots.push(lot);
         lot = [];
         clients = 1;

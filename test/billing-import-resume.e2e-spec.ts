@@ -45,9 +45,9 @@ describe('a billing import cut off mid-run resumes', () => {
       const res = await fetch(`http://127.0.0.1:${port}${path}`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
       return { status: res.status, body: await res.json() };
     };
-    const dest = await api('/v1/destinations', { kind: 'whmcs', name: 'WHMCS', config: { url: whmcs.url, identifier: 'whmcs-id', secret: 'whmcs-secret' } });
+    const dest: { status: number; body: any } = await api('/v1/destinations', { kind: 'whmcs', name: 'WHMCS', config: { url: whmcs.url, identifier: 'whmcs-id', secret: 'whmcs-secret' } });
     expect(dest.status).toBe(201);
-    const run = await api('/v1/customers/import/whmcs', { destinationId: dest.body.id });
+    const run: { status: number; body: any } = await api('/v1/customers/import/whmcs', { destinationId: dest.body.id });
     expect(run.status).toBe(202);
 
     const progress = async () => (await probe.query(`SELECT status, (progress->>'written')::int AS written, (progress->>'rows')::int AS rows FROM billing_imports WHERE id = $1`, [run.body.id])).rows[0];

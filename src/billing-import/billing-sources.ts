@@ -7,7 +7,24 @@ import type { BillingClient, BillingDomain, BillingService, BillingSnapshot } fr
 export type PageProgress = (list: 'clients' | 'services' | 'domains', fetched: number, total: number | null) => Promise<void> | void;
 
 export const WHMCS_PAGE = 250;
+const WHMCS_REQUESTS = 4; // pages asked for at once, across the lists
 const PAGE_TRIES = 4;
+
+// At most `n` of the calls given to it running at once, the others waiting in order.
+function limiter(n: number): <T>(fn: () => Promise<T>) => Promise<T> {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return async (fn) => {
+    if (running >= n) await new Promise<void>((r) => waiting.push(r));
+    running++;
+    try {
+      return await fn();
+    } finally {
+      running--;
+      waiting.shift()?.();
+    }
+  };
+}
 
 // A page that failed for now (a 5xx, a maintenance page, a timeout) is asked for again in place, after 0.5, 1 and 2 s:
 // one bad page should not start a 5,000-client import over. Anything else (credentials, a refusal) is thrown at once.
@@ -25,22 +42,38 @@ async function patiently<T>(read: () => Promise<T>): Promise<T> {
 type Wrapped<K extends string, T> = Record<K, Record<string, T[]> | '' | undefined>;
 const str = (v: unknown) => (v === undefined || v === null ? '' : String(v));
 
-// Every client, hosting service and domain of a WHMCS, page by page (limitstart/limitnum). The three lists are read
-// side by side (three requests at a time at most): the time an import takes is the billing system's.
+// Every client, hosting service and domain of a WHMCS, page by page (limitstart/limitnum): each list's first page
+// says how many there are, then its other pages are asked for WHMCS_REQUESTS at a time across the three lists (a
+// modest load for the billing system, whose page time is what an import takes).
 export async function whmcsSnapshot(http: HttpClient, creds: WhmcsCredentials, progress: PageProgress, pageSize = WHMCS_PAGE): Promise<BillingSnapshot> {
   const api = new WhmcsApi(http, creds);
+  const slots = limiter(WHMCS_REQUESTS);
   // WHMCS wraps lists: {"clients": {"client": [...]}}; an empty list may come as "" or not at all.
   const pages = async <T>(action: string, list: 'clients' | 'services' | 'domains', outer: string, inner: string): Promise<T[]> => {
-    const out: T[] = [];
-    for (let start = 0; ; start += pageSize) {
-      const r = await patiently(() => api.call<{ totalresults?: string | number } & Wrapped<string, T>>(action, { limitstart: start, limitnum: pageSize }));
+    let fetched = 0;
+    const page = async (start: number) => {
+      const r = await slots(() => patiently(() => api.call<{ totalresults?: string | number } & Wrapped<string, T>>(action, { limitstart: start, limitnum: pageSize })));
       const wrapped = r[outer];
-      const items = wrapped && typeof wrapped === 'object' && Array.isArray(wrapped[inner]) ? wrapped[inner] : [];
-      out.push(...items);
+      const items: T[] = wrapped && typeof wrapped === 'object' && Array.isArray(wrapped[inner]) ? wrapped[inner] : [];
       const total = r.totalresults === undefined ? null : Number(r.totalresults);
-      await progress(list, out.length, total);
-      if (!items.length || (total !== null && out.length >= total)) return out;
+      fetched += items.length;
+      await progress(list, fetched, total);
+      return { items, total };
+    };
+    const first = await page(0);
+    if (first.total === null) {
+      // no total given: one page after another until an empty or short one
+      const out = [...first.items];
+      for (let start = pageSize, last = first.items; last.length === pageSize; start += pageSize) {
+        last = (await page(start)).items;
+        out.push(...last);
+      }
+      return out;
     }
+    const starts: number[] = [];
+    for (let start = pageSize; start < first.total; start += pageSize) starts.push(start);
+    const rest = await Promise.all(starts.map(page));
+    return [first.items, ...rest.map((p) => p.items)].flat();
   };
   const [clients, services, domains] = await Promise.all([
     pages<Record<string, unknown>>('GetClients', 'clients', 'clients', 'client'),

@@ -1,5 +1,8 @@
 import { FakeChannelServer } from './fakes/fake-channel-server';
+import { discordFake, discordRateLimit } from './fakes/fake-discord';
+import { googleChatFake } from './fakes/fake-google-chat';
 import { slackApiFake, slackWebhookFake } from './fakes/fake-slack';
+import { teamsFake } from './fakes/fake-teams';
 import { createChannel, lastAttempt, pushEvent, testChannel, until } from './support/channel-harness';
 import { startTestApp, TestApp } from './support/test-app';
 
@@ -10,18 +13,24 @@ describe('chat channels', () => {
   const HOOK = '/services/T0001/B0001/abcDEF123';
   let slackHook: FakeChannelServer;
   let slackApi: FakeChannelServer;
+  let discord: FakeChannelServer;
+  let teams: FakeChannelServer;
+  let gchat: FakeChannelServer;
 
   beforeAll(async () => {
     slackHook = await FakeChannelServer.start(slackWebhookFake(HOOK));
     slackApi = await FakeChannelServer.start(slackApiFake('xoxb-1-good', ['C0123', '#alerts']));
+    discord = await FakeChannelServer.start(discordFake('123456789', 'tok-EN_good'));
+    teams = await FakeChannelServer.start(teamsFake('wf1', 'sig-good'));
+    gchat = await FakeChannelServer.start(googleChatFake('AAAA', 'key-good', 'tok-good'));
     t = await startTestApp({ RATE_LIMIT_PER_MINUTE: '10000' });
   });
   afterAll(async () => {
     await t.close();
-    for (const f of [slackHook, slackApi]) await f.stop();
+    for (const f of [slackHook, slackApi, discord, teams, gchat]) await f.stop();
   });
   beforeEach(() => {
-    for (const f of [slackHook, slackApi]) f.reset();
+    for (const f of [slackHook, slackApi, discord, teams, gchat]) f.reset();
   });
 
   const hostile = { filePath: '/home/x/<script>alert(1)</script> <!channel>.php', threatName: '@everyone <!here> <https://evil.example|click> *bold* [x](https://evil.example)' };
@@ -98,6 +107,96 @@ describe('chat channels', () => {
       expect(await testChannel(t, hook.id)).toMatchObject({ status: 'dead', outcome: 'permanent_error', error: 'payload: HTTP 400 invalid_payload' });
       const gone = await createChannel(t, 'slack', { webhookUrl: slackHook.base + '/services/T0001/B0001/revoked' });
       expect(await testChannel(t, gone.id)).toMatchObject({ status: 'dead', error: 'credentials: HTTP 404 no_service' });
+    });
+  });
+
+  describe('Discord', () => {
+    const url = () => `${discord.base}/api/webhooks/123456789/tok-EN_good`;
+
+    it('posts content with allowed_mentions {parse: []} and ?wait=true, and keeps the message id', async () => {
+      const d = await createChannel(t, 'discord', { webhookUrl: url(), username: 'hostdigest', avatarUrl: 'https://brand.example/logo.png' });
+      expect(d.secrets).toEqual({ webhookUrl: 'encrypted' });
+      const r = await testChannel(t, d.id);
+      expect(r).toMatchObject({ status: 'delivered', statusCode: 200 });
+      expect(discord.last.url.searchParams.get('wait')).toBe('true');
+      expect(discord.last.json).toMatchObject({ allowed_mentions: { parse: [] }, username: 'hostdigest', avatar_url: 'https://brand.example/logo.png' });
+      expect((await lastAttempt(t, r.deliveryId)).attempt.response.messageId).toBe('1100000000000000001');
+    });
+
+    it('a subscribed destination gets security events, @everyone and markdown links defused; a long path fits 2000 characters', async () => {
+      const d = await createChannel(t, 'discord', { webhookUrl: url() }, { eventTypes: ['security_event.created'] });
+      await pushEvent(t, { ...hostile, filePath: '/home/' + '_*'.repeat(2000) });
+      const [req] = await until(() => discord.accepted, (a) => a.length === 1, 'the Discord message');
+      const content: string = req.json.content;
+      expect(content.length).toBeLessThanOrEqual(2000);
+      expect(content).toContain('@\u200beveryone');
+      expect(content).not.toMatch(/@everyone|@here/);
+      expect(content).not.toMatch(/[^\\]\[x\]\(/);
+      expect(d.eventTypes).toEqual(['security_event.created']);
+    });
+
+    it('classifies: 429 waits retry_after; 401 invalid token disables; 400 invalid form body is permanent', async () => {
+      const d = await createChannel(t, 'discord', { webhookUrl: url() });
+      discord.script(discordRateLimit(12.5));
+      const r = await testChannel(t, d.id);
+      expect(r).toMatchObject({ status: 'failed', outcome: 'transient_error' });
+      expect((await lastAttempt(t, r.deliveryId)).attempt.response.retryAfterSeconds).toBe(13);
+      discord.script({ status: 400, body: { message: 'Invalid Form Body', code: 50035 } });
+      expect(await testChannel(t, d.id)).toMatchObject({ status: 'dead', error: 'payload: HTTP 400 50035 Invalid Form Body' });
+      const bad = await createChannel(t, 'discord', { webhookUrl: `${discord.base}/api/webhooks/123456789/revoked` });
+      expect(await testChannel(t, bad.id)).toMatchObject({ status: 'dead', error: 'credentials: HTTP 401 50027 Invalid Webhook Token' });
+      expect((await t.api('GET', `/v1/destinations/${bad.id}`)).body.health.disabledReason).toBe('invalid_credentials');
+    });
+  });
+
+  describe('Microsoft Teams (Workflows)', () => {
+    const url = (sig = 'sig-good') => `${teams.base}/workflows/wf1/triggers/manual/paths/invoke?api-version=2016-06-01&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig=${sig}`;
+
+    it('posts an Adaptive Card in a message; the flow answers 202', async () => {
+      const d = await createChannel(t, 'teams', { workflowUrl: url() });
+      expect(await testChannel(t, d.id)).toMatchObject({ status: 'delivered', statusCode: 202 });
+      const card = teams.last.json.attachments[0].content;
+      expect(teams.last.json.type).toBe('message');
+      expect(card).toMatchObject({ type: 'AdaptiveCard', version: '1.4', $schema: 'http://adaptivecards.io/schemas/adaptive-card.json' });
+      expect(card.body[0]).toMatchObject({ type: 'TextBlock', weight: 'Bolder' });
+      expect(card.msteams.entities).toBeUndefined();
+    });
+
+    it('refuses a retired Office 365 connector URL with a 400 that explains the move to Workflows', async () => {
+      const res = await t.api('POST', '/v1/destinations', { body: { kind: 'teams', name: 'old', config: { workflowUrl: 'https://contoso.webhook.office.com/webhookb2/a@b/IncomingWebhook/c/d' } } });
+      expect(res.status).toBe(400);
+      expect(res.body.field).toBe('config.workflowUrl');
+      expect(res.body.message).toMatch(/retired.*Workflows/);
+    });
+
+    it('escapes markdown in event data; a wrong sig is a credentials failure that disables', async () => {
+      const d = await createChannel(t, 'teams', { workflowUrl: url() }, { eventTypes: ['security_event.created'] });
+      await pushEvent(t, hostile);
+      const [req] = await until(() => teams.accepted, (a) => a.length === 1, 'the Teams card');
+      const texts = req.json.attachments[0].content.body.map((b: any) => b.text).join('\n');
+      expect(texts).toContain('\\[x\\]\\(https://evil\\.example\\)');
+      expect(d.id).toBeTruthy();
+      const bad = await createChannel(t, 'teams', { workflowUrl: url('sig-bad') });
+      expect(await testChannel(t, bad.id)).toMatchObject({ status: 'dead', error: expect.stringMatching(/^credentials: HTTP 401/) });
+    });
+  });
+
+  describe('Google Chat', () => {
+    const url = (key = 'key-good', token = 'tok-good') => `${gchat.base}/v1/spaces/AAAA/messages?key=${key}&token=${token}`;
+
+    it('posts {text}, <users/all> and links entity-escaped; a wrong token disables, 429 is retried, 400 is permanent', async () => {
+      const d = await createChannel(t, 'googlechat', { webhookUrl: url() }, { eventTypes: ['security_event.created'] });
+      expect(await testChannel(t, d.id)).toMatchObject({ status: 'delivered', statusCode: 200 });
+      await pushEvent(t, { threatName: '<users/all> <https://evil.example|x>' });
+      const [, req] = await until(() => gchat.accepted, (a) => a.length === 2, 'the Google Chat message');
+      expect(req.json.text).toContain('&lt;users/all&gt; &lt;https://evil.example|x&gt;');
+      expect(req.json.text).not.toMatch(/<users|<https/);
+      gchat.script({ status: 429, body: { error: { code: 429, status: 'RESOURCE_EXHAUSTED', message: 'Quota exceeded' } } });
+      expect(await testChannel(t, d.id)).toMatchObject({ status: 'failed', outcome: 'transient_error' });
+      const bad = await createChannel(t, 'googlechat', { webhookUrl: url('key-good', 'tok-bad') });
+      expect(await testChannel(t, bad.id)).toMatchObject({ status: 'dead', error: expect.stringMatching(/^credentials: HTTP 401 UNAUTHENTICATED/) });
+      const res = await t.api('POST', '/v1/destinations', { body: { kind: 'googlechat', name: 'x', config: { webhookUrl: `${gchat.base}/v1/spaces/AAAA/messages` } } });
+      expect(res).toMatchObject({ status: 400, body: { field: 'config.webhookUrl' } });
     });
   });
 });

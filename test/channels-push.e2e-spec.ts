@@ -23,7 +23,7 @@ describe('push channels', () => {
     telegram = await FakeChannelServer.start(telegramFake(BOT, ['-1001234567890', '@opsroom']));
     gotify = await FakeChannelServer.start(gotifyFake('AppTok.good'));
     pushover = await FakeChannelServer.start(pushoverFake(APP, USER));
-    t = await startTestApp({ RATE_LIMIT_PER_MINUTE: '10000' });
+    t = await startTestApp({ RATE_LIMIT_PER_MINUTE: '10000', NTFY_TOKEN: 'tk_goodtoken', ENV_REFERENCE_GRANTS: '*:NTFY_TOKEN' });
   });
   afterAll(async () => {
     await t.close();
@@ -147,6 +147,36 @@ describe('push channels', () => {
       expect(wait).toBeLessThanOrEqual(600);
       pushover.script({ status: 500, body: 'oops' });
       expect(await testChannel(t, d.id)).toMatchObject({ status: 'failed', outcome: 'transient_error' });
+    });
+  });
+
+  describe('Apprise URLs', () => {
+    it('creates a destination from one URL, the token an env:NAME reference the database holds instead of the token; shown back masked', async () => {
+      const host = ntfy.base.replace('http://', '');
+      const res = await t.api('POST', '/v1/destinations', { body: { name: 'from apprise', appriseUrl: `ntfy://env:NTFY_TOKEN@${host}/ops-alerts?tags=warning` } });
+      expect(res.status).toBe(201);
+      expect(res.body).toMatchObject({ kind: 'ntfy', config: { serverUrl: ntfy.base, topic: 'ops-alerts', tags: ['warning'] }, secrets: { token: 'env:NTFY_TOKEN' } });
+      expect(res.body.appriseUrl).toBe(`ntfy://env:NTFY_TOKEN@${host}/ops-alerts?tags=warning`);
+      const [row] = await t.db.dataSource.query('SELECT secrets FROM destinations WHERE id = $1', [res.body.id]);
+      expect(row.secrets).toEqual({ token: 'env:NTFY_TOKEN' });
+      expect(await testChannel(t, res.body.id)).toMatchObject({ status: 'delivered' });
+      expect(ntfy.last.headers.authorization).toBe('Bearer tk_goodtoken');
+
+      const literal = await t.api('POST', '/v1/destinations', { body: { name: 'tg', appriseUrl: `tgram://${BOT}/@opsroom` } });
+      expect(literal.status).toBe(201);
+      expect(literal.body.appriseUrl).toBe('tgram://****/@opsroom');
+      expect(JSON.stringify(literal.body)).not.toContain('AAHdq');
+      expect((await t.api('GET', `/v1/destinations/${literal.body.id}`)).body.appriseUrl).toBe('tgram://****/@opsroom');
+    });
+
+    it('answers 400 naming the supported schemes, the bad part, or the field the URL filled wrongly', async () => {
+      const post = (body: object) => t.api('POST', '/v1/destinations', { body: { name: 'x', ...body } });
+      const unknown = await post({ appriseUrl: 'sms://12345' });
+      expect(unknown).toMatchObject({ status: 400, body: { field: 'appriseUrl', message: expect.stringContaining('supported: slack://') } });
+      expect(await post({ appriseUrl: 'tgram://only-a-token' })).toMatchObject({ status: 400, body: { field: 'appriseUrl', message: expect.stringContaining('{chat_id}') } });
+      expect(await post({ appriseUrl: 'tgram://nope/123' })).toMatchObject({ status: 400, body: { field: 'config.botToken' } });
+      expect(await post({ appriseUrl: 'ntfys://ntfy.example.com/x', kind: 'ntfy' })).toMatchObject({ status: 400, body: { field: 'appriseUrl' } });
+      expect(await post({})).toMatchObject({ status: 400 });
     });
   });
 });

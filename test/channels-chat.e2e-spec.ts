@@ -23,7 +23,7 @@ describe('chat channels', () => {
     discord = await FakeChannelServer.start(discordFake('123456789', 'tok-EN_good'));
     teams = await FakeChannelServer.start(teamsFake('wf1', 'sig-good'));
     gchat = await FakeChannelServer.start(googleChatFake('AAAA', 'key-good', 'tok-good'));
-    t = await startTestApp({ RATE_LIMIT_PER_MINUTE: '10000' });
+    t = await startTestApp({ RATE_LIMIT_PER_MINUTE: '10000', SLACK_BOT: 'xoxb-1-good', ENV_REFERENCE_GRANTS: '*:SLACK_BOT' });
   });
   afterAll(async () => {
     await t.close();
@@ -110,6 +110,39 @@ describe('chat channels', () => {
     });
   });
 
+  describe('configured like any destination', () => {
+    it('PATCH config keeps a write-only secret it leaves out, and replaces one it gives', async () => {
+      const d = await createChannel(t, 'slack', { botToken: 'xoxb-1-good', channel: 'C0123', apiUrl: `${slackApi.base}/api` });
+      const moved = await t.api('PATCH', `/v1/destinations/${d.id}`, { body: { config: { channel: '#alerts', apiUrl: `${slackApi.base}/api` } } });
+      expect(moved.status).toBe(200);
+      expect(moved.body).toMatchObject({ config: { channel: '#alerts' }, secrets: { botToken: 'encrypted' } });
+      expect(await testChannel(t, d.id)).toMatchObject({ status: 'delivered' });
+      expect(slackApi.last.json.channel).toBe('#alerts');
+      await t.api('PATCH', `/v1/destinations/${d.id}`, { body: { config: { botToken: 'xoxb-1-other', channel: '#alerts', apiUrl: `${slackApi.base}/api` } } });
+      expect(await testChannel(t, d.id)).toMatchObject({ status: 'dead', error: 'credentials: invalid_auth' });
+    });
+
+    it('only an admin key may send an env:NAME credential to another server (config.apiUrl)', async () => {
+      const d = await createChannel(t, 'slack', { botToken: 'env:SLACK_BOT', channel: 'C0123', apiUrl: `${slackApi.base}/api` });
+      expect(d.secrets).toEqual({ botToken: 'env:SLACK_BOT' });
+      expect(await testChannel(t, d.id)).toMatchObject({ status: 'delivered' });
+      const writer = (await t.api('POST', '/v1/api-keys', { body: { name: 'writer', scopes: ['write'] } })).body.key;
+      const res = await t.api('PATCH', `/v1/destinations/${d.id}`, { key: writer, body: { config: { channel: 'C0123', apiUrl: 'https://elsewhere.example/api' } } });
+      expect(res).toMatchObject({ status: 403, body: { field: 'config.apiUrl' } });
+      expect((await t.api('PATCH', `/v1/destinations/${d.id}`, { key: writer, body: { config: { channel: '#alerts', apiUrl: `${slackApi.base}/api` } } })).status).toBe(200);
+    });
+
+    it('a channel that refuses its credentials is disabled and the operator told, on their own channel', async () => {
+      const ops = await createChannel(t, 'slack', { webhookUrl: slackHook.base + HOOK }, { operatorNotices: true });
+      const bad = await createChannel(t, 'discord', { webhookUrl: `${discord.base}/api/webhooks/123456789/revoked` });
+      await testChannel(t, bad.id);
+      const [notice] = await until(() => slackHook.accepted, (a) => a.length === 1, 'the operator notice');
+      expect(notice.json.text).toContain(`Destination disabled: ${bad.name}`);
+      expect(notice.json.text).toContain('it refused its credentials');
+      await t.api('DELETE', `/v1/destinations/${ops.id}`);
+    });
+  });
+
   describe('Discord', () => {
     const url = () => `${discord.base}/api/webhooks/123456789/tok-EN_good`;
 
@@ -174,7 +207,8 @@ describe('chat channels', () => {
       await pushEvent(t, hostile);
       const [req] = await until(() => teams.accepted, (a) => a.length === 1, 'the Teams card');
       const texts = req.json.attachments[0].content.body.map((b: any) => b.text).join('\n');
-      expect(texts).toContain('\\[x\\]\\(https://evil\\.example\\)');
+      expect(texts).toContain('\\[x\\]\\(https://evil.example\\)');
+      expect(texts).toContain('\\*bold\\*');
       expect(d.id).toBeTruthy();
       const bad = await createChannel(t, 'teams', { workflowUrl: url('sig-bad') });
       expect(await testChannel(t, bad.id)).toMatchObject({ status: 'dead', error: expect.stringMatching(/^credentials: HTTP 401/) });

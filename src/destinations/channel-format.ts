@@ -23,10 +23,11 @@ export function escapeDiscord(s: string): string {
   return s.replace(/[\\*_~`|>#\-[\]()<:]/g, (c) => `\\${c}`).replace(/@/g, '@\u200b');
 }
 
-// CommonMark as Teams Adaptive Card TextBlocks render it: backslash-escaped punctuation cannot form a link or
-// emphasis; a mention needs an msteams.entities entry, which is never sent.
+// Teams Adaptive Card TextBlocks render a markdown subset (emphasis, links, lists): the characters that can open a
+// link or emphasis are backslash-escaped (CommonMark; whether Teams' renderer honours every escape is UNCONFIRMED,
+// so the set is kept to what matters); a mention needs an msteams.entities entry, which is never sent.
 export function escapeCommonMark(s: string): string {
-  return s.replace(/[\\`*_{}[\]()<>#+\-.!|~]/g, (c) => `\\${c}`);
+  return s.replace(/[\\`*_[\]()<>~]/g, (c) => `\\${c}`);
 }
 
 // The longest body (cut, with "…") whose whole message, as measure() sizes it, fits max. The title and link are

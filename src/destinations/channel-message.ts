@@ -31,7 +31,7 @@ export function channelText(m: OutboundMessage, deliveryId: string): ChannelText
   const resolve = !!event && (/\.(resolved|recovered)$/.test(event.type) || data.action === 'resolve' || data.resolved === true);
   const key = str(data.dedupKey) ?? prefixed('incident', str(obj(data.incident)?.id)) ?? prefixed(event?.type, str(inner?.id)) ?? `delivery:${deliveryId}`;
   const base = { link: link(data), severity, action: resolve ? ('resolve' as const) : ('trigger' as const), key, timestamp: event?.timestamp ?? null, type: event?.type ?? null };
-  if (m.content) return { ...base, title: oneLine(m.content.subject), body: m.content.text.trim() };
+  if (m.content) return { ...base, title: clip(oneLine(m.content.subject)), body: m.content.text.trim() };
   if (!event) return null;
   if (event.type === 'security_event.created' && inner) return { ...base, ...securityEvent(inner, data) };
   return { ...base, title: event.type, body: flatten(data).slice(0, MAX_LINES).join('\n') };

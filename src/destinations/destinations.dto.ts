@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Allow, IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, Min, ValidateIf } from 'class-validator';
 import { PageQuery } from '../api/pagination';
+import { APPRISE_SCHEMES, toAppriseUrl } from './apprise-schemes';
 import { describeKinds } from './destination-kind';
 import { DESTINATION_KINDS, kindSpec, kindSpecs } from './destination-kinds';
 import { DESTINATION_STATES, DestinationRow, SUBSCRIBABLE_TYPES } from './destination.entity';
@@ -10,10 +11,16 @@ const CONFIG_DOC =
   describeKinds(kindSpecs());
 
 export class CreateDestinationDto {
-  @ApiProperty({ enum: DESTINATION_KINDS }) @IsIn(DESTINATION_KINDS, { message: `kind must be one of ${DESTINATION_KINDS.join(', ')}` }) kind: string;
+  @ApiPropertyOptional({ enum: DESTINATION_KINDS, description: 'required unless appriseUrl is given' })
+  @ValidateIf((o) => o.appriseUrl === undefined) @IsIn(DESTINATION_KINDS, { message: `kind must be one of ${DESTINATION_KINDS.join(', ')}` }) kind: string;
   @ApiProperty({ example: 'Customer portal' }) @IsString() @Length(1, 200) name: string;
-  @ApiProperty({ type: Object, example: { url: 'https://portal.example/hooks/hostdigest', headers: { 'X-Portal-Token': 'env:PORTAL_TOKEN' } }, description: CONFIG_DOC })
+  @ApiPropertyOptional({ type: Object, example: { url: 'https://portal.example/hooks/hostdigest', headers: { 'X-Portal-Token': 'env:PORTAL_TOKEN' } }, description: `required unless appriseUrl is given; ${CONFIG_DOC}` })
   @Allow() config: Record<string, unknown>;
+  @ApiPropertyOptional({
+    example: 'ntfys://tk_mytoken@ntfy.example.com/alerts',
+    description: `instead of kind and config: one Apprise URL, parsed into the same fields (a secret in it may be an env:NAME reference). Schemes: ${APPRISE_SCHEMES.map((x) => `${x}://`).join(', ')}`,
+  })
+  @IsOptional() @IsString() @Length(1, 4096) appriseUrl?: string;
   @ApiPropertyOptional({ format: 'uuid', description: "a customer's own endpoint; default: organization-wide" }) @IsOptional() @IsUUID() customerId?: string;
   @ApiPropertyOptional({ description: 'webhook: "whsec_" + base64 of 24–64 random bytes, or env:NAME; default: generated, and returned once in this answer' })
   @IsOptional() @IsString() @Length(1, 200) signingSecret?: string;
@@ -66,6 +73,8 @@ export class DestinationView {
   @ApiProperty() name: string;
   @ApiProperty({ type: String, nullable: true }) customerId: string | null;
   @ApiProperty({ type: Object, description: 'the settings; sealed values (webhook header values) masked: "encrypted" or their env:NAME reference' }) config: Record<string, unknown>;
+  @ApiProperty({ type: String, nullable: true, example: 'ntfys://****@ntfy.example.com/alerts', description: 'the destination as an Apprise URL, secrets masked (****, or their env:NAME reference)' })
+  appriseUrl: string | null;
   @ApiProperty({ type: [String], enum: SUBSCRIBABLE_TYPES }) eventTypes: string[];
   @ApiProperty({ description: "gets the organization's operator notices" }) operatorNotices: boolean;
   @ApiProperty({ type: Object, example: { signingSecret: 'encrypted' }, description: 'which secrets (signing secret, tokens, secret URLs) are set: "encrypted" or their env:NAME reference, never their values' }) secrets: Record<string, string | null>;
@@ -85,6 +94,7 @@ export class DestinationView {
     return {
       id: d.id, kind: d.kind, name: d.name, customerId: d.customerId,
       config,
+      appriseUrl: toAppriseUrl(d.kind, d.config, (f) => (d.secrets[f] ? describe(d.secrets[f]) : null)),
       eventTypes: d.eventTypes, operatorNotices: d.operatorNotices,
       secrets: Object.fromEntries(Object.entries(d.secrets).map(([k, v]) => [k, describe(v)])),
       previousSecretUntil: overlapping ? d.secretsOverlapUntil : null,

@@ -5,6 +5,7 @@ import { CustomersService } from '../customers/customers.service';
 import { Database } from '../db/database';
 import { NotFoundError, ValidationError } from '../errors/domain-error';
 import { SecretBox, SecretOwner } from '../secrets/secret-box';
+import { fromAppriseUrl } from './apprise-schemes';
 import { checkEventTypes, checkSigningSecret, generateSigningSecret } from './destination-config';
 import { checkKindConfig, KindSpec } from './destination-kind';
 import { kindSpec } from './destination-kinds';
@@ -42,12 +43,17 @@ export class DestinationsService {
   }
 
   async create(owner: SecretOwner, dto: CreateDestinationDto): Promise<{ destination: DestinationRow; signingSecret: string | null }> {
-    const spec = kindSpec(dto.kind);
+    let { kind: asked, config: raw } = dto;
+    if (dto.appriseUrl !== undefined) {
+      if (dto.kind !== undefined || dto.config !== undefined) throw new ValidationError('appriseUrl', 'give either appriseUrl or kind and config, not both');
+      ({ kind: asked, config: raw } = fromAppriseUrl(dto.appriseUrl));
+    }
+    const spec = kindSpec(asked);
     const kind = spec.kind;
     if (dto.customerId) await this.customers.get(owner.organizationId, dto.customerId).catch(() => {
       throw new ValidationError('customerId', `customer ${dto.customerId} not found`);
     });
-    const { config, secrets } = checkKindConfig(spec, dto.config, (v, field) => this.box.store(v, owner, field));
+    const { config, secrets } = checkKindConfig(spec, raw, (v, field) => this.box.store(v, owner, field));
     const eventTypes = checkEventTypes(spec, dto.eventTypes ?? []);
     let signingSecret: string | null = null;
     if (spec.signingSecret) {

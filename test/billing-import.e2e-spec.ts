@@ -93,6 +93,8 @@ describe('customers imported from WHMCS and Blesta', () => {
     expect(whmcs.calls.length - before).toBeLessThanOrEqual(3); // one try per list, none again
     const test = (await t.api('POST', `/v1/destinations/${bad}/test`)).body;
     expect(test).toMatchObject({ outcome: 'permanent_error', error: expect.stringContaining('Authentication Failed') });
+    // refused credentials disable the destination (and tell the operator), as a channel's refused token does
+    expect((await t.api('GET', `/v1/destinations/${bad}`)).body.health).toMatchObject({ state: 'disabled', disabledReason: 'invalid_credentials' });
 
     const walled = await FakeWhmcs.start({ allowedIp: false, accessKey: 'k3y!(x)' });
     walled.seed(30, () => 1, 'w');

@@ -24,7 +24,9 @@ abstract class BillingDestination extends Destination {
       return { request: { ...request, check: this.checkCall }, response: await this.check(d.target) };
     } catch (err) {
       if (!(err instanceof BillingApiError)) throw err;
-      throw new DestinationError(err.message, err.failure !== 'transient', request, { failure: err.failure, status: err.status });
+      // Refused credentials or an IP not allow-listed: disabled and the operator told, as a channel's refused token is.
+      const hint = err.failure === 'config' ? { disable: 'invalid_credentials' as const } : {};
+      throw new DestinationError(err.message, err.failure !== 'transient', request, { failure: err.failure, status: err.status }, hint);
     }
   }
 

@@ -56,6 +56,7 @@ export class AppConfig {
   // A destination with no success for autoDisableSeconds and at least autoDisableMinFailures failed attempts since is
   // disabled (reason failing_since) and the operator told.
   destinationHealth: { autoDisableSeconds: number; autoDisableMinFailures: number };
+  billingImport: { clientsPerWrite: number };
   // The environment as read at start, for `env:NAME` secret references (SecretBox) only, as envReferences allows.
   env: Readonly<Record<string, string | undefined>>;
   envReferences: EnvReferenceRules; // ENV_REFERENCE_GRANTS, and the names read here (never resolvable)
@@ -242,6 +243,8 @@ export function loadConfig(source: Env = process.env): AppConfig {
       // portal.counters: at most one message per customer per this window (a minute; tests shorten it)
       countersWindowSeconds: int(env, 'PORTAL_COUNTERS_WINDOW_SECONDS', 60, 1, 3600),
     },
+    // clients (with their sites) planned and written per transaction of a billing import; its progress moves with each
+    billingImport: { clientsPerWrite: int(env, 'BILLING_IMPORT_CLIENTS_PER_WRITE', 500, 1, 10_000) },
     destinationHealth: {
       autoDisableSeconds: int(env, 'DESTINATION_AUTO_DISABLE_SECONDS', 5 * 24 * 3600, 1),
       autoDisableMinFailures: int(env, 'DESTINATION_AUTO_DISABLE_MIN_FAILURES', 10, 1),

@@ -5,7 +5,7 @@ import { Database } from '../db/database';
 import { ConflictError, DomainError } from '../errors/domain-error';
 import { JobEngine } from '../jobs/job-engine';
 import { Customer } from './customer.entity';
-import { ExportLine, parseRow, readCsv, Rejection, toCsv } from './customer-csv';
+import { CsvColumn, ExportLine, ImportRow, parseRow, readCsv, Rejection, toCsv } from './customer-csv';
 import { isUniqueViolation, UNIQUE_EXTERNAL_REF } from './customers.service';
 import { ExistingCustomer, ImportPlan, planImport, PlannedCustomer, PlannedSite } from './import-plan';
 import { siteKeys } from './match-keys';
@@ -42,7 +42,15 @@ export class CustomerImportService {
       throw new DomainError('unsupported_media_type', 'send the CSV itself as the request body, with Content-Type: text/csv', 415, 'body');
     }
     const file = readCsv(body);
-    const rows = [...file.rejected.map((r) => [r]), ...file.rows.map(parseRow)];
+    return this.importRows(organizationId, [...file.rejected.map((r) => [r]), ...file.rows.map(parseRow)], file.columns, mode);
+  }
+
+  // Rows parsed as the CSV's are (parseRow), from a file or another source (a billing system's clients), planned and
+  // written in one transaction; `after` runs in that transaction once the rows are written (an import's progress).
+  async importRows(
+    organizationId: string, rows: (ImportRow | Rejection[])[], columns: ReadonlySet<CsvColumn>, mode: ImportMode,
+    after?: (em: EntityManager, report: ImportReport) => Promise<unknown>,
+  ): Promise<ImportReport> {
     const refs = [...new Set(rows.flatMap((r) => (Array.isArray(r) ? [] : [r.externalRef])))];
     const keys = rows.flatMap((r) => (Array.isArray(r) || !r.site ? [] : siteKeys(r.site)));
     return this.db.transaction(async (em) => {
@@ -50,14 +58,16 @@ export class CustomerImportService {
       await em.query(`SELECT pg_advisory_xact_lock(hashtext('customers.import'), hashtext($1))`, [organizationId]);
       const plan = planImport({
         rows,
-        columns: file.columns,
+        columns,
         existing: await this.existing(em, organizationId, refs),
         holders: await this.keys.holders(em, organizationId, keys),
         newId: randomUUID,
       });
       if (mode === 'atomic' && plan.rejected.length) return report(mode, { customers: [], sites: [], rejected: plan.rejected });
       await this.write(em, organizationId, plan);
-      return report(mode, plan);
+      const done = report(mode, plan);
+      await after?.(em, done);
+      return done;
     });
   }
 

@@ -12,6 +12,6 @@ import { SitesService } from './sites.service';
 @Module({
   controllers: [CustomersController, SitesController],
   providers: [CustomersService, SitesService, CustomerImportService, SiteKeyStore, EventMatcher, RematchEventsJob],
-  exports: [CustomersService, SitesService, EventMatcher],
+  exports: [CustomersService, SitesService, EventMatcher, CustomerImportService],
 })
 export class CustomersModule {}

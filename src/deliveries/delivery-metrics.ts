@@ -18,7 +18,7 @@ export class DeliveryMetrics implements OnModuleInit {
     this.metrics.onScrape('destinations', [destinationsDisabled], async () => {
       const counts = await this.destinations.disabledCounts();
       destinationsDisabled.reset();
-      for (const reason of ['manual', 'gone_410', 'failing_since']) destinationsDisabled.set({ reason }, 0);
+      for (const reason of ['manual', 'gone_410', 'invalid_credentials', 'failing_since']) destinationsDisabled.set({ reason }, 0);
       for (const c of counts) destinationsDisabled.set({ reason: c.reason }, c.count);
     });
     this.metrics.onScrape('deliveries', [deliveriesOldestPending, deliveriesPending, deliveriesHeld], async () => {

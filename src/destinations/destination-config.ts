@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { ValidationError } from '../errors/domain-error';
-import { DestinationKind, SUBSCRIBABLE_TYPES } from './destination.entity';
+import { SUBSCRIBABLE_TYPES } from './destination.entity';
 
 // Per-kind configuration, checked before anything is stored: a 400 that names the field. Pure (no Nest, no database).
 
@@ -31,7 +31,7 @@ export const DEFAULT_TIMEOUT_SECONDS = 15;
 const MAX_STEP_SECONDS = 7 * 24 * 3600;
 
 // Normalizes the config of `kind`; `header` seals each custom header value (they may be credentials).
-export function checkConfig(kind: DestinationKind, raw: unknown, seal: (value: string, field: string) => string): Record<string, unknown> {
+export function checkConfig(kind: 'email' | 'webhook', raw: unknown, seal: (value: string, field: string) => string): Record<string, unknown> {
   if (raw === undefined || raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new ValidationError('config', 'config must be an object');
   const c = raw as Record<string, unknown>;
   const known = kind === 'webhook' ? ['url', 'headers', 'retrySchedule', 'connectTimeoutSeconds', 'timeoutSeconds'] : ['to', 'retrySchedule'];
@@ -42,7 +42,7 @@ export function checkConfig(kind: DestinationKind, raw: unknown, seal: (value: s
   return { ...checkWebhook(c, seal), ...settings, ...checkTimeouts(c) };
 }
 
-function checkDeliverySettings(c: Record<string, unknown>): DeliverySettings {
+export function checkDeliverySettings(c: Record<string, unknown>): DeliverySettings {
   if (c.retrySchedule === undefined) return {};
   const s = c.retrySchedule;
   const field = 'config.retrySchedule';
@@ -102,13 +102,18 @@ function checkWebhook(c: Record<string, unknown>, seal: (value: string, field: s
   return { url, headers };
 }
 
-// The subscription list: known types only, each once; JSON targets only for now (an e-mail form of these
-// messages comes with the rules issue).
-export function checkEventTypes(kind: DestinationKind, types: unknown): string[] {
+// The subscription list: known types only, each once, and only those the kind can take (e-mail none yet: an e-mail
+// form of these messages comes with the rules issue; a channel those with a text form).
+export function checkEventTypes(kind: { kind: string; subscribes: readonly string[] }, types: unknown): string[] {
   if (!Array.isArray(types) || types.some((t) => typeof t !== 'string')) throw new ValidationError('eventTypes', 'eventTypes must be a list of message types');
   const unknown = types.find((t) => !(SUBSCRIBABLE_TYPES as readonly string[]).includes(t));
   if (unknown !== undefined) throw new ValidationError('eventTypes', `eventTypes: "${unknown}" is not a message type a destination can subscribe to (${SUBSCRIBABLE_TYPES.join(', ')})`);
-  if (types.length && kind !== 'webhook') throw new ValidationError('eventTypes', `a ${kind} destination cannot subscribe to message types yet; use a webhook`);
+  const refused = types.find((t) => !kind.subscribes.includes(t));
+  if (refused !== undefined) {
+    throw new ValidationError('eventTypes', kind.subscribes.length
+      ? `eventTypes: a ${kind.kind} destination can subscribe to ${kind.subscribes.join(', ')} only, not "${refused}"`
+      : `a ${kind.kind} destination cannot subscribe to message types yet; use a webhook`);
+  }
   return [...new Set(types as string[])];
 }
 

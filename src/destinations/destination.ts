@@ -49,10 +49,11 @@ export interface DestinationResult {
 }
 
 // What the target said beyond "failed": wait this long before the next try (429/503 Retry-After, in seconds), or
-// stop sending to it at all (410 Gone: the destination is disabled with this reason).
+// stop sending to it at all, the destination disabled with this reason and the operator told (410 Gone; a channel
+// that refuses its token, key or secret URL: invalid_credentials).
 export interface DestinationHint {
   retryAfterSeconds?: number | null;
-  disable?: 'gone_410';
+  disable?: 'gone_410' | 'invalid_credentials';
 }
 
 // Thrown by send() when the target did not take the message. permanent: retrying the same message cannot help

@@ -1,16 +1,26 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Allow, IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, Min, ValidateIf } from 'class-validator';
 import { PageQuery } from '../api/pagination';
-import { DESTINATION_KINDS, DESTINATION_STATES, DestinationRow, SUBSCRIBABLE_TYPES } from './destination.entity';
+import { APPRISE_SCHEMES, toAppriseUrl } from './apprise-schemes';
+import { describeKinds } from './destination-kind';
+import { DESTINATION_KINDS, kindSpec, kindSpecs } from './destination-kinds';
+import { DESTINATION_STATES, DestinationRow, SUBSCRIBABLE_TYPES } from './destination.entity';
 
 const CONFIG_DOC =
-  'per kind. webhook: {url, headers?} (custom static headers, values stored encrypted and shown masked); email: {to: [addresses]}';
+  'per kind (secret fields are write-only: stored encrypted or as an env:NAME reference, shown masked under secrets; left out of a later config, they stay). ' +
+  describeKinds(kindSpecs());
 
 export class CreateDestinationDto {
-  @ApiProperty({ enum: DESTINATION_KINDS }) @IsIn(DESTINATION_KINDS, { message: `kind must be one of ${DESTINATION_KINDS.join(', ')}` }) kind: string;
+  @ApiPropertyOptional({ enum: DESTINATION_KINDS, description: 'required unless appriseUrl is given' })
+  @ValidateIf((o) => o.appriseUrl === undefined) @IsIn(DESTINATION_KINDS, { message: `kind must be one of ${DESTINATION_KINDS.join(', ')}` }) kind: string;
   @ApiProperty({ example: 'Customer portal' }) @IsString() @Length(1, 200) name: string;
-  @ApiProperty({ type: Object, example: { url: 'https://portal.example/hooks/hostdigest', headers: { 'X-Portal-Token': 'env:PORTAL_TOKEN' } }, description: CONFIG_DOC })
+  @ApiPropertyOptional({ type: Object, example: { url: 'https://portal.example/hooks/hostdigest', headers: { 'X-Portal-Token': 'env:PORTAL_TOKEN' } }, description: `required unless appriseUrl is given; ${CONFIG_DOC}` })
   @Allow() config: Record<string, unknown>;
+  @ApiPropertyOptional({
+    example: 'ntfys://tk_mytoken@ntfy.example.com/alerts',
+    description: `instead of kind and config: one Apprise URL, parsed into the same fields (a secret in it may be an env:NAME reference). Schemes: ${APPRISE_SCHEMES.map((x) => `${x}://`).join(', ')}`,
+  })
+  @IsOptional() @IsString() @Length(1, 4096) appriseUrl?: string;
   @ApiPropertyOptional({ format: 'uuid', description: "a customer's own endpoint; default: organization-wide" }) @IsOptional() @IsUUID() customerId?: string;
   @ApiPropertyOptional({ description: 'webhook: "whsec_" + base64 of 24–64 random bytes, or env:NAME; default: generated, and returned once in this answer' })
   @IsOptional() @IsString() @Length(1, 200) signingSecret?: string;
@@ -62,10 +72,12 @@ export class DestinationView {
   @ApiProperty({ enum: DESTINATION_KINDS }) kind: string;
   @ApiProperty() name: string;
   @ApiProperty({ type: String, nullable: true }) customerId: string | null;
-  @ApiProperty({ type: Object, description: 'header values masked: "encrypted" or their env:NAME reference' }) config: Record<string, unknown>;
+  @ApiProperty({ type: Object, description: 'the settings; sealed values (webhook header values) masked: "encrypted" or their env:NAME reference' }) config: Record<string, unknown>;
+  @ApiProperty({ type: String, nullable: true, example: 'ntfys://****@ntfy.example.com/alerts', description: 'the destination as an Apprise URL, secrets masked (****, or their env:NAME reference)' })
+  appriseUrl: string | null;
   @ApiProperty({ type: [String], enum: SUBSCRIBABLE_TYPES }) eventTypes: string[];
   @ApiProperty({ description: "gets the organization's operator notices" }) operatorNotices: boolean;
-  @ApiProperty({ type: Object, example: { signingSecret: 'encrypted' }, description: 'which secrets are set, never their values' }) secrets: Record<string, string | null>;
+  @ApiProperty({ type: Object, example: { signingSecret: 'encrypted' }, description: 'which secrets (signing secret, tokens, secret URLs) are set: "encrypted" or their env:NAME reference, never their values' }) secrets: Record<string, string | null>;
   @ApiProperty({ type: String, nullable: true, description: 'while a rotation overlaps: until when the previous secret signs too' }) previousSecretUntil: Date | null;
   @ApiProperty({ type: Number, nullable: true, description: 'messages per minute; null: unlimited' }) rateLimitPerMinute: number | null;
   @ApiProperty({ type: DestinationHealthView }) health: DestinationHealthView;
@@ -73,11 +85,16 @@ export class DestinationView {
   @ApiProperty() updatedAt: Date;
 
   static of(d: DestinationRow, describe: (stored: string) => string | null): DestinationView {
-    const headers = d.config.headers as Record<string, string> | undefined;
+    const config = { ...d.config };
+    for (const map of kindSpec(d.kind).sealedMaps ?? []) {
+      const sealed = d.config[map] as Record<string, string> | undefined;
+      if (sealed) config[map] = Object.fromEntries(Object.entries(sealed).map(([k, v]) => [k, describe(v)]));
+    }
     const overlapping = d.previousSecrets && d.secretsOverlapUntil && d.secretsOverlapUntil.getTime() > Date.now();
     return {
       id: d.id, kind: d.kind, name: d.name, customerId: d.customerId,
-      config: headers ? { ...d.config, headers: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, describe(v)])) } : d.config,
+      config,
+      appriseUrl: toAppriseUrl(d.kind, d.config, (f) => (d.secrets[f] ? describe(d.secrets[f]) : null)),
       eventTypes: d.eventTypes, operatorNotices: d.operatorNotices,
       secrets: Object.fromEntries(Object.entries(d.secrets).map(([k, v]) => [k, describe(v)])),
       previousSecretUntil: overlapping ? d.secretsOverlapUntil : null,

@@ -5,8 +5,11 @@ import { CustomersService } from '../customers/customers.service';
 import { Database } from '../db/database';
 import { NotFoundError, ValidationError } from '../errors/domain-error';
 import { SecretBox, SecretOwner } from '../secrets/secret-box';
-import { checkConfig, checkEventTypes, checkSigningSecret, generateSigningSecret } from './destination-config';
-import { DESTINATION_KINDS, DestinationKind, DestinationRow } from './destination.entity';
+import { fromAppriseUrl } from './apprise-schemes';
+import { checkEventTypes, checkSigningSecret, generateSigningSecret } from './destination-config';
+import { checkKindConfig, KindSpec } from './destination-kind';
+import { kindSpec } from './destination-kinds';
+import { DestinationRow } from './destination.entity';
 import type { DestinationTarget } from './destination';
 import { CreateDestinationDto, UpdateDestinationDto } from './destinations.dto';
 
@@ -40,16 +43,20 @@ export class DestinationsService {
   }
 
   async create(owner: SecretOwner, dto: CreateDestinationDto): Promise<{ destination: DestinationRow; signingSecret: string | null }> {
-    const kind = dto.kind as DestinationKind;
-    if (!DESTINATION_KINDS.includes(kind)) throw new ValidationError('kind', `kind must be one of ${DESTINATION_KINDS.join(', ')}`);
+    let { kind: asked, config: raw } = dto;
+    if (dto.appriseUrl !== undefined) {
+      if (dto.kind !== undefined || dto.config !== undefined) throw new ValidationError('appriseUrl', 'give either appriseUrl or kind and config, not both');
+      ({ kind: asked, config: raw } = fromAppriseUrl(dto.appriseUrl));
+    }
+    const spec = kindSpec(asked);
+    const kind = spec.kind;
     if (dto.customerId) await this.customers.get(owner.organizationId, dto.customerId).catch(() => {
       throw new ValidationError('customerId', `customer ${dto.customerId} not found`);
     });
-    const config = checkConfig(kind, dto.config, (v, field) => this.box.store(v, owner, field));
-    const eventTypes = checkEventTypes(kind, dto.eventTypes ?? []);
+    const { config, secrets } = checkKindConfig(spec, raw, (v, field) => this.box.store(v, owner, field));
+    const eventTypes = checkEventTypes(spec, dto.eventTypes ?? []);
     let signingSecret: string | null = null;
-    const secrets: Record<string, string> = {};
-    if (kind === 'webhook') {
+    if (spec.signingSecret) {
       signingSecret = dto.signingSecret ?? generateSigningSecret();
       checkSigningSecret(signingSecret);
       secrets.signingSecret = this.box.store(signingSecret, owner, 'signingSecret');
@@ -87,12 +94,16 @@ export class DestinationsService {
   async update(owner: SecretOwner, id: string, dto: UpdateDestinationDto): Promise<DestinationRow> {
     const d = await this.get(owner.organizationId, id);
     if (dto.name !== undefined) d.name = dto.name;
+    const spec = kindSpec(d.kind);
     if (dto.config !== undefined) {
-      const config = checkConfig(d.kind, dto.config, (v, field) => this.box.store(v, owner, field));
-      if (d.kind === 'webhook' && config.url !== d.config.url) this.box.assertMayRedirect([...Object.values(d.secrets), ...this.headerSecrets(d)], owner, 'config.url');
-      d.config = config;
+      const { signingSecret, ...fieldSecrets } = d.secrets;
+      const checked = checkKindConfig(spec, dto.config, (v, field) => this.box.store(v, owner, field), fieldSecrets);
+      const moved = Object.entries(spec.fields).find(([name, f]) => f.target && !f.secret && checked.config[name] !== d.config[name]);
+      if (moved) this.box.assertMayRedirect([...Object.values(d.secrets), ...this.sealedValues(spec, d)], owner, `config.${moved[0]}`);
+      d.config = checked.config;
+      d.secrets = { ...(signingSecret !== undefined ? { signingSecret } : {}), ...checked.secrets };
     }
-    if (dto.eventTypes !== undefined) d.eventTypes = checkEventTypes(d.kind, dto.eventTypes);
+    if (dto.eventTypes !== undefined) d.eventTypes = checkEventTypes(spec, dto.eventTypes);
     if (dto.operatorNotices !== undefined) d.operatorNotices = dto.operatorNotices;
     if (dto.rateLimitPerMinute !== undefined) d.rateLimitPerMinute = dto.rateLimitPerMinute;
     if (dto.customerId !== undefined) {
@@ -126,7 +137,7 @@ export class DestinationsService {
   // until the overlap ends, so receivers can switch at their pace.
   async rotateSecret(owner: SecretOwner, id: string, input: { signingSecret?: string; overlapSeconds?: number }): Promise<{ destination: DestinationRow; signingSecret: string | null }> {
     const d = await this.get(owner.organizationId, id);
-    if (d.kind !== 'webhook') throw new ValidationError('kind', `a ${d.kind} destination has no signing secret to rotate`);
+    if (!kindSpec(d.kind).signingSecret) throw new ValidationError('kind', `a ${d.kind} destination has no signing secret to rotate`);
     const next = input.signingSecret ?? generateSigningSecret();
     checkSigningSecret(next);
     const overlap = input.overlapSeconds ?? DEFAULT_OVERLAP_SECONDS;
@@ -161,7 +172,8 @@ export class DestinationsService {
 
   private opened(d: DestinationRow): DestinationTarget {
     const open = (s: Record<string, string>) => Object.fromEntries(Object.entries(s).map(([k, v]) => [k, this.box.open(v, d.organizationId)]));
-    const config = d.kind === 'webhook' ? { ...d.config, headers: open((d.config.headers ?? {}) as Record<string, string>) } : d.config;
+    const config = { ...d.config };
+    for (const map of kindSpec(d.kind).sealedMaps ?? []) config[map] = open((d.config[map] ?? {}) as Record<string, string>);
     const overlapping = d.previousSecrets && d.secretsOverlapUntil && d.secretsOverlapUntil.getTime() > Date.now();
     return { id: d.id, organizationId: d.organizationId, kind: d.kind, config, secrets: open(d.secrets), previousSecrets: overlapping ? open(d.previousSecrets!) : null, enabled: d.state === 'enabled', rateLimitPerMinute: d.rateLimitPerMinute };
   }
@@ -231,7 +243,8 @@ export class DestinationsService {
 
   describe = (stored: string | null | undefined) => this.box.describe(stored);
 
-  private headerSecrets(d: DestinationRow): string[] {
-    return Object.values((d.config.headers ?? {}) as Record<string, string>);
+  // Credentials sealed inside the config (webhook headers).
+  private sealedValues(spec: KindSpec, d: DestinationRow): string[] {
+    return (spec.sealedMaps ?? []).flatMap((m) => Object.values((d.config[m] ?? {}) as Record<string, string>));
   }
 }

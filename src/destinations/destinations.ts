@@ -1,15 +1,19 @@
 import { Injectable } from '@nestjs/common';
+import { HttpClient } from '../http/http-client';
+import { BILLING_ADAPTERS } from './billing/billing.destination';
+import { CHANNEL_ADAPTERS } from './channels/channel-adapters';
 import { Destination } from './destination';
 import { EmailDestination } from './email.destination';
 import { WebhookDestination } from './webhook.destination';
 
-// The adapters by kind. A new target system is one more adapter here.
+// The adapters by kind. A new channel is one more adapter in channels/channel-adapters.ts (each takes the one
+// HttpClient), beside its spec in channels/channel-kinds.ts.
 @Injectable()
 export class Destinations {
   private readonly byKind: ReadonlyMap<string, Destination>;
 
-  constructor(email: EmailDestination, webhook: WebhookDestination) {
-    this.byKind = new Map([email, webhook].map((d) => [d.kind, d]));
+  constructor(email: EmailDestination, webhook: WebhookDestination, http: HttpClient) {
+    this.byKind = new Map([email, webhook, ...[...CHANNEL_ADAPTERS, ...BILLING_ADAPTERS].map((A) => new A(http))].map((d) => [d.kind, d]));
   }
 
   get(kind: string): Destination | null {

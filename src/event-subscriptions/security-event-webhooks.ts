@@ -18,7 +18,8 @@ export interface SecurityEventPayload {
   site: { id: string; domain: string | null } | null;
 }
 
-// `security_event.created` to every webhook destination subscribed to it: one delivery per new event and
+// `security_event.created` to every destination subscribed to it (webhooks, and chat/push/paging channels, each by its
+// own adapter; the kinds that may subscribe are the destination registry's): one delivery per new event and
 // destination (a disabled one's is held until it is enabled again), written by the statement that stores the event (a hook on new events, as urgent alerts are), so it
 // exists if and only if the event was stored; a re-poll or duplicate push stores nothing and so sends nothing. A
 // destination that belongs to a customer gets that customer's events only.
@@ -39,7 +40,7 @@ export class SecurityEventWebhooks implements NewEventsHook, DeliveryComposer, O
 
   sql(events: string, organizationParam: string): string {
     return this.outbox.insertSql(
-      `SELECT ${organizationParam}, ev.customer_id, 'webhook', '${SECURITY_EVENT_CREATED}', ev.id::text, '${SECURITY_EVENT_CREATED}:' || ev.id || ':' || ds.id,
+      `SELECT ${organizationParam}, ev.customer_id, ds.kind, '${SECURITY_EVENT_CREATED}', ev.id::text, '${SECURITY_EVENT_CREATED}:' || ev.id || ':' || ds.id,
               jsonb_build_object(
                 'event', jsonb_build_object('id', ev.id::text, 'kind', ev.kind, 'severity', ev.severity, 'threatName', left(ev.threat_name, 500),
                   'filePath', left(ev.file_path, 2048), 'process', left(ev.process, 2048), 'server', ev.server, 'domain', ev.domain,
@@ -48,7 +49,7 @@ export class SecurityEventWebhooks implements NewEventsHook, DeliveryComposer, O
                 'site', CASE WHEN ev.site_id IS NULL THEN NULL ELSE jsonb_build_object('id', ev.site_id, 'domain', st.domains[1]) END),
               ds.id
        FROM ${events} ev
-       JOIN destinations ds ON ds.organization_id = ${organizationParam} AND ds.kind = 'webhook'
+       JOIN destinations ds ON ds.organization_id = ${organizationParam}
             AND '${SECURITY_EVENT_CREATED}' = ANY(ds.event_types) AND (ds.customer_id IS NULL OR ds.customer_id = ev.customer_id)
        LEFT JOIN customers c ON c.id = ev.customer_id
        LEFT JOIN sites st ON st.id = ev.site_id`,

@@ -93,7 +93,7 @@ export class DestinationNotices implements DeliveryComposer, OnModuleInit {
     const brand = await this.brands.resolve(d.organizationId, null);
     const text =
       p.type === DESTINATION_DISABLED
-        ? `The destination "${p.destination.name}" was disabled at ${p.at} (${p.reason === 'gone_410' ? 'it answered 410 Gone' : `no success since ${p.failingSince}, ${p.failures} failed attempts`}). ` +
+        ? `The destination "${p.destination.name}" was disabled at ${p.at} (${p.reason === 'gone_410' ? 'it answered 410 Gone' : p.reason === 'invalid_credentials' ? 'it refused its credentials: fix them and enable it again' : `no success since ${p.failingSince}, ${p.failures} failed attempts`}). ` +
           `Its new messages are held until you enable it again.${p.lastFailure ? ` Last error: ${p.lastFailure}` : ''}`
         : `The destination "${p.destination.name}" works again (${p.at}) after ${p.failures} failed attempts since ${p.failingSince}.`;
     const subject = p.type === DESTINATION_DISABLED ? `Destination disabled: ${p.destination.name}` : `Destination recovered: ${p.destination.name}`;

@@ -1,0 +1,77 @@
+import { escapeAngle, escapeDiscord, escapeMarkdownV2, fitBody, NTFY_PRIORITY, OPSGENIE_PRIORITY, PAGERDUTY_SEVERITY, PUSHOVER_PRIORITY } from './channel-format';
+import { channelText } from './channel-message';
+
+const securityEvent = (event: Record<string, unknown>) => ({
+  event: {
+    type: 'security_event.created', timestamp: '2026-11-20T16:05:00.000Z',
+    data: { event: { id: 'e1', kind: 'detection', severity: 'high', threatName: 'PHP.Webshell', filePath: '/home/a/x.php', domain: 'a.example', occurredAt: '2026-11-20T16:05:00.000Z', ...event }, customer: { id: 'c', name: 'Acme' }, site: null },
+  },
+});
+
+describe('channel text of a message', () => {
+  it('takes subject and text when the message has them (a test, a notice)', () => {
+    const t = channelText({ content: { subject: 'Test message: ops', text: 'It works.\n', html: '<p>It works.</p>' }, event: { type: 'notification.test', timestamp: 't', data: {} } }, 'd1');
+    expect(t).toMatchObject({ title: 'Test message: ops', body: 'It works.', severity: 'info', action: 'trigger', key: 'delivery:d1', link: null });
+  });
+
+  it('writes a security_event.created from its data: title with severity, kind, threat and domain; the details as lines', () => {
+    const t = channelText(securityEvent({}), 'd1')!;
+    expect(t.title).toBe('High detection: PHP.Webshell on a.example');
+    expect(t.body).toBe('Threat: PHP.Webshell\nFile: /home/a/x.php\nSite: a.example\nCustomer: Acme\nOccurred: 2026-11-20T16:05:00.000Z');
+    expect(t).toMatchObject({ severity: 'high', key: 'security_event.created:e1', action: 'trigger' });
+  });
+
+  it('resolves by the incident key when the message says a thing recovered', () => {
+    const t = channelText({ event: { type: 'incident.resolved', timestamp: 't', data: { incident: { id: 'i9' }, severity: 'critical' } } }, 'd1')!;
+    expect(t).toMatchObject({ action: 'resolve', key: 'incident:i9', severity: 'critical', title: 'incident.resolved', body: 'incident.id: i9\nseverity: critical' });
+    expect(channelText({ event: { type: 'x', timestamp: 't', data: { dedupKey: 'k1', action: 'resolve' } } }, 'd')).toMatchObject({ action: 'resolve', key: 'k1' });
+  });
+
+  it('keeps only an http(s) link; a message with neither text nor event has no channel form', () => {
+    expect(channelText({ event: { type: 'x', timestamp: 't', data: { link: 'javascript:alert(1)' } } }, 'd')!.link).toBeNull();
+    expect(channelText({ event: { type: 'x', timestamp: 't', data: { link: 'https://p.example/e/1' } } }, 'd')!.link).toBe('https://p.example/e/1');
+    expect(channelText({}, 'd')).toBeNull();
+  });
+
+  it('keeps hostile data on one line per field and a 10 KB threat name short in the title', () => {
+    const t = channelText(securityEvent({ threatName: 'X'.repeat(10_000), filePath: '/a\n<!channel> @everyone' }), 'd')!;
+    expect(t.title.length).toBeLessThan(400);
+    expect(t.body.split('\n')[1]).toBe('File: /a <!channel> @everyone');
+  });
+});
+
+describe('channel escaping', () => {
+  it('Slack / Google Chat: & < > as entities, so <!channel>, <!here>, <users/all> and <url|x> cannot form', () => {
+    expect(escapeAngle('<!channel> & <users/all> <https://evil.example|click>')).toBe('&lt;!channel&gt; &amp; &lt;users/all&gt; &lt;https://evil.example|click&gt;');
+  });
+
+  it('Telegram MarkdownV2: backslash first, then all 18 characters', () => {
+    expect(escapeMarkdownV2('a\\b_*[]()~`>#+-=|{}.!')).toBe('a\\\\b\\_\\*\\[\\]\\(\\)\\~\\`\\>\\#\\+\\-\\=\\|\\{\\}\\.\\!');
+    expect(escapeMarkdownV2('[click](https://evil.example)')).toBe('\\[click\\]\\(https://evil\\.example\\)');
+  });
+
+  it('Discord: markdown escaped and @everyone broken by a zero-width space', () => {
+    expect(escapeDiscord('@everyone [x](https://e.example) **b**')).toBe('@\u200beveryone \\[x\\]\\(https\\://e.example\\) \\*\\*b\\*\\*');
+  });
+});
+
+describe('fitting a channel limit', () => {
+  it('cuts the body (never the title or link) so that the whole message, escaped, fits; short ones unchanged', () => {
+    const render = (b: string) => `*Title*\n${escapeAngle(b)}\nhttps://l.example`;
+    expect(fitBody('short', 100, (b) => render(b).length)).toEqual({ body: 'short', truncated: false });
+    const { body, truncated } = fitBody('<'.repeat(1000), 100, (b) => render(b).length);
+    expect(truncated).toBe(true);
+    expect(render(body).length).toBeLessThanOrEqual(100);
+    expect(render(body).length).toBeGreaterThan(90);
+    expect(body.endsWith('…')).toBe(true);
+  });
+});
+
+describe('severity on each scale', () => {
+  it('maps critical … info onto ntfy 5..1, Pushover 1..-2, PagerDuty and Opsgenie P1..P5', () => {
+    expect(Object.values(NTFY_PRIORITY)).toEqual([5, 4, 3, 2, 1]);
+    expect(Object.values(PUSHOVER_PRIORITY)).toEqual([1, 1, 0, -1, -2]);
+    expect(Object.values(PAGERDUTY_SEVERITY)).toEqual(['critical', 'error', 'warning', 'info', 'info']);
+    expect(Object.values(OPSGENIE_PRIORITY)).toEqual(['P1', 'P2', 'P3', 'P4', 'P5']);
+  });
+});

@@ -1,0 +1,82 @@
+import type { OutboundMessage } from './destination';
+
+// The text form of any outbound message, for chat, push and paging channels: a title, a plain-text body, a link and
+// a severity. From the message's own text when it has one (a test, a notice, a digest), else from its event (type and
+// data). Plain text, unescaped: each adapter escapes for its channel (channel-format.ts). Pure.
+
+export const CHANNEL_SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
+export type ChannelSeverity = (typeof CHANNEL_SEVERITIES)[number];
+
+export interface ChannelText {
+  title: string;
+  body: string;
+  link: string | null; // an http(s) URL only
+  severity: ChannelSeverity;
+  // Paging channels: open (trigger) or close (resolve) the incident known by `key`. A message resolves when its type
+  // says a thing recovered or resolved (`*.resolved`, `*.recovered`) or its data says { action: 'resolve' }.
+  action: 'trigger' | 'resolve';
+  key: string; // stable per incident: data.dedupKey, data.incident.id, data.event.id, else the delivery's id
+  timestamp: string | null;
+  type: string | null; // the event type, when there is one
+}
+
+const MAX_LINES = 30;
+const MAX_VALUE = 300;
+
+export function channelText(m: OutboundMessage, deliveryId: string): ChannelText | null {
+  const event = m.event;
+  const data = (event?.data ?? {}) as Record<string, unknown>;
+  const inner = obj(data.event);
+  const severity = toSeverity(str(data.severity) ?? str(inner?.severity));
+  const resolve = !!event && (/\.(resolved|recovered)$/.test(event.type) || data.action === 'resolve' || data.resolved === true);
+  const key = str(data.dedupKey) ?? prefixed('incident', str(obj(data.incident)?.id)) ?? prefixed(event?.type, str(inner?.id)) ?? `delivery:${deliveryId}`;
+  const base = { link: link(data), severity, action: resolve ? ('resolve' as const) : ('trigger' as const), key, timestamp: event?.timestamp ?? null, type: event?.type ?? null };
+  if (m.content) return { ...base, title: clip(oneLine(m.content.subject)), body: m.content.text.trim() };
+  if (!event) return null;
+  if (event.type === 'security_event.created' && inner) return { ...base, ...securityEvent(inner, data) };
+  return { ...base, title: event.type, body: flatten(data).slice(0, MAX_LINES).join('\n') };
+}
+
+function securityEvent(e: Record<string, unknown>, data: Record<string, unknown>): { title: string; body: string } {
+  const kind = str(e.kind) ?? 'event';
+  const sev = str(e.severity);
+  const where = str(e.domain) ?? str(obj(data.site)?.domain);
+  const threat = str(e.threatName) && clip(oneLine(str(e.threatName)!));
+  const title = `${sev ? `${cap(sev)} ` : ''}${kind}${threat ? `: ${threat}` : ''}${where ? ` on ${where}` : ''}`;
+  const lines: [string, string | null][] = [
+    ['Threat', threat], ['File', str(e.filePath)], ['Process', str(e.process)], ['Site', where], ['Server', str(e.server)],
+    ['Customer', str(obj(data.customer)?.name)], ['Occurred', str(e.occurredAt)],
+  ];
+  return { title: oneLine(title), body: lines.filter(([, v]) => v).map(([k, v]) => `${k}: ${clip(oneLine(v!))}`).join('\n') };
+}
+
+// data as "path: value" lines, for message types without a text of their own.
+function flatten(v: unknown, path = ''): string[] {
+  if (v === null || v === undefined) return [];
+  if (typeof v !== 'object') return [`${path || 'value'}: ${clip(oneLine(String(v)))}`];
+  const entries = Array.isArray(v) ? v.map((x, i) => [String(i), x] as const) : Object.entries(v as Record<string, unknown>);
+  return entries.flatMap(([k, x]) => flatten(x, path ? `${path}.${k}` : k));
+}
+
+export function toSeverity(s: string | null | undefined): ChannelSeverity {
+  const v = (s ?? '').toLowerCase();
+  return (CHANNEL_SEVERITIES as readonly string[]).includes(v) ? (v as ChannelSeverity) : v === 'warning' ? 'medium' : v === 'error' ? 'high' : 'info';
+}
+
+function link(data: Record<string, unknown>): string | null {
+  const v = str(data.link) ?? str(data.url);
+  if (!v || v.length > 2000) return null;
+  try {
+    const u = new URL(v);
+    return u.protocol === 'https:' || u.protocol === 'http:' ? u.href : null;
+  } catch {
+    return null;
+  }
+}
+
+const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() ? v : typeof v === 'number' ? String(v) : null);
+const obj = (v: unknown): Record<string, unknown> | null => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null);
+const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+const oneLine = (s: string) => s.replace(/[\r\n\t]+/g, ' ').trim();
+const clip = (s: string) => (s.length > MAX_VALUE ? `${s.slice(0, MAX_VALUE - 1)}…` : s);
+const prefixed = (p: string | null | undefined, id: string | null) => (id ? `${p ?? 'id'}:${id}` : null);

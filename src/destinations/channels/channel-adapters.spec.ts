@@ -1,0 +1,79 @@
+import type { HttpClient, HttpRequest, HttpResponse } from '../../http/http-client';
+import { parseMarkdownV2 } from '../../../test/fakes/fake-telegram';
+import type { OutboundDelivery } from '../destination';
+import { DestinationError } from '../destination';
+import { kindSpec } from '../destination-kinds';
+import { CHANNEL_ADAPTERS } from './channel-adapters';
+import { CHANNEL_KINDS } from './channel-kinds';
+
+// Each adapter with a stub HTTP client that keeps the request and answers as told: the request as the channel
+// takes it, whatever the message holds (a 10 KB threat name, markup, mentions), within the channel's limits.
+class StubHttp {
+  sent: HttpRequest[] = [];
+  constructor(private readonly answer: Partial<HttpResponse> = {}) {}
+  async request(req: HttpRequest): Promise<HttpResponse> {
+    this.sent.push(req);
+    return { status: 200, headers: {}, body: '{"ok":true,"status":1}', durationMs: 1, ...this.answer };
+  }
+}
+
+const TARGETS: Record<string, { config: Record<string, unknown>; secrets: Record<string, string> }> = {
+  slack: { config: {}, secrets: { webhookUrl: 'https://hooks.slack.example/services/T/B/X' } },
+  discord: { config: {}, secrets: { webhookUrl: 'https://discord.example/api/webhooks/1/t' } },
+  ntfy: { config: { topic: 't' }, secrets: {} },
+  teams: { config: {}, secrets: { workflowUrl: 'https://x.logic.azure.example/workflows/1/triggers/manual/paths/invoke?sig=s' } },
+  googlechat: { config: {}, secrets: { webhookUrl: 'https://chat.example/v1/spaces/A/messages?key=k&token=t' } },
+  telegram: { config: { chatId: '1' }, secrets: { botToken: '1:tok' } },
+  pagerduty: { config: {}, secrets: { routingKey: 'r' } },
+  opsgenie: { config: {}, secrets: { apiKey: 'k' } },
+  gotify: { config: { serverUrl: 'https://g.example' }, secrets: { appToken: 'a' } },
+  pushover: { config: {}, secrets: { appToken: 'a', userKey: 'u' } },
+};
+
+const huge = (kind: string, text: string, extra: Record<string, unknown> = {}): OutboundDelivery => ({
+  id: 'd1', organizationId: 'o', customerId: null, attempt: 1, round: 0, payload: {},
+  target: { id: 'x', organizationId: 'o', kind, enabled: true, rateLimitPerMinute: null, previousSecrets: null, ...TARGETS[kind], ...extra },
+  message: { content: { subject: `@everyone <!channel> ${'T'.repeat(10_000)}`, text, html: '' } },
+});
+
+// What each channel shows the reader, and its limit on it.
+const shown: Record<string, (r: HttpRequest) => { text: string; max: number }> = {
+  slack: (r) => ({ text: JSON.parse(String(r.body)).text, max: 40_000 }),
+  discord: (r) => ({ text: JSON.parse(String(r.body)).content, max: 2000 }),
+  ntfy: (r) => ({ text: JSON.parse(String(r.body)).message, max: 4096 }),
+  teams: (r) => ({ text: JSON.stringify(JSON.parse(String(r.body)).attachments[0].content.body), max: 28 * 1024 }),
+  googlechat: (r) => ({ text: JSON.parse(String(r.body)).text, max: 4096 }),
+  telegram: (r) => ({ text: parseMarkdownV2(JSON.parse(String(r.body)).text).text, max: 4096 }),
+  pagerduty: (r) => ({ text: JSON.parse(String(r.body)).payload.summary, max: 1024 }),
+  opsgenie: (r) => ({ text: JSON.parse(String(r.body)).message, max: 130 }),
+  gotify: (r) => ({ text: JSON.parse(String(r.body)).message, max: 10_000 }),
+  pushover: (r) => ({ text: new URLSearchParams(String(r.body)).get('message')!, max: 1024 }),
+};
+
+describe('channel adapters', () => {
+  it('are registered once each, with a spec for every adapter and an adapter for every spec', () => {
+    const kinds = CHANNEL_ADAPTERS.map((A) => new A(new StubHttp() as unknown as HttpClient).kind);
+    expect(new Set(kinds).size).toBe(kinds.length);
+    expect(kinds.sort()).toEqual(CHANNEL_KINDS.map((s) => s.kind).sort());
+    for (const k of kinds) expect(kindSpec(k).subscribes).toEqual(['security_event.created']);
+  });
+
+  it.each(CHANNEL_ADAPTERS.map((A) => [new A(new StubHttp() as unknown as HttpClient).kind, A] as const))('%s: a 100 KB message is cut to the channel limit, never refused', async (kind, A) => {
+    const http = new StubHttp({ status: kind === 'pagerduty' || kind === 'opsgenie' ? 202 : 200, body: kind === 'telegram' ? '{"ok":true,"result":{}}' : kind === 'pushover' ? '{"status":1}' : '{"ok":true}' });
+    const adapter = new A(http as unknown as HttpClient);
+    const body = Array.from({ length: 2000 }, (_, i) => `line ${i}: <!here> @everyone *x* [y](https://e.example) \\ _z_`).join('\n');
+    await adapter.send(huge(kind, body));
+    const { text, max } = shown[kind](http.sent[0]);
+    expect(Buffer.byteLength(text) <= max || Array.from(text).length <= max).toBe(true);
+    expect(text.length).toBeGreaterThan(Math.min(max, 250) / 2); // PagerDuty and Opsgenie show the (clipped) title
+  });
+
+  it('a message with neither text nor event is a permanent error, not a request', async () => {
+    const http = new StubHttp();
+    const [A] = CHANNEL_ADAPTERS;
+    const d = { ...huge('slack', 'x'), message: {} };
+    await expect(new A(http as unknown as HttpClient).send(d)).rejects.toMatchObject({ permanent: true });
+    await expect(new A(http as unknown as HttpClient).send(d)).rejects.toBeInstanceOf(DestinationError);
+    expect(http.sent).toHaveLength(0);
+  });
+});

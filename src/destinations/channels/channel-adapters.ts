@@ -1,0 +1,18 @@
+import type { HttpClient } from '../../http/http-client';
+import type { Destination } from '../destination';
+import { DiscordDestination } from './discord.destination';
+import { GoogleChatDestination } from './google-chat.destination';
+import { GotifyDestination } from './gotify.destination';
+import { NtfyDestination } from './ntfy.destination';
+import { OpsgenieDestination } from './opsgenie.destination';
+import { PagerDutyDestination } from './pagerduty.destination';
+import { PushoverDestination } from './pushover.destination';
+import { SlackDestination } from './slack.destination';
+import { TeamsDestination } from './teams.destination';
+import { TelegramDestination } from './telegram.destination';
+
+// The chat, push and paging channels' adapters, each built with the one HttpClient (their specs: channel-kinds.ts).
+export const CHANNEL_ADAPTERS: readonly (new (http: HttpClient) => Destination)[] = [
+  SlackDestination, DiscordDestination, NtfyDestination, TeamsDestination, GoogleChatDestination, TelegramDestination,
+  PagerDutyDestination, OpsgenieDestination, GotifyDestination, PushoverDestination,
+];

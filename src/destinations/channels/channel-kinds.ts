@@ -1,0 +1,14 @@
+import type { KindSpec } from '../destination-kind';
+import { DISCORD } from './discord.kind';
+import { GOOGLE_CHAT } from './google-chat.kind';
+import { GOTIFY } from './gotify.kind';
+import { NTFY } from './ntfy.kind';
+import { OPSGENIE } from './opsgenie.kind';
+import { PAGERDUTY } from './pagerduty.kind';
+import { PUSHOVER } from './pushover.kind';
+import { SLACK } from './slack.kind';
+import { TEAMS } from './teams.kind';
+import { TELEGRAM } from './telegram.kind';
+
+// The chat, push and paging channels' specs (pure; their adapters are listed in channel-adapters.ts).
+export const CHANNEL_KINDS: readonly KindSpec[] = [SLACK, DISCORD, NTFY, TEAMS, GOOGLE_CHAT, TELEGRAM, PAGERDUTY, OPSGENIE, GOTIFY, PUSHOVER];

@@ -236,6 +236,7 @@ describe('retries, failures and held deliveries (per destination)', () => {
     expect(held.every((h: any) => h.causeType === 'security_event.created')).toBe(true);
     await sleep(1000);
     expect(rx.at('/gone')).toHaveLength(1); // nothing sent while disabled
+    expect((await scrape(t.baseUrl)).value('hostdigest_deliveries_held', { destination: 'webhook' })).toBe(3);
 
     rx.script('/gone', { status: 200 });
     const on = await t.api('POST', `/v1/destinations/${d.id}/enable`);

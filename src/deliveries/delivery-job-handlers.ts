@@ -26,23 +26,33 @@ export class SendDeliveryJob implements JobHandler<SendDeliveryPayload>, OnModul
   // A failed attempt is recorded with its retry queued (or dead) and the job is done; only an error of ours (the
   // database) throws for the engine to retry.
   async handle(p: SendDeliveryPayload): Promise<JobResult> {
+    if (p.deliveryIds) return (await this.handleBatch([p]))[0];
     return jobResult(await this.sender.send(p.deliveryId, p.slot));
   }
 
   // A batch: the rate-limited sends that hold their slot go one by one; the rest together (DeliverySender.sendMany).
   // Two jobs for one delivery in a batch (a retry and the sweep's requeue): the second is skipped.
+  // A job of several deliveries counts as done when each was sent or settled (its own failures are on its rows, with
+  // their retries queued), with the outcomes counted in its detail.
   async handleBatch(payloads: SendDeliveryPayload[]): Promise<JobResult[]> {
-    const outcomes = await this.sender.sendMany(payloads.filter((p) => !p.slot).map((p) => p.deliveryId));
+    const outcomes = await this.sender.sendMany(payloads.filter((p) => !p.slot).flatMap((p) => p.deliveryIds ?? [p.deliveryId]));
     const seen = new Set<string>();
     const results: JobResult[] = [];
     for (const p of payloads) {
       if (p.slot) results.push(jobResult(await this.sender.send(p.deliveryId, p.slot)));
+      else if (p.deliveryIds) results.push(done(countBy(p.deliveryIds.map((id) => (seen.has(id) ? 'skipped' : outcomes.get(id)!.status)))));
       else if (seen.has(p.deliveryId)) results.push(skipped('the same delivery twice in one batch'));
       else results.push(jobResult(outcomes.get(p.deliveryId)!));
-      seen.add(p.deliveryId);
+      for (const id of p.deliveryIds ?? [p.deliveryId]) seen.add(id);
     }
     return results;
   }
+}
+
+function countBy(statuses: string[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const s of statuses) out[s] = (out[s] ?? 0) + 1;
+  return out;
 }
 
 function jobResult(outcome: SendOutcome): JobResult {

@@ -212,13 +212,15 @@ export class DeliveryLedger {
     });
   }
 
-  // Deliveries not delivered yet (failed = a retry is scheduled), by destination, with the age of the oldest.
-  async unsent(): Promise<{ destination: string; count: number; oldestAgeSeconds: number }[]> {
-    const rows = await this.db.rows<{ destination: string; count: number; age: number }>(
-      `SELECT destination, count(*)::int AS count, EXTRACT(EPOCH FROM now() - min(created_at))::float8 AS age FROM deliveries
-       WHERE status IN ('pending', 'sending', 'failed') GROUP BY destination`,
+  // Deliveries not delivered yet (failed = a retry is scheduled), by destination, with the age of the oldest; and
+  // those held for a disabled destination, apart (they wait for the operator, not for the pipeline).
+  async unsent(): Promise<{ destination: string; count: number; oldestAgeSeconds: number; held: number }[]> {
+    const rows = await this.db.rows<{ destination: string; count: number; age: number | null; held: number }>(
+      `SELECT destination, count(*) FILTER (WHERE status <> 'held')::int AS count, count(*) FILTER (WHERE status = 'held')::int AS held,
+              EXTRACT(EPOCH FROM now() - min(created_at) FILTER (WHERE status <> 'held'))::float8 AS age FROM deliveries
+       WHERE status IN ('pending', 'sending', 'failed', 'held') GROUP BY destination`,
       [],
     );
-    return rows.map((r) => ({ destination: r.destination, count: r.count, oldestAgeSeconds: Math.max(0, r.age) }));
+    return rows.map((r) => ({ destination: r.destination, count: r.count, held: r.held, oldestAgeSeconds: Math.max(0, r.age ?? 0) }));
   }
 }

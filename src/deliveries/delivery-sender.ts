@@ -113,14 +113,19 @@ export class DeliverySender {
         else alone.push(id);
       }
     }
-    const claimed = await this.ledger.claimMany([...ready.keys()], this.owner, this.config.deliveries.leaseSeconds);
-    for (const id of ready.keys()) if (!claimed.some((c) => c.id === id)) outcomes.set(id, { status: 'skipped', reason: NOT_CLAIMED });
-    const results = await Promise.all(claimed.map(async (c) => ({ c, ...(await this.attempt(this.destinations.get(c.destination)!, c, ready.get(c.id)!.message, ready.get(c.id)!.target)) })));
-    const delivered = results.filter((r) => !r.error);
-    await this.ledger.markDeliveredMany(delivered.map((r) => ({ claimed: r.c, attempt: r.record })), this.owner);
-    await this.afterSuccesses([...new Set(delivered.map((r) => r.c.destinationId).filter((d): d is string => !!d))]);
-    for (const r of delivered) outcomes.set(r.c.id, { status: 'delivered', attempt: r.c.attempts });
-    for (const r of results) if (r.error) outcomes.set(r.c.id, await this.afterError(r.c, r.error, r.record, ready.get(r.c.id)!.target));
+    // At most DELIVERY_SEND_BATCH claimed at a time: each lot is sent within one request timeout, well inside the lease.
+    const readyIds = [...ready.keys()];
+    for (let i = 0; i < readyIds.length; i += this.config.deliveries.sendBatch) {
+      const lot = readyIds.slice(i, i + this.config.deliveries.sendBatch);
+      const claimed = new Map((await this.ledger.claimMany(lot, this.owner, this.config.deliveries.leaseSeconds)).map((c) => [c.id, c]));
+      for (const id of lot) if (!claimed.has(id)) outcomes.set(id, { status: 'skipped', reason: NOT_CLAIMED });
+      const results = await Promise.all([...claimed.values()].map(async (c) => ({ c, ...(await this.attempt(this.destinations.get(c.destination)!, c, ready.get(c.id)!.message, ready.get(c.id)!.target)) })));
+      const delivered = results.filter((r) => !r.error);
+      await this.ledger.markDeliveredMany(delivered.map((r) => ({ claimed: r.c, attempt: r.record })), this.owner);
+      await this.afterSuccesses([...new Set(delivered.map((r) => r.c.destinationId).filter((d): d is string => !!d))]);
+      for (const r of delivered) outcomes.set(r.c.id, { status: 'delivered', attempt: r.c.attempts });
+      for (const r of results) if (r.error) outcomes.set(r.c.id, await this.afterError(r.c, r.error, r.record, ready.get(r.c.id)!.target));
+    }
     for (const id of alone) outcomes.set(id, await this.send(id));
     return outcomes;
   }

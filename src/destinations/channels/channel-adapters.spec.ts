@@ -28,6 +28,9 @@ const TARGETS: Record<string, { config: Record<string, unknown>; secrets: Record
   opsgenie: { config: {}, secrets: { apiKey: 'k' } },
   gotify: { config: { serverUrl: 'https://g.example' }, secrets: { appToken: 'a' } },
   pushover: { config: {}, secrets: { appToken: 'a', userKey: 'u' } },
+  twilio: { config: { accountSid: 'AC1', to: '+15550000001', from: '+15550000002' }, secrets: { authToken: 't' } },
+  twiliovoice: { config: { accountSid: 'AC1', to: '+15550000001', from: '+15550000002' }, secrets: { authToken: 't' } },
+  twiliowhatsapp: { config: { accountSid: 'AC1', to: '+15550000001', from: '+15550000002' }, secrets: { authToken: 't' } },
 };
 
 const huge = (kind: string, text: string, extra: Record<string, unknown> = {}): OutboundDelivery => ({
@@ -48,6 +51,9 @@ const shown: Record<string, (r: HttpRequest) => { text: string; max: number }> =
   opsgenie: (r) => ({ text: JSON.parse(String(r.body)).message, max: 130 }),
   gotify: (r) => ({ text: JSON.parse(String(r.body)).message, max: 10_000 }),
   pushover: (r) => ({ text: new URLSearchParams(String(r.body)).get('message')!, max: 1024 }),
+  twilio: (r) => ({ text: new URLSearchParams(String(r.body)).get('Body')!, max: 1600 }),
+  twiliovoice: (r) => ({ text: new URLSearchParams(String(r.body)).get('Twiml')!, max: 4000 }),
+  twiliowhatsapp: (r) => ({ text: new URLSearchParams(String(r.body)).get('Body')!, max: 1600 }),
 };
 
 describe('channel adapters', () => {
@@ -85,6 +91,8 @@ describe('channel adapters', () => {
     ['telegram', { chatId: '1' }, 'https://api.telegram.org/bot1:tok/sendMessage'],
     ['ntfy', { topic: 't' }, 'https://ntfy.sh/'],
     ['pushover', {}, 'https://api.pushover.net/1/messages.json'],
+    ['twilio', { accountSid: 'AC1', to: '+15550000001', from: '+15550000002' }, 'https://api.twilio.com/2010-04-01/Accounts/AC1/Messages.json'],
+    ['twiliovoice', { accountSid: 'AC1', to: '+15550000001', from: '+15550000002' }, 'https://api.twilio.com/2010-04-01/Accounts/AC1/Calls.json'],
   ])('%s %j posts to the vendor host %s by default', async (kind, config, url) => {
     const http = new StubHttp({ status: 200, body: '{"ok":true,"status":1}' });
     const A = CHANNEL_ADAPTERS.find((X) => new X(http as unknown as HttpClient).kind === kind)!;

@@ -1,0 +1,139 @@
+import { FakeChannelServer } from './fakes/fake-channel-server';
+import { twilioFake, twimlSay } from './fakes/fake-twilio';
+import { createChannel, lastAttempt, pushEvent, testChannel, until } from './support/channel-harness';
+import { startTestApp, TestApp } from './support/test-app';
+
+// SMS, voice and WhatsApp channels against fakes of Twilio (and Vonage) on 127.0.0.1: created through the API,
+// tested, subscribed to security_event.created, hostile and over-long event data escaped and cut, answers classified.
+describe('SMS and voice channels', () => {
+  let t: TestApp;
+  let twilio: FakeChannelServer;
+  const AC = 'AC' + '0123456789abcdef'.repeat(2);
+  const TOKEN = 'f'.repeat(32);
+  const SK = 'SK' + 'fedcba9876543210'.repeat(2);
+  const FROM = '+14155550100';
+  const TO = '+447700900123';
+
+  beforeAll(async () => {
+    twilio = await FakeChannelServer.start(twilioFake({ accountSid: AC, authToken: TOKEN, apiKey: { sid: SK, secret: 'keysecret' }, senders: [FROM], unreachable: ['+15005550001'] }));
+    t = await startTestApp({ RATE_LIMIT_PER_MINUTE: '10000' });
+  });
+  afterAll(async () => {
+    await t.close();
+    await twilio.stop();
+  });
+  beforeEach(() => twilio.reset());
+
+  const twilioConfig = (extra: object = {}) => ({ accountSid: AC, authToken: TOKEN, to: TO, from: FROM, apiUrl: twilio.base, ...extra });
+  const basic = (u: string, p: string) => `Basic ${Buffer.from(`${u}:${p}`).toString('base64')}`;
+
+  describe('Twilio SMS', () => {
+    it('posts the form to Messages.json with Basic auth; an event is cut to 1,600 characters, never refused', async () => {
+      const d = await createChannel(t, 'twilio', twilioConfig(), { eventTypes: ['security_event.created'] });
+      expect(d.config).toEqual({ accountSid: AC, to: TO, from: FROM, apiUrl: twilio.base });
+      expect(d.secrets).toEqual({ authToken: 'encrypted' });
+      const r = await testChannel(t, d.id);
+      expect(r).toMatchObject({ status: 'delivered', statusCode: 201 });
+      expect(twilio.last.url.pathname).toBe(`/2010-04-01/Accounts/${AC}/Messages.json`);
+      expect(twilio.last.headers.authorization).toBe(basic(AC, TOKEN));
+      expect(twilio.last.form!.get('To')).toBe(TO);
+      expect(twilio.last.form!.get('From')).toBe(FROM);
+      expect(JSON.stringify((await lastAttempt(t, r.deliveryId)).attempt)).not.toContain(TOKEN);
+
+      await pushEvent(t, { severity: 'critical', filePath: '/home/' + 'p/'.repeat(1500), threatName: 'T'.repeat(490), process: 'P'.repeat(400), server: 'S'.repeat(200) });
+      const [, req] = await until(() => twilio.accepted, (a) => a.length === 2, 'the SMS');
+      const body = req.form!.get('Body')!;
+      expect(body.length).toBeLessThanOrEqual(1600);
+      expect(body.length).toBeGreaterThan(1500);
+      expect(body.startsWith('Critical detection: ')).toBe(true);
+      expect(body).toContain('…');
+      expect((await t.api('DELETE', `/v1/destinations/${d.id}`)).status).toBe(204);
+    });
+
+    it('authenticates with an API key (SK…:secret) and sends through a Messaging Service when given one', async () => {
+      const d = await createChannel(t, 'twilio', twilioConfig({ apiKeySid: SK, authToken: 'keysecret', from: undefined, messagingServiceSid: 'MG' + 'a'.repeat(32), maxLength: 160 }));
+      expect(await testChannel(t, d.id)).toMatchObject({ status: 'delivered' });
+      expect(twilio.last.headers.authorization).toBe(basic(SK, 'keysecret'));
+      expect(twilio.last.form!.get('MessagingServiceSid')).toBe('MG' + 'a'.repeat(32));
+      expect(twilio.last.form!.has('From')).toBe(false);
+      expect(twilio.last.form!.get('Body')!.length).toBeLessThanOrEqual(160);
+    });
+
+    it('classifies: 20003 disables (invalid_credentials); 20429 waits for Retry-After; an invalid To is a permanent config error; 500 is retried', async () => {
+      const bad = await createChannel(t, 'twilio', twilioConfig({ authToken: 'e'.repeat(32) }));
+      expect(await testChannel(t, bad.id)).toMatchObject({ status: 'dead', error: 'credentials: HTTP 401 20003 Authenticate' });
+      expect((await t.api('GET', `/v1/destinations/${bad.id}`)).body.health.disabledReason).toBe('invalid_credentials');
+
+      const d = await createChannel(t, 'twilio', twilioConfig());
+      twilio.script({ status: 429, headers: { 'retry-after': '30' }, body: { code: 20429, message: 'Too Many Requests', more_info: 'https://www.twilio.com/docs/errors/20429', status: 429 } });
+      const r = await testChannel(t, d.id);
+      expect(r).toMatchObject({ status: 'failed', outcome: 'transient_error', error: 'rate_limited: HTTP 429 20429 Too Many Requests' });
+      expect((await lastAttempt(t, r.deliveryId)).attempt.response.retryAfterSeconds).toBe(30);
+      twilio.script({ status: 500, body: { code: 20500, message: 'Internal Server Error', status: 500 } });
+      expect(await testChannel(t, d.id)).toMatchObject({ status: 'failed', outcome: 'transient_error' });
+
+      const lost = await createChannel(t, 'twilio', twilioConfig({ to: '+15005550001' }));
+      expect(await testChannel(t, lost.id)).toMatchObject({ status: 'dead', error: expect.stringMatching(/^config: HTTP 400 21211 /) });
+      expect((await t.api('GET', `/v1/destinations/${lost.id}`)).body.health.state).toBe('enabled');
+      const foreign = await createChannel(t, 'twilio', twilioConfig({ from: '+14155550199' }));
+      expect(await testChannel(t, foreign.id)).toMatchObject({ status: 'dead', error: expect.stringMatching(/^config: HTTP 400 21606 /) });
+    });
+
+    it('answers 400 naming the field for a bad number, SID or a missing sender', async () => {
+      const post = (config: object) => t.api('POST', '/v1/destinations', { body: { kind: 'twilio', name: 'x', config } });
+      expect(await post(twilioConfig({ to: '07700 900123' }))).toMatchObject({ status: 400, body: { field: 'config.to' } });
+      expect(await post(twilioConfig({ accountSid: 'AC123' }))).toMatchObject({ status: 400, body: { field: 'config.accountSid' } });
+      expect(await post(twilioConfig({ from: undefined }))).toMatchObject({ status: 400, body: { field: 'config.from' } });
+      expect(await post(twilioConfig({ maxLength: 5000 }))).toMatchObject({ status: 400, body: { field: 'config.maxLength' } });
+    });
+  });
+
+  describe('Twilio voice', () => {
+    it('calls with inline TwiML that says the message; event data cannot end the <Say> or add a verb; 4,000 characters at most', async () => {
+      const d = await createChannel(t, 'twiliovoice', twilioConfig({ voice: 'Polly.Joanna', language: 'en-US' }), { eventTypes: ['security_event.created'] });
+      expect(await testChannel(t, d.id)).toMatchObject({ status: 'delivered', statusCode: 201 });
+      expect(twilio.last.url.pathname).toBe(`/2010-04-01/Accounts/${AC}/Calls.json`);
+      expect(twilio.last.form!.get('Twiml')).toMatch(/^<Response><Say voice="Polly.Joanna" language="en-US" loop="2">/);
+      const hostile = `</Say><Dial>+19005550000</Dial><Say>"it's" & more`;
+      await pushEvent(t, { severity: 'critical', threatName: hostile, filePath: '/home/' + "'".repeat(1000), process: '<'.repeat(400), server: '&'.repeat(200) });
+      const [, req] = await until(() => twilio.accepted, (a) => a.length === 2, 'the call');
+      const twiml = req.form!.get('Twiml')!;
+      expect(twiml.length).toBeLessThanOrEqual(4000);
+      expect(twiml.length).toBeGreaterThan(3900); // cut to fit, not refused
+      const said = twimlSay(twiml);
+      expect(said).not.toBeNull();
+      expect(said).toContain(`Critical detection: ${hostile} on shop.example`);
+      expect(twiml).not.toContain('<Dial>');
+      expect((await t.api('DELETE', `/v1/destinations/${d.id}`)).status).toBe(204);
+    });
+
+    it('requires a caller number', async () => {
+      const res = await t.api('POST', '/v1/destinations', { body: { kind: 'twiliovoice', name: 'x', config: twilioConfig({ from: undefined, messagingServiceSid: 'MG' + 'a'.repeat(32) }) } });
+      expect(res).toMatchObject({ status: 400, body: { field: 'config.messagingServiceSid' } });
+      const res2 = await t.api('POST', '/v1/destinations', { body: { kind: 'twiliovoice', name: 'x', config: twilioConfig({ from: undefined }) } });
+      expect(res2).toMatchObject({ status: 400, body: { field: 'config.from' } });
+    });
+  });
+
+  describe('WhatsApp through Twilio', () => {
+    it('sends from and to whatsapp:-prefixed numbers; with a template, ContentSid and its variables instead of Body', async () => {
+      const d = await createChannel(t, 'twiliowhatsapp', twilioConfig());
+      expect(await testChannel(t, d.id)).toMatchObject({ status: 'delivered', statusCode: 201 });
+      expect(twilio.last.form!.get('From')).toBe(`whatsapp:${FROM}`);
+      expect(twilio.last.form!.get('To')).toBe(`whatsapp:${TO}`);
+      expect(twilio.last.form!.get('Body')).toBeTruthy();
+
+      const tpl = await createChannel(t, 'twiliowhatsapp', twilioConfig({ contentSid: 'HX' + 'b'.repeat(32) }), { eventTypes: ['security_event.created'] });
+      await pushEvent(t, { threatName: '*bold* _x_ ~y~ ```code```' });
+      const [, req] = await until(() => twilio.accepted, (a) => a.length === 2, 'the WhatsApp template');
+      const f = req.form!;
+      expect(f.get('ContentSid')).toBe('HX' + 'b'.repeat(32));
+      expect(f.has('Body')).toBe(false);
+      const vars = JSON.parse(f.get('ContentVariables')!);
+      expect(vars['1']).toBe('High detection: *bold* _x_ ~y~ ```code``` on shop.example');
+      expect(vars['2']).toContain('File: /home/shop/public_html/x.php');
+      await t.api('DELETE', `/v1/destinations/${tpl.id}`);
+      await t.api('DELETE', `/v1/destinations/${d.id}`);
+    });
+  });
+});

@@ -1,5 +1,6 @@
 import { FakeChannelServer } from './fakes/fake-channel-server';
 import { twilioFake, twimlSay } from './fakes/fake-twilio';
+import { vonageFake } from './fakes/fake-vonage';
 import { createChannel, lastAttempt, pushEvent, testChannel, until } from './support/channel-harness';
 import { startTestApp, TestApp } from './support/test-app';
 
@@ -8,6 +9,7 @@ import { startTestApp, TestApp } from './support/test-app';
 describe('SMS and voice channels', () => {
   let t: TestApp;
   let twilio: FakeChannelServer;
+  let vonage: FakeChannelServer;
   const AC = 'AC' + '0123456789abcdef'.repeat(2);
   const TOKEN = 'f'.repeat(32);
   const SK = 'SK' + 'fedcba9876543210'.repeat(2);
@@ -16,13 +18,18 @@ describe('SMS and voice channels', () => {
 
   beforeAll(async () => {
     twilio = await FakeChannelServer.start(twilioFake({ accountSid: AC, authToken: TOKEN, apiKey: { sid: SK, secret: 'keysecret' }, senders: [FROM], unreachable: ['+15005550001'] }));
+    vonage = await FakeChannelServer.start(vonageFake('a1b2c3d4', 'VonageSecret1', { barred: ['447700900999'] }));
     t = await startTestApp({ RATE_LIMIT_PER_MINUTE: '10000' });
   });
   afterAll(async () => {
     await t.close();
     await twilio.stop();
+    await vonage.stop();
   });
-  beforeEach(() => twilio.reset());
+  beforeEach(() => {
+    twilio.reset();
+    vonage.reset();
+  });
 
   const twilioConfig = (extra: object = {}) => ({ accountSid: AC, authToken: TOKEN, to: TO, from: FROM, apiUrl: twilio.base, ...extra });
   const basic = (u: string, p: string) => `Basic ${Buffer.from(`${u}:${p}`).toString('base64')}`;
@@ -134,6 +141,49 @@ describe('SMS and voice channels', () => {
       expect(vars['2']).toContain('File: /home/shop/public_html/x.php');
       await t.api('DELETE', `/v1/destinations/${tpl.id}`);
       await t.api('DELETE', `/v1/destinations/${d.id}`);
+    });
+  });
+
+  describe('Vonage SMS', () => {
+    const config = (extra: object = {}) => ({ apiKey: 'a1b2c3d4', apiSecret: 'VonageSecret1', to: TO, from: 'hostdigest', apiUrl: vonage.base, ...extra });
+
+    it('posts the form with api_key and api_secret, the number without +; non-GSM text as unicode; a long text in several parts, all checked', async () => {
+      const d = await createChannel(t, 'vonage', config(), { eventTypes: ['security_event.created'] });
+      expect(d.config).toEqual({ apiKey: 'a1b2c3d4', to: TO, from: 'hostdigest', apiUrl: vonage.base });
+      expect(d.secrets).toEqual({ apiSecret: 'encrypted' });
+      const r = await testChannel(t, d.id);
+      expect(r).toMatchObject({ status: 'delivered', statusCode: 200 });
+      const f = vonage.last.form!;
+      expect(f.get('to')).toBe('447700900123');
+      expect(f.get('client-ref')).toBe(r.deliveryId);
+      expect(JSON.stringify((await lastAttempt(t, r.deliveryId)).attempt)).not.toContain('VonageSecret1');
+
+      await pushEvent(t, { threatName: 'Вредонос.Шелл 🐚', filePath: '/home/' + 'x'.repeat(2000) });
+      const [, req] = await until(() => vonage.accepted, (a) => a.length === 2, 'the Vonage SMS');
+      expect(req.form!.get('type')).toBe('unicode');
+      expect(req.form!.get('text')).toContain('Вредонос.Шелл 🐚');
+      expect((req.reply.body as any).messages.length).toBeGreaterThan(1);
+      expect((await t.api('DELETE', `/v1/destinations/${d.id}`)).status).toBe(204);
+    });
+
+    it('reads failures inside HTTP 200: status 4 disables, status 1 is retried, 29 is a permanent config error', async () => {
+      const bad = await createChannel(t, 'vonage', config({ apiSecret: 'WrongSecret' }));
+      const r = await testChannel(t, bad.id);
+      expect(r).toMatchObject({ status: 'dead', error: 'credentials: status 4 Bad Credentials' });
+      expect((await lastAttempt(t, r.deliveryId)).attempt.response.status).toBe(200);
+      expect((await t.api('GET', `/v1/destinations/${bad.id}`)).body.health.disabledReason).toBe('invalid_credentials');
+
+      const d = await createChannel(t, 'vonage', config());
+      vonage.script({ status: 200, body: { 'message-count': '1', messages: [{ status: '1', 'error-text': 'Throughput Rate Exceeded - please wait [ 250 ] and retry' }] } });
+      expect(await testChannel(t, d.id)).toMatchObject({ status: 'failed', outcome: 'transient_error', error: expect.stringMatching(/^rate_limited: status 1 Throughput/) });
+      vonage.script({ status: 200, body: { 'message-count': '2', messages: [{ status: '0', 'message-id': 'a' }, { status: '5', 'error-text': 'Internal Error' }] } });
+      expect(await testChannel(t, d.id)).toMatchObject({ status: 'failed', error: 'transient: status 5 Internal Error (1 of 2 parts sent)' });
+
+      const barred = await createChannel(t, 'vonage', config({ to: '+447700900999' }));
+      expect(await testChannel(t, barred.id)).toMatchObject({ status: 'dead', error: 'config: status 29 Non White-listed Destination - rejected' });
+      expect((await t.api('GET', `/v1/destinations/${barred.id}`)).body.health.state).toBe('enabled');
+      const res = await t.api('POST', '/v1/destinations', { body: { kind: 'vonage', name: 'x', config: config({ from: 'a sender name too long' }) } });
+      expect(res).toMatchObject({ status: 400, body: { field: 'config.from' } });
     });
   });
 });

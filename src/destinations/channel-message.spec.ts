@@ -1,4 +1,4 @@
-import { escapeAngle, escapeDiscord, escapeMarkdownV2, fitBody, NTFY_PRIORITY, OPSGENIE_PRIORITY, PAGERDUTY_SEVERITY, PUSHOVER_PRIORITY } from './channel-format';
+import { escapeAngle, escapeDiscord, escapeMarkdownV2, escapeXml, fitBody, isGsm7, NTFY_PRIORITY, OPSGENIE_PRIORITY, PAGERDUTY_SEVERITY, PUSHOVER_PRIORITY } from './channel-format';
 import { channelText } from './channel-message';
 
 const securityEvent = (event: Record<string, unknown>) => ({
@@ -52,6 +52,18 @@ describe('channel escaping', () => {
 
   it('Discord: markdown escaped and @everyone broken by a zero-width space', () => {
     expect(escapeDiscord('@everyone [x](https://e.example) **b**')).toBe('@\u200beveryone \\[x\\]\\(https\\://e.example\\) \\*\\*b\\*\\*');
+  });
+
+  it('TwiML: the five XML entities, & first, and characters XML cannot carry dropped', () => {
+    expect(escapeXml(`</Say><Dial>+1</Dial> "a" & 'b' &amp;`)).toBe('&lt;/Say&gt;&lt;Dial&gt;+1&lt;/Dial&gt; &quot;a&quot; &amp; &apos;b&apos; &amp;amp;');
+    expect(escapeXml('a\u0000\u0007b\uFFFEc\ud800d 🐚')).toBe('abcd 🐚');
+  });
+
+  it('SMS: GSM-7 text told apart from text that needs unicode', () => {
+    expect(isGsm7('Critical detection: PHP.Webshell on shop.example {x} [y] €5 ÄÖ')).toBe(true);
+    expect(isGsm7('Шелл')).toBe(false);
+    expect(isGsm7('shell 🐚')).toBe(false);
+    expect(isGsm7('`backtick`')).toBe(false);
   });
 });
 

@@ -31,6 +31,7 @@ const TARGETS: Record<string, { config: Record<string, unknown>; secrets: Record
   twilio: { config: { accountSid: 'AC1', to: '+15550000001', from: '+15550000002' }, secrets: { authToken: 't' } },
   twiliovoice: { config: { accountSid: 'AC1', to: '+15550000001', from: '+15550000002' }, secrets: { authToken: 't' } },
   twiliowhatsapp: { config: { accountSid: 'AC1', to: '+15550000001', from: '+15550000002' }, secrets: { authToken: 't' } },
+  vonage: { config: { apiKey: 'k', to: '+15550000001', from: 'hostdigest' }, secrets: { apiSecret: 's' } },
 };
 
 const huge = (kind: string, text: string, extra: Record<string, unknown> = {}): OutboundDelivery => ({
@@ -54,6 +55,7 @@ const shown: Record<string, (r: HttpRequest) => { text: string; max: number }> =
   twilio: (r) => ({ text: new URLSearchParams(String(r.body)).get('Body')!, max: 1600 }),
   twiliovoice: (r) => ({ text: new URLSearchParams(String(r.body)).get('Twiml')!, max: 4000 }),
   twiliowhatsapp: (r) => ({ text: new URLSearchParams(String(r.body)).get('Body')!, max: 1600 }),
+  vonage: (r) => ({ text: new URLSearchParams(String(r.body)).get('text')!, max: 1600 }),
 };
 
 describe('channel adapters', () => {
@@ -65,7 +67,7 @@ describe('channel adapters', () => {
   });
 
   it.each(CHANNEL_ADAPTERS.map((A) => [new A(new StubHttp() as unknown as HttpClient).kind, A] as const))('%s: a 100 KB message is cut to the channel limit, never refused', async (kind, A) => {
-    const http = new StubHttp({ status: kind === 'pagerduty' || kind === 'opsgenie' ? 202 : 200, body: kind === 'telegram' ? '{"ok":true,"result":{}}' : kind === 'pushover' ? '{"status":1}' : '{"ok":true}' });
+    const http = new StubHttp({ status: kind === 'pagerduty' || kind === 'opsgenie' ? 202 : 200, body: kind === 'telegram' ? '{"ok":true,"result":{}}' : kind === 'pushover' ? '{"status":1}' : kind === 'vonage' ? '{"messages":[{"status":"0"}]}' : '{"ok":true}' });
     const adapter = new A(http as unknown as HttpClient);
     const body = Array.from({ length: 2000 }, (_, i) => `line ${i}: <!here> @everyone *x* [y](https://e.example) \\ _z_`).join('\n');
     await adapter.send(huge(kind, body));
@@ -92,9 +94,10 @@ describe('channel adapters', () => {
     ['ntfy', { topic: 't' }, 'https://ntfy.sh/'],
     ['pushover', {}, 'https://api.pushover.net/1/messages.json'],
     ['twilio', { accountSid: 'AC1', to: '+15550000001', from: '+15550000002' }, 'https://api.twilio.com/2010-04-01/Accounts/AC1/Messages.json'],
+    ['vonage', { apiKey: 'k', to: '+15550000001', from: 'hostdigest' }, 'https://rest.nexmo.com/sms/json'],
     ['twiliovoice', { accountSid: 'AC1', to: '+15550000001', from: '+15550000002' }, 'https://api.twilio.com/2010-04-01/Accounts/AC1/Calls.json'],
   ])('%s %j posts to the vendor host %s by default', async (kind, config, url) => {
-    const http = new StubHttp({ status: 200, body: '{"ok":true,"status":1}' });
+    const http = new StubHttp({ status: 200, body: '{"ok":true,"status":1,"messages":[{"status":"0"}]}' });
     const A = CHANNEL_ADAPTERS.find((X) => new X(http as unknown as HttpClient).kind === kind)!;
     await new A(http as unknown as HttpClient).send(huge(kind, 'x', { config }));
     expect(http.sent[0].url).toBe(url);

@@ -10,11 +10,12 @@ import { PushoverDestination } from './pushover.destination';
 import { SlackDestination } from './slack.destination';
 import { TeamsDestination } from './teams.destination';
 import { TelegramDestination } from './telegram.destination';
+import { VonageSmsDestination } from './vonage.destination';
 import { TwilioSmsDestination, TwilioVoiceDestination, TwilioWhatsAppDestination } from './twilio.destination';
 
 // The chat, push and paging channels' adapters, each built with the one HttpClient (their specs: channel-kinds.ts).
 export const CHANNEL_ADAPTERS: readonly (new (http: HttpClient) => Destination)[] = [
   SlackDestination, DiscordDestination, NtfyDestination, TeamsDestination, GoogleChatDestination, TelegramDestination,
   PagerDutyDestination, OpsgenieDestination, GotifyDestination, PushoverDestination,
-  TwilioSmsDestination, TwilioVoiceDestination, TwilioWhatsAppDestination,
+  TwilioSmsDestination, TwilioVoiceDestination, TwilioWhatsAppDestination, VonageSmsDestination,
 ];

@@ -9,10 +9,11 @@ import { PUSHOVER } from './pushover.kind';
 import { SLACK } from './slack.kind';
 import { TEAMS } from './teams.kind';
 import { TELEGRAM } from './telegram.kind';
+import { VONAGE_SMS } from './vonage.kind';
 import { TWILIO_SMS, TWILIO_VOICE, TWILIO_WHATSAPP } from './twilio.kind';
 
 // The chat, push and paging channels' specs (pure; their adapters are listed in channel-adapters.ts).
 export const CHANNEL_KINDS: readonly KindSpec[] = [
   SLACK, DISCORD, NTFY, TEAMS, GOOGLE_CHAT, TELEGRAM, PAGERDUTY, OPSGENIE, GOTIFY, PUSHOVER,
-  TWILIO_SMS, TWILIO_VOICE, TWILIO_WHATSAPP,
+  TWILIO_SMS, TWILIO_VOICE, TWILIO_WHATSAPP, VONAGE_SMS,
 ];

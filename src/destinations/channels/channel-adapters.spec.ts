@@ -31,6 +31,9 @@ const TARGETS: Record<string, { config: Record<string, unknown>; secrets: Record
   twilio: { config: { accountSid: 'AC1', to: '+15550000001', from: '+15550000002' }, secrets: { authToken: 't' } },
   twiliovoice: { config: { accountSid: 'AC1', to: '+15550000001', from: '+15550000002' }, secrets: { authToken: 't' } },
   twiliowhatsapp: { config: { accountSid: 'AC1', to: '+15550000001', from: '+15550000002' }, secrets: { authToken: 't' } },
+  pushbullet: { config: {}, secrets: { accessToken: 'o.t' } },
+  onesignal: { config: { appId: 'a', segments: ['All'] }, secrets: { apiKey: 'k' } },
+  pusherbeams: { config: { instanceId: 'i', interests: ['ops'] }, secrets: { secretKey: 's' } },
   vonage: { config: { apiKey: 'k', to: '+15550000001', from: 'hostdigest' }, secrets: { apiSecret: 's' } },
 };
 
@@ -55,6 +58,9 @@ const shown: Record<string, (r: HttpRequest) => { text: string; max: number }> =
   twilio: (r) => ({ text: new URLSearchParams(String(r.body)).get('Body')!, max: 1600 }),
   twiliovoice: (r) => ({ text: new URLSearchParams(String(r.body)).get('Twiml')!, max: 4000 }),
   twiliowhatsapp: (r) => ({ text: new URLSearchParams(String(r.body)).get('Body')!, max: 1600 }),
+  pushbullet: (r) => ({ text: JSON.parse(String(r.body)).body, max: 4096 }),
+  onesignal: (r) => ({ text: JSON.parse(String(r.body)).contents.en, max: 2048 }),
+  pusherbeams: (r) => ({ text: JSON.stringify(JSON.parse(String(r.body)).apns), max: 4096 }),
   vonage: (r) => ({ text: new URLSearchParams(String(r.body)).get('text')!, max: 1600 }),
 };
 
@@ -67,7 +73,7 @@ describe('channel adapters', () => {
   });
 
   it.each(CHANNEL_ADAPTERS.map((A) => [new A(new StubHttp() as unknown as HttpClient).kind, A] as const))('%s: a 100 KB message is cut to the channel limit, never refused', async (kind, A) => {
-    const http = new StubHttp({ status: kind === 'pagerduty' || kind === 'opsgenie' ? 202 : 200, body: kind === 'telegram' ? '{"ok":true,"result":{}}' : kind === 'pushover' ? '{"status":1}' : kind === 'vonage' ? '{"messages":[{"status":"0"}]}' : '{"ok":true}' });
+    const http = new StubHttp({ status: kind === 'pagerduty' || kind === 'opsgenie' ? 202 : 200, body: kind === 'telegram' ? '{"ok":true,"result":{}}' : kind === 'pushover' ? '{"status":1}' : kind === 'vonage' ? '{"messages":[{"status":"0"}]}' : kind === 'onesignal' ? '{"id":"n1"}' : '{"ok":true}' });
     const adapter = new A(http as unknown as HttpClient);
     const body = Array.from({ length: 2000 }, (_, i) => `line ${i}: <!here> @everyone *x* [y](https://e.example) \\ _z_`).join('\n');
     await adapter.send(huge(kind, body));
@@ -94,10 +100,13 @@ describe('channel adapters', () => {
     ['ntfy', { topic: 't' }, 'https://ntfy.sh/'],
     ['pushover', {}, 'https://api.pushover.net/1/messages.json'],
     ['twilio', { accountSid: 'AC1', to: '+15550000001', from: '+15550000002' }, 'https://api.twilio.com/2010-04-01/Accounts/AC1/Messages.json'],
+    ['pushbullet', {}, 'https://api.pushbullet.com/v2/pushes'],
+    ['onesignal', { appId: 'a', segments: ['All'] }, 'https://api.onesignal.com/notifications'],
+    ['pusherbeams', { instanceId: 'i', interests: ['ops'] }, 'https://i.pushnotifications.pusher.com/publish_api/v1/instances/i/publishes/interests'],
     ['vonage', { apiKey: 'k', to: '+15550000001', from: 'hostdigest' }, 'https://rest.nexmo.com/sms/json'],
     ['twiliovoice', { accountSid: 'AC1', to: '+15550000001', from: '+15550000002' }, 'https://api.twilio.com/2010-04-01/Accounts/AC1/Calls.json'],
   ])('%s %j posts to the vendor host %s by default', async (kind, config, url) => {
-    const http = new StubHttp({ status: 200, body: '{"ok":true,"status":1,"messages":[{"status":"0"}]}' });
+    const http = new StubHttp({ status: 200, body: '{"ok":true,"status":1,"messages":[{"status":"0"}],"id":"n1"}' });
     const A = CHANNEL_ADAPTERS.find((X) => new X(http as unknown as HttpClient).kind === kind)!;
     await new A(http as unknown as HttpClient).send(huge(kind, 'x', { config }));
     expect(http.sent[0].url).toBe(url);

@@ -10,6 +10,9 @@ import { PushoverDestination } from './pushover.destination';
 import { SlackDestination } from './slack.destination';
 import { TeamsDestination } from './teams.destination';
 import { TelegramDestination } from './telegram.destination';
+import { OneSignalDestination } from './onesignal.destination';
+import { PushbulletDestination } from './pushbullet.destination';
+import { PusherBeamsDestination } from './pusher-beams.destination';
 import { VonageSmsDestination } from './vonage.destination';
 import { TwilioSmsDestination, TwilioVoiceDestination, TwilioWhatsAppDestination } from './twilio.destination';
 
@@ -18,4 +21,5 @@ export const CHANNEL_ADAPTERS: readonly (new (http: HttpClient) => Destination)[
   SlackDestination, DiscordDestination, NtfyDestination, TeamsDestination, GoogleChatDestination, TelegramDestination,
   PagerDutyDestination, OpsgenieDestination, GotifyDestination, PushoverDestination,
   TwilioSmsDestination, TwilioVoiceDestination, TwilioWhatsAppDestination, VonageSmsDestination,
+  PushbulletDestination, OneSignalDestination, PusherBeamsDestination,
 ];

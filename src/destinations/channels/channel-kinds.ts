@@ -9,6 +9,9 @@ import { PUSHOVER } from './pushover.kind';
 import { SLACK } from './slack.kind';
 import { TEAMS } from './teams.kind';
 import { TELEGRAM } from './telegram.kind';
+import { ONESIGNAL } from './onesignal.kind';
+import { PUSHBULLET } from './pushbullet.kind';
+import { PUSHER_BEAMS } from './pusher-beams.kind';
 import { VONAGE_SMS } from './vonage.kind';
 import { TWILIO_SMS, TWILIO_VOICE, TWILIO_WHATSAPP } from './twilio.kind';
 
@@ -16,4 +19,5 @@ import { TWILIO_SMS, TWILIO_VOICE, TWILIO_WHATSAPP } from './twilio.kind';
 export const CHANNEL_KINDS: readonly KindSpec[] = [
   SLACK, DISCORD, NTFY, TEAMS, GOOGLE_CHAT, TELEGRAM, PAGERDUTY, OPSGENIE, GOTIFY, PUSHOVER,
   TWILIO_SMS, TWILIO_VOICE, TWILIO_WHATSAPP, VONAGE_SMS,
+  PUSHBULLET, ONESIGNAL, PUSHER_BEAMS,
 ];

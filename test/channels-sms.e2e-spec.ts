@@ -19,7 +19,7 @@ describe('SMS and voice channels', () => {
   beforeAll(async () => {
     twilio = await FakeChannelServer.start(twilioFake({ accountSid: AC, authToken: TOKEN, apiKey: { sid: SK, secret: 'keysecret' }, senders: [FROM], unreachable: ['+15005550001'] }));
     vonage = await FakeChannelServer.start(vonageFake('a1b2c3d4', 'VonageSecret1', { barred: ['447700900999'] }));
-    t = await startTestApp({ RATE_LIMIT_PER_MINUTE: '10000' });
+    t = await startTestApp({ RATE_LIMIT_PER_MINUTE: '10000', TWILIO_TOKEN: TOKEN, ENV_REFERENCE_GRANTS: '*:TWILIO_TOKEN' });
   });
   afterAll(async () => {
     await t.close();
@@ -184,6 +184,29 @@ describe('SMS and voice channels', () => {
       expect((await t.api('GET', `/v1/destinations/${barred.id}`)).body.health.state).toBe('enabled');
       const res = await t.api('POST', '/v1/destinations', { body: { kind: 'vonage', name: 'x', config: config({ from: 'a sender name too long' }) } });
       expect(res).toMatchObject({ status: 400, body: { field: 'config.from' } });
+    });
+  });
+
+  describe('Apprise URLs', () => {
+    it('creates Twilio destinations from twilio:// (w: for WhatsApp, method=call for a call), the token an env:NAME reference; shown back masked', async () => {
+      const wa = await t.api('POST', '/v1/destinations', { body: { name: 'wa', appriseUrl: `twilio://${AC}:env:TWILIO_TOKEN@14155550100/w:447700900123` } });
+      expect(wa.status).toBe(201);
+      expect(wa.body).toMatchObject({ kind: 'twiliowhatsapp', config: { accountSid: AC, from: FROM, to: TO }, secrets: { authToken: 'env:TWILIO_TOKEN' } });
+      expect(wa.body.appriseUrl).toBe(`twilio://${AC}:env:TWILIO_TOKEN@${FROM}/w:${TO}`);
+      const patched = await t.api('PATCH', `/v1/destinations/${wa.body.id}`, { body: { config: { ...wa.body.config, apiUrl: twilio.base } } });
+      expect(patched.status).toBe(200);
+      expect(await testChannel(t, wa.body.id)).toMatchObject({ status: 'delivered' });
+      expect(twilio.last.headers.authorization).toBe(basic(AC, TOKEN));
+      expect(twilio.last.form!.get('To')).toBe(`whatsapp:${TO}`);
+
+      const call = await t.api('POST', '/v1/destinations', { body: { name: 'call', appriseUrl: `twilio://${AC}:${TOKEN}@${FROM}/${TO}?method=call` } });
+      expect(call.body).toMatchObject({ kind: 'twiliovoice', appriseUrl: `twilio://${AC}:****@${FROM}/${TO}?method=call` });
+      expect(JSON.stringify(call.body)).not.toContain(TOKEN);
+      const vonage = await t.api('POST', '/v1/destinations', { body: { name: 'v', appriseUrl: 'nexmo://a1b2c3d4:VonageSecret1@hostdigest/447700900123' } });
+      expect(vonage.body).toMatchObject({ kind: 'vonage', appriseUrl: `vonage://a1b2c3d4:****@hostdigest/${TO}` });
+      const bad = await t.api('POST', '/v1/destinations', { body: { name: 'x', appriseUrl: `twilio://${AC}:${TOKEN}@${FROM}/${TO}/+447700900124` } });
+      expect(bad).toMatchObject({ status: 400, body: { field: 'appriseUrl', message: expect.stringContaining('one recipient per destination') } });
+      expect(JSON.stringify(bad.body)).not.toContain(TOKEN);
     });
   });
 });

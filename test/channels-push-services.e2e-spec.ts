@@ -1,4 +1,5 @@
 import { FakeChannelServer } from './fakes/fake-channel-server';
+import { ntfyFake } from './fakes/fake-ntfy';
 import { oneSignalFake } from './fakes/fake-onesignal';
 import { pushbulletFake } from './fakes/fake-pushbullet';
 import { pusherBeamsFake } from './fakes/fake-pusher-beams';
@@ -12,6 +13,7 @@ describe('push services', () => {
   let pushbullet: FakeChannelServer;
   let onesignal: FakeChannelServer;
   let beams: FakeChannelServer;
+  let ntfy: FakeChannelServer;
   const PB = 'o.NdAbcdefghijklmnopqrstuvwxyz012345';
   const APP = '5eb5a37e-b458-11e3-ac11-000c2940e62c';
   const OS_KEY = 'os_v2_app_abcdefghijklmnopqrstuvwxyz234567';
@@ -22,14 +24,15 @@ describe('push services', () => {
     pushbullet = await FakeChannelServer.start(pushbulletFake(PB, ['ujpah72o0sjAoRtnM0jc']));
     onesignal = await FakeChannelServer.start(oneSignalFake(APP, OS_KEY, { subscribed: ['user-1', 'user-2'] }));
     beams = await FakeChannelServer.start(pusherBeamsFake(INSTANCE, BEAMS_KEY));
+    ntfy = await FakeChannelServer.start(ntfyFake('tk_goodtoken'));
     t = await startTestApp({ RATE_LIMIT_PER_MINUTE: '10000' });
   });
   afterAll(async () => {
     await t.close();
-    for (const f of [pushbullet, onesignal, beams]) await f.stop();
+    for (const f of [pushbullet, onesignal, beams, ntfy]) await f.stop();
   });
   beforeEach(() => {
-    for (const f of [pushbullet, onesignal, beams]) f.reset();
+    for (const f of [pushbullet, onesignal, beams, ntfy]) f.reset();
   });
 
   // Every field of an event at its longest (each line of the text form is cut to 300 characters).
@@ -141,6 +144,36 @@ describe('push services', () => {
       expect(await testChannel(t, d.id)).toMatchObject({ status: 'dead', error: 'payload: HTTP 400 Bad request: apns payload too large' });
       const res = await t.api('POST', '/v1/destinations', { body: { kind: 'pusherbeams', name: 'x', config: { instanceId: INSTANCE, secretKey: BEAMS_KEY, interests: ['no spaces'] } } });
       expect(res).toMatchObject({ status: 400, body: { field: 'config.interests[0]' } });
+    });
+  });
+
+  describe('the brand’s logo', () => {
+    it('is the icon or avatar where the destination sets none: the customer’s brand, else the organization’s default', async () => {
+      const def = (await t.api('GET', '/v1/brands')).body.data.find((b: { isDefault: boolean }) => b.isDefault);
+      expect((await t.api('PATCH', `/v1/brands/${def.id}`, { body: { logoUrl: 'https://cdn.example/default-logo.png' } })).status).toBe(200);
+      const own = await t.api('POST', '/v1/brands', { body: { name: 'Northwind Hosting', logoUrl: 'https://cdn.example/northwind.png' } });
+      expect(own.status).toBe(201);
+      const customer = await t.api('POST', '/v1/customers', { body: { externalRef: 'nw-1', name: 'Northwind customer', brandId: own.body.id } });
+      expect((await t.api('POST', `/v1/customers/${customer.body.id}/sites`, { body: { domains: ['northwind-shop.example'] } })).status).toBe(201);
+
+      const plain = await createChannel(t, 'ntfy', { serverUrl: ntfy.base, topic: 'plain', token: 'tk_goodtoken' }, { eventTypes: ['security_event.created'] });
+      const iconed = await createChannel(t, 'ntfy', { serverUrl: ntfy.base, topic: 'iconed', token: 'tk_goodtoken', icon: 'https://cdn.example/own.png' }, { eventTypes: ['security_event.created'] });
+      const os = await createChannel(t, 'onesignal', { appId: APP, apiKey: OS_KEY, segments: ['Subscribed Users'], apiUrl: onesignal.base }, { eventTypes: ['security_event.created'] });
+
+      await pushEvent(t, { domain: 'northwind-shop.example' });
+      await until(() => ntfy.accepted.length + onesignal.accepted.length, (n) => n === 3, 'the customer’s event on three channels');
+      const icon = (topic: string) => ntfy.accepted.find((r) => r.json.topic === topic)!.json.icon;
+      expect(icon('plain')).toBe('https://cdn.example/northwind.png');
+      expect(icon('iconed')).toBe('https://cdn.example/own.png');
+      expect(onesignal.last.json.large_icon).toBe('https://cdn.example/northwind.png');
+
+      ntfy.reset();
+      onesignal.reset();
+      await pushEvent(t, { domain: 'unknown-shop.example' });
+      await until(() => ntfy.accepted.length + onesignal.accepted.length, (n) => n === 3, 'the unmatched event on three channels');
+      expect(icon('plain')).toBe('https://cdn.example/default-logo.png');
+      expect(icon('iconed')).toBe('https://cdn.example/own.png');
+      for (const d of [plain, iconed, os]) await t.api('DELETE', `/v1/destinations/${d.id}`);
     });
   });
 });

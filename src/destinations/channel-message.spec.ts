@@ -33,6 +33,15 @@ describe('channel text of a message', () => {
     expect(channelText({}, 'd')).toBeNull();
   });
 
+  it('takes the brand’s logo as the icon when it is an http(s) URL', () => {
+    const brand = (logoUrl: string | null) => ({ values: { logoUrl } }) as never;
+    const e = securityEvent({});
+    expect(channelText({ ...e, brand: brand('https://cdn.example/logo.png?v=2') }, 'd')!.icon).toBe('https://cdn.example/logo.png?v=2');
+    expect(channelText({ ...e, brand: brand('data:image/png;base64,AAAA') }, 'd')!.icon).toBeNull();
+    expect(channelText({ ...e, brand: brand(null) }, 'd')!.icon).toBeNull();
+    expect(channelText(e, 'd')!.icon).toBeNull();
+  });
+
   it('keeps hostile data on one line per field and a 10 KB threat name short in the title', () => {
     const t = channelText(securityEvent({ threatName: 'X'.repeat(10_000), filePath: '/a\n<!channel> @everyone' }), 'd')!;
     expect(t.title.length).toBeLessThan(400);

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { BrandsModule } from '../brands/brands.module';
 import { DeliveriesModule } from '../deliveries/deliveries.module';
 import { DigestsModule } from '../digests/digests.module';
 import { EventsModule } from '../events/events.module';
@@ -8,7 +9,7 @@ import { SecurityEventWebhooks } from './security-event-webhooks';
 
 // Destinations subscribed to message types (until the rules issue lands): a cause of deliveries, beside the pipeline.
 @Module({
-  imports: [EventsModule, DeliveriesModule, DigestsModule],
+  imports: [EventsModule, DeliveriesModule, DigestsModule, BrandsModule],
   providers: [SecurityEventWebhooks, DigestSentWebhooks, PortalCountersWebhooks],
 })
 export class EventSubscriptionsModule {}

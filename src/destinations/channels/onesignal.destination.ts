@@ -22,7 +22,7 @@ export class OneSignalDestination extends ChannelDestination {
     const audience = c.segments ? { included_segments: c.segments } : c.externalIds ? { include_aliases: { external_id: c.externalIds } } : { include_subscription_ids: c.subscriptionIds };
     const body = {
       app_id: c.appId, target_channel: 'push', ...audience, headings: { en: clipTo(t.title, 250) }, contents: { en: fitted.body }, idempotency_key: d.id,
-      ...(t.link ? { url: t.link } : {}), ...(c.icon ? { large_icon: c.icon, chrome_web_icon: c.icon } : {}),
+      ...(t.link ? { url: t.link } : {}), ...(c.icon || t.icon ? { large_icon: c.icon ?? t.icon, chrome_web_icon: c.icon ?? t.icon } : {}),
     };
     return {
       url: `${api}/notifications`, headers: { 'content-type': 'application/json; charset=utf-8', authorization: `Key ${target.secrets.apiKey}` }, body: JSON.stringify(body),

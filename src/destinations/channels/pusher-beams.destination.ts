@@ -21,7 +21,7 @@ export class PusherBeamsDestination extends ChannelDestination {
     const payloads = (b: string) => {
       const n = { title: clipTo(t.title, 100), body: b };
       return {
-        web: { notification: { ...n, ...(t.link ? { deep_link: t.link } : {}), ...(c.icon ? { icon: c.icon } : {}) } },
+        web: { notification: { ...n, ...(t.link ? { deep_link: t.link } : {}), ...(c.icon || t.icon ? { icon: c.icon ?? t.icon } : {}) } },
         fcm: { notification: n, ...(t.link ? { data: { link: t.link } } : {}) },
         apns: { aps: { alert: n }, ...(t.link ? { data: { link: t.link } } : {}) },
       };

@@ -73,6 +73,21 @@ describe('push services', () => {
     });
   });
 
+  it('retries a lost answer with the same Pushbullet guid and OneSignal idempotency_key, so the vendor does not push twice', async () => {
+    const pb = await createChannel(t, 'pushbullet', { accessToken: PB, apiUrl: pushbullet.base, retrySchedule: [0] }, { eventTypes: ['security_event.created'] });
+    const os = await createChannel(t, 'onesignal', { appId: APP, apiKey: OS_KEY, segments: ['Subscribed Users'], apiUrl: onesignal.base, retrySchedule: [0] }, { eventTypes: ['security_event.created'] });
+    pushbullet.script({ status: 502, body: 'Bad Gateway' });
+    onesignal.script({ status: 502, body: 'Bad Gateway' });
+    await pushEvent(t, {});
+    const [first, again] = await until(() => pushbullet.requests, (a) => a.length === 2, 'the retried push');
+    expect(again.json.guid).toBe(first.json.guid);
+    expect(again.reply.status).toBe(200);
+    const [one, two] = await until(() => onesignal.requests, (a) => a.length === 2, 'the retried notification');
+    expect(two.json.idempotency_key).toBe(one.json.idempotency_key);
+    expect(two.reply.status).toBe(200);
+    for (const d of [pb, os]) await t.api('DELETE', `/v1/destinations/${d.id}`);
+  });
+
   describe('OneSignal', () => {
     it('creates a notification with Authorization: Key, one targeting strategy and the delivery id as idempotency_key; contents cut to 2,048 bytes', async () => {
       const d = await createChannel(t, 'onesignal', { appId: APP, apiKey: OS_KEY, externalIds: ['user-1'], icon: 'https://brand.example/logo.png', apiUrl: onesignal.base }, { eventTypes: ['security_event.created'] });

@@ -1,6 +1,7 @@
 import { FakeChannelServer } from './fakes/fake-channel-server';
 import { twilioFake, twimlSay } from './fakes/fake-twilio';
 import { vonageFake } from './fakes/fake-vonage';
+import { vonageMessagesFake } from './fakes/fake-vonage-messages';
 import { createChannel, lastAttempt, pushEvent, testChannel, until } from './support/channel-harness';
 import { startTestApp, TestApp } from './support/test-app';
 
@@ -10,6 +11,7 @@ describe('SMS and voice channels', () => {
   let t: TestApp;
   let twilio: FakeChannelServer;
   let vonage: FakeChannelServer;
+  let messages: FakeChannelServer;
   const AC = 'AC' + '0123456789abcdef'.repeat(2);
   const TOKEN = 'f'.repeat(32);
   const SK = 'SK' + 'fedcba9876543210'.repeat(2);
@@ -19,16 +21,19 @@ describe('SMS and voice channels', () => {
   beforeAll(async () => {
     twilio = await FakeChannelServer.start(twilioFake({ accountSid: AC, authToken: TOKEN, apiKey: { sid: SK, secret: 'keysecret' }, senders: [FROM], unreachable: ['+15005550001'] }));
     vonage = await FakeChannelServer.start(vonageFake('a1b2c3d4', 'VonageSecret1', { barred: ['447700900999'] }));
+    messages = await FakeChannelServer.start(vonageMessagesFake('a1b2c3d4', 'VonageSecret1'));
     t = await startTestApp({ RATE_LIMIT_PER_MINUTE: '10000', TWILIO_TOKEN: TOKEN, ENV_REFERENCE_GRANTS: '*:TWILIO_TOKEN' });
   });
   afterAll(async () => {
     await t.close();
     await twilio.stop();
     await vonage.stop();
+    await messages.stop();
   });
   beforeEach(() => {
     twilio.reset();
     vonage.reset();
+    messages.reset();
   });
 
   const twilioConfig = (extra: object = {}) => ({ accountSid: AC, authToken: TOKEN, to: TO, from: FROM, apiUrl: twilio.base, ...extra });
@@ -184,6 +189,43 @@ describe('SMS and voice channels', () => {
       expect((await t.api('GET', `/v1/destinations/${barred.id}`)).body.health.state).toBe('enabled');
       const res = await t.api('POST', '/v1/destinations', { body: { kind: 'vonage', name: 'x', config: config({ from: 'a sender name too long' }) } });
       expect(res).toMatchObject({ status: 400, body: { field: 'config.from' } });
+    });
+  });
+
+  describe('Vonage Messages API', () => {
+    const config = (extra: object = {}) => ({ apiKey: 'a1b2c3d4', apiSecret: 'VonageSecret1', to: TO, from: '447700900001', apiUrl: messages.base, ...extra });
+
+    it('sends SMS or WhatsApp text as JSON with Basic key:secret, numbers without +, cut to 1,600 characters', async () => {
+      const d = await createChannel(t, 'vonagemessages', config({ channel: 'whatsapp' }), { eventTypes: ['security_event.created'] });
+      const r = await testChannel(t, d.id);
+      expect(r).toMatchObject({ status: 'delivered', statusCode: 202 });
+      expect(messages.last.headers.authorization).toBe(basic('a1b2c3d4', 'VonageSecret1'));
+      expect(messages.last.json).toMatchObject({ message_type: 'text', channel: 'whatsapp', to: '447700900123', from: '447700900001', client_ref: r.deliveryId });
+      expect((await lastAttempt(t, r.deliveryId)).attempt.response.messageUuid).toMatch(/^aaaaaaaa-/);
+      await pushEvent(t, { filePath: '/home/' + 'p/'.repeat(1500), threatName: 'T'.repeat(490), process: 'P'.repeat(400), server: 'S'.repeat(200) });
+      const [, req] = await until(() => messages.accepted, (a) => a.length === 2, 'the message');
+      expect(req.json.text.length).toBeLessThanOrEqual(1600);
+      expect(req.json.text.length).toBeGreaterThan(1500);
+      expect((await t.api('DELETE', `/v1/destinations/${d.id}`)).status).toBe(204);
+      const named = await t.api('POST', '/v1/destinations', { body: { kind: 'vonagemessages', name: 'x', config: config({ channel: 'whatsapp', from: 'hostdigest' }) } });
+      expect(named).toMatchObject({ status: 400, body: { field: 'config.from' } });
+    });
+
+    it('classifies RFC 7807 answers: 401 disables, 402 out of credit is a config error, 429 waits for Retry-After, 422 is permanent', async () => {
+      const bad = await createChannel(t, 'vonagemessages', config({ apiSecret: 'WrongSecret' }));
+      expect(await testChannel(t, bad.id)).toMatchObject({ status: 'dead', error: 'credentials: HTTP 401 Unauthorized: You did not provide correct credentials.' });
+      expect((await t.api('GET', `/v1/destinations/${bad.id}`)).body.health.disabledReason).toBe('invalid_credentials');
+      const d = await createChannel(t, 'vonagemessages', config({ from: 'hostdigest' }));
+      const problem = (status: number, title: string, headers: Record<string, string> = {}) => ({ status, headers: { 'content-type': 'application/problem+json', ...headers }, body: JSON.stringify({ type: 'https://developer.vonage.com/api-errors', title, detail: 'x', instance: 'i' }) });
+      messages.script(problem(402, 'Low balance'));
+      expect(await testChannel(t, d.id)).toMatchObject({ status: 'dead', error: 'config: HTTP 402 Low balance: x' });
+      messages.script(problem(429, 'Rate Limit Hit', { 'retry-after': '12' }));
+      const r = await testChannel(t, d.id);
+      expect(r).toMatchObject({ status: 'failed', error: 'rate_limited: HTTP 429 Rate Limit Hit: x' });
+      expect((await lastAttempt(t, r.deliveryId)).attempt.response.retryAfterSeconds).toBe(12);
+      messages.script(problem(422, 'Invalid params'));
+      expect(await testChannel(t, d.id)).toMatchObject({ status: 'dead', error: 'payload: HTTP 422 Invalid params: x' });
+      expect((await t.api('GET', `/v1/destinations/${d.id}`)).body.health.state).toBe('enabled');
     });
   });
 

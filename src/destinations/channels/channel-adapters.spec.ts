@@ -34,6 +34,7 @@ const TARGETS: Record<string, { config: Record<string, unknown>; secrets: Record
   pushbullet: { config: {}, secrets: { accessToken: 'o.t' } },
   onesignal: { config: { appId: 'a', segments: ['All'] }, secrets: { apiKey: 'k' } },
   pusherbeams: { config: { instanceId: 'i', interests: ['ops'] }, secrets: { secretKey: 's' } },
+  vonagemessages: { config: { apiKey: 'k', to: '+15550000001', from: 'hostdigest' }, secrets: { apiSecret: 's' } },
   vonage: { config: { apiKey: 'k', to: '+15550000001', from: 'hostdigest' }, secrets: { apiSecret: 's' } },
 };
 
@@ -61,6 +62,7 @@ const shown: Record<string, (r: HttpRequest) => { text: string; max: number }> =
   pushbullet: (r) => ({ text: JSON.parse(String(r.body)).body, max: 4096 }),
   onesignal: (r) => ({ text: JSON.parse(String(r.body)).contents.en, max: 2048 }),
   pusherbeams: (r) => ({ text: JSON.stringify(JSON.parse(String(r.body)).apns), max: 4096 }),
+  vonagemessages: (r) => ({ text: JSON.parse(String(r.body)).text, max: 1600 }),
   vonage: (r) => ({ text: new URLSearchParams(String(r.body)).get('text')!, max: 1600 }),
 };
 
@@ -103,6 +105,7 @@ describe('channel adapters', () => {
     ['pushbullet', {}, 'https://api.pushbullet.com/v2/pushes'],
     ['onesignal', { appId: 'a', segments: ['All'] }, 'https://api.onesignal.com/notifications'],
     ['pusherbeams', { instanceId: 'i', interests: ['ops'] }, 'https://i.pushnotifications.pusher.com/publish_api/v1/instances/i/publishes/interests'],
+    ['vonagemessages', { apiKey: 'k', to: '+15550000001', from: 'hostdigest' }, 'https://api.nexmo.com/v1/messages'],
     ['vonage', { apiKey: 'k', to: '+15550000001', from: 'hostdigest' }, 'https://rest.nexmo.com/sms/json'],
     ['twiliovoice', { accountSid: 'AC1', to: '+15550000001', from: '+15550000002' }, 'https://api.twilio.com/2010-04-01/Accounts/AC1/Calls.json'],
   ])('%s %j posts to the vendor host %s by default', async (kind, config, url) => {

@@ -13,6 +13,7 @@ import { TelegramDestination } from './telegram.destination';
 import { OneSignalDestination } from './onesignal.destination';
 import { PushbulletDestination } from './pushbullet.destination';
 import { PusherBeamsDestination } from './pusher-beams.destination';
+import { VonageMessagesDestination } from './vonage-messages.destination';
 import { VonageSmsDestination } from './vonage.destination';
 import { TwilioSmsDestination, TwilioVoiceDestination, TwilioWhatsAppDestination } from './twilio.destination';
 
@@ -20,6 +21,6 @@ import { TwilioSmsDestination, TwilioVoiceDestination, TwilioWhatsAppDestination
 export const CHANNEL_ADAPTERS: readonly (new (http: HttpClient) => Destination)[] = [
   SlackDestination, DiscordDestination, NtfyDestination, TeamsDestination, GoogleChatDestination, TelegramDestination,
   PagerDutyDestination, OpsgenieDestination, GotifyDestination, PushoverDestination,
-  TwilioSmsDestination, TwilioVoiceDestination, TwilioWhatsAppDestination, VonageSmsDestination,
+  TwilioSmsDestination, TwilioVoiceDestination, TwilioWhatsAppDestination, VonageSmsDestination, VonageMessagesDestination,
   PushbulletDestination, OneSignalDestination, PusherBeamsDestination,
 ];

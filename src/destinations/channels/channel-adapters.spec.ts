@@ -5,6 +5,7 @@ import { DestinationError } from '../destination';
 import { kindSpec } from '../destination-kinds';
 import { CHANNEL_ADAPTERS } from './channel-adapters';
 import { CHANNEL_KINDS } from './channel-kinds';
+import { smsText } from './twilio.destination';
 
 // Each adapter with a stub HTTP client that keeps the request and answers as told: the request as the channel
 // takes it, whatever the message holds (a 10 KB threat name, markup, mentions), within the channel's limits.
@@ -120,5 +121,19 @@ describe('channel adapters', () => {
     const A = CHANNEL_ADAPTERS.find((X) => new X(http as unknown as HttpClient).kind === 'slack')!;
     await new A(http as unknown as HttpClient).send(huge('slack', 'x', { config: { channel: 'C1' }, secrets: { botToken: 'xoxb-1' } }));
     expect(http.sent[0].url).toBe('https://slack.com/api/chat.postMessage');
+  });
+});
+
+describe('SMS text', () => {
+  it('fits title, text and link in a small maxLength, cutting the title itself when it must, never half a character', () => {
+    const t = { title: '🐚'.repeat(60), body: 'x'.repeat(500), link: 'https://p.example/e/1', severity: 'info', action: 'trigger', key: 'k', timestamp: null, type: null, icon: null } as const;
+    const s = smsText(t, 70);
+    expect(s.text.length).toBeLessThanOrEqual(70);
+    expect(s.truncated).toBe(true);
+    expect(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])/.test(s.text)).toBe(false);
+    const roomy = smsText({ ...t, title: 'High detection' }, 160);
+    expect(roomy.text.startsWith('High detection\nxxx')).toBe(true);
+    expect(roomy.text.endsWith('…\nhttps://p.example/e/1')).toBe(true);
+    expect(roomy.text.length).toBe(160);
   });
 });

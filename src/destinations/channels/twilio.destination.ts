@@ -48,7 +48,10 @@ export function smsText(t: ChannelText, max: number): { text: string; truncated:
   const tail = t.link ? `\n${t.link}` : '';
   const fitted = fitBody(t.body, max, (b) => (b ? `${head}\n${b}${tail}` : `${head}${tail}`).length);
   const whole = fitted.body ? `${head}\n${fitted.body}${tail}` : `${head}${tail}`;
-  return whole.length <= max ? { text: whole, truncated: fitted.truncated } : { text: whole.slice(0, max - 1) + '…', truncated: true };
+  if (whole.length <= max) return { text: whole, truncated: fitted.truncated };
+  // Even the title does not fit (a small maxLength): cut it, never in the middle of a surrogate pair.
+  const cut = whole.slice(0, max - 1).replace(/[\uD800-\uDBFF]$/, '');
+  return { text: `${cut}…`, truncated: true };
 }
 
 function sender(form: URLSearchParams, c: Record<string, unknown>, prefix = ''): void {

@@ -1,4 +1,4 @@
-import type { ChannelSeverity } from './channel-message';
+import type { ChannelSeverity, ChannelText } from './channel-message';
 
 // Per-channel escaping, length limits and priority scales for the text of a message. Event data (file paths, threat
 // names, domains) comes from scanned servers: it must never form markup, links or mentions on the channel. Pure.
@@ -77,4 +77,17 @@ const GSM7 = new Set(Array.from('@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣ
 export function isGsm7(s: string): boolean {
   for (const c of s) if (!GSM7.has(c)) return false;
   return true;
+}
+
+// The SMS / WhatsApp text: title, body and link, the body cut so that the whole fits (UTF-16 units, which Twilio
+// counts at least as strictly as characters).
+export function smsText(t: ChannelText, max: number): { text: string; truncated: boolean } {
+  const head = t.title;
+  const tail = t.link ? `\n${t.link}` : '';
+  const fitted = fitBody(t.body, max, (b) => (b ? `${head}\n${b}${tail}` : `${head}${tail}`).length);
+  const whole = fitted.body ? `${head}\n${fitted.body}${tail}` : `${head}${tail}`;
+  if (whole.length <= max) return { text: whole, truncated: fitted.truncated };
+  // Even the title does not fit (a small maxLength): cut it, never in the middle of a surrogate pair.
+  const cut = whole.slice(0, max - 1).replace(/[\uD800-\uDBFF]$/, '');
+  return { text: `${cut}…`, truncated: true };
 }

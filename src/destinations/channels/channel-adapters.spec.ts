@@ -5,7 +5,7 @@ import { DestinationError } from '../destination';
 import { kindSpec } from '../destination-kinds';
 import { CHANNEL_ADAPTERS } from './channel-adapters';
 import { CHANNEL_KINDS } from './channel-kinds';
-import { smsText } from './twilio.destination';
+import { smsText } from '../channel-format';
 
 // Each adapter with a stub HTTP client that keeps the request and answers as told: the request as the channel
 // takes it, whatever the message holds (a 10 KB threat name, markup, mentions), within the channel's limits.

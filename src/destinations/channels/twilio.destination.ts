@@ -1,5 +1,5 @@
 import type { HttpResponse } from '../../http/http-client';
-import { escapeXml, fitBody } from '../channel-format';
+import { escapeXml, fitBody, smsText } from '../channel-format';
 import type { ChannelText } from '../channel-message';
 import type { DestinationTarget } from '../destination';
 import { ChannelCall, ChannelDestination, excerpt, json, retryAfterHeader, Verdict } from './channel-destination';
@@ -39,19 +39,6 @@ abstract class TwilioDestination extends ChannelDestination {
     if (code && [21211, 21212, 21408, 21603, 21606, 21610, 21612, 21614, 21659, 21910, 63007].includes(code)) return { ok: false, kind: 'config', reason };
     return { ok: false, kind: 'payload', reason };
   }
-}
-
-// The SMS / WhatsApp text: title, body and link, the body cut so that the whole fits (UTF-16 units, which Twilio
-// counts at least as strictly as characters).
-export function smsText(t: ChannelText, max: number): { text: string; truncated: boolean } {
-  const head = t.title;
-  const tail = t.link ? `\n${t.link}` : '';
-  const fitted = fitBody(t.body, max, (b) => (b ? `${head}\n${b}${tail}` : `${head}${tail}`).length);
-  const whole = fitted.body ? `${head}\n${fitted.body}${tail}` : `${head}${tail}`;
-  if (whole.length <= max) return { text: whole, truncated: fitted.truncated };
-  // Even the title does not fit (a small maxLength): cut it, never in the middle of a surrogate pair.
-  const cut = whole.slice(0, max - 1).replace(/[\uD800-\uDBFF]$/, '');
-  return { text: `${cut}…`, truncated: true };
 }
 
 function sender(form: URLSearchParams, c: Record<string, unknown>, prefix = ''): void {

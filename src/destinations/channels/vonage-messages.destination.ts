@@ -1,8 +1,8 @@
 import type { HttpResponse } from '../../http/http-client';
+import { smsText } from '../channel-format';
 import type { ChannelText } from '../channel-message';
 import type { DestinationTarget, OutboundDelivery } from '../destination';
 import { byStatus, ChannelCall, ChannelDestination, excerpt, json, Verdict } from './channel-destination';
-import { smsText } from './twilio.destination';
 import { VONAGE_MESSAGES_API, VONAGE_MESSAGES_MAX } from './vonage-messages.kind';
 
 // Vonage Messages API: POST /v1/messages, JSON {message_type: "text", text, to, from, channel, client_ref}, Basic

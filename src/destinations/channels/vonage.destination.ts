@@ -1,9 +1,8 @@
 import type { HttpResponse } from '../../http/http-client';
-import { isGsm7 } from '../channel-format';
+import { isGsm7, smsText } from '../channel-format';
 import type { ChannelText } from '../channel-message';
 import type { DestinationTarget, OutboundDelivery } from '../destination';
 import { byStatus, ChannelCall, ChannelDestination, excerpt, FailureKind, json, Verdict } from './channel-destination';
-import { smsText } from './twilio.destination';
 import { VONAGE_API, VONAGE_TEXT_MAX } from './vonage.kind';
 
 // What each legacy SMS API status means for the pipeline (channels.md §14a; 0 is success).

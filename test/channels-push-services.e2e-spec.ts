@@ -109,6 +109,7 @@ describe('push services', () => {
       const r = await testChannel(t, nobody.id);
       expect(r).toMatchObject({ status: 'dead', error: 'config: HTTP 200 no notification created: ["All included players are not subscribed"]' });
       expect((await t.api('GET', `/v1/destinations/${nobody.id}`)).body.health.state).toBe('enabled');
+      expect(onesignal.accepted).toHaveLength(0); // nothing created, though HTTP 200
       const some = await createChannel(t, 'onesignal', { appId: APP, apiKey: OS_KEY, externalIds: ['user-2', 'user-9'], apiUrl: onesignal.base });
       const partial = await testChannel(t, some.id);
       expect(partial).toMatchObject({ status: 'delivered' });

@@ -176,6 +176,8 @@ describe('SMS and voice channels', () => {
       const r = await testChannel(t, bad.id);
       expect(r).toMatchObject({ status: 'dead', error: 'credentials: status 4 Bad Credentials' });
       expect((await lastAttempt(t, r.deliveryId)).attempt.response.status).toBe(200);
+      expect(vonage.requests).toHaveLength(1);
+      expect(vonage.accepted).toHaveLength(0); // refused inside the 200
       expect((await t.api('GET', `/v1/destinations/${bad.id}`)).body.health.disabledReason).toBe('invalid_credentials');
 
       const d = await createChannel(t, 'vonage', config());

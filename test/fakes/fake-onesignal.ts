@@ -25,7 +25,7 @@ export function oneSignalFake(appId: string, apiKey: string, o: { subscribed?: s
     const ids: string[] = p.include_aliases?.external_id ?? p.include_subscription_ids ?? [];
     if (strategies[0] !== 'included_segments' && o.subscribed) {
       const known = ids.filter((x) => o.subscribed!.includes(x));
-      if (!known.length) return { status: 200, body: { id: '', external_id: null, errors: ['All included players are not subscribed'] } };
+      if (!known.length) return { status: 200, refused: true, body: { id: '', external_id: null, errors: ['All included players are not subscribed'] } };
       if (known.length < ids.length) return done(p, byKey, n++, { invalid_aliases: { external_id: ids.filter((x) => !known.includes(x)) } });
     }
     return done(p, byKey, n++);

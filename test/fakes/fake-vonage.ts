@@ -7,8 +7,7 @@ import type { FakeHandler, FakeReply } from './fake-channel-server';
 // limit (1,600) is the fake's UNCONFIRMED assumption; so is refusing non-GSM text sent without type=unicode (the real
 // API garbles it instead).
 export function vonageFake(apiKey: string, apiSecret: string, o: { barred?: string[] } = {}): FakeHandler {
-  const one = (m: object): FakeReply => ({ status: 200, body: { 'message-count': '1', messages: [m] } });
-  const fail = (status: string, text: string) => one({ status, 'error-text': text });
+  const fail = (status: string, text: string): FakeReply => ({ status: 200, refused: true, body: { 'message-count': '1', messages: [{ status, 'error-text': text }] } });
   return (r) => {
     if (r.url.pathname !== '/sms/json') return { status: 404, body: { type: 'https://developer.nexmo.com/api-errors#not-found', title: 'Not Found' } };
     if (r.method !== 'POST' && r.method !== 'GET') return { status: 405, body: '' };

@@ -70,9 +70,10 @@ export class SecurityEventWebhooks implements NewEventsHook, DeliveryComposer, O
     if (!p?.event?.id) throw new ComposeError('the delivery holds no event');
     const occurredAt = new Date(p.event.occurredAt).toISOString();
     const { brandId, ...customer } = p.customer ?? { brandId: null };
-    // The customer's brand, for channels that show its logo as their icon or avatar (a JSON target ignores it).
-    const brand = await this.brand(d.organizationId, brandId ?? null);
-    return { brand, event: { type: SECURITY_EVENT_CREATED, timestamp: occurredAt, data: { event: { ...p.event, occurredAt }, customer: p.customer ? customer : null, site: p.site } } };
+    // The customer's brand, for channels that show its logo as their icon or avatar; a webhook (JSON only) has no use
+    // for it, so its deliveries, the most numerous, skip the lookup.
+    const brand = d.destination === 'webhook' ? undefined : await this.brand(d.organizationId, brandId ?? null);
+    return { ...(brand ? { brand } : {}), event: { type: SECURITY_EVENT_CREATED, timestamp: occurredAt, data: { event: { ...p.event, occurredAt }, customer: p.customer ? customer : null, site: p.site } } };
   }
 
   // A brand deleted since the event was stored (customers keep theirs: ON DELETE RESTRICT) falls back to the default.

@@ -23,6 +23,9 @@ const error = (url: string) => {
 const BOT = '123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw';
 const PO = 'azGDORePK8gMaC0QOYAMyEEuzJnyUi';
 const PU = 'uQiRzpo4DXghDmr9QzzfQu27cmVRsG';
+const AC = 'AC' + '0123456789abcdef'.repeat(2);
+const SK = 'SK' + 'fedcba9876543210'.repeat(2);
+const OS_APP = '5eb5a37e-b458-11e3-ac11-000c2940e62c';
 
 describe('Apprise URLs', () => {
   it.each([
@@ -41,6 +44,18 @@ describe('Apprise URLs', () => {
     ['gotifys://push.example.com/gotify/AppTok.good', 'gotify', { serverUrl: 'https://push.example.com/gotify' }, ['appToken'], 'gotifys://push.example.com/gotify/****'],
     ['pagerduty://R0123456789abcdef0123456789abcde@apikey/hostdigest/scanner?region=eu', 'pagerduty', { region: 'eu', source: 'hostdigest', component: 'scanner' }, ['routingKey'], 'pagerduty://****/hostdigest/scanner?region=eu'],
     ['opsgenie://eb243592-faa2-4ba2-a551-1afdf565c889?region=eu&tags=web,malware', 'opsgenie', { region: 'eu', tags: ['web', 'malware'] }, ['apiKey'], 'opsgenie://****?region=eu&tags=web%2Cmalware'],
+    [`twilio://${AC}:tok123@14155550100/447700900123`, 'twilio', { accountSid: AC, from: '+14155550100', to: '+447700900123' }, ['authToken'], `twilio://${AC}:****@+14155550100/+447700900123`],
+    [`twilio://${AC}:env:TWILIO_TOKEN@+14155550100?apikey=${SK}`, 'twilio', { accountSid: AC, from: '+14155550100', to: '+14155550100', apiKeySid: SK }, ['authToken'], `twilio://${AC}:env:TWILIO_TOKEN@+14155550100/+14155550100?apikey=${SK}`],
+    [`twilio://${AC}:tok123@MG${'a'.repeat(32)}/w:+447700900123`, 'twiliowhatsapp', { accountSid: AC, messagingServiceSid: `MG${'a'.repeat(32)}`, to: '+447700900123' }, ['authToken'], `twilio://${AC}:****@MG${'a'.repeat(32)}/w:+447700900123`],
+    [`twilio://${AC}:tok123@+14155550100/+447700900123?method=call`, 'twiliovoice', { accountSid: AC, from: '+14155550100', to: '+447700900123' }, ['authToken'], `twilio://${AC}:****@+14155550100/+447700900123?method=call`],
+    ['vonage://a1b2c3d4:s3cret@hostdigest/447700900123?ttl=60000', 'vonage', { apiKey: 'a1b2c3d4', from: 'hostdigest', to: '+447700900123', ttlSeconds: 60 }, ['apiSecret'], 'vonage://a1b2c3d4:****@hostdigest/+447700900123?ttl=60000'],
+    ['nexmo://a1b2c3d4:env:VONAGE_SECRET@14155550100/447700900123', 'vonage', { apiKey: 'a1b2c3d4', from: '+14155550100', to: '+447700900123' }, ['apiSecret'], 'vonage://a1b2c3d4:env:VONAGE_SECRET@+14155550100/+447700900123'],
+    ['pbul://o.abc123', 'pushbullet', {}, ['accessToken'], 'pbul://****'],
+    ['pbul://o.abc123/%23ops-channel', 'pushbullet', { channelTag: 'ops-channel' }, ['accessToken'], 'pbul://****/%23ops-channel'],
+    ['pbul://o.abc123/ops@host.example', 'pushbullet', { email: 'ops@host.example' }, ['accessToken'], 'pbul://****/ops@host.example'],
+    ['pbul://o.abc123/ujpah72o0sjAoRtnM0jc', 'pushbullet', { deviceIden: 'ujpah72o0sjAoRtnM0jc' }, ['accessToken'], 'pbul://****/ujpah72o0sjAoRtnM0jc'],
+    [`onesignal://${OS_APP}@os_v2_key/%23Subscribed%20Users/%23Admins`, 'onesignal', { appId: OS_APP, segments: ['Subscribed Users', 'Admins'] }, ['apiKey'], `onesignal://${OS_APP}@****/%23Subscribed%20Users/%23Admins`],
+    [`onesignal://${OS_APP}@env:OS_KEY/@user-1/@user-2`, 'onesignal', { appId: OS_APP, externalIds: ['user-1', 'user-2'] }, ['apiKey'], `onesignal://${OS_APP}@env:OS_KEY/@user-1/@user-2`],
     ['jsons://portal.example.com/hooks/hostdigest', 'webhook', { url: 'https://portal.example.com/hooks/hostdigest', headers: {} }, [], 'jsons://portal.example.com/hooks/hostdigest'],
     ['mailto://?to=ops@host.example,noc@host.example', 'email', { to: ['ops@host.example', 'noc@host.example'] }, [], 'mailto://?to=ops%40host.example%2Cnoc%40host.example'],
   ])('%s → %s', (url, kind, config, secrets, shown) => {
@@ -68,5 +83,12 @@ describe('Apprise URLs', () => {
     // Fields the URL fills are then checked like the form's, naming config.<field>.
     expect(error('tgram://not-a-token/12345')).toMatchObject({ field: 'config.botToken' });
     expect(error(`pover://${PU}@${PO}?priority=emergency&interval=5`)).toMatchObject({ field: 'config.retrySeconds' });
+    expect(error(`twilio://${AC}:tok@+14155550100/+447700900123/+447700900124`)).toMatchObject({ field: 'appriseUrl', message: expect.stringContaining('one recipient per destination') });
+    expect(error(`twilio://${AC}:tok@+14155550100/w:+447700900123?method=call`)).toMatchObject({ field: 'appriseUrl', message: expect.stringContaining('WhatsApp') });
+    expect(error('twilio://ACnope:tok@+14155550100/+447700900123')).toMatchObject({ field: 'config.accountSid' });
+    expect(error('vonage://key:secret@hostdigest')).toMatchObject({ field: 'appriseUrl', message: expect.stringContaining('{to_phone}') });
+    expect(error(`onesignal://${OS_APP}@key/%23segment/@user`)).toMatchObject({ field: 'appriseUrl', message: expect.stringContaining('one kind') });
+    expect(error(`onesignal://${OS_APP}@key/a@b.example`)).toMatchObject({ field: 'appriseUrl', message: expect.stringContaining('e-mail') });
+    expect(error('pbul://tok/dev1/dev2')).toMatchObject({ field: 'appriseUrl', message: expect.stringContaining('at most one target') });
   });
 });

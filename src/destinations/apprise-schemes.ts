@@ -76,6 +76,27 @@ const SCHEMES: Record<string, Parse> = {
       },
     };
   },
+  twilio: (p) => twilio(p),
+  vonage: (p) => vonage(p),
+  nexmo: (p) => vonage(p),
+  pbul: (p) => {
+    if (!p.host) throw bad('pbul:// takes pbul://{access_token}[/{device_iden}|/#{channel}|/{email}]');
+    if (p.path.length > 1) throw bad('pbul:// names at most one target per destination here: create one destination per device, channel or e-mail address');
+    const [to] = p.path;
+    const target = !to ? {} : to.startsWith('#') ? { channelTag: to.slice(1) } : to.includes('@') ? { email: to } : { deviceIden: to };
+    return { kind: 'pushbullet', config: { accessToken: p.host, ...target } };
+  },
+  onesignal: (p) => {
+    if (!p.user || !p.host) throw bad('onesignal:// takes onesignal://{app_id}@{api_key}/{#segment|@external_id|subscription_id}…');
+    if (p.password !== null || p.query.get('template')) throw bad('onesignal:// templates are not supported here: the message is sent as its own text');
+    const targets = [...p.path, ...(p.query.get('to')?.split(',') ?? [])].filter(Boolean);
+    const kinds = new Set(targets.map((x) => (x.startsWith('#') ? 'segments' : x.startsWith('@') ? 'externalIds' : x.includes('@') ? 'email' : 'subscriptionIds')));
+    if (kinds.has('email')) throw bad('onesignal:// e-mail targets are not supported: use an email destination');
+    if (kinds.size !== 1) throw bad('onesignal:// takes targets of one kind per destination (#segments, @external_ids or subscription ids: one targeting strategy per request)');
+    const [field] = kinds;
+    const image = p.query.get('image');
+    return { kind: 'onesignal', config: { appId: p.user, apiKey: p.host, [field]: targets.map((x) => x.replace(/^[#@]/, '')), ...(image ? { icon: image } : {}) } };
+  },
   json: (p) => json(p, 'http'),
   jsons: (p) => json(p, 'https'),
   mailto: (p) => mail(p),
@@ -128,6 +149,23 @@ export function toAppriseUrl(kind: string, c: Record<string, unknown>, secret: D
     }
     case 'pushover':
       return `pover://${m('userKey')}@${m('appToken')}${c.device ? `/${c.device}` : ''}${q({ priority: c.emergency ? 'emergency' : undefined, sound: c.sound })}`;
+    case 'twilio':
+    case 'twiliovoice':
+    case 'twiliowhatsapp': {
+      const wa = kind === 'twiliowhatsapp' ? 'w:' : '';
+      const from = c.from ?? c.messagingServiceSid;
+      return `twilio://${c.accountSid}:${m('authToken')}@${from}/${wa}${c.to}${q({ method: kind === 'twiliovoice' ? 'call' : undefined, apikey: c.apiKeySid })}`;
+    }
+    case 'vonage':
+      return `vonage://${c.apiKey}:${m('apiSecret')}@${String(c.from).replace(/ /g, '%20')}/${c.to}${q({ ttl: c.ttlSeconds ? Number(c.ttlSeconds) * 1000 : undefined })}`;
+    case 'pushbullet': {
+      const to = c.channelTag ? `/%23${c.channelTag}` : c.email ? `/${c.email}` : c.deviceIden ? `/${c.deviceIden}` : '';
+      return `pbul://${m('accessToken')}${to}`;
+    }
+    case 'onesignal': {
+      const [field, mark] = c.segments ? ['segments', '%23'] : c.externalIds ? ['externalIds', '@'] : ['subscriptionIds', ''];
+      return `onesignal://${c.appId}@${m('apiKey')}/${(c[field] as string[]).map((x) => mark + encodeURIComponent(x)).join('/')}`;
+    }
     case 'webhook': {
       const u = new URL(String(c.url));
       return `${u.protocol === 'https:' ? 'jsons' : 'json'}://${u.host}${u.pathname === '/' ? '' : u.pathname}${u.search}`;
@@ -138,6 +176,41 @@ export function toAppriseUrl(kind: string, c: Record<string, unknown>, secret: D
       return null;
   }
 }
+
+// twilio://{AccountSID}:{AuthToken}@{From}[/{To}|/w:{To}]: a w: (or whatsapp:) target selects WhatsApp, method=call
+// a voice call; apikey=SK… authenticates with an API key, the token then being its secret. No target: the From
+// number itself, as Apprise does. Numbers may leave out the +.
+function twilio(p: AppriseParts): { kind: string; config: Record<string, unknown> } {
+  const token = p.password ?? p.query.get('token');
+  const sid = p.user ?? p.query.get('sid');
+  const from = p.query.get('from') ?? p.host;
+  const targets = [...p.path, ...(p.query.get('to')?.split(',') ?? [])].filter(Boolean);
+  if (!sid || !token || !from) throw bad('twilio:// takes twilio://{account_sid}:{auth_token}@{from_phone}[/{to_phone}|/w:{to_phone}]');
+  if (targets.length > 1) throw bad('twilio:// names one recipient per destination here: create one destination per phone number');
+  const target = targets[0] ?? from;
+  const wa = /^(w|whatsapp):/i.test(target);
+  const method = (p.query.get('method') ?? 'sms').toLowerCase();
+  if (method !== 'sms' && method !== 'call') throw bad('twilio:// method= is sms or call');
+  if (method === 'call' && wa) throw bad('twilio:// cannot call a WhatsApp number: leave out method=call, or the w: prefix');
+  const kind = method === 'call' ? 'twiliovoice' : wa ? 'twiliowhatsapp' : 'twilio';
+  const sender = /^MG/.test(from) ? { messagingServiceSid: from } : { from: e164(from) };
+  const apiKey = p.query.get('apikey');
+  return { kind, config: { accountSid: sid, authToken: token, to: e164(target.replace(/^(w|whatsapp):/i, '')), ...sender, ...(apiKey ? { apiKeySid: apiKey } : {}) } };
+}
+
+// vonage://{api_key}:{api_secret}@{from}/{to} (also nexmo://); ttl= in milliseconds, as Apprise takes it.
+function vonage(p: AppriseParts): { kind: string; config: Record<string, unknown> } {
+  const key = p.query.get('key') ?? p.user;
+  const secret = p.query.get('secret') ?? p.password;
+  const from = p.query.get('from') ?? p.host;
+  const targets = [...p.path, ...(p.query.get('to')?.split(',') ?? [])].filter(Boolean);
+  if (!key || !secret || !from || targets.length === 0) throw bad(`${p.scheme}:// takes ${p.scheme}://{api_key}:{api_secret}@{from_phone}/{to_phone}`);
+  if (targets.length > 1) throw bad(`${p.scheme}:// names one recipient per destination here: create one destination per phone number`);
+  const ttl = p.query.get('ttl');
+  return { kind: 'vonage', config: { apiKey: key, apiSecret: secret, from: /^\d+$/.test(from) ? e164(from) : from, to: e164(targets[0]), ...(ttl ? { ttlSeconds: Math.round(Number(ttl) / 1000) } : {}) } };
+}
+
+const e164 = (n: string) => (/^\d+$/.test(n) ? `+${n}` : n);
 
 function ntfy(p: AppriseParts, scheme: 'http' | 'https'): { kind: string; config: Record<string, unknown> } {
   if (p.password !== null) throw bad('ntfy:// with user:password is not supported here: use an access token (ntfys://tk_…@host/topic)');

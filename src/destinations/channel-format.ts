@@ -1,4 +1,4 @@
-import type { ChannelSeverity } from './channel-message';
+import type { ChannelSeverity, ChannelText } from './channel-message';
 
 // Per-channel escaping, length limits and priority scales for the text of a message. Event data (file paths, threat
 // names, domains) comes from scanned servers: it must never form markup, links or mentions on the channel. Pure.
@@ -62,3 +62,32 @@ export const PUSHOVER_PRIORITY: Record<ChannelSeverity, number> = { critical: 1,
 export const PAGERDUTY_SEVERITY: Record<ChannelSeverity, string> = { critical: 'critical', high: 'error', medium: 'warning', low: 'info', info: 'info' };
 export const OPSGENIE_PRIORITY: Record<ChannelSeverity, string> = { critical: 'P1', high: 'P2', medium: 'P3', low: 'P4', info: 'P5' };
 export const GOTIFY_PRIORITY: Record<ChannelSeverity, number> = { critical: 10, high: 8, medium: 5, low: 3, info: 1 };
+
+// XML character data and attribute values (Twilio TwiML <Say>): the five predefined entities, & first; characters
+// XML 1.0 cannot carry at all (controls other than tab/newline, lone surrogates, U+FFFE/FFFF) dropped.
+export function escapeXml(s: string): string {
+  return s
+    .replace(/[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '')
+    .replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+}
+
+// The GSM 03.38 default alphabet and its extension table (each extension character costs two septets): SMS text
+// outside it must be sent as UCS-2 (Vonage type=unicode), 70 characters a segment instead of 160.
+const GSM7 = new Set(Array.from('@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà^{}\\[~]|€'));
+export function isGsm7(s: string): boolean {
+  for (const c of s) if (!GSM7.has(c)) return false;
+  return true;
+}
+
+// The SMS / WhatsApp text: title, body and link, the body cut so that the whole fits (UTF-16 units, which Twilio
+// counts at least as strictly as characters).
+export function smsText(t: ChannelText, max: number): { text: string; truncated: boolean } {
+  const head = t.title;
+  const tail = t.link ? `\n${t.link}` : '';
+  const fitted = fitBody(t.body, max, (b) => (b ? `${head}\n${b}${tail}` : `${head}${tail}`).length);
+  const whole = fitted.body ? `${head}\n${fitted.body}${tail}` : `${head}${tail}`;
+  if (whole.length <= max) return { text: whole, truncated: fitted.truncated };
+  // Even the title does not fit (a small maxLength): cut it, never in the middle of a surrogate pair.
+  const cut = whole.slice(0, max - 1).replace(/[\uD800-\uDBFF]$/, '');
+  return { text: `${cut}…`, truncated: true };
+}

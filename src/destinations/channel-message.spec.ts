@@ -1,4 +1,4 @@
-import { escapeAngle, escapeDiscord, escapeMarkdownV2, fitBody, NTFY_PRIORITY, OPSGENIE_PRIORITY, PAGERDUTY_SEVERITY, PUSHOVER_PRIORITY } from './channel-format';
+import { escapeAngle, escapeDiscord, escapeMarkdownV2, escapeXml, fitBody, isGsm7, NTFY_PRIORITY, OPSGENIE_PRIORITY, PAGERDUTY_SEVERITY, PUSHOVER_PRIORITY } from './channel-format';
 import { channelText } from './channel-message';
 
 const securityEvent = (event: Record<string, unknown>) => ({
@@ -33,6 +33,15 @@ describe('channel text of a message', () => {
     expect(channelText({}, 'd')).toBeNull();
   });
 
+  it('takes the brand’s logo as the icon when it is an http(s) URL', () => {
+    const brand = (logoUrl: string | null) => ({ values: { logoUrl } }) as never;
+    const e = securityEvent({});
+    expect(channelText({ ...e, brand: brand('https://cdn.example/logo.png?v=2') }, 'd')!.icon).toBe('https://cdn.example/logo.png?v=2');
+    expect(channelText({ ...e, brand: brand('data:image/png;base64,AAAA') }, 'd')!.icon).toBeNull();
+    expect(channelText({ ...e, brand: brand(null) }, 'd')!.icon).toBeNull();
+    expect(channelText(e, 'd')!.icon).toBeNull();
+  });
+
   it('keeps hostile data on one line per field and a 10 KB threat name short in the title', () => {
     const t = channelText(securityEvent({ threatName: 'X'.repeat(10_000), filePath: '/a\n<!channel> @everyone' }), 'd')!;
     expect(t.title.length).toBeLessThan(400);
@@ -52,6 +61,18 @@ describe('channel escaping', () => {
 
   it('Discord: markdown escaped and @everyone broken by a zero-width space', () => {
     expect(escapeDiscord('@everyone [x](https://e.example) **b**')).toBe('@\u200beveryone \\[x\\]\\(https\\://e.example\\) \\*\\*b\\*\\*');
+  });
+
+  it('TwiML: the five XML entities, & first, and characters XML cannot carry dropped', () => {
+    expect(escapeXml(`</Say><Dial>+1</Dial> "a" & 'b' &amp;`)).toBe('&lt;/Say&gt;&lt;Dial&gt;+1&lt;/Dial&gt; &quot;a&quot; &amp; &apos;b&apos; &amp;amp;');
+    expect(escapeXml('a\u0000\u0007b\uFFFEc\ud800d 🐚')).toBe('abcd 🐚');
+  });
+
+  it('SMS: GSM-7 text told apart from text that needs unicode', () => {
+    expect(isGsm7('Critical detection: PHP.Webshell on shop.example {x} [y] €5 ÄÖ')).toBe(true);
+    expect(isGsm7('Шелл')).toBe(false);
+    expect(isGsm7('shell 🐚')).toBe(false);
+    expect(isGsm7('`backtick`')).toBe(false);
   });
 });
 

@@ -18,6 +18,7 @@ export interface ChannelText {
   key: string; // stable per incident: data.dedupKey, data.incident.id, data.event.id, else the delivery's id
   timestamp: string | null;
   type: string | null; // the event type, when there is one
+  icon: string | null; // the brand's logo (an http(s) URL), for channels that show an icon or avatar
 }
 
 const MAX_LINES = 30;
@@ -30,7 +31,7 @@ export function channelText(m: OutboundMessage, deliveryId: string): ChannelText
   const severity = toSeverity(str(data.severity) ?? str(inner?.severity));
   const resolve = !!event && (/\.(resolved|recovered)$/.test(event.type) || data.action === 'resolve' || data.resolved === true);
   const key = str(data.dedupKey) ?? prefixed('incident', str(obj(data.incident)?.id)) ?? prefixed(event?.type, str(inner?.id)) ?? `delivery:${deliveryId}`;
-  const base = { link: link(data), severity, action: resolve ? ('resolve' as const) : ('trigger' as const), key, timestamp: event?.timestamp ?? null, type: event?.type ?? null };
+  const base = { link: link(data), severity, action: resolve ? ('resolve' as const) : ('trigger' as const), key, timestamp: event?.timestamp ?? null, type: event?.type ?? null, icon: httpUrl(m.brand?.values.logoUrl) };
   if (m.content) return { ...base, title: clip(oneLine(m.content.subject)), body: m.content.text.trim() };
   if (!event) return null;
   if (event.type === 'security_event.created' && inner) return { ...base, ...securityEvent(inner, data) };
@@ -64,7 +65,10 @@ export function toSeverity(s: string | null | undefined): ChannelSeverity {
 }
 
 function link(data: Record<string, unknown>): string | null {
-  const v = str(data.link) ?? str(data.url);
+  return httpUrl(str(data.link) ?? str(data.url));
+}
+
+function httpUrl(v: string | null | undefined): string | null {
   if (!v || v.length > 2000) return null;
   try {
     const u = new URL(v);

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { BrandsModule } from '../brands/brands.module';
 import { CountersModule } from '../counters/counters.module';
 import { DeliveriesModule } from '../deliveries/deliveries.module';
 import { DigestsModule } from '../digests/digests.module';
@@ -9,7 +10,7 @@ import { SecurityEventWebhooks } from './security-event-webhooks';
 
 // Destinations subscribed to message types (until the rules issue lands): a cause of deliveries, beside the pipeline.
 @Module({
-  imports: [EventsModule, CountersModule, DeliveriesModule, DigestsModule],
+  imports: [EventsModule, CountersModule, DeliveriesModule, DigestsModule, BrandsModule],
   providers: [SecurityEventWebhooks, DigestSentWebhooks, PortalCountersWebhooks],
 })
 export class EventSubscriptionsModule {}

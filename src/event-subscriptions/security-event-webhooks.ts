@@ -1,9 +1,11 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { BrandsService } from '../brands/brands.service';
 import { ComposeError, DeliveryComposer, DeliveryComposers } from '../deliveries/delivery-composers';
 import type { DeliveryRow } from '../deliveries/delivery-ledger';
 import { DeliveryOutbox } from '../deliveries/delivery-outbox';
 import type { OutboundMessage } from '../destinations/destination';
+import type { ResolvedBrand } from '../templates/branded-email';
 import { NewEventHooks, NewEventsHook } from '../events/new-event-hooks';
 
 export const SECURITY_EVENT_CREATED = 'security_event.created';
@@ -14,7 +16,8 @@ export interface SecurityEventPayload {
     id: string; kind: string; severity: string | null; threatName: string | null; filePath: string | null; process: string | null;
     server: string | null; domain: string | null; occurredAt: string;
   };
-  customer: { id: string; externalRef: string | null; name: string } | null;
+  // brandId: the customer's brand when the event was stored (absent in older rows); not part of the message's data.
+  customer: { id: string; externalRef: string | null; name: string; brandId?: string | null } | null;
   site: { id: string; domain: string | null } | null;
 }
 
@@ -31,6 +34,7 @@ export class SecurityEventWebhooks implements NewEventsHook, DeliveryComposer, O
     private readonly hooks: NewEventHooks,
     private readonly outbox: DeliveryOutbox,
     private readonly composers: DeliveryComposers,
+    private readonly brands: BrandsService,
   ) {}
 
   onModuleInit(): void {
@@ -45,7 +49,7 @@ export class SecurityEventWebhooks implements NewEventsHook, DeliveryComposer, O
                 'event', jsonb_build_object('id', ev.id::text, 'kind', ev.kind, 'severity', ev.severity, 'threatName', left(ev.threat_name, 500),
                   'filePath', left(ev.file_path, 2048), 'process', left(ev.process, 2048), 'server', ev.server, 'domain', ev.domain,
                   'occurredAt', ev.occurred_at),
-                'customer', CASE WHEN c.id IS NULL THEN NULL ELSE jsonb_build_object('id', c.id, 'externalRef', c.external_ref, 'name', c.name) END,
+                'customer', CASE WHEN c.id IS NULL THEN NULL ELSE jsonb_build_object('id', c.id, 'externalRef', c.external_ref, 'name', c.name, 'brandId', c.brand_id) END,
                 'site', CASE WHEN ev.site_id IS NULL THEN NULL ELSE jsonb_build_object('id', ev.site_id, 'domain', st.domains[1]) END),
               ds.id
        FROM ${events} ev
@@ -65,6 +69,19 @@ export class SecurityEventWebhooks implements NewEventsHook, DeliveryComposer, O
     const p = d.payload as unknown as SecurityEventPayload;
     if (!p?.event?.id) throw new ComposeError('the delivery holds no event');
     const occurredAt = new Date(p.event.occurredAt).toISOString();
-    return { event: { type: SECURITY_EVENT_CREATED, timestamp: occurredAt, data: { event: { ...p.event, occurredAt }, customer: p.customer, site: p.site } } };
+    const { brandId, ...customer } = p.customer ?? { brandId: null };
+    // The customer's brand, for channels that show its logo as their icon or avatar; a webhook (JSON only) has no use
+    // for it, so its deliveries, the most numerous, skip the lookup.
+    const brand = d.destination === 'webhook' ? undefined : await this.brand(d.organizationId, brandId ?? null);
+    return { ...(brand ? { brand } : {}), event: { type: SECURITY_EVENT_CREATED, timestamp: occurredAt, data: { event: { ...p.event, occurredAt }, customer: p.customer ? customer : null, site: p.site } } };
+  }
+
+  // A brand deleted since the event was stored (customers keep theirs: ON DELETE RESTRICT) falls back to the default.
+  private async brand(organizationId: string, brandId: string | null): Promise<ResolvedBrand> {
+    if (brandId) {
+      const own = await this.brands.resolve(organizationId, brandId).catch(() => null);
+      if (own) return own;
+    }
+    return this.brands.resolve(organizationId, null);
   }
 }

@@ -14,6 +14,7 @@ export interface FakeReply {
   status: number;
   headers?: Record<string, string>;
   body?: string | object; // an object is sent as JSON
+  refused?: boolean; // a 2xx that reports a failure inside its body (Vonage SMS status, OneSignal id ""): not accepted
 }
 
 export type FakeHandler = (req: FakeRequest) => FakeReply;
@@ -71,7 +72,7 @@ export class FakeChannelServer {
 
   // The requests the fake took as the real API would (2xx answers).
   get accepted(): (FakeRequest & { reply: FakeReply })[] {
-    return this.requests.filter((r) => r.reply.status >= 200 && r.reply.status < 300 && !(r.reply.body && typeof r.reply.body === 'object' && (r.reply.body as any).ok === false));
+    return this.requests.filter((r) => r.reply.status >= 200 && r.reply.status < 300 && !r.reply.refused && !(r.reply.body && typeof r.reply.body === 'object' && (r.reply.body as any).ok === false));
   }
 
   get last(): FakeRequest & { reply: FakeReply } {

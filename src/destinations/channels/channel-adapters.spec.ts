@@ -5,6 +5,7 @@ import { DestinationError } from '../destination';
 import { kindSpec } from '../destination-kinds';
 import { CHANNEL_ADAPTERS } from './channel-adapters';
 import { CHANNEL_KINDS } from './channel-kinds';
+import { smsText } from '../channel-format';
 
 // Each adapter with a stub HTTP client that keeps the request and answers as told: the request as the channel
 // takes it, whatever the message holds (a 10 KB threat name, markup, mentions), within the channel's limits.
@@ -28,6 +29,14 @@ const TARGETS: Record<string, { config: Record<string, unknown>; secrets: Record
   opsgenie: { config: {}, secrets: { apiKey: 'k' } },
   gotify: { config: { serverUrl: 'https://g.example' }, secrets: { appToken: 'a' } },
   pushover: { config: {}, secrets: { appToken: 'a', userKey: 'u' } },
+  twilio: { config: { accountSid: 'AC1', to: '+15550000001', from: '+15550000002' }, secrets: { authToken: 't' } },
+  twiliovoice: { config: { accountSid: 'AC1', to: '+15550000001', from: '+15550000002' }, secrets: { authToken: 't' } },
+  twiliowhatsapp: { config: { accountSid: 'AC1', to: '+15550000001', from: '+15550000002' }, secrets: { authToken: 't' } },
+  pushbullet: { config: {}, secrets: { accessToken: 'o.t' } },
+  onesignal: { config: { appId: 'a', segments: ['All'] }, secrets: { apiKey: 'k' } },
+  pusherbeams: { config: { instanceId: 'i', interests: ['ops'] }, secrets: { secretKey: 's' } },
+  vonagemessages: { config: { apiKey: 'k', to: '+15550000001', from: 'hostdigest' }, secrets: { apiSecret: 's' } },
+  vonage: { config: { apiKey: 'k', to: '+15550000001', from: 'hostdigest' }, secrets: { apiSecret: 's' } },
 };
 
 const huge = (kind: string, text: string, extra: Record<string, unknown> = {}): OutboundDelivery => ({
@@ -48,6 +57,14 @@ const shown: Record<string, (r: HttpRequest) => { text: string; max: number }> =
   opsgenie: (r) => ({ text: JSON.parse(String(r.body)).message, max: 130 }),
   gotify: (r) => ({ text: JSON.parse(String(r.body)).message, max: 10_000 }),
   pushover: (r) => ({ text: new URLSearchParams(String(r.body)).get('message')!, max: 1024 }),
+  twilio: (r) => ({ text: new URLSearchParams(String(r.body)).get('Body')!, max: 1600 }),
+  twiliovoice: (r) => ({ text: new URLSearchParams(String(r.body)).get('Twiml')!, max: 4000 }),
+  twiliowhatsapp: (r) => ({ text: new URLSearchParams(String(r.body)).get('Body')!, max: 1600 }),
+  pushbullet: (r) => ({ text: JSON.parse(String(r.body)).body, max: 4096 }),
+  onesignal: (r) => ({ text: JSON.parse(String(r.body)).contents.en, max: 2048 }),
+  pusherbeams: (r) => ({ text: JSON.stringify(JSON.parse(String(r.body)).apns), max: 4096 }),
+  vonagemessages: (r) => ({ text: JSON.parse(String(r.body)).text, max: 1600 }),
+  vonage: (r) => ({ text: new URLSearchParams(String(r.body)).get('text')!, max: 1600 }),
 };
 
 describe('channel adapters', () => {
@@ -59,7 +76,7 @@ describe('channel adapters', () => {
   });
 
   it.each(CHANNEL_ADAPTERS.map((A) => [new A(new StubHttp() as unknown as HttpClient).kind, A] as const))('%s: a 100 KB message is cut to the channel limit, never refused', async (kind, A) => {
-    const http = new StubHttp({ status: kind === 'pagerduty' || kind === 'opsgenie' ? 202 : 200, body: kind === 'telegram' ? '{"ok":true,"result":{}}' : kind === 'pushover' ? '{"status":1}' : '{"ok":true}' });
+    const http = new StubHttp({ status: kind === 'pagerduty' || kind === 'opsgenie' ? 202 : 200, body: kind === 'telegram' ? '{"ok":true,"result":{}}' : kind === 'pushover' ? '{"status":1}' : kind === 'vonage' ? '{"messages":[{"status":"0"}]}' : kind === 'onesignal' ? '{"id":"n1"}' : '{"ok":true}' });
     const adapter = new A(http as unknown as HttpClient);
     const body = Array.from({ length: 2000 }, (_, i) => `line ${i}: <!here> @everyone *x* [y](https://e.example) \\ _z_`).join('\n');
     await adapter.send(huge(kind, body));
@@ -75,5 +92,48 @@ describe('channel adapters', () => {
     await expect(new A(http as unknown as HttpClient).send(d)).rejects.toMatchObject({ permanent: true });
     await expect(new A(http as unknown as HttpClient).send(d)).rejects.toBeInstanceOf(DestinationError);
     expect(http.sent).toHaveLength(0);
+  });
+
+  it.each([
+    ['pagerduty', {}, 'https://events.pagerduty.com/v2/enqueue'],
+    ['pagerduty', { region: 'eu' }, 'https://events.eu.pagerduty.com/v2/enqueue'],
+    ['opsgenie', {}, 'https://api.opsgenie.com/v2/alerts'],
+    ['opsgenie', { region: 'eu' }, 'https://api.eu.opsgenie.com/v2/alerts'],
+    ['telegram', { chatId: '1' }, 'https://api.telegram.org/bot1:tok/sendMessage'],
+    ['ntfy', { topic: 't' }, 'https://ntfy.sh/'],
+    ['pushover', {}, 'https://api.pushover.net/1/messages.json'],
+    ['twilio', { accountSid: 'AC1', to: '+15550000001', from: '+15550000002' }, 'https://api.twilio.com/2010-04-01/Accounts/AC1/Messages.json'],
+    ['pushbullet', {}, 'https://api.pushbullet.com/v2/pushes'],
+    ['onesignal', { appId: 'a', segments: ['All'] }, 'https://api.onesignal.com/notifications'],
+    ['pusherbeams', { instanceId: 'i', interests: ['ops'] }, 'https://i.pushnotifications.pusher.com/publish_api/v1/instances/i/publishes/interests'],
+    ['vonagemessages', { apiKey: 'k', to: '+15550000001', from: 'hostdigest' }, 'https://api.nexmo.com/v1/messages'],
+    ['vonage', { apiKey: 'k', to: '+15550000001', from: 'hostdigest' }, 'https://rest.nexmo.com/sms/json'],
+    ['twiliovoice', { accountSid: 'AC1', to: '+15550000001', from: '+15550000002' }, 'https://api.twilio.com/2010-04-01/Accounts/AC1/Calls.json'],
+  ])('%s %j posts to the vendor host %s by default', async (kind, config, url) => {
+    const http = new StubHttp({ status: 200, body: '{"ok":true,"status":1,"messages":[{"status":"0"}],"id":"n1"}' });
+    const A = CHANNEL_ADAPTERS.find((X) => new X(http as unknown as HttpClient).kind === kind)!;
+    await new A(http as unknown as HttpClient).send(huge(kind, 'x', { config }));
+    expect(http.sent[0].url).toBe(url);
+  });
+
+  it('slack with a bot token posts to slack.com/api/chat.postMessage by default', async () => {
+    const http = new StubHttp({ body: '{"ok":true}' });
+    const A = CHANNEL_ADAPTERS.find((X) => new X(http as unknown as HttpClient).kind === 'slack')!;
+    await new A(http as unknown as HttpClient).send(huge('slack', 'x', { config: { channel: 'C1' }, secrets: { botToken: 'xoxb-1' } }));
+    expect(http.sent[0].url).toBe('https://slack.com/api/chat.postMessage');
+  });
+});
+
+describe('SMS text', () => {
+  it('fits title, text and link in a small maxLength, cutting the title itself when it must, never half a character', () => {
+    const t = { title: '🐚'.repeat(60), body: 'x'.repeat(500), link: 'https://p.example/e/1', severity: 'info', action: 'trigger', key: 'k', timestamp: null, type: null, icon: null } as const;
+    const s = smsText(t, 70);
+    expect(s.text.length).toBeLessThanOrEqual(70);
+    expect(s.truncated).toBe(true);
+    expect(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])/.test(s.text)).toBe(false);
+    const roomy = smsText({ ...t, title: 'High detection' }, 160);
+    expect(roomy.text.startsWith('High detection\nxxx')).toBe(true);
+    expect(roomy.text.endsWith('…\nhttps://p.example/e/1')).toBe(true);
+    expect(roomy.text.length).toBe(160);
   });
 });

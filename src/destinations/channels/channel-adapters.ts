@@ -10,9 +10,17 @@ import { PushoverDestination } from './pushover.destination';
 import { SlackDestination } from './slack.destination';
 import { TeamsDestination } from './teams.destination';
 import { TelegramDestination } from './telegram.destination';
+import { OneSignalDestination } from './onesignal.destination';
+import { PushbulletDestination } from './pushbullet.destination';
+import { PusherBeamsDestination } from './pusher-beams.destination';
+import { VonageMessagesDestination } from './vonage-messages.destination';
+import { VonageSmsDestination } from './vonage.destination';
+import { TwilioSmsDestination, TwilioVoiceDestination, TwilioWhatsAppDestination } from './twilio.destination';
 
 // The chat, push and paging channels' adapters, each built with the one HttpClient (their specs: channel-kinds.ts).
 export const CHANNEL_ADAPTERS: readonly (new (http: HttpClient) => Destination)[] = [
   SlackDestination, DiscordDestination, NtfyDestination, TeamsDestination, GoogleChatDestination, TelegramDestination,
   PagerDutyDestination, OpsgenieDestination, GotifyDestination, PushoverDestination,
+  TwilioSmsDestination, TwilioVoiceDestination, TwilioWhatsAppDestination, VonageSmsDestination, VonageMessagesDestination,
+  PushbulletDestination, OneSignalDestination, PusherBeamsDestination,
 ];

@@ -36,7 +36,8 @@ export abstract class ChannelDestination extends Destination {
     super();
   }
 
-  protected abstract call(target: DestinationTarget, text: ChannelText): ChannelCall;
+  // delivery: for a per-message idempotency key (Pushbullet guid, OneSignal idempotency_key), the same on every retry.
+  protected abstract call(target: DestinationTarget, text: ChannelText, delivery: OutboundDelivery): ChannelCall;
   protected abstract judge(res: HttpResponse, call: ChannelCall): Verdict;
 
   async send(d: OutboundDelivery): Promise<DestinationResult> {
@@ -46,7 +47,7 @@ export abstract class ChannelDestination extends Destination {
     if (!text) throw new DestinationError(`this message has no text form for a ${this.kind} destination`, true);
     let call: ChannelCall;
     try {
-      call = this.call(target, text);
+      call = this.call(target, text, d);
     } catch (err) {
       if (err instanceof DestinationError) throw err;
       throw new DestinationError(`${this.kind}: ${(err as Error).message}`, true);

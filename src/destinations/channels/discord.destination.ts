@@ -22,7 +22,8 @@ export class DiscordDestination extends ChannelDestination {
     url.searchParams.set('wait', 'true');
     const body: Record<string, unknown> = { content, allowed_mentions: { parse: [] } };
     if (target.config.username) body.username = target.config.username;
-    if (target.config.avatarUrl) body.avatar_url = target.config.avatarUrl;
+    // The destination's own avatar, else the brand's logo.
+    if (target.config.avatarUrl || t.icon) body.avatar_url = target.config.avatarUrl ?? t.icon;
     return {
       url: url.href, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
       summary: { host: hostOf(url.href), title: t.title, chars: content.length, truncated: fitted.truncated },

@@ -21,7 +21,7 @@ export class NtfyDestination extends ChannelDestination {
     const click = (c.click as string | undefined) ?? t.link ?? undefined;
     const body = {
       topic: c.topic, title: clipTo(t.title, 250), message: fitted.body, priority: NTFY_PRIORITY[t.severity],
-      ...(Array.isArray(c.tags) && c.tags.length ? { tags: c.tags } : {}), ...(click ? { click } : {}), ...(c.icon ? { icon: c.icon } : {}),
+      ...(Array.isArray(c.tags) && c.tags.length ? { tags: c.tags } : {}), ...(click ? { click } : {}), ...(c.icon || t.icon ? { icon: c.icon ?? t.icon } : {}),
     };
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (target.secrets.token) headers.authorization = `Bearer ${target.secrets.token}`;

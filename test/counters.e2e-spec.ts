@@ -124,6 +124,16 @@ describe('customer counters: a rollup equal to /v1/stats and to the events', () 
     expect(await t.db.dataSource.query('SELECT * FROM customer_counters_stale WHERE customer_id = $1', [customer])).toEqual([]);
   });
 
+  it('stays exact under concurrent pushes touching the same rollup rows', async () => {
+    const batch = (n: number) => Array.from({ length: 40 }, (_, i) => ({
+      kind: ['detection', 'cleanup', 'quarantine', 'file_restored'][(i + n) % 4], domain: (i + n) % 2 ? 'a.example' : 'other.example',
+      filePath: `/c/${i % 7}.php`, occurredAt: at(1 + ((i * 7 + n) % 9)),
+    }));
+    await Promise.all(Array.from({ length: 8 }, (_, n) => push(n % 2 ? batch(n) : batch(n).reverse())));
+    await expectAgree(customer);
+    await expectAgree(other);
+  });
+
   it('counts a site as protected unless its latest protection change turned protection off', async () => {
     await push([{ kind: 'protection_changed', vendorType: 'protection_disabled', domain: 'b.example', occurredAt: at(8) }]);
     expect((await t.api('GET', `/v1/customers/${customer}/counters`)).body.protectedSites).toBe(2); // a and later, not b

@@ -146,4 +146,15 @@ describe('customer counters: a rollup equal to /v1/stats and to the events', () 
     expect((await t.api('GET', `/v1/customers/00000000-0000-4000-8000-000000000000/counters`)).status).toBe(404);
     expect((await t.api('GET', `/v1/customers/nope/counters`)).status).toBe(400);
   });
+
+  it("follows a site's deletion (its events unmatched) and a customer's", async () => {
+    const before = await expectAgree(customer);
+    const sites = (await t.api('GET', `/v1/customers/${customer}/sites?limit=500`)).body.data as { id: string; domains: string[] }[];
+    const b = sites.find((x) => x.domains.includes('b.example'))!;
+    expect((await t.api('DELETE', `/v1/sites/${b.id}`)).status).toBe(204);
+    const after = await expectAgree(customer);
+    expect(after.counters).not.toEqual(before.counters);
+    expect((await t.api('DELETE', `/v1/customers/${other}`)).status).toBe(204);
+    expect(await t.db.dataSource.query('SELECT count(*)::int AS n FROM customer_counters WHERE customer_id = $1', [other])).toEqual([{ n: 0 }]);
+  });
 });

@@ -13,7 +13,7 @@ import { Database } from '../src/db/database';
 import { EventStore } from '../src/events/event-store';
 import { NormalizedEvent } from '../src/events/normalized-event';
 import { atSize } from './api-at-size';
-import { fmt, freshDatabase } from './bench-support';
+import { cpuSeconds, cpuSpent, fmt, freshDatabase } from './bench-support';
 import { seedLists } from './api-seed';
 
 // API read throughput: GET /v1/... with an API key under concurrency 50, against a bare Node HTTP server
@@ -77,7 +77,7 @@ async function seed(app: NestFastifyApplication): Promise<void> {
 }
 
 // One endpoint of a running service against a bare Node server and bare Fastify serving the bytes it answered.
-async function compare(origin: string, path: string): Promise<void> {
+async function compare(origin: string, path: string, pgPids: () => Promise<number[]>): Promise<void> {
   const sample = await fetch(origin + path, { headers: { authorization: `Bearer ${KEY}` } });
   if (sample.status !== 200) throw new Error(`GET ${path} answered ${sample.status}: ${await sample.text()}`);
   const body = Buffer.from(await sample.arrayBuffer());
@@ -99,6 +99,18 @@ async function compare(origin: string, path: string): Promise<void> {
     console.log(`      ${line('bare Node HTTP, same bytes', baseline)}`);
     console.log(`      ${line('bare Fastify 5, same bytes', framework)} (ratio to bare Node ${(framework.rps / baseline.rps).toFixed(2)})`);
     console.log(`      ratio hostdigest / bare Node: ${(api.rps / baseline.rps).toFixed(2)} (target ≥ 0.35); hostdigest / bare Fastify: ${(api.rps / framework.rps).toFixed(2)}`);
+    // CPU per request of the service and its PostgreSQL backends, which other load on the machine sways less than
+    // requests/s (measured on a run of its own).
+    const pids = await pgPids();
+    const before = cpuSeconds(pids);
+    const node0 = process.cpuUsage();
+    const run = await load(origin + path, KEY, Math.max(2, SECONDS / ROUNDS));
+    const node1 = process.cpuUsage(node0);
+    const after = cpuSeconds(pids);
+    for (const [pid, s] of after) if (s === 0) before.delete(pid); // a backend that ended meanwhile (pool idle timeout)
+    const pg = cpuSpent(before, after);
+    const per = (s: number) => ((s * 1000) / run.requests).toFixed(3);
+    console.log(`      CPU per request: service ${per((node1.user + node1.system) / 1e6)} ms, PostgreSQL ${per(pg)} ms (${fmt(run.rps)} req/s in that run)`);
   } finally {
     bareServer.close();
     await plain.close();
@@ -118,7 +130,9 @@ async function measure(label: string, env: Record<string, string>, atSizeToo = f
     await app.listen(0, '127.0.0.1');
     await seed(app);
     console.log(`  ${label}`);
-    for (const path of PATHS) await compare(urlOf(app.getHttpServer()), path);
+    const db = app.get(Database);
+    const pgPids = async () => (await db.dataSource.query(`SELECT pid FROM pg_stat_activity WHERE application_name = 'hostdigest'`)).map((r: { pid: number }) => r.pid);
+    for (const path of PATHS) await compare(urlOf(app.getHttpServer()), path, pgPids);
     if (atSizeToo) await atSize(app, urlOf(app.getHttpServer()), KEY, AT_SIZE);
   } finally {
     await app.close();

@@ -124,6 +124,16 @@ describe('customer counters: a rollup equal to /v1/stats and to the events', () 
     expect(await t.db.dataSource.query('SELECT * FROM customer_counters_stale WHERE customer_id = $1', [customer])).toEqual([]);
   });
 
+  it('stays exact under concurrent pushes touching the same rollup rows', async () => {
+    const batch = (n: number) => Array.from({ length: 40 }, (_, i) => ({
+      kind: ['detection', 'cleanup', 'quarantine', 'file_restored'][(i + n) % 4], domain: (i + n) % 2 ? 'a.example' : 'other.example',
+      filePath: `/c/${i % 7}.php`, occurredAt: at(1 + ((i * 7 + n) % 9)),
+    }));
+    await Promise.all(Array.from({ length: 8 }, (_, n) => push(n % 2 ? batch(n) : batch(n).reverse())));
+    await expectAgree(customer);
+    await expectAgree(other);
+  });
+
   it('counts a site as protected unless its latest protection change turned protection off', async () => {
     await push([{ kind: 'protection_changed', vendorType: 'protection_disabled', domain: 'b.example', occurredAt: at(8) }]);
     expect((await t.api('GET', `/v1/customers/${customer}/counters`)).body.protectedSites).toBe(2); // a and later, not b
@@ -135,5 +145,16 @@ describe('customer counters: a rollup equal to /v1/stats and to the events', () 
     expect((await t.api('GET', `/v1/customers/${customer}/counters`, { key: keyB })).status).toBe(404);
     expect((await t.api('GET', `/v1/customers/00000000-0000-4000-8000-000000000000/counters`)).status).toBe(404);
     expect((await t.api('GET', `/v1/customers/nope/counters`)).status).toBe(400);
+  });
+
+  it("follows a site's deletion (its events unmatched) and a customer's", async () => {
+    const before = await expectAgree(customer);
+    const sites = (await t.api('GET', `/v1/customers/${customer}/sites?limit=500`)).body.data as { id: string; domains: string[] }[];
+    const b = sites.find((x) => x.domains.includes('b.example'))!;
+    expect((await t.api('DELETE', `/v1/sites/${b.id}`)).status).toBe(204);
+    const after = await expectAgree(customer);
+    expect(after.counters).not.toEqual(before.counters);
+    expect((await t.api('DELETE', `/v1/customers/${other}`)).status).toBe(204);
+    expect(await t.db.dataSource.query('SELECT count(*)::int AS n FROM customer_counters WHERE customer_id = $1', [other])).toEqual([{ n: 0 }]);
   });
 });

@@ -8,6 +8,8 @@ import { Database } from '../src/db/database';
 import {
   dtoOf, referenceCustomers, referenceCustomerSites, referenceDeliveries, referenceDigests, referenceEvents, referenceSites,
 } from './support/list-reference';
+import { ApiKeysService } from '../src/api-keys/api-keys.service';
+import { OrganizationsService } from '../src/organizations/organizations.service';
 import { ADMIN_KEY, startTestApp, TestApp } from './support/test-app';
 
 // The list endpoints' JSON is written by PostgreSQL (src/api/json-page.ts): every page must be the very bytes the
@@ -128,6 +130,21 @@ describe('list endpoints: byte-identical JSON from PostgreSQL', () => {
     for (const c of <Record<string, string>[]>[{}, { limit: '3' }, { status: 'failed' }, { destination: 'webhook', limit: '4' }, { causeType: 'portal.counters', causeId: 'cause-2-1' }, { customerId: customers[4] }, { status: 'held', limit: '2' }]) {
       await walk('/v1/deliveries', c, (db, q) => referenceDeliveries(db, org, q), DeliveryQuery);
     }
+  });
+
+  it("shows another organization none of these rows, nor pages through them with this one's cursors", async () => {
+    const orgB = await t.app.get(OrganizationsService).create('Other Hosting Ltd');
+    const keyB = (await t.app.get(ApiKeysService).create(orgB.id, 'b-admin', ['admin'])).key;
+    for (const path of ['/v1/events', '/v1/customers', '/v1/sites', '/v1/digests', '/v1/deliveries']) {
+      const mine = await t.api('GET', `${path}?limit=1`);
+      expect(mine.body.data).toHaveLength(1);
+      expect(mine.body.nextCursor).toEqual(expect.any(String));
+      for (const q of ['limit=500', `cursor=${mine.body.nextCursor}`]) {
+        const theirs = await t.api('GET', `${path}?${q}`, { key: keyB });
+        expect({ path, status: theirs.status, body: theirs.body }).toEqual({ path, status: 200, body: { data: [], nextCursor: null } });
+      }
+    }
+    expect((await t.api('GET', `/v1/customers/${customers[0]}/sites`, { key: keyB })).status).toBe(404);
   });
 
   it('answers a cursor it did not give as before: 400 naming cursor, or an empty page for an id that is gone', async () => {

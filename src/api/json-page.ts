@@ -24,7 +24,7 @@ const ident = (key: string) => `"${key.replace(/"/g, '""')}"`;
 const valueSql = (sql: string, kind: JsonKind) =>
   kind === 'time' ? `to_char((${sql}) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')` : kind === 'jsonb' ? `(${sql})::text` : sql;
 
-interface RowRun {
+export interface RowRun {
   keys: string[]; // the fields row_to_json writes (gN)
   jsonbKey: string | null; // the jsonb field after them (jN)
 }
@@ -56,7 +56,7 @@ export function rowJsonSql(fields: readonly JsonField[]): { inner: string; outer
 
 type RowText = Record<string, string | null>;
 
-function rowText(row: RowText, runs: RowRun[]): string {
+export function stitchRow(row: RowText, runs: readonly RowRun[]): string {
   if (runs.length === 1) return row.g0!;
   const parts: string[] = [];
   runs.forEach((r, i) => {
@@ -138,7 +138,7 @@ export async function jsonListPage(db: Database, spec: JsonListSpec, where: SqlW
   const more = rows.length > limit;
   const n = more ? limit : rows.length;
   let body = '{"data":[';
-  for (let i = 0; i < n; i++) body += (i ? ',' : '') + rowText(rows[i], runs);
+  for (let i = 0; i < n; i++) body += (i ? ',' : '') + stitchRow(rows[i], runs);
   return body + '],"nextCursor":' + (more ? JSON.stringify(encodeCursor(rows[n - 1].k)) : 'null') + '}';
 }
 

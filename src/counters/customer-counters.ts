@@ -36,17 +36,18 @@ export class CustomerCounters {
     return counters;
   }
 
-  // Recomputes one customer's rollup from its events. The table lock waits for ingestion in flight (whose statement
+  // Recomputes one customer's rollup from its events, if it is (still) marked stale. The table lock waits for ingestion in flight (whose statement
   // holds the rollup's row lock mode from its start) and holds new ingestion back until the rebuild commits, so that
   // no event is counted twice or missed; it does not block reads.
   async rebuild(customerId: string): Promise<void> {
     await this.db.transaction(async (em) => {
       await em.query('LOCK TABLE customer_counters IN SHARE ROW EXCLUSIVE MODE');
       const [mark]: { gen: string }[] = await em.query('SELECT gen FROM customer_counters_stale WHERE customer_id = $1', [customerId]);
+      if (!mark) return; // rebuilt meanwhile (a read of the same customer, the job)
       await em.query('DELETE FROM customer_counters WHERE customer_id = $1', [customerId]);
       await em.query(REBUILD_SQL, [customerId]);
       // A mark set meanwhile (gen moved on) stays: the change behind it may not be in what was just read.
-      if (mark) await em.query('DELETE FROM customer_counters_stale WHERE customer_id = $1 AND gen = $2', [customerId, mark.gen]);
+      await em.query('DELETE FROM customer_counters_stale WHERE customer_id = $1 AND gen = $2', [customerId, mark.gen]);
     });
   }
 

@@ -7,17 +7,18 @@ import { groupKey, inWindow } from './threshold-crossing';
 import { applyThreatEvent, infectionOf, protectionOf } from './transition-detection';
 
 // A stored event as the replay reads it (matched by the rule's filter in SQL, in time order).
+// Columns only a kind of rule reads are absent for the others.
 export interface ReplayEvent extends Match {
   customerId: string | null;
   siteId: string | null;
   server: string | null;
   kind: string;
-  filePath: string | null;
-  process: string | null;
-  threatName: string | null;
-  vendorType: string | null;
-  mode: string | null;
-  timeZone: string | null; // the customer's
+  filePath?: string | null; // infection: the threat's identity (file path, else process, else threat name)
+  process?: string | null;
+  threatName?: string | null;
+  vendorType?: string | null; // protection
+  mode?: string | null;
+  timeZone?: string | null; // quiet hours: the customer's zone
 }
 
 export interface DryRunFiring {
@@ -85,7 +86,7 @@ export class DryRunReplay {
         f.eventCount++;
         this.rankOf.set(f, Math.max(this.rankOf.get(f) ?? 0, x.rank));
       }
-      this.hold(f, e.timeZone);
+      this.hold(f, e.timeZone ?? null);
       return;
     }
     const at = new Date(fx.at).toISOString();
@@ -98,7 +99,7 @@ export class DryRunReplay {
     this.rankOf.set(f, Math.max(0, ...fx.matches.map((x) => x.rank)));
     this.firings.push(f);
     if (fx.kind === 'open') this.open.set(key, f);
-    this.hold(f, e.timeZone);
+    this.hold(f, e.timeZone ?? null);
   }
 
   private readonly rankOf = new WeakMap<DryRunFiring, number>();
@@ -138,7 +139,7 @@ export class DryRunReplay {
     if (t.state === 'infection') {
       let open = this.threats.get(site);
       if (!open) this.threats.set(site, (open = new Set()));
-      applyThreatEvent(open, e);
+      applyThreatEvent(open, { kind: e.kind, filePath: e.filePath ?? null, process: e.process ?? null, threatName: e.threatName ?? null });
       if (t.rollup !== 'customer') return infectionOf(open.size);
       return [...this.threats.entries()].some(([s, o]) => o.size > 0 && this.siteCustomer.get(s) === key) || open.size > 0 ? 'infected' : 'clean';
     }

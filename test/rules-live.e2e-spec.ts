@@ -1,5 +1,6 @@
 import { Clock } from '../src/clock/clock';
 import { FlushFiringJob } from '../src/rules/flush-firing.job';
+import { StaleAgentsJob } from '../src/rules/stale-agents.job';
 import { customerWithSites, Fixture } from './support/digest-fixtures';
 import { startTestApp, TestApp } from './support/test-app';
 import { sleep, waitFor } from './support/wait';
@@ -31,9 +32,9 @@ describe('rules: live evaluation at ingestion', () => {
     await receiver.stop();
   });
 
-  const ev = (f: Fixture, kind: string, at: Date | string, o: { site?: number; path?: string; severity?: string; id?: string; threat?: string } = {}) => ({
+  const ev = (f: Fixture, kind: string, at: Date | string, o: { site?: number; path?: string; severity?: string; id?: string; threat?: string; server?: string } = {}) => ({
     source: 'rtest', externalId: o.id ?? `x${seq++}`, kind, severity: o.severity ?? 'high', occurredAt: new Date(at).toISOString(),
-    domain: f.domains[o.site ?? 0], filePath: o.path ?? `/home/u/f${seq}.php`, threatName: o.threat ?? 'PHP.Backdoor',
+    domain: f.domains[o.site ?? 0], server: o.server, filePath: o.path ?? `/home/u/f${seq}.php`, threatName: o.threat ?? 'PHP.Backdoor',
   });
   const push = async (events: unknown[], app: TestApp = a) => {
     const res = await app.api('POST', '/v1/events', { body: { events } });
@@ -163,6 +164,23 @@ describe('rules: live evaluation at ingestion', () => {
     } finally {
       clock.now = real;
     }
+    await a.api('POST', `/v1/rules/${id}/disable`);
+  });
+
+  it('turns a silent agent stale by the scheduled sweep, once, and back on its next event naming the incident', async () => {
+    const id = await rule({ name: 'stale', trigger: { type: 'transition', state: 'agent', staleHours: 2 }, groupWindowSeconds: 0 });
+    const sweep = a.app.get(StaleAgentsJob);
+    const now = Date.now();
+    await push([ev(alpha, 'detection', new Date(now - 5 * 3600_000), { server: 'web-quiet' }), ev(beta, 'detection', new Date(now - 3600_000), { server: 'web-busy' })]);
+    expect(await firings(id)).toHaveLength(0);
+    await sweep.handle();
+    await sweep.handle(); // a second sweep (or another replica's) fires nothing more
+    let list = await firings(id);
+    expect(list.map((f) => [f.groupKey, f.data.from, f.data.to, f.firstAt])).toEqual([['web-quiet', 'reporting', 'stale', new Date(now - 3 * 3600_000).toISOString()]]);
+    await push([ev(alpha, 'cleanup', new Date(now), { server: 'web-quiet' })]);
+    list = (await firings(id)).reverse();
+    expect(list.map((f) => [f.groupKey, f.data.to])).toEqual([['web-quiet', 'stale'], ['web-quiet', 'reporting']]);
+    expect(list[1].incident).toBe(list[0].incident);
     await a.api('POST', `/v1/rules/${id}/disable`);
   });
 });

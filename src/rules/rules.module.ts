@@ -10,13 +10,14 @@ import { RuleFiringWriter } from './rule-firing-writer';
 import { RulesController } from './rules.controller';
 import { RulesService } from './rules.service';
 import { SiteStates } from './site-states';
+import { StaleAgentsJob } from './stale-agents.job';
 
 // Rules: what turns events into actions (/v1/rules). Evaluated on the hook of new events (inside ingestion), written
 // into the one delivery pipeline, whose content they compose (rule.fired).
 @Module({
   imports: [DestinationsModule, DeliveriesModule, EventsModule],
   controllers: [RulesController],
-  providers: [SiteStates, RulesService, DryRunService, RuleEvaluator, RuleFiringWriter, FlushFiringJob, RuleFiredComposer],
+  providers: [SiteStates, RulesService, DryRunService, RuleEvaluator, RuleFiringWriter, FlushFiringJob, StaleAgentsJob, RuleFiredComposer],
   exports: [RulesService],
 })
 export class RulesModule {}

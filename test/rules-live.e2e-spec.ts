@@ -1,6 +1,7 @@
 import { Clock } from '../src/clock/clock';
 import { FlushFiringJob } from '../src/rules/flush-firing.job';
 import { StaleAgentsJob } from '../src/rules/stale-agents.job';
+import { RunSchedulesJob } from '../src/rules/run-schedules.job';
 import { customerWithSites, Fixture } from './support/digest-fixtures';
 import { startTestApp, TestApp } from './support/test-app';
 import { sleep, waitFor } from './support/wait';
@@ -181,6 +182,36 @@ describe('rules: live evaluation at ingestion', () => {
     list = (await firings(id)).reverse();
     expect(list.map((f) => [f.groupKey, f.data.to])).toEqual([['web-quiet', 'stale'], ['web-quiet', 'reporting']]);
     expect(list[1].incident).toBe(list[0].incident);
+    await a.api('POST', `/v1/rules/${id}/disable`);
+  });
+
+  it("runs a schedule at 09:00 in the customer's zone through the DST change, once per run, with the period's counters", async () => {
+    const ny = await customerWithSites(a, 'rnewyork', { timeZone: 'America/New_York', sites: 1 });
+    const id = await rule({ name: 'daily', trigger: { type: 'schedule', cron: '0 9 * * *' }, scope: { customerIds: [ny.customerId] }, groupWindowSeconds: 0 });
+    const clock = a.app.get(Clock);
+    const real = clock.now;
+    const job = a.app.get(RunSchedulesJob);
+    const at = async (iso: string) => {
+      clock.now = () => new Date(iso);
+      await job.handle();
+    };
+    try {
+      await at('2027-03-13T14:00:30Z'); // Saturday 09:00 EST
+      await at('2027-03-13T14:05:00Z');
+      await at('2027-03-14T12:59:00Z'); // Sunday 08:59 EDT: not yet
+      await at('2027-03-14T13:00:30Z'); // Sunday 09:00 EDT
+      await at('2027-03-14T13:01:00Z');
+    } finally {
+      clock.now = real;
+    }
+    const list = (await firings(id)).reverse();
+    expect(list.map((f) => [f.groupKey, f.incident, f.data.period.from, f.data.period.to])).toEqual([
+      [ny.customerId, '2027-03-13T14:00:00.000Z', '2027-03-12T14:00:00.000Z', '2027-03-13T14:00:00.000Z'],
+      [ny.customerId, '2027-03-14T13:00:00.000Z', '2027-03-13T14:00:00.000Z', '2027-03-14T13:00:00.000Z'],
+    ]);
+    expect(list[0].data.counters).toMatchObject({ events: 0, detections: 0 });
+    const msgs = await waitFor(async () => received(id), (m) => m.length === 2, 'two scheduled messages');
+    expect(msgs.map((m) => m.data.period.to).sort()).toEqual(['2027-03-13T14:00:00.000Z', '2027-03-14T13:00:00.000Z']);
     await a.api('POST', `/v1/rules/${id}/disable`);
   });
 });

@@ -11,13 +11,14 @@ import { RulesController } from './rules.controller';
 import { RulesService } from './rules.service';
 import { SiteStates } from './site-states';
 import { StaleAgentsJob } from './stale-agents.job';
+import { RunSchedulesJob } from './run-schedules.job';
 
 // Rules: what turns events into actions (/v1/rules). Evaluated on the hook of new events (inside ingestion), written
 // into the one delivery pipeline, whose content they compose (rule.fired).
 @Module({
   imports: [DestinationsModule, DeliveriesModule, EventsModule],
   controllers: [RulesController],
-  providers: [SiteStates, RulesService, DryRunService, RuleEvaluator, RuleFiringWriter, FlushFiringJob, StaleAgentsJob, RuleFiredComposer],
+  providers: [SiteStates, RulesService, DryRunService, RuleEvaluator, RuleFiringWriter, FlushFiringJob, StaleAgentsJob, RunSchedulesJob, RuleFiredComposer],
   exports: [RulesService],
 })
 export class RulesModule {}

@@ -1,4 +1,6 @@
+import { ApiKeysService } from '../src/api-keys/api-keys.service';
 import { Clock } from '../src/clock/clock';
+import { OrganizationsService } from '../src/organizations/organizations.service';
 import { FlushFiringJob } from '../src/rules/flush-firing.job';
 import { StaleAgentsJob } from '../src/rules/stale-agents.job';
 import { RunSchedulesJob } from '../src/rules/run-schedules.job';
@@ -212,6 +214,24 @@ describe('rules: live evaluation at ingestion', () => {
     expect(list[0].data.counters).toMatchObject({ events: 0, detections: 0 });
     const msgs = await waitFor(async () => received(id), (m) => m.length === 2, 'two scheduled messages');
     expect(msgs.map((m) => m.data.period.to).sort()).toEqual(['2027-03-13T14:00:00.000Z', '2027-03-14T13:00:00.000Z']);
+    await a.api('POST', `/v1/rules/${id}/disable`);
+  });
+
+  it("creates working rules from presets, and fires only on its own organization's events", async () => {
+    const res = await a.api('POST', '/v1/rules', { body: { preset: 'ticket-malicious-process-killed', actions: [{ destinationId: hook.id }], groupWindowSeconds: 0 } });
+    expect(res.status).toBe(201);
+    const id = res.body.id;
+    const orgB = await a.app.get(OrganizationsService).create('Rules Other Ltd');
+    const keyB = (await a.app.get(ApiKeysService).create(orgB.id, 'b', ['admin'])).key;
+    const now = Date.now() - 40 * 3600_000;
+    // the other organization's events, even for a domain this one knows, are not this rule's
+    const other = await a.api('POST', '/v1/events', { key: keyB, body: { events: [ev(alpha, 'process_killed', new Date(now), { severity: 'critical' })] } });
+    expect(other.status).toBe(200);
+    expect(await firings(id)).toHaveLength(0);
+    await push([ev(alpha, 'process_killed', new Date(now), { severity: 'low' }), ev(alpha, 'process_killed', new Date(now + 1000), { severity: 'critical' })]);
+    const list = await firings(id);
+    expect(list.map((f) => [f.groupKey, f.eventCount])).toEqual([[alpha.customerId, 1]]);
+    expect((await a.api('GET', `/v1/rules/${id}/firings`, { key: keyB })).status).toBe(404);
     await a.api('POST', `/v1/rules/${id}/disable`);
   });
 });

@@ -5,6 +5,7 @@ import { FlushFiringJob } from '../src/rules/flush-firing.job';
 import { StaleAgentsJob } from '../src/rules/stale-agents.job';
 import { RunSchedulesJob } from '../src/rules/run-schedules.job';
 import { customerWithSites, Fixture } from './support/digest-fixtures';
+import { SmtpSink } from './support/smtp-sink';
 import { startTestApp, TestApp } from './support/test-app';
 import { sleep, waitFor } from './support/wait';
 import { WebhookReceiver } from './support/webhook-receiver';
@@ -15,6 +16,7 @@ describe('rules: live evaluation at ingestion', () => {
   let a: TestApp;
   let b: TestApp;
   let receiver: WebhookReceiver;
+  let sink: SmtpSink;
   let hook: { id: string; signingSecret: string };
   let alpha: Fixture;
   let beta: Fixture;
@@ -22,7 +24,8 @@ describe('rules: live evaluation at ingestion', () => {
 
   beforeAll(async () => {
     receiver = await WebhookReceiver.start();
-    const env = { OUTBOUND_ALLOW_HOSTS: '127.0.0.1', RATE_LIMIT_PER_MINUTE: '100000' };
+    sink = await SmtpSink.start();
+    const env = { OUTBOUND_ALLOW_HOSTS: '127.0.0.1', RATE_LIMIT_PER_MINUTE: '100000', SMTP_URL: sink.url };
     a = await startTestApp(env, { keepDatabase: true });
     b = await startTestApp(env, { databaseUrl: a.databaseUrl });
     hook = (await a.api('POST', '/v1/destinations', { body: { kind: 'webhook', name: 'ops', config: { url: receiver.url('/rules') } } })).body;
@@ -33,6 +36,7 @@ describe('rules: live evaluation at ingestion', () => {
     await b.close();
     await a.close();
     await receiver.stop();
+    await sink.stop();
   });
 
   const ev = (f: Fixture, kind: string, at: Date | string, o: { site?: number; path?: string; severity?: string; id?: string; threat?: string; server?: string } = {}) => ({
@@ -232,6 +236,21 @@ describe('rules: live evaluation at ingestion', () => {
     const list = await firings(id);
     expect(list.map((f) => [f.groupKey, f.eventCount])).toEqual([[alpha.customerId, 1]]);
     expect((await a.api('GET', `/v1/rules/${id}/firings`, { key: keyB })).status).toBe(404);
+    await a.api('POST', `/v1/rules/${id}/disable`);
+  });
+
+  it("e-mails a firing to an e-mail destination through the rule.fired template, in the customer's brand and locale", async () => {
+    const mail = await a.api('POST', '/v1/destinations', { body: { kind: 'email', name: 'noc', config: { to: ['noc@ops.example'] } } });
+    expect(mail.status).toBe(201);
+    const id = await rule({ name: 'Restored files', trigger: { type: 'event', filter: { kinds: ['file_restored'] } }, groupWindowSeconds: 0, actions: [{ destinationId: mail.body.id }] });
+    await push([ev(beta, 'file_restored', new Date(Date.now() - 50 * 3600_000), { severity: 'high', threat: 'PHP.Dropper' })]);
+    const got = await waitFor(async () => sink.received.filter((m) => m.envelope.to.includes('noc@ops.example')), (m) => m.length === 1, 'the rule e-mail');
+    const parsed = await got[0].parse();
+    expect(parsed.subject).toContain('Restored files');
+    expect(parsed.subject).toContain('Customer rbeta');
+    expect(parsed.text).toContain('PHP.Dropper');
+    const [f] = await firings(id);
+    expect(f.deliveries).toHaveLength(1);
     await a.api('POST', `/v1/rules/${id}/disable`);
   });
 });

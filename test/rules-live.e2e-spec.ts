@@ -253,4 +253,24 @@ describe('rules: live evaluation at ingestion', () => {
     expect(f.deliveries).toHaveLength(1);
     await a.api('POST', `/v1/rules/${id}/disable`);
   });
+
+  it('counts events matched to a customer later into thresholds and site states, but sends nothing new for them', async () => {
+    const gamma = await customerWithSites(a, 'rgamma', { sites: 1 });
+    // gamma's: an event of gamma's matched later must not come through as new
+    const onNew = await rule({ name: 'new detections', trigger: { type: 'event', filter: { kinds: ['quarantine'], customerIds: [gamma.customerId] } }, groupWindowSeconds: 0 });
+    const threshold = await rule({ name: 'later threshold', trigger: { type: 'threshold', filter: { kinds: ['quarantine'] }, count: 3, windowSeconds: 86400, groupBy: 'customer' }, groupWindowSeconds: 0 });
+    const t0 = Date.now() - 60 * 3600_000;
+    const late = { ...gamma, domains: ['rgamma-late.example'] };
+    await push([ev(late, 'quarantine', minutes(t0, 0)), ev(late, 'quarantine', minutes(t0, 1))]); // no site has that domain yet
+    expect(await firings(onNew)).toHaveLength(0);
+    const site = await a.api('POST', `/v1/customers/${gamma.customerId}/sites`, { body: { domains: ['rgamma-late.example'] } });
+    expect(site.status).toBe(201);
+    await waitFor(async () => (await a.db.dataSource.query(`SELECT count(*)::int AS n FROM events WHERE domain = 'rgamma-late.example' AND customer_id IS NOT NULL`))[0].n, (n) => n === 2, 'the rematch');
+    expect(await firings(onNew)).toHaveLength(0);
+    expect(await firings(threshold)).toHaveLength(0);
+    await push([ev(late, 'quarantine', minutes(t0, 2))]);
+    expect((await firings(threshold)).map((f) => [f.groupKey, f.data.count])).toEqual([[gamma.customerId, 3]]);
+    expect(await firings(onNew)).toHaveLength(1);
+    for (const id of [onNew, threshold]) await a.api('POST', `/v1/rules/${id}/disable`);
+  });
 });

@@ -1,5 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { MatchedLaterHook, MatchedLaterHooks } from '../customers/matched-later-hooks';
 import { NewEventHooks, NewEventsHook } from '../events/new-event-hooks';
 import { EMPTY_GATE } from './firing-gate';
 import { decideEvents, decideThreshold, decideTransition, Effect, GroupMemory, Match } from './group-decisions';
@@ -54,17 +55,19 @@ interface Touched {
 // statement matches the batch against every enabled rule of the organization; then per rule and group (not per event)
 // its memory row is locked, so replicas ingesting at once take turns and each sees what the other committed.
 @Injectable()
-export class RuleEvaluator implements NewEventsHook, OnModuleInit {
+export class RuleEvaluator implements NewEventsHook, MatchedLaterHook, OnModuleInit {
   readonly name = 'rules';
 
   constructor(
     private readonly hooks: NewEventHooks,
     private readonly writer: RuleFiringWriter,
     private readonly siteStates: SiteStates,
+    private readonly laterHooks: MatchedLaterHooks,
   ) {}
 
   onModuleInit(): void {
     this.hooks.register(this);
+    this.laterHooks.register(this);
   }
 
   // Hands the new events on only when the organization has a live rule (an InitPlan evaluated once per statement).
@@ -74,30 +77,7 @@ export class RuleEvaluator implements NewEventsHook, OnModuleInit {
   }
 
   async written(em: EntityManager, eventIds: string[]): Promise<void> {
-    const rows: (MatchRow & { organizationId: string })[] = await em.query(
-      // The batch first (by primary key), then the rules: joined the other way round, the planner may walk the
-      // organization's events by its index and test each against the batch.
-      `WITH e AS MATERIALIZED (
-         SELECT id, organization_id, kind, severity, severity_rank, classification, threat_name, customer_id, site_id, server, vendor_account_id,
-                source, occurred_at
-         FROM events WHERE id = ANY($1::bigint[])),
-       r AS MATERIALIZED (
-         SELECT x.id, x.organization_id, x.trigger, ${RULE_FILTER_COLUMNS('x')} FROM rules x
-         WHERE x.organization_id = (SELECT organization_id FROM e LIMIT 1) AND x.enabled AND x.trigger_type IN ('event', 'threshold', 'transition'))
-       SELECT * FROM (
-         SELECT r.id AS "ruleId", r.organization_id AS "organizationId", ${MATCH_COLUMNS('e')},
-                -- a transition reads the group's state after the batch: its last event is all it needs of it
-                CASE WHEN r.trigger_type = 'transition' THEN row_number() OVER (
-                  PARTITION BY r.id, CASE WHEN r.t_state = 'agent' THEN e.server WHEN r.trigger ->> 'rollup' = 'customer' THEN e.customer_id::text ELSE e.site_id::text END
-                  ORDER BY e.occurred_at DESC, e.id DESC) END AS nth
-         FROM e
-         LEFT JOIN customers c ON c.id = e.customer_id
-         CROSS JOIN r
-         WHERE ${matchSql('e', 'c', 'r')}) m
-       WHERE nth IS NULL OR nth = 1
-       ORDER BY "ruleId", at, "eventId"::bigint`,
-      [eventIds],
-    );
+    const rows = await this.matchRows(em, eventIds, ['event', 'threshold', 'transition']);
     if (!rows.length) return;
     const rules = await this.rules(em, [...new Set(rows.map((r) => r.ruleId))]);
     const touched = this.groups(rows, rules);
@@ -124,6 +104,49 @@ export class RuleEvaluator implements NewEventsHook, OnModuleInit {
       saved.push({ ruleId: t.rule.id, key: t.key, memory: out.memory, openFiringId: open, lastAt: t.matches[t.matches.length - 1].at });
     }
     await saveAll(em, saved);
+  }
+
+  private matchRows(em: EntityManager, eventIds: string[], types: string[]): Promise<MatchRow[]> {
+    return em.query(
+      // The batch first (by primary key), then the rules: joined the other way round, the planner may walk the
+      // organization's events by its index and test each against the batch.
+      `WITH e AS MATERIALIZED (
+         SELECT id, organization_id, kind, severity, severity_rank, classification, threat_name, customer_id, site_id, server, vendor_account_id,
+                source, occurred_at
+         FROM events WHERE id = ANY($1::bigint[])),
+       r AS MATERIALIZED (
+         SELECT x.id, x.organization_id, x.trigger, ${RULE_FILTER_COLUMNS('x')} FROM rules x
+         WHERE x.organization_id = (SELECT organization_id FROM e LIMIT 1) AND x.enabled AND x.trigger_type = ANY($2::text[]))
+       SELECT * FROM (
+         SELECT r.id AS "ruleId", r.organization_id AS "organizationId", ${MATCH_COLUMNS('e')},
+                -- a transition reads the group's state after the batch: its last event is all it needs of it
+                CASE WHEN r.trigger_type = 'transition' THEN row_number() OVER (
+                  PARTITION BY r.id, CASE WHEN r.t_state = 'agent' THEN e.server WHEN r.trigger ->> 'rollup' = 'customer' THEN e.customer_id::text ELSE e.site_id::text END
+                  ORDER BY e.occurred_at DESC, e.id DESC) END AS nth
+         FROM e
+         LEFT JOIN customers c ON c.id = e.customer_id
+         CROSS JOIN r
+         WHERE ${matchSql('e', 'c', 'r')}) m
+       WHERE nth IS NULL OR nth = 1
+       ORDER BY "ruleId", at, "eventId"::bigint`,
+      [eventIds, types],
+    );
+  }
+
+
+  // Events matched to a customer later (the rematch job): old news. They count into thresholds and per-site states
+  // from now on, but decide nothing and send nothing; the next new event of the group sees them.
+  async matched(em: EntityManager, organizationId: string, eventIds: string[]): Promise<void> {
+    const states: { state: 'infection' | 'protection' }[] = await em.query(
+      `SELECT DISTINCT trigger ->> 'state' AS state FROM rules
+       WHERE organization_id = $1 AND enabled AND trigger_type = 'transition' AND trigger ->> 'state' IN ('infection', 'protection')`,
+      [organizationId],
+    );
+    for (const { state } of states) await this.siteStates.update(em, state, { eventIds });
+    const rows = await this.matchRows(em, eventIds, ['threshold']);
+    if (!rows.length) return;
+    const rules = await this.rules(em, [...new Set(rows.map((r) => r.ruleId))]);
+    await this.count(em, this.groups(rows, rules));
   }
 
   private async rules(em: EntityManager, ids: string[]): Promise<Map<string, LiveRule>> {
@@ -190,6 +213,16 @@ export class RuleEvaluator implements NewEventsHook, OnModuleInit {
        GROUP BY 1, 2`,
       [th.map((t) => t.rule.id), th.map((t) => t.key), th.map((t) => stepOf(last(t), windowMs(t)) - windowMs(t))],
     );
+    await this.count(em, th);
+    return new Map(rows.map((r) => [`${r.ruleId}|${r.k}`, r.n]));
+  }
+
+  // The matches counted into their groups' window steps; steps that left the window are dropped.
+  private async count(em: EntityManager, touched: Touched[]): Promise<void> {
+    const th = touched.filter((t) => t.rule.trigger.type === 'threshold');
+    if (!th.length) return;
+    const windowMs = (t: Touched) => (t.rule.trigger as Extract<RuleTrigger, { type: 'threshold' }>).windowSeconds * 1000;
+    const last = (t: Touched) => t.matches[t.matches.length - 1].at;
     const steps = new Map<string, number>();
     for (const t of th) for (const m of t.matches) {
       const k = `${t.rule.id}|${t.key}|${stepOf(m.at, windowMs(t))}`;
@@ -206,7 +239,6 @@ export class RuleEvaluator implements NewEventsHook, OnModuleInit {
        WHERE c.rule_id = k.rule_id AND c.group_key = k.group_key AND c.bucket <= k.since`,
       [th.map((t) => t.rule.id), th.map((t) => t.key), th.map((t) => stepOf(last(t), windowMs(t)) - windowMs(t))],
     );
-    return new Map(rows.map((r) => [`${r.ruleId}|${r.k}`, r.n]));
   }
 
   // Per transition group: the state it is in now that the batch is stored, from the per-site states (updated from

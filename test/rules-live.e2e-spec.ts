@@ -188,6 +188,7 @@ describe('rules: live evaluation at ingestion', () => {
     list = (await firings(id)).reverse();
     expect(list.map((f) => [f.groupKey, f.data.to])).toEqual([['web-quiet', 'stale'], ['web-quiet', 'reporting']]);
     expect(list[1].incident).toBe(list[0].incident);
+    await expectDryRunEqualsLive(id, now - 6 * 3600_000, now + 60_000);
     await a.api('POST', `/v1/rules/${id}/disable`);
   });
 

@@ -45,6 +45,7 @@ export class DryRunReplay {
   private readonly windows = new Map<string, { times: number[]; head: number }>();
   private readonly threats = new Map<string, Set<string>>();
   private readonly firings: DryRunFiring[] = [];
+  private readonly lastSeen = new Map<string, number>(); // agent transitions: the last event per server
   suppressed = 0;
   scanned = 0;
 
@@ -61,13 +62,34 @@ export class DryRunReplay {
     else if (t.type === 'threshold') {
       const before = this.countBefore(key, e.at, t.windowSeconds * 1000);
       out = decideThreshold(m, [e], before, before + 1, t, this.rule, key);
-    } else if (t.type === 'transition') out = decideTransition(m, this.stateAfter(t, key, e), e.at, t, key, [e]);
-    else return;
+    } else if (t.type === 'transition') {
+      let before = m;
+      // An agent silent for staleHours went stale then (as the scheduled sweep dates it), before this sign of life.
+      const last = this.lastSeen.get(key);
+      if (t.state === 'agent' && last !== undefined && e.at - last >= t.staleHours! * 3_600_000) {
+        const stale = decideTransition(m, 'stale', last + t.staleHours! * 3_600_000, t, key, []);
+        for (const fx of stale.effects) this.apply(key, e, fx);
+        before = stale.memory;
+      }
+      if (t.state === 'agent') this.lastSeen.set(key, Math.max(last ?? e.at, e.at));
+      out = decideTransition(before, this.stateAfter(t, key, e), e.at, t, key, [e]);
+    } else return;
     this.memory.set(key, out.memory);
     for (const fx of out.effects) this.apply(key, e, fx);
   }
 
-  result(): { firings: DryRunFiring[]; suppressed: number; held: number; scanned: number } {
+  // `end`: the end of the range; agents silent for staleHours by then went stale.
+  result(end = Infinity): { firings: DryRunFiring[]; suppressed: number; held: number; scanned: number } {
+    const t = this.rule.trigger;
+    if (t.type === 'transition' && t.state === 'agent') {
+      for (const [key, last] of this.lastSeen) {
+        const at = last + t.staleHours! * 3_600_000;
+        if (at > end) continue;
+        const stale = decideTransition(this.memory.get(key)!, 'stale', at, t, key, []);
+        this.memory.set(key, stale.memory);
+        for (const fx of stale.effects) this.apply(key, { eventId: '', at, rank: 0, customerId: null, siteId: null, server: key, kind: '' }, fx);
+      }
+    }
     const firings = [...this.firings].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
     return { firings, suppressed: this.suppressed, held: firings.filter((f) => f.heldUntil).length, scanned: this.scanned };
   }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { Clock } from '../clock/clock';
 import { Database } from '../db/database';
 import { ValidationError } from '../errors/domain-error';
 import { parseIsoTimestamp } from '../events/iso-timestamp';
@@ -29,6 +30,7 @@ export class DryRunService {
   constructor(
     private readonly db: Database,
     private readonly rules: RulesService,
+    private readonly clock: Clock,
   ) {}
 
   async run(organizationId: string, body: { rule?: unknown; ruleId?: unknown; from?: unknown; to?: unknown }): Promise<DryRunResult> {
@@ -64,7 +66,7 @@ export class DryRunService {
       const last = rows[rows.length - 1];
       after = { ts: last.ts, id: last.eventId };
     }
-    const out = replay.result();
+    const out = replay.result(Math.min(to.getTime(), this.clock.now().getTime()));
     return { from: from.toISOString(), to: to.toISOString(), ...out, tookMs: Date.now() - started };
   }
 

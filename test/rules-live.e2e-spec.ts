@@ -274,4 +274,17 @@ describe('rules: live evaluation at ingestion', () => {
     expect(await firings(onNew)).toHaveLength(1);
     for (const id of [onNew, threshold]) await a.api('POST', `/v1/rules/${id}/disable`);
   });
+
+  it('starts the groups of a rule afresh when its trigger changes', async () => {
+    const id = await rule({ name: 'changing', trigger: { type: 'threshold', filter: { kinds: ['process_blocked'] }, count: 3, windowSeconds: 86400, groupBy: 'customer' }, groupWindowSeconds: 0 });
+    const t0 = Date.now() - 80 * 3600_000;
+    await push([ev(beta, 'process_blocked', minutes(t0, 0)), ev(beta, 'process_blocked', minutes(t0, 1))]);
+    const patched = await a.api('PATCH', `/v1/rules/${id}`, { body: { trigger: { type: 'threshold', filter: { kinds: ['process_blocked'] }, count: 2, windowSeconds: 86400, groupBy: 'customer' } } });
+    expect(patched.status).toBe(200);
+    await push([ev(beta, 'process_blocked', minutes(t0, 2))]);
+    expect(await firings(id)).toHaveLength(0); // counted from the change: one event so far
+    await push([ev(beta, 'process_blocked', minutes(t0, 3))]);
+    expect((await firings(id)).map((f) => f.data.count)).toEqual([2]);
+    await a.api('POST', `/v1/rules/${id}/disable`);
+  });
 });

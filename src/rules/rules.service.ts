@@ -77,7 +77,15 @@ export class RulesService {
     if (unknown) throw new ValidationError(unknown, `unknown field "${unknown}"`);
     const spec = checkRule({ ...current, ...body });
     await this.checkReferences(organizationId, spec);
-    await this.repo.save(Object.assign(r, this.columns(spec), { enabled: spec.enabled, updatedAt: new Date() }));
+    const changed = JSON.stringify([r.trigger, r.scope]) !== JSON.stringify([spec.trigger, spec.scope]);
+    await this.db.transaction(async (em) => {
+      await em.save(RuleRow, Object.assign(r, this.columns(spec), { enabled: spec.enabled, updatedAt: new Date() }));
+      // Another trigger or scope counts and remembers other things: its groups start afresh (firings stay).
+      if (changed) {
+        await em.query(`DELETE FROM rule_groups WHERE rule_id = $1`, [id]);
+        await em.query(`DELETE FROM rule_counts WHERE rule_id = $1`, [id]);
+      }
+    });
     await this.fillSiteStates(r);
     return this.get(organizationId, id);
   }

@@ -8,7 +8,8 @@ import type { QuietHours, RuleTrigger } from './rule-definition';
 import { RuleFiringWriter } from './rule-firing-writer';
 import { MATCH_COLUMNS, matchSql, RULE_FILTER_COLUMNS } from './rule-sql';
 import { SiteStates } from './site-states';
-import { groupKey, stepOf } from './threshold-crossing';
+import { groupKey } from './threshold-crossing';
+import { CountGroup, ThresholdCounts } from './threshold-counts';
 import { rollUp } from './transition-detection';
 
 interface MatchRow extends Match {
@@ -63,6 +64,7 @@ export class RuleEvaluator implements NewEventsHook, MatchedLaterHook, OnModuleI
     private readonly writer: RuleFiringWriter,
     private readonly siteStates: SiteStates,
     private readonly laterHooks: MatchedLaterHooks,
+    private readonly counts: ThresholdCounts,
   ) {}
 
   onModuleInit(): void {
@@ -146,7 +148,7 @@ export class RuleEvaluator implements NewEventsHook, MatchedLaterHook, OnModuleI
     const rows = await this.matchRows(em, eventIds, ['threshold']);
     if (!rows.length) return;
     const rules = await this.rules(em, [...new Set(rows.map((r) => r.ruleId))]);
-    await this.count(em, this.groups(rows, rules));
+    await this.counts.add(em, countGroups(this.groups(rows, rules)));
   }
 
   private async rules(em: EntityManager, ids: string[]): Promise<Map<string, LiveRule>> {
@@ -199,46 +201,12 @@ export class RuleEvaluator implements NewEventsHook, MatchedLaterHook, OnModuleI
     return new Map(rows.map((r) => [`${r.ruleId}|${r.groupKey}`, r]));
   }
 
-  // Per threshold group: the matching events already counted in the window that ends at the batch's last match
-  // (rule_counts, in the window's steps); then the batch is counted in, and steps that left the window are dropped.
+  // Per threshold group: what is counted in its window before the batch; then the batch is counted in.
   private async thresholdCounts(em: EntityManager, touched: Touched[]): Promise<Map<string, number>> {
-    const th = touched.filter((t) => t.rule.trigger.type === 'threshold');
-    if (!th.length) return new Map();
-    const windowMs = (t: Touched) => (t.rule.trigger as Extract<RuleTrigger, { type: 'threshold' }>).windowSeconds * 1000;
-    const last = (t: Touched) => t.matches[t.matches.length - 1].at;
-    const rows: { ruleId: string; k: string; n: number }[] = await em.query(
-      `SELECT k.rule_id AS "ruleId", k.group_key AS k, coalesce(sum(c.n), 0)::int AS n
-       FROM unnest($1::uuid[], $2::text[], $3::bigint[]) k(rule_id, group_key, since)
-       LEFT JOIN rule_counts c ON c.rule_id = k.rule_id AND c.group_key = k.group_key AND c.bucket > k.since
-       GROUP BY 1, 2`,
-      [th.map((t) => t.rule.id), th.map((t) => t.key), th.map((t) => stepOf(last(t), windowMs(t)) - windowMs(t))],
-    );
-    await this.count(em, th);
-    return new Map(rows.map((r) => [`${r.ruleId}|${r.k}`, r.n]));
-  }
-
-  // The matches counted into their groups' window steps; steps that left the window are dropped.
-  private async count(em: EntityManager, touched: Touched[]): Promise<void> {
-    const th = touched.filter((t) => t.rule.trigger.type === 'threshold');
-    if (!th.length) return;
-    const windowMs = (t: Touched) => (t.rule.trigger as Extract<RuleTrigger, { type: 'threshold' }>).windowSeconds * 1000;
-    const last = (t: Touched) => t.matches[t.matches.length - 1].at;
-    const steps = new Map<string, number>();
-    for (const t of th) for (const m of t.matches) {
-      const k = `${t.rule.id}|${t.key}|${stepOf(m.at, windowMs(t))}`;
-      steps.set(k, (steps.get(k) ?? 0) + 1);
-    }
-    const parts = [...steps.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, n]) => [...k.split('|'), n] as [string, string, string, number]);
-    await em.query(
-      `INSERT INTO rule_counts (rule_id, group_key, bucket, n) SELECT * FROM unnest($1::uuid[], $2::text[], $3::bigint[], $4::int[])
-       ON CONFLICT (rule_id, group_key, bucket) DO UPDATE SET n = rule_counts.n + EXCLUDED.n`,
-      [parts.map((p) => p[0]), parts.map((p) => p[1]), parts.map((p) => p[2]), parts.map((p) => p[3])],
-    );
-    await em.query(
-      `DELETE FROM rule_counts c USING unnest($1::uuid[], $2::text[], $3::bigint[]) k(rule_id, group_key, since)
-       WHERE c.rule_id = k.rule_id AND c.group_key = k.group_key AND c.bucket <= k.since`,
-      [th.map((t) => t.rule.id), th.map((t) => t.key), th.map((t) => stepOf(last(t), windowMs(t)) - windowMs(t))],
-    );
+    const groups = countGroups(touched);
+    const before = await this.counts.read(em, groups);
+    await this.counts.add(em, groups);
+    return before;
   }
 
   // Per transition group: the state it is in now that the batch is stored, from the per-site states (updated from
@@ -262,6 +230,12 @@ export class RuleEvaluator implements NewEventsHook, MatchedLaterHook, OnModuleI
     }
     return out;
   }
+}
+
+function countGroups(touched: Touched[]): CountGroup[] {
+  return touched
+    .filter((t) => t.rule.trigger.type === 'threshold')
+    .map((t) => ({ ruleId: t.rule.id, key: t.key, windowMs: (t.rule.trigger as Extract<RuleTrigger, { type: 'threshold' }>).windowSeconds * 1000, matches: t.matches }));
 }
 
 function toMemory(r: GroupRow): GroupMemory {

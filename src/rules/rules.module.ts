@@ -13,6 +13,7 @@ import { RuleFiringWriter } from './rule-firing-writer';
 import { RulesController } from './rules.controller';
 import { RulesService } from './rules.service';
 import { SiteStates } from './site-states';
+import { ThresholdCounts } from './threshold-counts';
 import { StaleAgentsJob } from './stale-agents.job';
 import { RunSchedulesJob } from './run-schedules.job';
 
@@ -21,7 +22,7 @@ import { RunSchedulesJob } from './run-schedules.job';
 @Module({
   imports: [DestinationsModule, DeliveriesModule, EventsModule, CustomersModule, DigestDataModule, TemplatesModule],
   controllers: [RulesController],
-  providers: [SiteStates, RulesService, DryRunService, RuleEvaluator, RuleFiringWriter, FlushFiringJob, StaleAgentsJob, RunSchedulesJob, RuleFiredComposer],
+  providers: [SiteStates, ThresholdCounts, RulesService, DryRunService, RuleEvaluator, RuleFiringWriter, FlushFiringJob, StaleAgentsJob, RunSchedulesJob, RuleFiredComposer],
   exports: [RulesService],
 })
 export class RulesModule {}

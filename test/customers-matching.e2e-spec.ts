@@ -70,10 +70,10 @@ describe('customers: events resolve to customers through sites', () => {
     const e1 = await insertEvent({ domain: 'parent.example', vendorSiteId: 'mx-77' });
     const e2 = await insertEvent({ domain: 'exact.parent.example' });
     const e3 = await insertEvent({ domain: 'other.parent.example' });
-    const count = await t.db.transaction((em) =>
+    // The rematch job that the new sites queued may match some of them first (it is woken at once): the rows are what counts.
+    await t.db.transaction((em) =>
       matcher.match(em, orgId, [e1, e2, e3].map((id, i) => ({ id, domain: ['parent.example', 'exact.parent.example', 'other.parent.example'][i], server: null, accountUser: null, vendorSiteId: i === 0 ? 'mx-77' : null }))),
     );
-    expect(count).toBe(3);
     expect(await eventRow(e1)).toMatchObject({ site_id: byVsid.id, match_rule: 'vendor_site_id' });
     expect(await eventRow(e2)).toMatchObject({ site_id: exact.id, match_rule: 'domain' });
     expect(await eventRow(e3)).toMatchObject({ site_id: byParent.id, customer_id: b.id, match_rule: 'subdomain' });

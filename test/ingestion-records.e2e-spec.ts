@@ -170,7 +170,8 @@ describe('ingestion: one bad record is one rejected record', () => {
     fake.addFiles([fileRec('f1', 1), withBad(fileRec('f2', 2), 'user', '\u0000'), fileRec('f3', 3)]);
     fake.invalidRecord('missing-id', new Date(T0 + 4000)); // no id: known by its payload
     const id = await createAccount(30 * 24 * 3600); // every poll reads everything again
-    await sync(id);
+    // the poll that creating the account starts, then two more
+    await waitFor(() => account(id), (a) => a.lastSuccessAt !== null || a.lastError !== null, 'the first poll');
     await sync(id);
     const a = await sync(id);
     expect(a).toMatchObject({ status: 'ok', eventsIngested: 2, recordsRejected: 2 });

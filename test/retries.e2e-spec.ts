@@ -2,7 +2,10 @@ import { createServer, IncomingHttpHeaders, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import { Clock } from '../src/clock/clock';
+import { ApiKeysService } from '../src/api-keys/api-keys.service';
+import { OrganizationsService } from '../src/organizations/organizations.service';
 import { scrape } from './support/prometheus';
+import { SmtpSink } from './support/smtp-sink';
 import { startTestApp, TestApp } from './support/test-app';
 import { sleep, waitFor } from './support/wait';
 
@@ -66,15 +69,18 @@ class ScriptedReceiver {
 
 describe('retries, failures and held deliveries (per destination)', () => {
   let t: TestApp;
+  let sink: SmtpSink;
   const rx = new ScriptedReceiver();
 
   beforeAll(async () => {
     await rx.start();
-    t = await startTestApp({ OUTBOUND_ALLOW_HOSTS: '127.0.0.1', RATE_LIMIT_PER_MINUTE: '10000' });
+    sink = await SmtpSink.start();
+    t = await startTestApp({ OUTBOUND_ALLOW_HOSTS: '127.0.0.1', RATE_LIMIT_PER_MINUTE: '10000', SMTP_URL: sink.url });
   });
   afterAll(async () => {
     await t.close();
     await rx.stop();
+    await sink.stop();
   });
 
   const webhook = async (path: string, config: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) => {
@@ -230,6 +236,7 @@ describe('retries, failures and held deliveries (per destination)', () => {
     expect(held.every((h: any) => h.causeType === 'security_event.created')).toBe(true);
     await sleep(1000);
     expect(rx.at('/gone')).toHaveLength(1); // nothing sent while disabled
+    expect((await scrape(t.baseUrl)).value('hostdigest_deliveries_held', { destination: 'webhook' })).toBe(3);
 
     rx.script('/gone', { status: 200 });
     const on = await t.api('POST', `/v1/destinations/${d.id}/enable`);
@@ -286,5 +293,30 @@ describe('retries, failures and held deliveries (per destination)', () => {
     } finally {
       delete (clock as { now?: unknown }).now;
     }
+  });
+
+  it("without an operator destination, the notice goes by e-mail to the organization's adminEmail (else only the log)", async () => {
+    const org = await t.app.get(OrganizationsService).create('Notice Hosting Ltd');
+    const key = (await t.app.get(ApiKeysService).create(org.id, 'n-admin', ['admin'])).key;
+    const bad = await t.api('PATCH', '/v1/organization', { key, body: { adminEmail: 'not-an-address' } });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body)).toContain('adminEmail');
+    const set = await t.api('PATCH', '/v1/organization', { key, body: { adminEmail: 'noc@notice-hosting.example' } });
+    expect(set.status).toBe(200);
+    expect(set.body).toMatchObject({ name: 'Notice Hosting Ltd', adminEmail: 'noc@notice-hosting.example' });
+    rx.script('/gone-b', { status: 410 });
+    const created = await t.api('POST', '/v1/destinations', { key, body: { kind: 'webhook', name: 'portal B', config: { url: rx.url('/gone-b') } } });
+    expect(created.status).toBe(201);
+    expect((await t.api('POST', `/v1/destinations/${created.body.id}/test`, { key })).body.status).toBe('dead');
+    expect((await t.api('GET', `/v1/destinations/${created.body.id}`, { key })).body.health).toMatchObject({ state: 'disabled', disabledReason: 'gone_410' });
+    const [mail] = await waitFor(async () => sink.to('noc@notice-hosting.example'), (m) => m.length > 0, 'the notice e-mail');
+    const parsed = await mail.parse();
+    expect(parsed.subject).toContain('Destination disabled: portal B');
+    expect(parsed.text).toContain('410 Gone');
+    // in the organization's delivery log, as any delivery
+    const log = (await t.api('GET', '/v1/deliveries?causeType=destination.disabled', { key })).body.data;
+    expect(log).toEqual([expect.objectContaining({ destination: 'email', status: 'delivered' })]);
+    // the default organization (with its operator destination) heard nothing of it
+    expect(rx.at('/ops').filter((a) => a.body.includes(created.body.id))).toHaveLength(0);
   });
 });

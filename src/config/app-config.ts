@@ -52,7 +52,7 @@ export class AppConfig {
   brands: { defaultSenderEmail: string }; // From address of a brand until the operator sets its own
   // retrySchedule: seconds to wait after the 1st, 2nd, … failed attempt; after the last one the delivery is dead.
   // rateWindowSeconds: the length of a destination rate limit's "minute" (60; shorter only in tests).
-  deliveries: { retrySchedule: number[]; sendConcurrency: number; leaseSeconds: number; interruptedPolicy: UnknownPolicy; rateWindowSeconds: number; countersWindowSeconds: number };
+  deliveries: { retrySchedule: number[]; sendConcurrency: number; sendBatch: number; leaseSeconds: number; interruptedPolicy: UnknownPolicy; rateWindowSeconds: number; countersWindowSeconds: number };
   // A destination with no success for autoDisableSeconds and at least autoDisableMinFailures failed attempts since is
   // disabled (reason failing_since) and the operator told.
   destinationHealth: { autoDisableSeconds: number; autoDisableMinFailures: number };
@@ -234,6 +234,8 @@ export function loadConfig(source: Env = process.env): AppConfig {
     deliveries: {
       retrySchedule: seconds(env, 'DELIVERY_RETRY_SCHEDULE', [60, 300, 1800, 7200, 21600, 43200]),
       sendConcurrency: int(env, 'DELIVERY_SEND_CONCURRENCY', 4, 1, 64),
+      // send jobs a worker takes at once: read, claimed and recorded with one statement each, sent concurrently
+      sendBatch: int(env, 'DELIVERY_SEND_BATCH', 20, 1, 200),
       leaseSeconds: int(env, 'DELIVERY_LEASE_SECONDS', 120, 5),
       interruptedPolicy: oneOf(env, 'DELIVERY_INTERRUPTED_POLICY', UNKNOWN_POLICIES, unknownPolicy),
       rateWindowSeconds: int(env, 'DELIVERY_RATE_WINDOW_SECONDS', 60, 1, 3600),

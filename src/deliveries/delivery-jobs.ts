@@ -4,6 +4,9 @@ import { defineJob, JobType, HOUSEKEEPING_POLL_SECONDS } from '../jobs/job';
 
 export interface SendDeliveryPayload {
   deliveryId: string;
+  // The deliveries a cause wrote together (a poll's events to one portal, say), up to DELIVERY_SEND_BATCH in one job:
+  // one job row for the lot instead of one each. deliveryId is the first of them.
+  deliveryIds?: string[];
   slot?: string; // a rate-limited send's reserved slot (ISO): this job holds it and sends without reserving again
 }
 
@@ -23,6 +26,7 @@ export class DeliveryJobs {
       retryBackoff: true,
       expireInSeconds: config.deliveries.leaseSeconds + 60,
       concurrency: config.deliveries.sendConcurrency,
+      batchSize: config.deliveries.sendBatch,
     });
   }
 }

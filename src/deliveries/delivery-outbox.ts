@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { AppConfig } from '../config/app-config';
 import { JobEngine } from '../jobs/job-engine';
 import { DeliveryJobs } from './delivery-jobs';
 
@@ -9,6 +10,7 @@ import { DeliveryJobs } from './delivery-jobs';
 @Injectable()
 export class DeliveryOutbox {
   constructor(
+    private readonly config: AppConfig,
     private readonly jobs: JobEngine,
     private readonly types: DeliveryJobs,
   ) {}
@@ -23,8 +25,15 @@ export class DeliveryOutbox {
        RETURNING id`;
   }
 
-  // In the same transaction: the job exists if and only if the delivery commits.
+  // In the same transaction: the job exists if and only if the delivery commits. One job per DELIVERY_SEND_BATCH
+  // deliveries (each is claimed on its own, so a job retried by the engine never sends one twice).
   async queue(em: EntityManager, deliveryIds: string[]): Promise<void> {
-    await this.jobs.sendMany(this.types.send, deliveryIds.map((id) => ({ payload: { deliveryId: id }, dedupeKey: id })), { tx: em });
+    const size = this.config.deliveries.sendBatch;
+    const jobs = [];
+    for (let i = 0; i < deliveryIds.length; i += size) {
+      const ids = deliveryIds.slice(i, i + size);
+      jobs.push({ payload: ids.length === 1 ? { deliveryId: ids[0] } : { deliveryId: ids[0], deliveryIds: ids }, dedupeKey: ids.length === 1 ? ids[0] : `${ids[0]}+${ids.length}` });
+    }
+    await this.jobs.sendMany(this.types.send, jobs, { tx: em });
   }
 }

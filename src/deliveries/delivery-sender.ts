@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { AppConfig } from '../config/app-config';
-import { DestinationError, DestinationHint, DestinationResult, DestinationTarget, OutboundMessage } from '../destinations/destination';
+import { Destination, DestinationError, DestinationHint, DestinationTarget, OutboundMessage } from '../destinations/destination';
 import { Destinations } from '../destinations/destinations';
 import { DestinationsService } from '../destinations/destinations.service';
 import { JobEngine } from '../jobs/job-engine';
@@ -25,6 +25,8 @@ export type SendOutcome =
 // conditional UPDATE committed before the target is spoken to, so two workers never both send it), send through the
 // destination adapter, and record the attempt with the next step in the very next transaction: delivered; failed
 // with the next attempt queued at its scheduled time; or dead (permanent, or retries used up).
+const NOT_CLAIMED = 'claimed by another worker, done, or not due (its own job is queued for then)';
+
 @Injectable()
 export class DeliverySender {
   private readonly logger = new Logger('Deliveries');
@@ -75,30 +77,81 @@ export class DeliverySender {
       if (until) return { status: 'skipped', reason: `rate limit: waits for its slot at ${until.toISOString()}` };
     }
     const claimed = await this.ledger.claim(id, this.owner, this.config.deliveries.leaseSeconds);
-    if (!claimed) return { status: 'skipped', reason: 'claimed by another worker, done, or not due (its own job is queued for then)' };
-    const started = performance.now();
+    if (!claimed) return { status: 'skipped', reason: NOT_CLAIMED };
     if (composeError || !message) {
       const error = composeError?.message ?? 'nothing to send';
       return this.failed(claimed, { durationMs: 0, outcome: 'permanent_error', request: null, response: null, error }, true, target);
     }
-    let result: DestinationResult;
+    const sent = await this.attempt(destination, claimed, message, target);
+    if (sent.error) return this.afterError(claimed, sent.error, sent.record, target);
+    await this.ledger.markDelivered(claimed, this.owner, sent.record);
+    if (target) await this.afterSuccesses([target.id]);
+    return { status: 'delivered', attempt: claimed.attempts };
+  }
+
+  // Many deliveries at once (a batch of send jobs): the ones ready to go — composed, to an enabled destination
+  // without a rate limit (or to a customer's own recipients) — are read, claimed and recorded as delivered with one
+  // statement each for the whole batch, their destinations' health once, and sent concurrently; every other one
+  // (held, rate-limited, not composable, not due) takes send()'s path on its own. Outcomes by delivery id.
+  async sendMany(ids: string[]): Promise<Map<string, SendOutcome>> {
+    const outcomes = new Map<string, SendOutcome>();
+    const rows = new Map((await this.ledger.getMany(ids)).map((r) => [r.id, r]));
+    const targets = await this.configured.targets([...new Set([...rows.values()].map((r) => r.destinationId).filter((d): d is string => !!d))]);
+    const ready = new Map<string, { message: OutboundMessage; target: DestinationTarget | null }>();
+    const alone: string[] = [];
+    for (const id of new Set(ids)) {
+      const row = rows.get(id);
+      if (!row) outcomes.set(id, { status: 'skipped', reason: 'delivery no longer exists' });
+      else if (row.status !== 'pending' && row.status !== 'failed') outcomes.set(id, { status: 'skipped', reason: `already ${row.status}` });
+      else {
+        const found = row.destinationId ? targets.get(row.destinationId) : null;
+        const target = found instanceof Error ? undefined : found;
+        const plain = target === null || (target && target.enabled && !target.rateLimitPerMinute && target.organizationId === row.organizationId);
+        // Anything unusual (a compose error included) is recorded by send()'s path, which composes again.
+        const message = plain && this.destinations.get(row.destination) ? await this.composers.compose(row).catch(() => null) : null;
+        if (message) ready.set(id, { message, target: target ?? null });
+        else alone.push(id);
+      }
+    }
+    // At most DELIVERY_SEND_BATCH claimed at a time: each lot is sent within one request timeout, well inside the lease.
+    const readyIds = [...ready.keys()];
+    for (let i = 0; i < readyIds.length; i += this.config.deliveries.sendBatch) {
+      const lot = readyIds.slice(i, i + this.config.deliveries.sendBatch);
+      const claimed = new Map((await this.ledger.claimMany(lot, this.owner, this.config.deliveries.leaseSeconds)).map((c) => [c.id, c]));
+      for (const id of lot) if (!claimed.has(id)) outcomes.set(id, { status: 'skipped', reason: NOT_CLAIMED });
+      const results = await Promise.all([...claimed.values()].map(async (c) => ({ c, ...(await this.attempt(this.destinations.get(c.destination)!, c, ready.get(c.id)!.message, ready.get(c.id)!.target)) })));
+      const delivered = results.filter((r) => !r.error);
+      await this.ledger.markDeliveredMany(delivered.map((r) => ({ claimed: r.c, attempt: r.record })), this.owner);
+      await this.afterSuccesses([...new Set(delivered.map((r) => r.c.destinationId).filter((d): d is string => !!d))]);
+      for (const r of delivered) outcomes.set(r.c.id, { status: 'delivered', attempt: r.c.attempts });
+      for (const r of results) if (r.error) outcomes.set(r.c.id, await this.afterError(r.c, r.error, r.record, ready.get(r.c.id)!.target));
+    }
+    for (const id of alone) outcomes.set(id, await this.send(id));
+    return outcomes;
+  }
+
+  // One conversation with the target, timed: what it answered, or the error (never thrown).
+  private async attempt(destination: Destination, claimed: ClaimedDelivery, message: OutboundMessage, target: DestinationTarget | null): Promise<{ record: AttemptRecord; error: DestinationError | null }> {
+    const started = performance.now();
     try {
-      result = await destination.send({
+      const result = await destination.send({
         id: claimed.id, organizationId: claimed.organizationId, customerId: claimed.customerId, attempt: claimed.attempts,
         round: claimed.attemptBase, payload: claimed.payload, message, target,
       });
+      return { record: { durationMs: performance.now() - started, outcome: 'delivered', ...result, error: null }, error: null };
     } catch (err) {
       const e = err instanceof DestinationError ? err : new DestinationError((err as Error)?.message ?? String(err), false);
       const record: AttemptRecord = {
         durationMs: performance.now() - started, outcome: e.permanent ? 'permanent_error' : 'transient_error',
         request: e.request, response: e.response, error: e.message,
       };
-      if (target) await this.afterFailure(target.id, e.message, e.hint.disable ?? null);
-      return this.failed(claimed, record, e.permanent, target, e.hint);
+      return { record, error: e };
     }
-    await this.ledger.markDelivered(claimed, this.owner, { durationMs: performance.now() - started, outcome: 'delivered', ...result, error: null });
-    if (target) await this.afterSuccess(target.id);
-    return { status: 'delivered', attempt: claimed.attempts };
+  }
+
+  private async afterError(claimed: ClaimedDelivery, e: DestinationError, record: AttemptRecord, target: DestinationTarget | null): Promise<SendOutcome> {
+    if (target) await this.afterFailure(target.id, e.message, e.hint.disable ?? null);
+    return this.failed(claimed, record, e.permanent, target, e.hint);
   }
 
   // Health after a failed attempt; disabled at once by what the target said (410 Gone), or on its own when it has
@@ -117,15 +170,16 @@ export class DeliverySender {
     });
   }
 
-  private async afterSuccess(id: string): Promise<void> {
+  private async afterSuccesses(ids: string[]): Promise<void> {
     const now = this.clock.now();
-    const before = await this.configured.recordOutcome(id, true, null, now);
-    if (!before || !isRecovery(before, this.config.destinationHealth)) return;
-    this.logger.log(`destination ${id} recovered after ${before.consecutiveFailures} failed attempts`);
-    await this.stateHooks.emit({
-      change: 'recovered', destinationId: id, organizationId: before.organizationId, name: before.name, at: now, reason: null,
-      failingSince: before.failingSince, failures: before.consecutiveFailures, lastFailure: before.lastFailure,
-    });
+    for (const before of await this.configured.recordSuccesses(ids, now)) {
+      if (!isRecovery(before, this.config.destinationHealth)) continue;
+      this.logger.log(`destination ${before.id} recovered after ${before.consecutiveFailures} failed attempts`);
+      await this.stateHooks.emit({
+        change: 'recovered', destinationId: before.id, organizationId: before.organizationId, name: before.name, at: now, reason: null,
+        failingSince: before.failingSince, failures: before.consecutiveFailures, lastFailure: before.lastFailure,
+      });
+    }
   }
 
   // The configured destination with its credentials opened for this attempt. Deleted, or a credential that cannot

@@ -18,6 +18,7 @@ export interface OutboundDelivery {
 
 export interface DestinationTarget {
   id: string;
+  organizationId: string;
   kind: string;
   config: Record<string, unknown>; // as checked per kind (destination-config.ts); header values opened
   secrets: Record<string, string>; // opened, e.g. signingSecret
@@ -72,5 +73,10 @@ export class DestinationError extends Error {
 // The port: one adapter per target system (email now; webhooks, WHMCS, Slack, … later).
 export abstract class Destination {
   abstract readonly kind: string;
+  // A send cut off mid-way (the worker killed after the claim) may be sent once more on its own, as the same message,
+  // when DELIVERY_INTERRUPTED_POLICY=resend: true only where the receiver folds a repeat (e-mail, by its Message-ID).
+  // A webhook, a ticket or a billing call is never resent automatically: the target may already have acted on it,
+  // so it is marked interrupted and left to the operator (replay).
+  readonly resendsInterrupted: boolean = false;
   abstract send(delivery: OutboundDelivery): Promise<DestinationResult>;
 }

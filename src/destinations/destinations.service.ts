@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Repository } from 'typeorm';
+import { In, Repository } from 'typeorm';
 import { paginate, Page, PageQuery } from '../api/pagination';
 import { CustomersService } from '../customers/customers.service';
 import { Database } from '../db/database';
@@ -141,11 +141,29 @@ export class DestinationsService {
   // For the pipeline, per attempt: the destination with its credentials opened (null: deleted meanwhile).
   async target(id: string, organizationId: string): Promise<DestinationTarget | null> {
     const d = await this.repo.findOneBy({ id, organizationId });
-    if (!d) return null;
+    return d ? this.opened(d) : null;
+  }
+
+  // target() for several destinations in one query: each one's target, or the error opening its credentials threw
+  // (an env:NAME no longer granted); a deleted destination is absent.
+  async targets(ids: string[]): Promise<Map<string, DestinationTarget | Error>> {
+    const rows = ids.length ? await this.repo.findBy({ id: In(ids) }) : [];
+    const out = new Map<string, DestinationTarget | Error>();
+    for (const d of rows) {
+      try {
+        out.set(d.id, this.opened(d));
+      } catch (err) {
+        out.set(d.id, err as Error);
+      }
+    }
+    return out;
+  }
+
+  private opened(d: DestinationRow): DestinationTarget {
     const open = (s: Record<string, string>) => Object.fromEntries(Object.entries(s).map(([k, v]) => [k, this.box.open(v, d.organizationId)]));
     const config = d.kind === 'webhook' ? { ...d.config, headers: open((d.config.headers ?? {}) as Record<string, string>) } : d.config;
     const overlapping = d.previousSecrets && d.secretsOverlapUntil && d.secretsOverlapUntil.getTime() > Date.now();
-    return { id: d.id, kind: d.kind, config, secrets: open(d.secrets), previousSecrets: overlapping ? open(d.previousSecrets!) : null, enabled: d.state === 'enabled', rateLimitPerMinute: d.rateLimitPerMinute };
+    return { id: d.id, organizationId: d.organizationId, kind: d.kind, config, secrets: open(d.secrets), previousSecrets: overlapping ? open(d.previousSecrets!) : null, enabled: d.state === 'enabled', rateLimitPerMinute: d.rateLimitPerMinute };
   }
 
   onEnabled(listener: EnabledListener): void {
@@ -178,6 +196,21 @@ export class DestinationsService {
 
   // The health the API shows, after each attempt to a configured destination, at `now` (the app's Clock). Answers
   // the health before (a success) or after (a failure) this attempt, for the auto-disable and recovery decisions.
+  // recordOutcome() for successes to many destinations at once (a batch of sends), without rewriting a healthy
+  // destination's row on every delivery: its last success moves at most once a second. Answers the health before, of
+  // those that had been failing (for the recovery notice).
+  async recordSuccesses(ids: string[], now: Date = new Date()): Promise<(DestinationHealth & { id: string })[]> {
+    if (!ids.length) return [];
+    const [rows]: [(DestinationHealth & { id: string })[], number] = await this.db.dataSource.query(
+      `UPDATE destinations d SET last_success_at = $2, consecutive_failures = 0, failing_since = NULL FROM destinations o
+       WHERE d.id = ANY($1::uuid[]) AND o.id = d.id
+         AND (d.consecutive_failures > 0 OR d.failing_since IS NOT NULL OR d.last_success_at IS NULL OR d.last_success_at < $2::timestamptz - interval '1 second')
+       RETURNING d.id, o.organization_id AS "organizationId", o.name, o.state, o.consecutive_failures AS "consecutiveFailures", o.failing_since AS "failingSince", o.last_failure AS "lastFailure"`,
+      [ids, now],
+    );
+    return rows.filter((r) => r.consecutiveFailures > 0 || r.failingSince);
+  }
+
   async recordOutcome(id: string, ok: boolean, error: string | null, now: Date = new Date()): Promise<DestinationHealth | null> {
     // An UPDATE … RETURNING answers [rows, affected] through TypeORM's postgres driver.
     const [rows]: [DestinationHealth[], number] = ok

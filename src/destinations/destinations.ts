@@ -19,4 +19,9 @@ export class Destinations {
   get kinds(): string[] {
     return [...this.byKind.keys()];
   }
+
+  // The kinds whose interrupted sends may be resent automatically (Destination.resendsInterrupted).
+  get resendableKinds(): string[] {
+    return [...this.byKind.values()].filter((d) => d.resendsInterrupted).map((d) => d.kind);
+  }
 }

@@ -10,6 +10,7 @@ import { Destination, DestinationError, DestinationResult, OutboundDelivery } fr
 @Injectable()
 export class EmailDestination extends Destination {
   readonly kind = 'email';
+  override readonly resendsInterrupted = true;
 
   constructor(private readonly mailer: Mailer) {
     super();

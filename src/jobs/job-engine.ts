@@ -6,6 +6,7 @@ import { ADVISORY_LOCKS } from '../db/advisory-locks';
 import { Database } from '../db/database';
 import { Metrics } from '../metrics/metrics';
 import { dedupeJobId, JobHandler, jobOutcomeLabel, JobResult, JobType } from './job';
+import { JobWakeups, wake } from './job-wakeups';
 
 export interface SendOptions {
   dedupeKey?: string; // see dedupeJobId
@@ -31,6 +32,7 @@ export class JobEngine implements OnApplicationBootstrap, BeforeApplicationShutd
   private started: Promise<void> | null = null;
   private readonly lateActivations = new Map<string, Promise<void>>();
   private readonly analyzedAt = new Map<string, number>();
+  private readonly wakeups: JobWakeups;
 
   constructor(
     private readonly config: AppConfig,
@@ -46,6 +48,7 @@ export class JobEngine implements OnApplicationBootstrap, BeforeApplicationShutd
       supervise: config.roles.has('scheduler') || config.roles.has('worker'),
     });
     this.boss.on('error', (err) => this.logger.error(`job engine error: ${err.message}`));
+    this.wakeups = new JobWakeups(db.url);
   }
 
   register<P>(type: JobType<P>, handler: JobHandler<P>): void {
@@ -77,6 +80,7 @@ export class JobEngine implements OnApplicationBootstrap, BeforeApplicationShutd
   private async boot(): Promise<void> {
     await this.boss.start();
     await this.db.withAdvisoryLock(ADVISORY_LOCKS.jobQueues, () => this.ensureFetchIndex());
+    if (this.config.roles.has('worker')) await this.wakeups.start();
     for (const reg of this.registrations.values()) await this.activate(reg);
     if (this.config.roles.has('scheduler')) {
       for (const s of this.schedules) await this.boss.schedule(s.name, s.cron, s.payload, { tz: s.tz });
@@ -135,6 +139,7 @@ export class JobEngine implements OnApplicationBootstrap, BeforeApplicationShutd
         if (workerId) this.boss.notifyWorker(workerId);
         const batch = jobs.map((j) => j.data);
         if (jobs.length === 1) return this.run(reg, jobs[0], batch);
+        if (reg.handler.handleBatch) return this.runBatch(reg, jobs);
         // A batch: a job that fails is failed (and retried) by itself; pg-boss then completes the others in one
         // statement, which touches every job of the batch that is active. So the failures are recorded only once
         // the whole batch has run: failed at once, a job could be retried and fetched by another worker (active
@@ -152,7 +157,35 @@ export class JobEngine implements OnApplicationBootstrap, BeforeApplicationShutd
         for (const f of failed) await this.boss.fail(type.name, f.id, f.err as object);
         return undefined;
       });
+      const id = workerId;
+      if (wakesOnSend(type)) this.wakeups.on(type.name, () => this.boss.notifyWorker(id));
     }
+  }
+
+  // A batch handed to the handler at once. Its results are counted per job; if it throws, every job of the batch
+  // is failed (after the batch, as above) and retried by the engine.
+  private async runBatch({ type, handler }: Registration, jobs: PgBoss.JobWithMetadata<unknown>[]): Promise<undefined> {
+    const stop = this.metrics.jobDuration.startTimer({ job: type.name });
+    const batch = jobs.map((j) => j.data);
+    let results: JobResult[];
+    try {
+      results = await handler.handleBatch!(batch, { signal: this.shutdown.signal, batch });
+    } catch (err) {
+      this.logger.warn(`${type.name}: a batch of ${jobs.length} failed: ${(err as Error).message}`);
+      for (const job of jobs) {
+        const retryLimit = job.retryLimit ?? type.retryLimit;
+        this.metrics.jobsTotal.inc({ job: type.name, result: jobOutcomeLabel({ thrown: true, attempt: job.retryCount, retryLimit }) });
+        await this.boss.fail(type.name, job.id, err as object);
+      }
+      return undefined;
+    } finally {
+      stop();
+    }
+    for (const result of results) {
+      this.metrics.jobsTotal.inc({ job: type.name, result: jobOutcomeLabel({ result }) });
+      if (result.status !== 'done') this.logger.debug(`${type.name} ${result.status}: ${result.reason}`);
+    }
+    return undefined;
   }
 
   private async run({ type, handler }: Registration, job: PgBoss.JobWithMetadata<unknown>, batch: unknown[]): Promise<JobResult> {
@@ -177,12 +210,20 @@ export class JobEngine implements OnApplicationBootstrap, BeforeApplicationShutd
     await this.start();
     await this.lateActivations.get(type.name); // the queue must exist before a job can be inserted
     const startAfter = typeof opts.startAfter === 'number' ? new Date(Date.now() + opts.startAfter * 1000) : opts.startAfter;
-    return this.boss.send(type.name, payload, {
+    const id = await this.boss.send(type.name, payload, {
       id: opts.dedupeKey ? dedupeJobId(type.name, opts.dedupeKey) : undefined,
       singletonKey: opts.singletonKey,
       startAfter,
       db: opts.tx ? inTransaction(opts.tx) : undefined,
     });
+    if (id) await this.wakeFor(type, startAfter, opts.tx);
+    return id;
+  }
+
+  // Idle workers of the queue, on every replica, fetch at once (at the commit of `tx`) instead of at their next poll.
+  private async wakeFor(type: JobType<unknown>, startAfter: Date | undefined, tx?: EntityManager): Promise<void> {
+    if (!wakesOnSend(type) || (startAfter && startAfter.getTime() > Date.now())) return;
+    await wake(tx ?? this.db.dataSource, type.name);
   }
 
   // Brings the queued (not yet running) jobs of a stately queue's key forward to now, merging `patch` into their
@@ -214,6 +255,7 @@ export class JobEngine implements OnApplicationBootstrap, BeforeApplicationShutd
       ...(opts.startAfter ? { startAfter: opts.startAfter } : {}),
     }));
     await this.boss.insert(rows, { db: opts.tx ? inTransaction(opts.tx) : undefined });
+    await this.wakeFor(type, opts.startAfter, opts.tx);
     if (rows.length >= BULK_INSERT) await this.refreshStatistics(type.name, opts.tx);
   }
 
@@ -251,12 +293,16 @@ export class JobEngine implements OnApplicationBootstrap, BeforeApplicationShutd
     const timeout = this.config.jobs.shutdownTimeoutMs;
     const abortLate = setTimeout(() => this.shutdown.abort(), Math.max(0, timeout - 2000));
     try {
+      await this.wakeups.stop();
       await this.boss.stop({ graceful: true, wait: true, timeout, close: true });
     } finally {
       clearTimeout(abortLate);
     }
   }
 }
+
+// Housekeeping (a pollSeconds of its own) is started by cron and can wait for its poll; every other queue is woken.
+const wakesOnSend = (type: JobType<unknown>) => type.pollSeconds === undefined;
 
 const BULK_INSERT = 200; // jobs in one sendMany from which the queue's statistics are refreshed
 

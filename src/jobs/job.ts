@@ -68,6 +68,9 @@ export interface JobContext<P = unknown> {
 // Throw (never catch-and-log) to have the engine retry with backoff; return skipped() on purpose.
 export interface JobHandler<P> {
   handle(payload: P, ctx: JobContext<P>): Promise<JobResult>;
+  // Optional, for a queue with batchSize > 1 whose jobs are cheaper together (one statement for many rows): the
+  // whole batch at once, a result per payload in the same order. A throw fails (and retries) every job of the batch.
+  handleBatch?(payloads: P[], ctx: Omit<JobContext<P>, 'jobId' | 'attempt'>): Promise<JobResult[]>;
 }
 
 // A job id derived from a dedupe key: the engine inserts with ON CONFLICT DO NOTHING, so a second send with the same

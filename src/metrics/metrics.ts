@@ -91,6 +91,7 @@ export class Metrics {
   readonly digestsPending = this.gauge('hostdigest_digests_pending', 'Digests not yet sent (pending, rendered, sending, or failed with retries left)', []);
   readonly deliveriesOldestPending = this.gauge('hostdigest_deliveries_oldest_pending_age_seconds', 'Seconds since the oldest delivery not yet delivered was created, by destination (0: none)', ['destination']);
   readonly destinationsDisabled = this.gauge('hostdigest_destinations_disabled', 'Configured destinations that are disabled, by reason (manual, gone_410, failing_since)', ['reason']);
+  readonly deliveriesHeld = this.gauge('hostdigest_deliveries_held', 'Deliveries held for a disabled destination (sent when it is enabled again), by destination kind', ['destination']);
   readonly deliveriesPending = this.gauge('hostdigest_deliveries_pending', 'Deliveries not yet delivered (pending, sending, failed with a retry scheduled), by destination', ['destination']);
 
   readonly scrapeErrors = new Counter({

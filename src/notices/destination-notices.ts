@@ -25,9 +25,9 @@ const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)}
 
 // The operator hears when a destination is disabled on its own (410 Gone, or failing for too long) and when it works
 // again: a destination.disabled / destination.recovered message to each of the organization's operator destinations
-// (operatorNotices: true; never the destination the notice is about). Organizations have no e-mail address on
-// record, so without an operator destination the notice is a warning in the log; the state shows in the API
-// (health) and in the hostdigest_destinations_disabled gauge either way.
+// (operatorNotices: true; never the destination the notice is about), else an e-mail to the organization's admin
+// address (PATCH /v1/organization {adminEmail}), else only a warning in the log; the state shows in the API (health)
+// and in the hostdigest_destinations_disabled gauge either way.
 @Injectable()
 export class DestinationNotices implements DeliveryComposer, OnModuleInit {
   private readonly logger = new Logger('Notices');
@@ -50,14 +50,11 @@ export class DestinationNotices implements DeliveryComposer, OnModuleInit {
   async notify(c: DestinationStateChange): Promise<number> {
     const type = c.change === 'disabled' ? DESTINATION_DISABLED : DESTINATION_RECOVERED;
     const to = (await this.destinations.operatorDestinations(c.organizationId)).filter((d) => d.id !== c.destinationId);
-    if (!to.length) {
-      this.logger.warn(`${type}: destination "${c.name}" (${c.destinationId})${c.reason ? `, ${c.reason}` : ''}; the organization has no operator destination (operatorNotices: true) to tell`);
-      return 0;
-    }
     const payload: DestinationNoticePayload = {
       type, destination: { id: c.destinationId, name: c.name }, at: c.at.toISOString(), reason: c.reason,
       failingSince: c.failingSince?.toISOString() ?? null, failures: c.failures, lastFailure: c.lastFailure,
     };
+    if (!to.length) return this.toAdmin(c, payload);
     await this.db.transaction(async (em) => {
       const ids: string[] = [];
       for (const d of to) {
@@ -70,6 +67,25 @@ export class DestinationNotices implements DeliveryComposer, OnModuleInit {
       await this.outbox.queue(em, ids);
     });
     return to.length;
+  }
+
+  // No operator destination: the organization's admin address, through the implicit e-mail destination (its
+  // recipients in the payload), once per notice.
+  private async toAdmin(c: DestinationStateChange, payload: DestinationNoticePayload): Promise<number> {
+    const [org]: { adminEmail: string | null }[] = await this.db.rows(`SELECT admin_email AS "adminEmail" FROM organizations WHERE id = $1`, [c.organizationId]);
+    if (!org?.adminEmail) {
+      this.logger.warn(`${payload.type}: destination "${c.name}" (${c.destinationId})${c.reason ? `, ${c.reason}` : ''}; ` +
+        'the organization has neither an operator destination (operatorNotices: true) nor an adminEmail to tell');
+      return 0;
+    }
+    await this.db.transaction(async (em) => {
+      const rows: { id: string }[] = await em.query(
+        this.outbox.insertSql(`SELECT $1::uuid, NULL::uuid, 'email', $2, $3::text, $4, $5::jsonb`),
+        [c.organizationId, payload.type, c.destinationId, `${payload.type}:${c.destinationId}:${payload.at}:admin`, JSON.stringify({ ...payload, to: [org.adminEmail] })],
+      );
+      await this.outbox.queue(em, rows.map((r) => r.id));
+    });
+    return 1;
   }
 
   async compose(d: DeliveryRow): Promise<OutboundMessage> {

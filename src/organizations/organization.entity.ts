@@ -5,5 +5,7 @@ export class Organization {
   @PrimaryGeneratedColumn('uuid') id: string;
   @Column('text') name: string;
   @Column('boolean') isDefault: boolean;
+  // Operator notices (a destination disabled or recovered) when no destination is flagged operatorNotices.
+  @Column('text', { nullable: true }) adminEmail: string | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
 }

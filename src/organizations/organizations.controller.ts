@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Patch } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { IsString, Length } from 'class-validator';
+import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsEmail, IsOptional, IsString, Length, ValidateIf } from 'class-validator';
 import { Caller, RequireScope } from '../api/auth.decorators';
 import type { Principal } from '../api-keys/api-keys.service';
 import { Organization } from './organization.entity';
@@ -10,14 +10,18 @@ export class OrganizationView {
   @ApiProperty() id: string;
   @ApiProperty() name: string;
   @ApiProperty() isDefault: boolean;
+  @ApiProperty({ type: String, nullable: true, description: 'operator notices (a destination disabled or recovered) go here when no destination has operatorNotices: true' })
+  adminEmail: string | null;
   @ApiProperty() createdAt: Date;
   static of(o: Organization): OrganizationView {
-    return { id: o.id, name: o.name, isDefault: o.isDefault, createdAt: o.createdAt };
+    return { id: o.id, name: o.name, isDefault: o.isDefault, adminEmail: o.adminEmail, createdAt: o.createdAt };
   }
 }
 
 export class UpdateOrganizationDto {
-  @ApiProperty() @IsString() @Length(1, 200) name: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 200) name?: string;
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'null removes it' })
+  @IsOptional() @ValidateIf((o) => o.adminEmail !== null) @IsEmail({}, { message: 'adminEmail must be an e-mail address' }) adminEmail?: string | null;
 }
 
 @ApiTags('organization')
@@ -36,6 +40,6 @@ export class OrganizationsController {
   @RequireScope('admin')
   @ApiOkResponse({ type: OrganizationView })
   async update(@Caller() caller: Principal, @Body() dto: UpdateOrganizationDto): Promise<OrganizationView> {
-    return OrganizationView.of(await this.orgs.rename(caller.organizationId, dto.name));
+    return OrganizationView.of(await this.orgs.update(caller.organizationId, dto));
   }
 }

@@ -29,7 +29,7 @@ export class OrganizationsService {
     const hit = this.cache.get(id);
     if (hit && hit.until > now) return hit.org;
     const [org] = await this.db.rows<Organization>(
-      `SELECT id, name, is_default AS "isDefault", created_at AS "createdAt" FROM organizations WHERE id = $1`,
+      `SELECT id, name, is_default AS "isDefault", admin_email AS "adminEmail", created_at AS "createdAt" FROM organizations WHERE id = $1`,
       [id],
     );
     if (!org) throw new NotFoundError('organization', id);
@@ -46,10 +46,11 @@ export class OrganizationsService {
     return this.repo.findOneBy({ isDefault: true });
   }
 
-  async rename(id: string, name: string): Promise<Organization> {
+  async update(id: string, change: { name?: string; adminEmail?: string | null }): Promise<Organization> {
     const org = await this.repo.findOneBy({ id });
     if (!org) throw new NotFoundError('organization', id);
-    org.name = name;
+    if (change.name !== undefined) org.name = change.name;
+    if (change.adminEmail !== undefined) org.adminEmail = change.adminEmail;
     const saved = await this.repo.save(org);
     this.cache.delete(id);
     return saved;

@@ -14,6 +14,8 @@ export interface ReceivedWebhook {
 export class WebhookReceiver {
   readonly received: ReceivedWebhook[] = [];
   private answers = new Map<string, { status: number; body: string }>();
+  private readonly stalled = new Set<string>(); // paths whose requests are taken and never answered
+  private readonly open = new Set<import('node:http').ServerResponse>();
 
   private constructor(private readonly server: Server) {}
 
@@ -25,6 +27,7 @@ export class WebhookReceiver {
       req.on('end', () => {
         const path = req.url ?? '/';
         self!.received.push({ path, headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), receivedAt: Date.now() });
+        if (self!.stalled.has(path)) return void self!.open.add(res);
         const a = self!.answers.get(path) ?? { status: 200, body: '{"ok":true}' };
         res.writeHead(a.status, { 'content-type': 'application/json' }).end(a.body);
       });
@@ -42,6 +45,11 @@ export class WebhookReceiver {
     this.answers.set(path, { status, body });
   }
 
+  // Requests to `path` are read (and kept) but never answered: the sender hangs until its timeout or its end.
+  stall(path: string): void {
+    this.stalled.add(path);
+  }
+
   at(path: string): ReceivedWebhook[] {
     return this.received.filter((r) => r.path === path);
   }
@@ -52,6 +60,8 @@ export class WebhookReceiver {
   }
 
   stop(): Promise<void> {
+    for (const res of this.open) res.destroy();
+    this.server.closeAllConnections?.();
     return new Promise((r) => this.server.close(() => r()));
   }
 }

@@ -39,9 +39,9 @@ describe('rules: live evaluation at ingestion', () => {
     await sink.stop();
   });
 
-  const ev = (f: Fixture, kind: string, at: Date | string, o: { site?: number; path?: string; severity?: string; id?: string; threat?: string; server?: string } = {}) => ({
+  const ev = (f: Fixture, kind: string, at: Date | string, o: { site?: number; path?: string; severity?: string; id?: string; threat?: string; server?: string; raw?: unknown } = {}) => ({
     source: 'rtest', externalId: o.id ?? `x${seq++}`, kind, severity: o.severity ?? 'high', occurredAt: new Date(at).toISOString(),
-    domain: f.domains[o.site ?? 0], server: o.server, filePath: o.path ?? `/home/u/f${seq}.php`, threatName: o.threat ?? 'PHP.Backdoor',
+    domain: f.domains[o.site ?? 0], server: o.server, raw: o.raw, filePath: o.path ?? `/home/u/f${seq}.php`, threatName: o.threat ?? 'PHP.Backdoor',
   });
   const push = async (events: unknown[], app: TestApp = a) => {
     const res = await app.api('POST', '/v1/events', { body: { events } });
@@ -286,5 +286,26 @@ describe('rules: live evaluation at ingestion', () => {
     await push([ev(beta, 'process_blocked', minutes(t0, 3))]);
     expect((await firings(id)).map((f) => f.data.count)).toEqual([2]);
     await a.api('POST', `/v1/rules/${id}/disable`);
+  });
+
+  it('fires protection changes per site both ways, and infection rolled up per customer only when its first site falls and its last recovers', async () => {
+    const delta = await customerWithSites(a, 'rdelta', { sites: 2 });
+    const protection = await rule({ name: 'protection', trigger: { type: 'transition', state: 'protection' }, groupWindowSeconds: 0 });
+    const rollup = await rule({ name: 'customer infection', trigger: { type: 'transition', state: 'infection', rollup: 'customer', filter: { customerIds: [delta.customerId] } }, groupWindowSeconds: 0 });
+    const t0 = Date.now() - 90 * 3600_000;
+    await push([ev(delta, 'protection_changed', minutes(t0, 0), { site: 0, raw: { mode: 'protect' } })]);
+    await push([ev(delta, 'protection_changed', minutes(t0, 1), { site: 0, raw: { mode: 'off' } })]);
+    await push([ev(delta, 'protection_changed', minutes(t0, 2), { site: 0, raw: { mode: 'protect' } })]);
+    expect((await firings(protection)).reverse().map((f) => [f.groupKey, f.data.to])).toEqual([[delta.siteIds[0], 'unprotected'], [delta.siteIds[0], 'protected']]);
+    await push([ev(delta, 'detection', minutes(t0, 3), { site: 0, path: '/x.php' })]);
+    await push([ev(delta, 'detection', minutes(t0, 4), { site: 1, path: '/y.php' })]);
+    await push([ev(delta, 'cleanup', minutes(t0, 5), { site: 0, path: '/x.php' })]);
+    expect(await firings(rollup)).toHaveLength(1);
+    await push([ev(delta, 'cleanup', minutes(t0, 6), { site: 1, path: '/y.php' })]);
+    const list = (await firings(rollup)).reverse();
+    expect(list.map((f) => [f.groupKey, f.data.from, f.data.to])).toEqual([[delta.customerId, 'clean', 'infected'], [delta.customerId, 'infected', 'clean']]);
+    await expectDryRunEqualsLive(protection, t0, t0 + 3600_000);
+    await expectDryRunEqualsLive(rollup, t0, t0 + 3600_000);
+    for (const id of [protection, rollup]) await a.api('POST', `/v1/rules/${id}/disable`);
   });
 });

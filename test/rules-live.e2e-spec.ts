@@ -308,4 +308,16 @@ describe('rules: live evaluation at ingestion', () => {
     await expectDryRunEqualsLive(rollup, t0, t0 + 3600_000);
     for (const id of [protection, rollup]) await a.api('POST', `/v1/rules/${id}/disable`);
   });
+
+  it("sends a customer's own destination that customer's firings only", async () => {
+    const own = await a.api('POST', '/v1/destinations', { body: { kind: 'webhook', name: 'alpha portal', customerId: alpha.customerId, config: { url: receiver.url('/alpha-portal') } } });
+    expect(own.status).toBe(201);
+    const id = await rule({ name: 'to portals', trigger: { type: 'event', filter: { kinds: ['file_deleted'], minSeverity: 'critical' } }, groupWindowSeconds: 0, actions: [{ destinationId: own.body.id }, { destinationId: hook.id }] });
+    const t0 = Date.now() - 100 * 3600_000;
+    await push([ev(beta, 'file_deleted', minutes(t0, 0), { severity: 'critical' }), ev(alpha, 'file_deleted', minutes(t0, 1), { severity: 'critical' })]);
+    const list = await firings(id);
+    const byGroup = Object.fromEntries(list.map((f) => [f.groupKey, f.deliveries.map((d: any) => d.destinationId).sort()]));
+    expect(byGroup).toEqual({ [alpha.customerId]: [own.body.id, hook.id].sort(), [beta.customerId]: [hook.id] });
+    await a.api('POST', `/v1/rules/${id}/disable`);
+  });
 });

@@ -33,9 +33,9 @@ async function main(): Promise<void> {
     await database.dataSource.query(
       `INSERT INTO events (organization_id, source, external_id, kind, vendor_type, severity, severity_rank, server, file_path, threat_name, occurred_at, customer_id, site_id, raw)
        SELECT $1, 'push:bench', 'e' || i, (${kinds})[1 + i % 8], 'x', (${severities})[1 + i % 5], 4 - i % 5, 'web' || (i % 20), '/home/u/f' || (i % 3000) || '.php',
-              'PHP.Backdoor.' || (i % 7), $2::timestamptz + (i * ($3::float8 / $4)) * interval '1 second', st.customer_id, st.id, '{}'
+              'PHP.Backdoor.' || (i % 7), $2::timestamptz + (i * ($3::float8 / $4)) * interval '1 second', st.cs[1 + i % 500], st.ids[1 + i % 500], '{}'
        FROM generate_series(1, $4) i
-       JOIN LATERAL (SELECT id, customer_id FROM sites WHERE organization_id = $1 ORDER BY id OFFSET (i % 500) LIMIT 1) st ON true`,
+       CROSS JOIN (SELECT array_agg(id ORDER BY id) AS ids, array_agg(customer_id ORDER BY id) AS cs FROM sites WHERE organization_id = $1) st`,
       [org, FROM, DAYS * 86400, N],
     );
     await database.dataSource.query('ANALYZE events');

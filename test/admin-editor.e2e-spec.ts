@@ -122,6 +122,7 @@ describe('admin web editor in a real browser', () => {
       ['digest.monthly', 'default'],
       ['ticket.malware', 'default'],
       ['alert.urgent', 'default'],
+      ['rule.fired', 'default'],
     ]);
   });
 

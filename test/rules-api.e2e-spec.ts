@@ -82,4 +82,10 @@ describe('rules API: CRUD, validation naming the field, presets, tenancy', () =>
     expect((await t.api('GET', '/v1/rules', { key: keyB })).body.data).toEqual([]);
     expect((await t.api('GET', `/v1/rules/${id}`)).body.name).toBe('Upsell');
   });
+
+  it('documents the rule endpoints and the rule.fired message in the OpenAPI document', async () => {
+    const doc = (await t.api('GET', '/docs-json', { key: null })).body;
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/rules', '/v1/rules/{id}', '/v1/rules/{id}/firings', '/v1/rules/dry-run', '/v1/rule-presets']));
+    expect(doc.components.schemas.RuleFiredMessage.properties.type.enum).toEqual(['rule.fired']);
+  });
 });

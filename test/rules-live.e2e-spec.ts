@@ -1,6 +1,11 @@
+import { ApiKeysService } from '../src/api-keys/api-keys.service';
 import { Clock } from '../src/clock/clock';
+import { OrganizationsService } from '../src/organizations/organizations.service';
 import { FlushFiringJob } from '../src/rules/flush-firing.job';
+import { StaleAgentsJob } from '../src/rules/stale-agents.job';
+import { RunSchedulesJob } from '../src/rules/run-schedules.job';
 import { customerWithSites, Fixture } from './support/digest-fixtures';
+import { SmtpSink } from './support/smtp-sink';
 import { startTestApp, TestApp } from './support/test-app';
 import { sleep, waitFor } from './support/wait';
 import { WebhookReceiver } from './support/webhook-receiver';
@@ -11,6 +16,7 @@ describe('rules: live evaluation at ingestion', () => {
   let a: TestApp;
   let b: TestApp;
   let receiver: WebhookReceiver;
+  let sink: SmtpSink;
   let hook: { id: string; signingSecret: string };
   let alpha: Fixture;
   let beta: Fixture;
@@ -18,7 +24,8 @@ describe('rules: live evaluation at ingestion', () => {
 
   beforeAll(async () => {
     receiver = await WebhookReceiver.start();
-    const env = { OUTBOUND_ALLOW_HOSTS: '127.0.0.1', RATE_LIMIT_PER_MINUTE: '100000' };
+    sink = await SmtpSink.start();
+    const env = { OUTBOUND_ALLOW_HOSTS: '127.0.0.1', RATE_LIMIT_PER_MINUTE: '100000', SMTP_URL: sink.url };
     a = await startTestApp(env, { keepDatabase: true });
     b = await startTestApp(env, { databaseUrl: a.databaseUrl });
     hook = (await a.api('POST', '/v1/destinations', { body: { kind: 'webhook', name: 'ops', config: { url: receiver.url('/rules') } } })).body;
@@ -29,11 +36,12 @@ describe('rules: live evaluation at ingestion', () => {
     await b.close();
     await a.close();
     await receiver.stop();
+    await sink.stop();
   });
 
-  const ev = (f: Fixture, kind: string, at: Date | string, o: { site?: number; path?: string; severity?: string; id?: string; threat?: string } = {}) => ({
+  const ev = (f: Fixture, kind: string, at: Date | string, o: { site?: number; path?: string; severity?: string; id?: string; threat?: string; server?: string; raw?: unknown } = {}) => ({
     source: 'rtest', externalId: o.id ?? `x${seq++}`, kind, severity: o.severity ?? 'high', occurredAt: new Date(at).toISOString(),
-    domain: f.domains[o.site ?? 0], filePath: o.path ?? `/home/u/f${seq}.php`, threatName: o.threat ?? 'PHP.Backdoor',
+    domain: f.domains[o.site ?? 0], server: o.server, raw: o.raw, filePath: o.path ?? `/home/u/f${seq}.php`, threatName: o.threat ?? 'PHP.Backdoor',
   });
   const push = async (events: unknown[], app: TestApp = a) => {
     const res = await app.api('POST', '/v1/events', { body: { events } });
@@ -163,6 +171,153 @@ describe('rules: live evaluation at ingestion', () => {
     } finally {
       clock.now = real;
     }
+    await a.api('POST', `/v1/rules/${id}/disable`);
+  });
+
+  it('turns a silent agent stale by the scheduled sweep, once, and back on its next event naming the incident', async () => {
+    const id = await rule({ name: 'stale', trigger: { type: 'transition', state: 'agent', staleHours: 2 }, groupWindowSeconds: 0 });
+    const sweep = a.app.get(StaleAgentsJob);
+    const now = Date.now();
+    await push([ev(alpha, 'detection', new Date(now - 5 * 3600_000), { server: 'web-quiet' }), ev(beta, 'detection', new Date(now - 3600_000), { server: 'web-busy' })]);
+    expect(await firings(id)).toHaveLength(0);
+    await sweep.handle();
+    await sweep.handle(); // a second sweep (or another replica's) fires nothing more
+    let list = await firings(id);
+    expect(list.map((f) => [f.groupKey, f.data.from, f.data.to, f.firstAt])).toEqual([['web-quiet', 'reporting', 'stale', new Date(now - 3 * 3600_000).toISOString()]]);
+    await push([ev(alpha, 'cleanup', new Date(now), { server: 'web-quiet' })]);
+    list = (await firings(id)).reverse();
+    expect(list.map((f) => [f.groupKey, f.data.to])).toEqual([['web-quiet', 'stale'], ['web-quiet', 'reporting']]);
+    expect(list[1].incident).toBe(list[0].incident);
+    await expectDryRunEqualsLive(id, now - 6 * 3600_000, now + 60_000);
+    await a.api('POST', `/v1/rules/${id}/disable`);
+  });
+
+  it("runs a schedule at 09:00 in the customer's zone through the DST change, once per run, with the period's counters", async () => {
+    const ny = await customerWithSites(a, 'rnewyork', { timeZone: 'America/New_York', sites: 1 });
+    const id = await rule({ name: 'daily', trigger: { type: 'schedule', cron: '0 9 * * *' }, scope: { customerIds: [ny.customerId] }, groupWindowSeconds: 0 });
+    const clock = a.app.get(Clock);
+    const real = clock.now;
+    const job = a.app.get(RunSchedulesJob);
+    const at = async (iso: string) => {
+      clock.now = () => new Date(iso);
+      await job.handle();
+    };
+    try {
+      await at('2027-03-13T14:00:30Z'); // Saturday 09:00 EST
+      await at('2027-03-13T14:05:00Z');
+      await at('2027-03-14T12:59:00Z'); // Sunday 08:59 EDT: not yet
+      await at('2027-03-14T13:00:30Z'); // Sunday 09:00 EDT
+      await at('2027-03-14T13:01:00Z');
+    } finally {
+      clock.now = real;
+    }
+    const list = (await firings(id)).reverse();
+    expect(list.map((f) => [f.groupKey, f.incident, f.data.period.from, f.data.period.to])).toEqual([
+      [ny.customerId, '2027-03-13T14:00:00.000Z', '2027-03-12T14:00:00.000Z', '2027-03-13T14:00:00.000Z'],
+      [ny.customerId, '2027-03-14T13:00:00.000Z', '2027-03-13T14:00:00.000Z', '2027-03-14T13:00:00.000Z'],
+    ]);
+    expect(list[0].data.counters).toMatchObject({ events: 0, detections: 0 });
+    const msgs = await waitFor(async () => received(id), (m) => m.length === 2, 'two scheduled messages');
+    expect(msgs.map((m) => m.data.period.to).sort()).toEqual(['2027-03-13T14:00:00.000Z', '2027-03-14T13:00:00.000Z']);
+    await a.api('POST', `/v1/rules/${id}/disable`);
+  });
+
+  it("creates working rules from presets, and fires only on its own organization's events", async () => {
+    const res = await a.api('POST', '/v1/rules', { body: { preset: 'ticket-malicious-process-killed', actions: [{ destinationId: hook.id }], groupWindowSeconds: 0 } });
+    expect(res.status).toBe(201);
+    const id = res.body.id;
+    const orgB = await a.app.get(OrganizationsService).create('Rules Other Ltd');
+    const keyB = (await a.app.get(ApiKeysService).create(orgB.id, 'b', ['admin'])).key;
+    const now = Date.now() - 40 * 3600_000;
+    // the other organization's events, even for a domain this one knows, are not this rule's
+    const other = await a.api('POST', '/v1/events', { key: keyB, body: { events: [ev(alpha, 'process_killed', new Date(now), { severity: 'critical' })] } });
+    expect(other.status).toBe(200);
+    expect(await firings(id)).toHaveLength(0);
+    await push([ev(alpha, 'process_killed', new Date(now), { severity: 'low' }), ev(alpha, 'process_killed', new Date(now + 1000), { severity: 'critical' })]);
+    const list = await firings(id);
+    expect(list.map((f) => [f.groupKey, f.eventCount])).toEqual([[alpha.customerId, 1]]);
+    expect((await a.api('GET', `/v1/rules/${id}/firings`, { key: keyB })).status).toBe(404);
+    await a.api('POST', `/v1/rules/${id}/disable`);
+  });
+
+  it("e-mails a firing to an e-mail destination through the rule.fired template, in the customer's brand and locale", async () => {
+    const mail = await a.api('POST', '/v1/destinations', { body: { kind: 'email', name: 'noc', config: { to: ['noc@ops.example'] } } });
+    expect(mail.status).toBe(201);
+    const id = await rule({ name: 'Restored files', trigger: { type: 'event', filter: { kinds: ['file_restored'] } }, groupWindowSeconds: 0, actions: [{ destinationId: mail.body.id }] });
+    await push([ev(beta, 'file_restored', new Date(Date.now() - 50 * 3600_000), { severity: 'high', threat: 'PHP.Dropper' })]);
+    const got = await waitFor(async () => sink.received.filter((m) => m.envelope.to.includes('noc@ops.example')), (m) => m.length === 1, 'the rule e-mail');
+    const parsed = await got[0].parse();
+    expect(parsed.subject).toContain('Restored files');
+    expect(parsed.subject).toContain('Customer rbeta');
+    expect(parsed.text).toContain('PHP.Dropper');
+    const [f] = await firings(id);
+    expect(f.deliveries).toHaveLength(1);
+    await a.api('POST', `/v1/rules/${id}/disable`);
+  });
+
+  it('counts events matched to a customer later into thresholds and site states, but sends nothing new for them', async () => {
+    const gamma = await customerWithSites(a, 'rgamma', { sites: 1 });
+    // gamma's: an event of gamma's matched later must not come through as new
+    const onNew = await rule({ name: 'new detections', trigger: { type: 'event', filter: { kinds: ['quarantine'], customerIds: [gamma.customerId] } }, groupWindowSeconds: 0 });
+    const threshold = await rule({ name: 'later threshold', trigger: { type: 'threshold', filter: { kinds: ['quarantine'] }, count: 3, windowSeconds: 86400, groupBy: 'customer' }, groupWindowSeconds: 0 });
+    const t0 = Date.now() - 60 * 3600_000;
+    const late = { ...gamma, domains: ['rgamma-late.example'] };
+    await push([ev(late, 'quarantine', minutes(t0, 0)), ev(late, 'quarantine', minutes(t0, 1))]); // no site has that domain yet
+    expect(await firings(onNew)).toHaveLength(0);
+    const site = await a.api('POST', `/v1/customers/${gamma.customerId}/sites`, { body: { domains: ['rgamma-late.example'] } });
+    expect(site.status).toBe(201);
+    await waitFor(async () => (await a.db.dataSource.query(`SELECT count(*)::int AS n FROM events WHERE domain = 'rgamma-late.example' AND customer_id IS NOT NULL`))[0].n, (n) => n === 2, 'the rematch');
+    expect(await firings(onNew)).toHaveLength(0);
+    expect(await firings(threshold)).toHaveLength(0);
+    await push([ev(late, 'quarantine', minutes(t0, 2))]);
+    expect((await firings(threshold)).map((f) => [f.groupKey, f.data.count])).toEqual([[gamma.customerId, 3]]);
+    expect(await firings(onNew)).toHaveLength(1);
+    for (const id of [onNew, threshold]) await a.api('POST', `/v1/rules/${id}/disable`);
+  });
+
+  it('starts the groups of a rule afresh when its trigger changes', async () => {
+    const id = await rule({ name: 'changing', trigger: { type: 'threshold', filter: { kinds: ['process_blocked'] }, count: 3, windowSeconds: 86400, groupBy: 'customer' }, groupWindowSeconds: 0 });
+    const t0 = Date.now() - 80 * 3600_000;
+    await push([ev(beta, 'process_blocked', minutes(t0, 0)), ev(beta, 'process_blocked', minutes(t0, 1))]);
+    const patched = await a.api('PATCH', `/v1/rules/${id}`, { body: { trigger: { type: 'threshold', filter: { kinds: ['process_blocked'] }, count: 2, windowSeconds: 86400, groupBy: 'customer' } } });
+    expect(patched.status).toBe(200);
+    await push([ev(beta, 'process_blocked', minutes(t0, 2))]);
+    expect(await firings(id)).toHaveLength(0); // counted from the change: one event so far
+    await push([ev(beta, 'process_blocked', minutes(t0, 3))]);
+    expect((await firings(id)).map((f) => f.data.count)).toEqual([2]);
+    await a.api('POST', `/v1/rules/${id}/disable`);
+  });
+
+  it('fires protection changes per site both ways, and infection rolled up per customer only when its first site falls and its last recovers', async () => {
+    const delta = await customerWithSites(a, 'rdelta', { sites: 2 });
+    const protection = await rule({ name: 'protection', trigger: { type: 'transition', state: 'protection' }, groupWindowSeconds: 0 });
+    const rollup = await rule({ name: 'customer infection', trigger: { type: 'transition', state: 'infection', rollup: 'customer', filter: { customerIds: [delta.customerId] } }, groupWindowSeconds: 0 });
+    const t0 = Date.now() - 90 * 3600_000;
+    await push([ev(delta, 'protection_changed', minutes(t0, 0), { site: 0, raw: { mode: 'protect' } })]);
+    await push([ev(delta, 'protection_changed', minutes(t0, 1), { site: 0, raw: { mode: 'off' } })]);
+    await push([ev(delta, 'protection_changed', minutes(t0, 2), { site: 0, raw: { mode: 'protect' } })]);
+    expect((await firings(protection)).reverse().map((f) => [f.groupKey, f.data.to])).toEqual([[delta.siteIds[0], 'unprotected'], [delta.siteIds[0], 'protected']]);
+    await push([ev(delta, 'detection', minutes(t0, 3), { site: 0, path: '/x.php' })]);
+    await push([ev(delta, 'detection', minutes(t0, 4), { site: 1, path: '/y.php' })]);
+    await push([ev(delta, 'cleanup', minutes(t0, 5), { site: 0, path: '/x.php' })]);
+    expect(await firings(rollup)).toHaveLength(1);
+    await push([ev(delta, 'cleanup', minutes(t0, 6), { site: 1, path: '/y.php' })]);
+    const list = (await firings(rollup)).reverse();
+    expect(list.map((f) => [f.groupKey, f.data.from, f.data.to])).toEqual([[delta.customerId, 'clean', 'infected'], [delta.customerId, 'infected', 'clean']]);
+    await expectDryRunEqualsLive(protection, t0, t0 + 3600_000);
+    await expectDryRunEqualsLive(rollup, t0, t0 + 3600_000);
+    for (const id of [protection, rollup]) await a.api('POST', `/v1/rules/${id}/disable`);
+  });
+
+  it("sends a customer's own destination that customer's firings only", async () => {
+    const own = await a.api('POST', '/v1/destinations', { body: { kind: 'webhook', name: 'alpha portal', customerId: alpha.customerId, config: { url: receiver.url('/alpha-portal') } } });
+    expect(own.status).toBe(201);
+    const id = await rule({ name: 'to portals', trigger: { type: 'event', filter: { kinds: ['file_deleted'], minSeverity: 'critical' } }, groupWindowSeconds: 0, actions: [{ destinationId: own.body.id }, { destinationId: hook.id }] });
+    const t0 = Date.now() - 100 * 3600_000;
+    await push([ev(beta, 'file_deleted', minutes(t0, 0), { severity: 'critical' }), ev(alpha, 'file_deleted', minutes(t0, 1), { severity: 'critical' })]);
+    const list = await firings(id);
+    const byGroup = Object.fromEntries(list.map((f) => [f.groupKey, f.deliveries.map((d: any) => d.destinationId).sort()]));
+    expect(byGroup).toEqual({ [alpha.customerId]: [own.body.id, hook.id].sort(), [beta.customerId]: [hook.id] });
     await a.api('POST', `/v1/rules/${id}/disable`);
   });
 });

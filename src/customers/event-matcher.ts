@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { eventCandidates, EventIdentity } from './match-keys';
+import { MatchedLaterHooks } from './matched-later-hooks';
 
 export interface MatchableEvent extends EventIdentity {
   id: string;
@@ -10,6 +11,8 @@ export interface MatchableEvent extends EventIdentity {
 // (resolveJoin), stored ones that were unmatched by one UPDATE per batch (match).
 @Injectable()
 export class EventMatcher {
+  constructor(private readonly laterHooks: MatchedLaterHooks) {}
+
   // For events not stored yet: their candidate keys and rules, in order of preference, as two parallel arrays.
   candidates(ev: EventIdentity): { keys: string[]; rules: string[] } {
     const list = eventCandidates(ev);
@@ -27,7 +30,8 @@ export class EventMatcher {
         ORDER BY u.ord LIMIT 1) AS matched ON true`;
   }
 
-  // Returns how many of the events were matched. Events already matched are left alone.
+  // Returns how many of the events were matched. Events already matched are left alone. What was matched is handed
+  // to the matched-later hooks in the same transaction.
   async match(em: EntityManager, organizationId: string, events: readonly MatchableEvent[]): Promise<number> {
     const ids: string[] = [];
     const keys: string[] = [];
@@ -42,17 +46,21 @@ export class EventMatcher {
       }
     }
     if (ids.length === 0) return 0;
-    const [, matched] = await em.query(
-      `UPDATE events e SET customer_id = s.customer_id, site_id = s.id, match_rule = m.rule
-       FROM (SELECT DISTINCT ON (c.event_id) c.event_id, k.site_id, c.rule
-             FROM unnest($2::bigint[], $3::text[], $4::int[], $5::text[]) AS c(event_id, key, prio, rule)
-             JOIN site_keys k ON k.organization_id = $1 AND k.key = c.key
-             ORDER BY c.event_id, c.prio) m
-       JOIN sites s ON s.id = m.site_id
-       WHERE e.id = m.event_id AND e.organization_id = $1 AND e.customer_id IS NULL`,
+    const matched: { id: string }[] = await em.query(
+      `WITH upd AS (
+         UPDATE events e SET customer_id = s.customer_id, site_id = s.id, match_rule = m.rule
+         FROM (SELECT DISTINCT ON (c.event_id) c.event_id, k.site_id, c.rule
+               FROM unnest($2::bigint[], $3::text[], $4::int[], $5::text[]) AS c(event_id, key, prio, rule)
+               JOIN site_keys k ON k.organization_id = $1 AND k.key = c.key
+               ORDER BY c.event_id, c.prio) m
+         JOIN sites s ON s.id = m.site_id
+         WHERE e.id = m.event_id AND e.organization_id = $1 AND e.customer_id IS NULL
+         RETURNING e.id)
+       SELECT id::text FROM upd`,
       [organizationId, ids, keys, prios, rules],
     );
-    return Number(matched ?? 0);
+    await this.laterHooks.run(em, organizationId, matched.map((m) => m.id));
+    return matched.length;
   }
 
   // Before a site or customer goes away: its events become unmatched (not silently kept with a dangling rule), so the

@@ -7,17 +7,18 @@ import { groupKey, inWindow } from './threshold-crossing';
 import { applyThreatEvent, infectionOf, protectionOf } from './transition-detection';
 
 // A stored event as the replay reads it (matched by the rule's filter in SQL, in time order).
+// Columns only a kind of rule reads are absent for the others.
 export interface ReplayEvent extends Match {
   customerId: string | null;
   siteId: string | null;
   server: string | null;
   kind: string;
-  filePath: string | null;
-  process: string | null;
-  threatName: string | null;
-  vendorType: string | null;
-  mode: string | null;
-  timeZone: string | null; // the customer's
+  filePath?: string | null; // infection: the threat's identity (file path, else process, else threat name)
+  process?: string | null;
+  threatName?: string | null;
+  vendorType?: string | null; // protection
+  mode?: string | null;
+  timeZone?: string | null; // quiet hours: the customer's zone
 }
 
 export interface DryRunFiring {
@@ -44,6 +45,7 @@ export class DryRunReplay {
   private readonly windows = new Map<string, { times: number[]; head: number }>();
   private readonly threats = new Map<string, Set<string>>();
   private readonly firings: DryRunFiring[] = [];
+  private readonly lastSeen = new Map<string, number>(); // agent transitions: the last event per server
   suppressed = 0;
   scanned = 0;
 
@@ -60,13 +62,34 @@ export class DryRunReplay {
     else if (t.type === 'threshold') {
       const before = this.countBefore(key, e.at, t.windowSeconds * 1000);
       out = decideThreshold(m, [e], before, before + 1, t, this.rule, key);
-    } else if (t.type === 'transition') out = decideTransition(m, this.stateAfter(t, key, e), e.at, t, key, [e]);
-    else return;
+    } else if (t.type === 'transition') {
+      let before = m;
+      // An agent silent for staleHours went stale then (as the scheduled sweep dates it), before this sign of life.
+      const last = this.lastSeen.get(key);
+      if (t.state === 'agent' && last !== undefined && e.at - last >= t.staleHours! * 3_600_000) {
+        const stale = decideTransition(m, 'stale', last + t.staleHours! * 3_600_000, t, key, []);
+        for (const fx of stale.effects) this.apply(key, e, fx);
+        before = stale.memory;
+      }
+      if (t.state === 'agent') this.lastSeen.set(key, Math.max(last ?? e.at, e.at));
+      out = decideTransition(before, this.stateAfter(t, key, e), e.at, t, key, [e]);
+    } else return;
     this.memory.set(key, out.memory);
     for (const fx of out.effects) this.apply(key, e, fx);
   }
 
-  result(): { firings: DryRunFiring[]; suppressed: number; held: number; scanned: number } {
+  // `end`: the end of the range; agents silent for staleHours by then went stale.
+  result(end = Infinity): { firings: DryRunFiring[]; suppressed: number; held: number; scanned: number } {
+    const t = this.rule.trigger;
+    if (t.type === 'transition' && t.state === 'agent') {
+      for (const [key, last] of this.lastSeen) {
+        const at = last + t.staleHours! * 3_600_000;
+        if (at > end) continue;
+        const stale = decideTransition(this.memory.get(key)!, 'stale', at, t, key, []);
+        this.memory.set(key, stale.memory);
+        for (const fx of stale.effects) this.apply(key, { eventId: '', at, rank: 0, customerId: null, siteId: null, server: key, kind: '' }, fx);
+      }
+    }
     const firings = [...this.firings].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
     return { firings, suppressed: this.suppressed, held: firings.filter((f) => f.heldUntil).length, scanned: this.scanned };
   }
@@ -85,7 +108,7 @@ export class DryRunReplay {
         f.eventCount++;
         this.rankOf.set(f, Math.max(this.rankOf.get(f) ?? 0, x.rank));
       }
-      this.hold(f, e.timeZone);
+      this.hold(f, e.timeZone ?? null);
       return;
     }
     const at = new Date(fx.at).toISOString();
@@ -98,7 +121,7 @@ export class DryRunReplay {
     this.rankOf.set(f, Math.max(0, ...fx.matches.map((x) => x.rank)));
     this.firings.push(f);
     if (fx.kind === 'open') this.open.set(key, f);
-    this.hold(f, e.timeZone);
+    this.hold(f, e.timeZone ?? null);
   }
 
   private readonly rankOf = new WeakMap<DryRunFiring, number>();
@@ -138,7 +161,7 @@ export class DryRunReplay {
     if (t.state === 'infection') {
       let open = this.threats.get(site);
       if (!open) this.threats.set(site, (open = new Set()));
-      applyThreatEvent(open, e);
+      applyThreatEvent(open, { kind: e.kind, filePath: e.filePath ?? null, process: e.process ?? null, threatName: e.threatName ?? null });
       if (t.rollup !== 'customer') return infectionOf(open.size);
       return [...this.threats.entries()].some(([s, o]) => o.size > 0 && this.siteCustomer.get(s) === key) || open.size > 0 ? 'infected' : 'clean';
     }

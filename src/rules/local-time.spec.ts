@@ -1,4 +1,4 @@
-import { CronError, cronRuns, inLocalPeriod, isHhMm, isTimeZone, nextCronRun, nextLocalTime } from './local-time';
+import { CronError, cronRuns, inLocalPeriod, isHhMm, isTimeZone, latestRun, nextCronRun, nextLocalTime, prevCronRun } from './local-time';
 
 const iso = (d: Date) => d.toISOString();
 
@@ -43,5 +43,20 @@ describe('local periods', () => {
   it('validates zones and times', () => {
     expect([isTimeZone('Europe/Berlin'), isTimeZone('Mars/Olympus')]).toEqual([true, false]);
     expect([isHhMm('07:30'), isHhMm('24:00'), isHhMm('7:30')]).toEqual([true, false, false]);
+  });
+});
+
+describe('latestRun', () => {
+  it('finds the run due now in the zone across the DST change, once', () => {
+    const tz = 'America/New_York';
+    const handled = new Date('2027-03-13T14:00:00Z'); // Saturday 09:00 EST
+    expect(latestRun('0 9 * * *', tz, handled, new Date('2027-03-14T12:59:59Z'))).toBeNull();
+    expect(latestRun('0 9 * * *', tz, handled, new Date('2027-03-14T13:00:30Z'))?.toISOString()).toBe('2027-03-14T13:00:00.000Z'); // Sunday 09:00 EDT
+    expect(latestRun('0 9 * * *', tz, new Date('2027-03-14T13:00:00Z'), new Date('2027-03-14T20:00:00Z'))).toBeNull();
+  });
+
+  it('fires the latest missed run only, and the previous run bounds its period', () => {
+    expect(latestRun('0 9 1 * *', 'Europe/Berlin', new Date('2026-12-01T08:00:00Z'), new Date('2027-03-02T00:00:00Z'))?.toISOString()).toBe('2027-03-01T08:00:00.000Z');
+    expect(prevCronRun('0 9 1 * *', 'Europe/Berlin', new Date('2027-03-01T08:00:00Z')).toISOString()).toBe('2027-02-01T08:00:00.000Z');
   });
 });

@@ -14,6 +14,21 @@ export function nextCronRun(cron: string, timeZone: string, after: Date): Date {
   }
 }
 
+// The last run strictly before `before`.
+export function prevCronRun(cron: string, timeZone: string, before: Date): Date {
+  try {
+    return CronExpressionParser.parse(cron, { currentDate: before, tz: timeZone, strict: false }).prev().toDate();
+  } catch (err) {
+    throw new CronError((err as Error).message);
+  }
+}
+
+// The latest run in (after, now], or null: a scheduler that slept fires the latest run it missed, once.
+export function latestRun(cron: string, timeZone: string, after: Date, now: Date): Date | null {
+  const last = prevCronRun(cron, timeZone, new Date(now.getTime() + 1));
+  return last > after ? last : null;
+}
+
 // Runs in (from, to], for the dry-run and for a scheduler that slept.
 export function cronRuns(cron: string, timeZone: string, from: Date, to: Date, limit = 10_000): Date[] {
   const out: Date[] = [];

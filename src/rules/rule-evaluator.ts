@@ -1,5 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { MatchedLaterHook, MatchedLaterHooks } from '../customers/matched-later-hooks';
 import { NewEventHooks, NewEventsHook } from '../events/new-event-hooks';
 import { EMPTY_GATE } from './firing-gate';
 import { decideEvents, decideThreshold, decideTransition, Effect, GroupMemory, Match } from './group-decisions';
@@ -7,7 +8,8 @@ import type { QuietHours, RuleTrigger } from './rule-definition';
 import { RuleFiringWriter } from './rule-firing-writer';
 import { MATCH_COLUMNS, matchSql, RULE_FILTER_COLUMNS } from './rule-sql';
 import { SiteStates } from './site-states';
-import { groupKey, stepOf } from './threshold-crossing';
+import { groupKey } from './threshold-crossing';
+import { CountGroup, ThresholdCounts } from './threshold-counts';
 import { rollUp } from './transition-detection';
 
 interface MatchRow extends Match {
@@ -54,17 +56,20 @@ interface Touched {
 // statement matches the batch against every enabled rule of the organization; then per rule and group (not per event)
 // its memory row is locked, so replicas ingesting at once take turns and each sees what the other committed.
 @Injectable()
-export class RuleEvaluator implements NewEventsHook, OnModuleInit {
+export class RuleEvaluator implements NewEventsHook, MatchedLaterHook, OnModuleInit {
   readonly name = 'rules';
 
   constructor(
     private readonly hooks: NewEventHooks,
     private readonly writer: RuleFiringWriter,
     private readonly siteStates: SiteStates,
+    private readonly laterHooks: MatchedLaterHooks,
+    private readonly counts: ThresholdCounts,
   ) {}
 
   onModuleInit(): void {
     this.hooks.register(this);
+    this.laterHooks.register(this);
   }
 
   // Hands the new events on only when the organization has a live rule (an InitPlan evaluated once per statement).
@@ -74,30 +79,7 @@ export class RuleEvaluator implements NewEventsHook, OnModuleInit {
   }
 
   async written(em: EntityManager, eventIds: string[]): Promise<void> {
-    const rows: (MatchRow & { organizationId: string })[] = await em.query(
-      // The batch first (by primary key), then the rules: joined the other way round, the planner may walk the
-      // organization's events by its index and test each against the batch.
-      `WITH e AS MATERIALIZED (
-         SELECT id, organization_id, kind, severity, severity_rank, classification, threat_name, customer_id, site_id, server, vendor_account_id,
-                source, occurred_at
-         FROM events WHERE id = ANY($1::bigint[])),
-       r AS MATERIALIZED (
-         SELECT x.id, x.organization_id, x.trigger, ${RULE_FILTER_COLUMNS('x')} FROM rules x
-         WHERE x.organization_id = (SELECT organization_id FROM e LIMIT 1) AND x.enabled AND x.trigger_type IN ('event', 'threshold', 'transition'))
-       SELECT * FROM (
-         SELECT r.id AS "ruleId", r.organization_id AS "organizationId", ${MATCH_COLUMNS('e')},
-                -- a transition reads the group's state after the batch: its last event is all it needs of it
-                CASE WHEN r.trigger_type = 'transition' THEN row_number() OVER (
-                  PARTITION BY r.id, CASE WHEN r.t_state = 'agent' THEN e.server WHEN r.trigger ->> 'rollup' = 'customer' THEN e.customer_id::text ELSE e.site_id::text END
-                  ORDER BY e.occurred_at DESC, e.id DESC) END AS nth
-         FROM e
-         LEFT JOIN customers c ON c.id = e.customer_id
-         CROSS JOIN r
-         WHERE ${matchSql('e', 'c', 'r')}) m
-       WHERE nth IS NULL OR nth = 1
-       ORDER BY "ruleId", at, "eventId"::bigint`,
-      [eventIds],
-    );
+    const rows = await this.matchRows(em, eventIds, ['event', 'threshold', 'transition']);
     if (!rows.length) return;
     const rules = await this.rules(em, [...new Set(rows.map((r) => r.ruleId))]);
     const touched = this.groups(rows, rules);
@@ -124,6 +106,49 @@ export class RuleEvaluator implements NewEventsHook, OnModuleInit {
       saved.push({ ruleId: t.rule.id, key: t.key, memory: out.memory, openFiringId: open, lastAt: t.matches[t.matches.length - 1].at });
     }
     await saveAll(em, saved);
+  }
+
+  private matchRows(em: EntityManager, eventIds: string[], types: string[]): Promise<MatchRow[]> {
+    return em.query(
+      // The batch first (by primary key), then the rules: joined the other way round, the planner may walk the
+      // organization's events by its index and test each against the batch.
+      `WITH e AS MATERIALIZED (
+         SELECT id, organization_id, kind, severity, severity_rank, classification, threat_name, customer_id, site_id, server, vendor_account_id,
+                source, occurred_at
+         FROM events WHERE id = ANY($1::bigint[])),
+       r AS MATERIALIZED (
+         SELECT x.id, x.organization_id, x.trigger, ${RULE_FILTER_COLUMNS('x')} FROM rules x
+         WHERE x.organization_id = (SELECT organization_id FROM e LIMIT 1) AND x.enabled AND x.trigger_type = ANY($2::text[]))
+       SELECT * FROM (
+         SELECT r.id AS "ruleId", r.organization_id AS "organizationId", ${MATCH_COLUMNS('e')},
+                -- a transition reads the group's state after the batch: its last event is all it needs of it
+                CASE WHEN r.trigger_type = 'transition' THEN row_number() OVER (
+                  PARTITION BY r.id, CASE WHEN r.t_state = 'agent' THEN e.server WHEN r.trigger ->> 'rollup' = 'customer' THEN e.customer_id::text ELSE e.site_id::text END
+                  ORDER BY e.occurred_at DESC, e.id DESC) END AS nth
+         FROM e
+         LEFT JOIN customers c ON c.id = e.customer_id
+         CROSS JOIN r
+         WHERE ${matchSql('e', 'c', 'r')}) m
+       WHERE nth IS NULL OR nth = 1
+       ORDER BY "ruleId", at, "eventId"::bigint`,
+      [eventIds, types],
+    );
+  }
+
+
+  // Events matched to a customer later (the rematch job): old news. They count into thresholds and per-site states
+  // from now on, but decide nothing and send nothing; the next new event of the group sees them.
+  async matched(em: EntityManager, organizationId: string, eventIds: string[]): Promise<void> {
+    const states: { state: 'infection' | 'protection' }[] = await em.query(
+      `SELECT DISTINCT trigger ->> 'state' AS state FROM rules
+       WHERE organization_id = $1 AND enabled AND trigger_type = 'transition' AND trigger ->> 'state' IN ('infection', 'protection')`,
+      [organizationId],
+    );
+    for (const { state } of states) await this.siteStates.update(em, state, { eventIds });
+    const rows = await this.matchRows(em, eventIds, ['threshold']);
+    if (!rows.length) return;
+    const rules = await this.rules(em, [...new Set(rows.map((r) => r.ruleId))]);
+    await this.counts.add(em, countGroups(this.groups(rows, rules)));
   }
 
   private async rules(em: EntityManager, ids: string[]): Promise<Map<string, LiveRule>> {
@@ -176,37 +201,12 @@ export class RuleEvaluator implements NewEventsHook, OnModuleInit {
     return new Map(rows.map((r) => [`${r.ruleId}|${r.groupKey}`, r]));
   }
 
-  // Per threshold group: the matching events already counted in the window that ends at the batch's last match
-  // (rule_counts, in the window's steps); then the batch is counted in, and steps that left the window are dropped.
+  // Per threshold group: what is counted in its window before the batch; then the batch is counted in.
   private async thresholdCounts(em: EntityManager, touched: Touched[]): Promise<Map<string, number>> {
-    const th = touched.filter((t) => t.rule.trigger.type === 'threshold');
-    if (!th.length) return new Map();
-    const windowMs = (t: Touched) => (t.rule.trigger as Extract<RuleTrigger, { type: 'threshold' }>).windowSeconds * 1000;
-    const last = (t: Touched) => t.matches[t.matches.length - 1].at;
-    const rows: { ruleId: string; k: string; n: number }[] = await em.query(
-      `SELECT k.rule_id AS "ruleId", k.group_key AS k, coalesce(sum(c.n), 0)::int AS n
-       FROM unnest($1::uuid[], $2::text[], $3::bigint[]) k(rule_id, group_key, since)
-       LEFT JOIN rule_counts c ON c.rule_id = k.rule_id AND c.group_key = k.group_key AND c.bucket > k.since
-       GROUP BY 1, 2`,
-      [th.map((t) => t.rule.id), th.map((t) => t.key), th.map((t) => stepOf(last(t), windowMs(t)) - windowMs(t))],
-    );
-    const steps = new Map<string, number>();
-    for (const t of th) for (const m of t.matches) {
-      const k = `${t.rule.id}|${t.key}|${stepOf(m.at, windowMs(t))}`;
-      steps.set(k, (steps.get(k) ?? 0) + 1);
-    }
-    const parts = [...steps.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, n]) => [...k.split('|'), n] as [string, string, string, number]);
-    await em.query(
-      `INSERT INTO rule_counts (rule_id, group_key, bucket, n) SELECT * FROM unnest($1::uuid[], $2::text[], $3::bigint[], $4::int[])
-       ON CONFLICT (rule_id, group_key, bucket) DO UPDATE SET n = rule_counts.n + EXCLUDED.n`,
-      [parts.map((p) => p[0]), parts.map((p) => p[1]), parts.map((p) => p[2]), parts.map((p) => p[3])],
-    );
-    await em.query(
-      `DELETE FROM rule_counts c USING unnest($1::uuid[], $2::text[], $3::bigint[]) k(rule_id, group_key, since)
-       WHERE c.rule_id = k.rule_id AND c.group_key = k.group_key AND c.bucket <= k.since`,
-      [th.map((t) => t.rule.id), th.map((t) => t.key), th.map((t) => stepOf(last(t), windowMs(t)) - windowMs(t))],
-    );
-    return new Map(rows.map((r) => [`${r.ruleId}|${r.k}`, r.n]));
+    const groups = countGroups(touched);
+    const before = await this.counts.read(em, groups);
+    await this.counts.add(em, groups);
+    return before;
   }
 
   // Per transition group: the state it is in now that the batch is stored, from the per-site states (updated from
@@ -230,6 +230,12 @@ export class RuleEvaluator implements NewEventsHook, OnModuleInit {
     }
     return out;
   }
+}
+
+function countGroups(touched: Touched[]): CountGroup[] {
+  return touched
+    .filter((t) => t.rule.trigger.type === 'threshold')
+    .map((t) => ({ ruleId: t.rule.id, key: t.key, windowMs: (t.rule.trigger as Extract<RuleTrigger, { type: 'threshold' }>).windowSeconds * 1000, matches: t.matches }));
 }
 
 function toMemory(r: GroupRow): GroupMemory {

@@ -105,7 +105,8 @@ export class RuleFiringWriter {
           FROM rules r CROSS JOIN body
           CROSS JOIN LATERAL jsonb_array_elements(r.actions) AS a(action)
           JOIN destinations ds ON ds.id = (a.action ->> 'destinationId')::uuid AND ds.organization_id = r.organization_id
-          WHERE r.id = $2`,
+          -- a customer's own destination (its portal) hears of that customer only
+          WHERE r.id = $2 AND (ds.customer_id IS NULL OR (body.customers = 1 AND ds.customer_id = body.customer_id))`,
          true,
        )}`,
       [firingIds, rule.id, firingIds[0], keyPart, now],

@@ -1,8 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiExtraModels, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Caller } from '../api/auth.decorators';
 import { mapPage, PageQuery } from '../api/pagination';
 import type { Principal } from '../api-keys/api-keys.service';
+import { RuleFiredMessage } from './rule-fired-message.dto';
 import { RULE_PRESETS } from './rule-presets';
 import { DryRunService } from './dry-run.service';
 import { CreateRuleDto, DryRunDto, DryRunView, FiringPage, RuleBodyDto, RulePage, RulePresetPage, RuleQuery, RuleView } from './rules.dto';
@@ -10,6 +11,7 @@ import { RulesService } from './rules.service';
 
 @ApiTags('rules')
 @ApiBearerAuth()
+@ApiExtraModels(RuleFiredMessage)
 @Controller('v1')
 export class RulesController {
   constructor(

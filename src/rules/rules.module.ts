@@ -1,6 +1,9 @@
 import { Module } from '@nestjs/common';
 import { DeliveriesModule } from '../deliveries/deliveries.module';
+import { CustomersModule } from '../customers/customers.module';
 import { DestinationsModule } from '../destinations/destinations.module';
+import { DigestDataModule } from '../digests/digest-data.module';
+import { TemplatesModule } from '../templates/templates.module';
 import { EventsModule } from '../events/events.module';
 import { DryRunService } from './dry-run.service';
 import { FlushFiringJob } from './flush-firing.job';
@@ -10,13 +13,16 @@ import { RuleFiringWriter } from './rule-firing-writer';
 import { RulesController } from './rules.controller';
 import { RulesService } from './rules.service';
 import { SiteStates } from './site-states';
+import { ThresholdCounts } from './threshold-counts';
+import { StaleAgentsJob } from './stale-agents.job';
+import { RunSchedulesJob } from './run-schedules.job';
 
 // Rules: what turns events into actions (/v1/rules). Evaluated on the hook of new events (inside ingestion), written
 // into the one delivery pipeline, whose content they compose (rule.fired).
 @Module({
-  imports: [DestinationsModule, DeliveriesModule, EventsModule],
+  imports: [DestinationsModule, DeliveriesModule, EventsModule, CustomersModule, DigestDataModule, TemplatesModule],
   controllers: [RulesController],
-  providers: [SiteStates, RulesService, DryRunService, RuleEvaluator, RuleFiringWriter, FlushFiringJob, RuleFiredComposer],
+  providers: [SiteStates, ThresholdCounts, RulesService, DryRunService, RuleEvaluator, RuleFiringWriter, FlushFiringJob, StaleAgentsJob, RunSchedulesJob, RuleFiredComposer],
   exports: [RulesService],
 })
 export class RulesModule {}

@@ -77,7 +77,15 @@ export class RulesService {
     if (unknown) throw new ValidationError(unknown, `unknown field "${unknown}"`);
     const spec = checkRule({ ...current, ...body });
     await this.checkReferences(organizationId, spec);
-    await this.repo.save(Object.assign(r, this.columns(spec), { enabled: spec.enabled, updatedAt: new Date() }));
+    const changed = JSON.stringify([r.trigger, r.scope]) !== JSON.stringify([spec.trigger, spec.scope]);
+    await this.db.transaction(async (em) => {
+      await em.save(RuleRow, Object.assign(r, this.columns(spec), { enabled: spec.enabled, updatedAt: new Date() }));
+      // Another trigger or scope counts and remembers other things: its groups start afresh (firings stay).
+      if (changed) {
+        await em.query(`DELETE FROM rule_groups WHERE rule_id = $1`, [id]);
+        await em.query(`DELETE FROM rule_counts WHERE rule_id = $1`, [id]);
+      }
+    });
     await this.fillSiteStates(r);
     return this.get(organizationId, id);
   }
@@ -140,12 +148,11 @@ export class RulesService {
   // Destinations, customers, sites and brands a rule names must be the organization's own (another's is not found).
   private async checkReferences(organizationId: string, spec: RuleSpec): Promise<void> {
     for (const [i, a] of spec.actions.entries()) {
-      const d = await this.destinations.get(organizationId, a.destinationId).catch((err) => {
+      await this.destinations.get(organizationId, a.destinationId).catch((err) => {
         if (err instanceof NotFoundError) throw new ValidationError(`actions[${i}].destinationId`, `actions[${i}].destinationId: destination ${a.destinationId} not found`);
         throw err;
       });
-      // rule.fired has a structured form only (no e-mail template kind yet): an e-mail destination could not send it.
-      if (d.kind !== 'webhook') throw new ValidationError(`actions[${i}].destinationId`, `actions[${i}].destinationId: a rule sends to webhook destinations for now, not ${d.kind}`);
+      if (a.templateKind !== undefined && a.templateKind !== 'rule.fired') throw new ValidationError(`actions[${i}].templateKind`, `actions[${i}].templateKind: a rule's e-mail is the rule.fired template kind`);
     }
     const filter = 'filter' in spec.trigger ? spec.trigger.filter : undefined;
     const refs: [string, string, string[] | undefined][] = [

@@ -1,7 +1,7 @@
 import { BrandValues, resolveBrand } from './brand-values';
 import { formatPeriodLabel, Cadence } from './period-label';
 import { DigestKind, TemplateKind } from './template-kinds';
-import { AlertTemplateData, DigestTemplateData, SiteSummary, TemplateData, ThreatSummary, TicketTemplateData } from './template-data';
+import { AlertTemplateData, DigestTemplateData, RuleTemplateData, SiteSummary, TemplateData, ThreatSummary, TicketTemplateData } from './template-data';
 
 // Preview data for the editor and the specs: a bakery with eight sites, one threat still outstanding.
 export const SAMPLE_BRAND: BrandValues = {
@@ -31,9 +31,11 @@ const PERIODS: Record<Cadence, { start: string; end: string; prevStart: string }
 export function sampleData(kind: DigestKind, locale?: string): DigestTemplateData;
 export function sampleData(kind: 'ticket.malware', locale?: string): TicketTemplateData;
 export function sampleData(kind: 'alert.urgent', locale?: string): AlertTemplateData;
+export function sampleData(kind: 'rule.fired', locale?: string): RuleTemplateData;
 export function sampleData(kind: TemplateKind, locale?: string): TemplateData;
 export function sampleData(kind: TemplateKind, locale = 'en'): TemplateData {
   if (kind === 'alert.urgent') return sampleAlert(locale);
+  if (kind === 'rule.fired') return sampleRule(locale);
   return kind === 'ticket.malware' ? sampleTicket(locale) : sampleDigest(kind.slice('digest.'.length) as Cadence, locale);
 }
 
@@ -157,5 +159,34 @@ function sampleAlert(locale: string): AlertTemplateData {
       support: SAMPLE_BRAND.supportUrl,
       preferences: 'https://digest.northwind-hosting.example/u/eyJjIjoiYy0xMDQyIn0.sample',
     },
+  };
+}
+
+function sampleRule(locale: string): RuleTemplateData {
+  const alert = sampleAlert(locale);
+  return {
+    locale,
+    timeZone: TZ,
+    brand: alert.brand,
+    customer: CUSTOMER,
+    rule: { id: 'r-17', name: 'Malware burst' },
+    trigger: 'event',
+    firedAt: '2026-11-22T17:42:10.000Z',
+    incident: 'event:e-88231',
+    firings: 1,
+    eventCount: 3,
+    more: 1,
+    suppressed: 2,
+    count: null,
+    threshold: null,
+    from: null,
+    to: null,
+    periodStart: null,
+    periodEnd: null,
+    events: [
+      { id: 'e-88231', kind: 'detection', severity: 'critical', threatName: 'PHP.Webshell.WSO', filePath: alert.event.filePath, domain: alert.site.domain, occurredAt: '2026-11-22T17:42:10.000Z' },
+      { id: 'e-88232', kind: 'detection', severity: 'high', threatName: 'PHP.Backdoor.Generic', filePath: '/home/sonnenschein/public_html/wp-content/uploads/x.php', domain: null, occurredAt: '2026-11-22T17:42:31.000Z' },
+    ],
+    links: { portal: PORTAL, support: SAMPLE_BRAND.supportUrl },
   };
 }

@@ -124,4 +124,28 @@ export interface AlertTemplateData {
   links: { portal: string; threats: string; support: string; preferences: string };
 }
 
-export type TemplateData = DigestTemplateData | TicketTemplateData | AlertTemplateData;
+// What a rule's e-mail says: one firing (or several held together by quiet hours, `firings` > 1 then).
+export interface RuleTemplateData {
+  locale: string;
+  timeZone: string;
+  brand: BrandTemplateValues;
+  customer: CustomerRef;
+  rule: { id: string; name: string };
+  trigger: string; // event, threshold, transition, schedule
+  firedAt: string;
+  incident: string;
+  firings: number;
+  eventCount: number;
+  more: number;
+  suppressed: number;
+  count: number | null; // threshold: the count reached
+  threshold: number | null;
+  from: string | null; // transition: the state left
+  to: string | null; // transition: the state reached
+  periodStart: string | null; // schedule: the period reported
+  periodEnd: string | null;
+  events: { id: string; kind: EventKind; severity: Severity | null; threatName: string | null; filePath: string | null; domain: string | null; occurredAt: string }[];
+  links: { portal: string; support: string };
+}
+
+export type TemplateData = DigestTemplateData | TicketTemplateData | AlertTemplateData | RuleTemplateData;

@@ -13,6 +13,7 @@ const DESCRIPTIONS: Record<TemplateKind, string> = {
   'digest.monthly': 'Monthly security digest e-mail to a customer',
   'ticket.malware': 'Text of the ticket or chat message opened for a malware event (ticket and chat destinations)',
   'alert.urgent': 'E-mail sent at once for an event of a kind the customer marked urgent (deliveries)',
+  'rule.fired': 'E-mail a rule sends to an e-mail destination among its actions: the events of a firing, a threshold reached, a state change or a scheduled report',
 };
 
 // The variable reference per kind, served to the editor, with the sample data previews use.

@@ -1,4 +1,4 @@
-export const TEMPLATE_KINDS = ['digest.daily', 'digest.weekly', 'digest.monthly', 'ticket.malware', 'alert.urgent'] as const;
+export const TEMPLATE_KINDS = ['digest.daily', 'digest.weekly', 'digest.monthly', 'ticket.malware', 'alert.urgent', 'rule.fired'] as const;
 export type TemplateKind = (typeof TEMPLATE_KINDS)[number];
 export type DigestKind = Extract<TemplateKind, `digest.${string}`>;
 export const DIGEST_KINDS = TEMPLATE_KINDS.filter((k): k is DigestKind => k.startsWith('digest.'));

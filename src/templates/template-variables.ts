@@ -1,7 +1,7 @@
 import { TemplateKind } from './template-kinds';
 import { CUSTOM_HELPERS, BUILTIN_HELPERS } from './template-helpers';
 
-export type { AlertTemplateData, DigestTemplateData, TicketTemplateData, TemplateData, SiteSummary, ThreatSummary } from './template-data';
+export type { AlertTemplateData, RuleTemplateData, DigestTemplateData, TicketTemplateData, TemplateData, SiteSummary, ThreatSummary } from './template-data';
 export { DIGEST_LIST_LIMITS } from './template-data';
 export { sampleData, SAMPLE_BRAND } from './sample-data';
 
@@ -162,6 +162,37 @@ const ALERT: TemplateVariable[] = [
   v('links.preferences', 'url', 'Email preferences (digest cadence, off), works without login'),
 ];
 
+const RULE: TemplateVariable[] = [
+  ...COMMON,
+  v('rule', 'object', 'The rule that fired'),
+  v('rule.id', 'string', 'Rule id'),
+  v('rule.name', 'string', 'Rule name as the operator wrote it'),
+  v('trigger', 'string', 'event, threshold, transition or schedule'),
+  v('firedAt', 'date', 'When it fired (a burst: its first event; a schedule: the run)'),
+  v('incident', 'string', 'The incident (a recovery names the one it closes)'),
+  v('firings', 'number', 'Firings in this message (more than one when quiet hours held them)'),
+  v('eventCount', 'number', 'Events in the firing(s)'),
+  v('more', 'number', 'Events beyond the listed ones'),
+  v('suppressed', 'number', 'Matches the cooldown held back before this firing'),
+  v('count', 'number | null', 'Threshold: the count reached'),
+  v('threshold', 'number | null', 'Threshold: the count that fires'),
+  v('from', 'string | null', 'Transition: the state left (clean, infected, protected, unprotected, reporting, stale)'),
+  v('to', 'string | null', 'Transition: the state reached'),
+  v('periodStart', 'date | null', 'Schedule: start of the period reported'),
+  v('periodEnd', 'date | null', 'Schedule: end of the period reported (exclusive)'),
+  v('events', 'array', 'The events (up to 50)'),
+  v('events[].id', 'string', 'Event id'),
+  v('events[].kind', 'event kind', '{{t "alert.kind" kind}} names it'),
+  v('events[].severity', 'severity | null', 'critical, high, medium, low, info'),
+  v('events[].threatName', 'string | null', 'Threat or signature name'),
+  v('events[].filePath', 'string | null', 'File path; shorten with truncatePath'),
+  v('events[].domain', 'string | null', 'Domain the vendor reported'),
+  v('events[].occurredAt', 'date', 'When it happened'),
+  v('links', 'object', 'Links'),
+  v('links.portal', 'url', "The customer's page in the portal, else the hosted customer page"),
+  v('links.support', 'url', "The brand's support page"),
+];
+
 function totals(prefix: string, when: string): TemplateVariable[] {
   return [
     v(`${prefix}.events`, 'number', `All events ${when}`),
@@ -180,6 +211,7 @@ export const TEMPLATE_VARIABLES: Record<TemplateKind, readonly TemplateVariable[
   'digest.monthly': DIGEST,
   'ticket.malware': TICKET,
   'alert.urgent': ALERT,
+  'rule.fired': RULE,
 };
 
 export interface HelperDoc { name: string; usage: string; description: string }

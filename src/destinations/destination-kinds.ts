@@ -40,6 +40,12 @@ export function kindSpec(kind: string): KindSpec {
   return spec;
 }
 
+// For rows already stored: a kind this replica does not know (written by a newer one, mid-deploy) is shown and
+// opened as plain config rather than failing the whole list.
+export function findKindSpec(kind: string): KindSpec | null {
+  return SPECS.get(kind) ?? null;
+}
+
 export function kindSpecs(): Iterable<KindSpec> {
   return SPECS.values();
 }

@@ -3,7 +3,7 @@ import { Allow, IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Ma
 import { PageQuery } from '../api/pagination';
 import { APPRISE_SCHEMES, toAppriseUrl } from './apprise-schemes';
 import { describeKinds } from './destination-kind';
-import { DESTINATION_KINDS, kindSpec, kindSpecs } from './destination-kinds';
+import { DESTINATION_KINDS, findKindSpec, kindSpecs } from './destination-kinds';
 import { DESTINATION_STATES, DestinationRow, SUBSCRIBABLE_TYPES } from './destination.entity';
 
 const CONFIG_DOC =
@@ -86,7 +86,7 @@ export class DestinationView {
 
   static of(d: DestinationRow, describe: (stored: string) => string | null): DestinationView {
     const config = { ...d.config };
-    for (const map of kindSpec(d.kind).sealedMaps ?? []) {
+    for (const map of findKindSpec(d.kind)?.sealedMaps ?? []) {
       const sealed = d.config[map] as Record<string, string> | undefined;
       if (sealed) config[map] = Object.fromEntries(Object.entries(sealed).map(([k, v]) => [k, describe(v)]));
     }

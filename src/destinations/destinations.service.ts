@@ -8,7 +8,7 @@ import { SecretBox, SecretOwner } from '../secrets/secret-box';
 import { fromAppriseUrl } from './apprise-schemes';
 import { checkEventTypes, checkSigningSecret, generateSigningSecret } from './destination-config';
 import { checkKindConfig, KindSpec } from './destination-kind';
-import { kindSpec } from './destination-kinds';
+import { findKindSpec, kindSpec } from './destination-kinds';
 import { DestinationRow } from './destination.entity';
 import type { DestinationTarget } from './destination';
 import { CreateDestinationDto, UpdateDestinationDto } from './destinations.dto';
@@ -173,7 +173,7 @@ export class DestinationsService {
   private opened(d: DestinationRow): DestinationTarget {
     const open = (s: Record<string, string>) => Object.fromEntries(Object.entries(s).map(([k, v]) => [k, this.box.open(v, d.organizationId)]));
     const config = { ...d.config };
-    for (const map of kindSpec(d.kind).sealedMaps ?? []) config[map] = open((d.config[map] ?? {}) as Record<string, string>);
+    for (const map of findKindSpec(d.kind)?.sealedMaps ?? []) config[map] = open((d.config[map] ?? {}) as Record<string, string>);
     const overlapping = d.previousSecrets && d.secretsOverlapUntil && d.secretsOverlapUntil.getTime() > Date.now();
     return { id: d.id, organizationId: d.organizationId, kind: d.kind, config, secrets: open(d.secrets), previousSecrets: overlapping ? open(d.previousSecrets!) : null, enabled: d.state === 'enabled', rateLimitPerMinute: d.rateLimitPerMinute };
   }

@@ -10,7 +10,7 @@ export function pagerDutyFake(routingKey: string): FakeHandler & { open: Set<str
   const handler = ((r) => {
     if (r.method !== 'POST' || r.url.pathname !== '/v2/enqueue') return { status: 404, body: { status: 'not found' } };
     const j = r.json;
-    if (!j) return { status: 400, body: { status: 'invalid event', message: 'Check that the JSON is valid' } };
+    if (!String(r.headers['content-type'] ?? '').startsWith('application/json') || !j) return { status: 400, body: { status: 'invalid event', message: 'Check that the JSON is valid' } };
     if (j.routing_key !== routingKey) return invalid("'routing_key' is invalid");
     if (!['trigger', 'acknowledge', 'resolve'].includes(j.event_action)) return invalid("'event_action' is invalid");
     if (j.dedup_key !== undefined && (typeof j.dedup_key !== 'string' || j.dedup_key.length > 255)) return invalid("'dedup_key' must be at most 255 characters");

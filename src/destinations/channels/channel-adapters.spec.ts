@@ -76,4 +76,26 @@ describe('channel adapters', () => {
     await expect(new A(http as unknown as HttpClient).send(d)).rejects.toBeInstanceOf(DestinationError);
     expect(http.sent).toHaveLength(0);
   });
+
+  it.each([
+    ['pagerduty', {}, 'https://events.pagerduty.com/v2/enqueue'],
+    ['pagerduty', { region: 'eu' }, 'https://events.eu.pagerduty.com/v2/enqueue'],
+    ['opsgenie', {}, 'https://api.opsgenie.com/v2/alerts'],
+    ['opsgenie', { region: 'eu' }, 'https://api.eu.opsgenie.com/v2/alerts'],
+    ['telegram', { chatId: '1' }, 'https://api.telegram.org/bot1:tok/sendMessage'],
+    ['ntfy', { topic: 't' }, 'https://ntfy.sh/'],
+    ['pushover', {}, 'https://api.pushover.net/1/messages.json'],
+  ])('%s %j posts to the vendor host %s by default', async (kind, config, url) => {
+    const http = new StubHttp({ status: 200, body: '{"ok":true,"status":1}' });
+    const A = CHANNEL_ADAPTERS.find((X) => new X(http as unknown as HttpClient).kind === kind)!;
+    await new A(http as unknown as HttpClient).send(huge(kind, 'x', { config }));
+    expect(http.sent[0].url).toBe(url);
+  });
+
+  it('slack with a bot token posts to slack.com/api/chat.postMessage by default', async () => {
+    const http = new StubHttp({ body: '{"ok":true}' });
+    const A = CHANNEL_ADAPTERS.find((X) => new X(http as unknown as HttpClient).kind === 'slack')!;
+    await new A(http as unknown as HttpClient).send(huge('slack', 'x', { config: { channel: 'C1' }, secrets: { botToken: 'xoxb-1' } }));
+    expect(http.sent[0].url).toBe('https://slack.com/api/chat.postMessage');
+  });
 });

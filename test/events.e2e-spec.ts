@@ -24,6 +24,19 @@ describe('events: push ingestion, queries and stats', () => {
     expect(listed.body.data).toHaveLength(3);
   });
 
+  it('takes the same events pushed at once in different orders, each stored once, no push failing', async () => {
+    const events = Array.from({ length: 300 }, (_, i) => ev(i, { externalId: `race-${i}` }));
+    for (let round = 0; round < 5; round++) {
+      const batch = events.map((e) => ({ ...e, externalId: `${e.externalId}-${round}` }));
+      const orders = [batch, [...batch].reverse(), [...batch.slice(150), ...batch.slice(0, 150)]];
+      const answers = await Promise.all(orders.map((o) => t.api('POST', '/v1/events', { body: { events: o } })));
+      expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
+      expect(answers.reduce((n, a) => n + a.body.created, 0)).toBe(300);
+    }
+    const [{ n }] = await t.db.dataSource.query(`SELECT count(*)::int AS n FROM events WHERE external_id LIKE 'race-%'`);
+    expect(n).toBe(1500);
+  });
+
   it('answers 207 with per-item results when some items are bad, storing the good ones and keeping the bad ones visible', async () => {
     const res = await t.api('POST', '/v1/events', { body: { events: [ev(10), { ...ev(11), kind: 'meteor' }, ev(12, { occurredAt: 'soon' }), ev(10)] } });
     expect(res.status).toBe(207);

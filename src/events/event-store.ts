@@ -70,6 +70,9 @@ export class EventStore {
             file_path text, file_hash text, process text, threat_name text, occurred_at timestamptz, raw jsonb,
             keys text[], rules text[])
        ${this.matcher.resolveJoin('r', '$1')}
+       -- One order for every writer: two pushes of the same events in different orders would otherwise each wait on a
+       -- key the other inserted first (a deadlock, a 500 for one of them).
+       ORDER BY r.external_id
        ON CONFLICT (organization_id, source, external_id) DO NOTHING
        RETURNING external_id, ${NEW_EVENT_COLUMNS}
        )${hooks.map((h, i) => `, h${i} AS (${h.sql('ins', '$1')})`).join('')}

@@ -27,6 +27,28 @@ describe('channel text of a message', () => {
     expect(channelText({ event: { type: 'x', timestamp: 't', data: { dedupKey: 'k1', action: 'resolve' } } }, 'd')).toMatchObject({ action: 'resolve', key: 'k1' });
   });
 
+  it("writes a rule's firing: the rule, the customer and the change as title, its events as lines; a recovery resolves the incident the opening triggered", () => {
+    const firing = (over: Record<string, unknown>) => ({
+      event: {
+        type: 'rule.fired', timestamp: 't',
+        data: {
+          rule: { id: 'r1', name: 'Site infected' }, trigger: 'transition', incident: 'site:s1@2026-11-20T16:05:00.000Z', customer: { id: 'c', name: 'Acme' },
+          state: 'infection', from: 'clean', to: 'infected', opens: true, suppressed: 0, more: 0,
+          events: [{ kind: 'detection', severity: 'high', threatName: 'PHP.Webshell', domain: 'a.example', filePath: '/x.php' }, { kind: 'detection', severity: 'critical', domain: 'a.example' }],
+          ...over,
+        },
+      },
+    });
+    const opened = channelText(firing({}), 'd1')!;
+    expect(opened).toMatchObject({
+      title: 'Site infected — Acme: clean → infected', severity: 'critical', action: 'trigger', key: 'rule:r1:site:s1@2026-11-20T16:05:00.000Z',
+      body: 'high detection: PHP.Webshell on a.example (/x.php)\ncritical detection on a.example',
+    });
+    const closed = channelText(firing({ from: 'infected', to: 'clean', opens: false, events: [{ kind: 'cleanup', severity: null, domain: 'a.example' }], more: 3, suppressed: 2 }), 'd2')!;
+    expect(closed).toMatchObject({ action: 'resolve', key: opened.key, title: 'Site infected — Acme: infected → clean' });
+    expect(closed.body).toBe('cleanup on a.example\nand 3 more\n(2 more held back by the rule\'s cooldown since the last message)');
+  });
+
   it('keeps only an http(s) link; a message with neither text nor event has no channel form', () => {
     expect(channelText({ event: { type: 'x', timestamp: 't', data: { link: 'javascript:alert(1)' } } }, 'd')!.link).toBeNull();
     expect(channelText({ event: { type: 'x', timestamp: 't', data: { link: 'https://p.example/e/1' } } }, 'd')!.link).toBe('https://p.example/e/1');

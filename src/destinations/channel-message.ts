@@ -29,12 +29,16 @@ export function channelText(m: OutboundMessage, deliveryId: string): ChannelText
   const data = (event?.data ?? {}) as Record<string, unknown>;
   const inner = obj(data.event);
   const severity = toSeverity(str(data.severity) ?? str(inner?.severity));
-  const resolve = !!event && (/\.(resolved|recovered)$/.test(event.type) || data.action === 'resolve' || data.resolved === true);
-  const key = str(data.dedupKey) ?? prefixed('incident', str(obj(data.incident)?.id)) ?? prefixed(event?.type, str(inner?.id)) ?? `delivery:${deliveryId}`;
+  // A rule's firing (rule.fired) names its incident as a string and, for a transition, whether it opens it: the
+  // recovery (opens: false) resolves what the opening triggered, under the same key.
+  const resolve = !!event && (/\.(resolved|recovered)$/.test(event.type) || data.action === 'resolve' || data.resolved === true || data.opens === false);
+  const ruleIncident = str(obj(data.rule)?.id) && str(data.incident) ? `rule:${str(obj(data.rule)?.id)}:${str(data.incident)}` : null;
+  const key = str(data.dedupKey) ?? prefixed('incident', str(obj(data.incident)?.id)) ?? ruleIncident ?? prefixed(event?.type, str(inner?.id)) ?? `delivery:${deliveryId}`;
   const base = { link: link(data), severity, action: resolve ? ('resolve' as const) : ('trigger' as const), key, timestamp: event?.timestamp ?? null, type: event?.type ?? null, icon: httpUrl(m.brand?.values.logoUrl) };
   if (m.content) return { ...base, title: clip(oneLine(m.content.subject)), body: m.content.text.trim() };
   if (!event) return null;
   if (event.type === 'security_event.created' && inner) return { ...base, ...securityEvent(inner, data) };
+  if (obj(data.rule) && Array.isArray(data.events)) return { ...base, severity: firingSeverity(data) ?? severity, ...ruleFiring(data) };
   return { ...base, title: event.type, body: flatten(data).slice(0, MAX_LINES).join('\n') };
 }
 
@@ -49,6 +53,32 @@ function securityEvent(e: Record<string, unknown>, data: Record<string, unknown>
     ['Customer', str(obj(data.customer)?.name)], ['Occurred', str(e.occurredAt)],
   ];
   return { title: oneLine(title), body: lines.filter(([, v]) => v).map(([k, v]) => `${k}: ${clip(oneLine(v!))}`).join('\n') };
+}
+
+// A rule's firing: the rule's name, whom it concerns and what changed as the title; its events as lines (a firing
+// lists up to 50, then "and N more").
+function ruleFiring(data: Record<string, unknown>): { title: string; body: string } {
+  const name = clip(oneLine(str(obj(data.rule)?.name) ?? 'Rule'));
+  const who = str(obj(data.customer)?.name);
+  const change = str(data.from) && str(data.to) ? `${str(data.from)} → ${str(data.to)}` : str(data.count) ? `${str(data.count)} in ${str(data.windowSeconds) ?? '?'} s` : null;
+  const events = (data.events as unknown[]).map(obj).filter((e): e is Record<string, unknown> => !!e);
+  const lines = events.slice(0, MAX_LINES).map((e) => {
+    const what = [str(e.severity), str(e.kind)].filter(Boolean).join(' ');
+    const threat = str(e.threatName);
+    const where = str(e.domain) ?? str(e.server);
+    return clip(oneLine(`${what || 'event'}${threat ? `: ${threat}` : ''}${where ? ` on ${where}` : ''}${str(e.filePath) ? ` (${str(e.filePath)})` : ''}`));
+  });
+  const more = (Number(data.more) || 0) + Math.max(0, events.length - MAX_LINES);
+  if (more > 0) lines.push(`and ${more} more`);
+  const suppressed = Number(data.suppressed) || 0;
+  if (suppressed > 0) lines.push(`(${suppressed} more held back by the rule's cooldown since the last message)`);
+  return { title: oneLine(`${name}${who ? ` — ${who}` : ''}${change ? `: ${change}` : ''}`), body: lines.join('\n') };
+}
+
+// The highest severity among a firing's events.
+function firingSeverity(data: Record<string, unknown>): ChannelSeverity | null {
+  const found = (data.events as unknown[]).map((e) => str(obj(e)?.severity)).filter((x): x is string => !!x).map(toSeverity);
+  return found.length ? CHANNEL_SEVERITIES.find((s) => found.includes(s)) ?? null : null;
 }
 
 // data as "path: value" lines, for message types without a text of their own.

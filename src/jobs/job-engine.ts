@@ -7,6 +7,7 @@ import { Database } from '../db/database';
 import { Metrics } from '../metrics/metrics';
 import { dedupeJobId, JobHandler, jobOutcomeLabel, JobResult, JobType } from './job';
 import { JobWakeups, wake } from './job-wakeups';
+import { QueueStatistics } from './queue-statistics';
 
 export interface SendOptions {
   dedupeKey?: string; // see dedupeJobId
@@ -31,7 +32,7 @@ export class JobEngine implements OnApplicationBootstrap, BeforeApplicationShutd
   private readonly shutdown = new AbortController();
   private started: Promise<void> | null = null;
   private readonly lateActivations = new Map<string, Promise<void>>();
-  private readonly analyzedAt = new Map<string, number>();
+  private readonly statistics: QueueStatistics;
   private readonly wakeups: JobWakeups;
 
   constructor(
@@ -49,6 +50,7 @@ export class JobEngine implements OnApplicationBootstrap, BeforeApplicationShutd
     });
     this.boss.on('error', (err) => this.logger.error(`job engine error: ${err.message}`));
     this.wakeups = new JobWakeups(db.url);
+    this.statistics = new QueueStatistics(db, config.jobs.schema);
   }
 
   register<P>(type: JobType<P>, handler: JobHandler<P>): void {
@@ -79,7 +81,7 @@ export class JobEngine implements OnApplicationBootstrap, BeforeApplicationShutd
 
   private async boot(): Promise<void> {
     await this.boss.start();
-    await this.db.withAdvisoryLock(ADVISORY_LOCKS.jobQueues, () => this.ensureFetchIndex());
+    await this.db.withAdvisoryLock(ADVISORY_LOCKS.jobQueues, () => this.statistics.ensureFetchIndex());
     if (this.config.roles.has('worker')) await this.wakeups.start();
     for (const reg of this.registrations.values()) await this.activate(reg);
     if (this.config.roles.has('scheduler')) {
@@ -90,23 +92,6 @@ export class JobEngine implements OnApplicationBootstrap, BeforeApplicationShutd
   private async activate(reg: Registration): Promise<void> {
     await this.ensureQueue(reg.type);
     if (this.config.roles.has('worker')) await this.startWorkers(reg);
-  }
-
-  // pg-boss fetches with ORDER BY priority DESC, created_on, id … LIMIT n FOR UPDATE SKIP LOCKED, but its own
-  // fetch index is on (name, start_after): every fetch sorted the whole backlog of its queue (27 ms per fetch with
-  // 10,000 digests queued, a third of the database's CPU in a run). This index has the fetch's order, so a fetch
-  // reads its n rows. On the partitioned parent, so PostgreSQL builds it on every queue's partition, also on those
-  // pg-boss attaches later. Not CONCURRENTLY (not possible on a partitioned table): the job table is small.
-  // Only an optimisation: without it (e.g. the job schema belongs to another role) jobs still run, more slowly.
-  private async ensureFetchIndex(): Promise<void> {
-    try {
-      await this.db.dataSource.query(
-        `CREATE INDEX IF NOT EXISTS job_fetch_order ON "${this.config.jobs.schema}".job (name, priority DESC, created_on, id)
-         INCLUDE (start_after) WHERE state < 'active'`,
-      );
-    } catch (err) {
-      this.logger.warn(`job fetch index not created (fetches from a long backlog sort it on every fetch): ${(err as Error).message}`);
-    }
   }
 
   // pg-boss creates a table per queue; two replicas creating the same queue at once deadlock, so take turns.
@@ -256,24 +241,7 @@ export class JobEngine implements OnApplicationBootstrap, BeforeApplicationShutd
     }));
     await this.boss.insert(rows, { db: opts.tx ? inTransaction(opts.tx) : undefined });
     await this.wakeFor(type, opts.startAfter, opts.tx);
-    if (rows.length >= BULK_INSERT) await this.refreshStatistics(type.name, opts.tx);
-  }
-
-  // After a bulk insert (a scheduler queuing thousands), the queue's statistics still describe the table as it was
-  // (often: all jobs completed), and PostgreSQL plans the fetch for a near-empty queue: pg-boss's (name, start_after)
-  // index and a sort of the whole backlog on every fetch, instead of job_fetch_order. ANALYZE of the queue's
-  // partition (in the caller's transaction, so it counts the new jobs) puts that right; at most every 10 s per queue
-  // and replica, as autovacuum would, only sooner.
-  private async refreshStatistics(queue: string, tx?: EntityManager): Promise<void> {
-    const last = this.analyzedAt.get(queue) ?? 0;
-    if (Date.now() - last < 10_000) return;
-    this.analyzedAt.set(queue, Date.now());
-    const em = tx ?? this.db.manager;
-    const [row]: { partition: string }[] = await em.query(
-      `SELECT partition_name AS partition FROM "${this.config.jobs.schema}".queue WHERE name = $1`, [queue]);
-    // SKIP_LOCKED: when another transaction is analysing the queue (its lock is held until it commits), skip rather
-    // than wait, so that two enqueuing transactions never wait on each other here.
-    if (row) await em.query(`ANALYZE (SKIP_LOCKED) "${this.config.jobs.schema}"."${row.partition}"`);
+    if (rows.length >= BULK_INSERT) await this.statistics.refresh(type.name, opts.tx);
   }
 
   async healthy(): Promise<boolean> {

@@ -169,6 +169,25 @@ describe('push channels', () => {
       expect((await t.api('GET', `/v1/destinations/${literal.body.id}`)).body.appriseUrl).toBe('tgram://****/@opsroom');
     });
 
+    it('updates a destination from its shown URL, edited: a secret left masked is kept, a new one replaces it; another kind is refused', async () => {
+      const created = await t.api('POST', '/v1/destinations', { body: { name: 'tg edit', appriseUrl: `tgram://${BOT}/@opsroom` } });
+      const id = created.body.id;
+      const [before] = await t.db.dataSource.query('SELECT secrets FROM destinations WHERE id = $1', [id]);
+      const moved = await t.api('PATCH', `/v1/destinations/${id}`, { body: { appriseUrl: created.body.appriseUrl.replace('@opsroom', '@oncall') } });
+      expect(moved.status).toBe(200);
+      expect(moved.body).toMatchObject({ config: { chatId: '@oncall' }, appriseUrl: 'tgram://****/@oncall' });
+      const [kept] = await t.db.dataSource.query('SELECT secrets FROM destinations WHERE id = $1', [id]);
+      expect(kept.secrets).toEqual(before.secrets);
+      const otherBot = BOT.replace(/^\d+/, '987654321');
+      expect((await t.api('PATCH', `/v1/destinations/${id}`, { body: { appriseUrl: `tgram://${otherBot}/@oncall` } })).status).toBe(200);
+      const [replaced] = await t.db.dataSource.query('SELECT secrets FROM destinations WHERE id = $1', [id]);
+      expect(replaced.secrets.botToken).not.toEqual(before.secrets.botToken);
+      expect(await t.api('PATCH', `/v1/destinations/${id}`, { body: { appriseUrl: 'ntfys://ntfy.example.com/x' } }))
+        .toMatchObject({ status: 400, body: { field: 'appriseUrl', message: expect.stringContaining('describes a ntfy destination; this one is telegram') } });
+      expect(await t.api('PATCH', `/v1/destinations/${id}`, { body: { appriseUrl: 'tgram://****/@x', config: { chatId: '@x' } } }))
+        .toMatchObject({ status: 400, body: { field: 'appriseUrl' } });
+    });
+
     it('answers 400 naming the supported schemes, the bad part, or the field the URL filled wrongly', async () => {
       const post = (body: object) => t.api('POST', '/v1/destinations', { body: { name: 'x', ...body } });
       const unknown = await post({ appriseUrl: 'sms://12345' });

@@ -113,12 +113,15 @@ export function fromAppriseUrl(raw: unknown): { kind: string; config: Record<str
   return parse(p);
 }
 
-// A destination as an Apprise URL, secrets masked ("****", or the env:NAME reference as given). null: a kind
+// How a view masks a secret in an Apprise URL; an edited URL that still says it keeps the stored secret.
+export const MASK = '****';
+
+// A destination as an Apprise URL, secrets masked (MASK, or the env:NAME reference as given). null: a kind
 // without an Apprise form.
 export function toAppriseUrl(kind: string, c: Record<string, unknown>, secret: Describe): string | null {
   const m = (field: string) => {
     const d = secret(field);
-    return d && isEnvRef(d) ? d : '****';
+    return d && isEnvRef(d) ? d : MASK;
   };
   const q = (pairs: Record<string, unknown>) => {
     const s = new URLSearchParams(Object.entries(pairs).filter(([, v]) => v !== undefined && v !== null).map(([k, v]): [string, string] => [k, Array.isArray(v) ? v.join(',') : String(v)])).toString();

@@ -36,6 +36,8 @@ export class CreateDestinationDto {
 export class UpdateDestinationDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 200) name?: string;
   @ApiPropertyOptional({ type: Object, description: `replaces the whole config; ${CONFIG_DOC}` }) @IsOptional() config?: Record<string, unknown>;
+  @ApiPropertyOptional({ description: 'instead of config: the destination as an Apprise URL of its own kind, e.g. the appriseUrl shown, edited; a secret left masked (****) is kept' })
+  @IsOptional() @IsString() @Length(1, 4096) appriseUrl?: string;
   @ApiPropertyOptional({ type: [String], enum: SUBSCRIBABLE_TYPES, description: 'replaces the list' }) @IsOptional() @Allow() eventTypes?: string[];
   @ApiPropertyOptional({ format: 'uuid', nullable: true, type: String, description: 'null: organization-wide' })
   @IsOptional() @ValidateIf((_, v) => v !== null) @IsUUID() customerId?: string | null;

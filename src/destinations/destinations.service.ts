@@ -5,7 +5,7 @@ import { CustomersService } from '../customers/customers.service';
 import { Database } from '../db/database';
 import { NotFoundError, ValidationError } from '../errors/domain-error';
 import { SecretBox, SecretOwner } from '../secrets/secret-box';
-import { fromAppriseUrl } from './apprise-schemes';
+import { fromAppriseUrl, MASK } from './apprise-schemes';
 import { checkEventTypes, checkSigningSecret, generateSigningSecret } from './destination-config';
 import { checkKindConfig, KindSpec } from './destination-kind';
 import { findKindSpec, kindSpec } from './destination-kinds';
@@ -95,9 +95,10 @@ export class DestinationsService {
     const d = await this.get(owner.organizationId, id);
     if (dto.name !== undefined) d.name = dto.name;
     const spec = kindSpec(d.kind);
-    if (dto.config !== undefined) {
+    const raw = dto.appriseUrl !== undefined ? this.fromEditedAppriseUrl(spec, dto) : dto.config;
+    if (raw !== undefined) {
       const { signingSecret, ...fieldSecrets } = d.secrets;
-      const checked = checkKindConfig(spec, dto.config, (v, field) => this.box.store(v, owner, field), fieldSecrets);
+      const checked = checkKindConfig(spec, raw, (v, field) => this.box.store(v, owner, field), fieldSecrets);
       const moved = Object.entries(spec.fields).find(([name, f]) => f.target && !f.secret && checked.config[name] !== d.config[name]);
       if (moved) this.box.assertMayRedirect([...Object.values(d.secrets), ...this.sealedValues(spec, d)], owner, `config.${moved[0]}`);
       d.config = checked.config;
@@ -115,6 +116,15 @@ export class DestinationsService {
     d.updatedAt = new Date();
     await this.repo.save(d);
     return this.get(owner.organizationId, id);
+  }
+
+  // An Apprise URL as the new config of a destination of the same kind. A secret left as the view masks it (****) is
+  // left out, so the stored one stays (checkKindConfig keeps a secret field not given).
+  private fromEditedAppriseUrl(spec: KindSpec, dto: UpdateDestinationDto): Record<string, unknown> {
+    if (dto.config !== undefined) throw new ValidationError('appriseUrl', 'give either appriseUrl or config, not both');
+    const { kind, config } = fromAppriseUrl(dto.appriseUrl);
+    if (kind !== spec.kind) throw new ValidationError('appriseUrl', `appriseUrl describes a ${kind} destination; this one is ${spec.kind} (create a new destination to change the kind)`);
+    return Object.fromEntries(Object.entries(config).filter(([field, v]) => !(spec.fields[field]?.secret && v === MASK)));
   }
 
   async remove(organizationId: string, id: string): Promise<void> {

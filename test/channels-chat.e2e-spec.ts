@@ -226,7 +226,12 @@ describe('chat channels', () => {
       expect(req.json.text).toContain('&lt;users/all&gt; &lt;https://evil.example|x&gt;');
       expect(req.json.text).not.toMatch(/<users|<https/);
       gchat.script({ status: 429, body: { error: { code: 429, status: 'RESOURCE_EXHAUSTED', message: 'Quota exceeded' } } });
-      expect(await testChannel(t, d.id)).toMatchObject({ status: 'failed', outcome: 'transient_error' });
+      const limited = await testChannel(t, d.id);
+      expect(limited).toMatchObject({ status: 'failed', outcome: 'transient_error' });
+      // no Retry-After: the next try on Svix's schedule, as for every kind but e-mail (5 s ± 20%)
+      const next = Date.parse((await t.api('GET', `/v1/deliveries/${limited.deliveryId}`)).body.nextAttemptAt) - Date.now();
+      expect(next).toBeGreaterThan(3000);
+      expect(next).toBeLessThan(6500);
       const bad = await createChannel(t, 'googlechat', { webhookUrl: url('key-good', 'tok-bad') });
       expect(await testChannel(t, bad.id)).toMatchObject({ status: 'dead', error: expect.stringMatching(/^credentials: HTTP 401 UNAUTHENTICATED/) });
       const res = await t.api('POST', '/v1/destinations', { body: { kind: 'googlechat', name: 'x', config: { webhookUrl: `${gchat.base}/v1/spaces/AAAA/messages` } } });

@@ -197,12 +197,12 @@ export class DeliverySender {
     return target;
   }
 
-  // The retry schedule of a delivery: its destination's own (config.retrySchedule), else Svix's for a webhook and
-  // DELIVERY_RETRY_SCHEDULE for e-mail (and a customer's own recipients).
+  // The retry schedule of a delivery: its destination's own (config.retrySchedule), else DELIVERY_RETRY_SCHEDULE for
+  // e-mail (configured, and a customer's own recipients) and Svix's for every other kind (webhooks, channels, …).
   private schedule(kind: string, target: DestinationTarget | null): readonly number[] {
     const own = target?.config.retrySchedule;
     if (Array.isArray(own)) return own as number[];
-    return kind === 'webhook' ? SVIX_RETRY_SCHEDULE : this.config.deliveries.retrySchedule;
+    return kind === 'email' ? this.config.deliveries.retrySchedule : SVIX_RETRY_SCHEDULE;
   }
 
   private async failed(claimed: ClaimedDelivery, record: AttemptRecord, permanent: boolean, target: DestinationTarget | null, hint: DestinationHint = {}): Promise<SendOutcome> {

@@ -13,6 +13,9 @@ export interface KindSpec {
   fields: Record<string, FieldSpec>;
   subscribes: readonly string[]; // message types it can subscribe to (notification.test needs none)
   signingSecret?: boolean; // a Standard Webhooks signing secret, generated or given, rotatable (webhook)
+  // It takes only its test message for now (billing systems: their operations are not built yet), so no rule may
+  // send to it: a firing would only ever fail there.
+  testOnly?: boolean;
   // Rules across fields, on the checked config; has(field) is true for a secret given now or stored before.
   refine?: (config: Record<string, unknown>, has: (field: string) => boolean) => void;
   // A kind that checks its own config (email, webhook: custom header maps sealed inside config).

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Repository } from 'typeorm';
 import { paginate, Page, PageQuery } from '../api/pagination';
 import { Database } from '../db/database';
+import { findKindSpec } from '../destinations/destination-kinds';
 import { DestinationsService } from '../destinations/destinations.service';
 import { NotFoundError, ValidationError } from '../errors/domain-error';
 import { checkRule, RULE_FIELDS } from './rule-check';
@@ -148,10 +149,13 @@ export class RulesService {
   // Destinations, customers, sites and brands a rule names must be the organization's own (another's is not found).
   private async checkReferences(organizationId: string, spec: RuleSpec): Promise<void> {
     for (const [i, a] of spec.actions.entries()) {
-      await this.destinations.get(organizationId, a.destinationId).catch((err) => {
+      const d = await this.destinations.get(organizationId, a.destinationId).catch((err) => {
         if (err instanceof NotFoundError) throw new ValidationError(`actions[${i}].destinationId`, `actions[${i}].destinationId: destination ${a.destinationId} not found`);
         throw err;
       });
+      if (findKindSpec(d.kind)?.testOnly) {
+        throw new ValidationError(`actions[${i}].destinationId`, `actions[${i}].destinationId: a ${d.kind} destination takes no rule actions yet (only its test message)`);
+      }
       if (a.templateKind !== undefined && a.templateKind !== 'rule.fired') throw new ValidationError(`actions[${i}].templateKind`, `actions[${i}].templateKind: a rule's e-mail is the rule.fired template kind`);
     }
     const filter = 'filter' in spec.trigger ? spec.trigger.filter : undefined;

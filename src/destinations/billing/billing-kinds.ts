@@ -21,6 +21,7 @@ export const WHMCS_KIND: KindSpec = {
     },
   },
   subscribes: [],
+  testOnly: true,
 };
 
 export const BLESTA_KIND: KindSpec = {
@@ -37,6 +38,7 @@ export const BLESTA_KIND: KindSpec = {
     },
   },
   subscribes: [],
+  testOnly: true,
 };
 
 export const BILLING_KINDS: readonly KindSpec[] = [WHMCS_KIND, BLESTA_KIND];

@@ -1,14 +1,11 @@
-// A billing import run as stored and as the API shows it.
-export interface ImportTotals {
-  created: number;
-  updated: number;
-  unchanged: number;
-  sitesCreated: number;
-  sitesUpdated: number;
-  sitesUnchanged: number;
+import type { ImportReport } from '../customers/customer-import.service';
+
+// A billing import run as stored and as the API shows it. Its totals are the CSV import's report summed over the
+// run's lots, each rejection naming the billing record at fault.
+export type ImportTotals = Omit<ImportReport, 'mode' | 'rejected'> & {
   rejected: { record: string; field: string | null; reason: string }[]; // the first 1,000
   rejectedCount: number;
-}
+};
 
 export const emptyTotals = (): ImportTotals => ({
   created: 0, updated: 0, unchanged: 0, sitesCreated: 0, sitesUpdated: 0, sitesUnchanged: 0, rejected: [], rejectedCount: 0,

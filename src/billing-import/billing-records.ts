@@ -82,7 +82,11 @@ export function billingRows(s: BillingSnapshot, prefix: string = s.system): Bill
 
 function groupBy<T>(xs: T[], key: (x: T) => string): Map<string, T[]> {
   const out = new Map<string, T[]>();
-  for (const x of xs) out.set(key(x), [...(out.get(key(x)) ?? []), x]);
+  for (const x of xs) {
+    const list = out.get(key(x));
+    if (list) list.push(x);
+    else out.set(key(x), [x]);
+  }
   return out;
 }
 

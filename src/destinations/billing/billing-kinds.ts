@@ -1,7 +1,16 @@
-import { flag, httpUrl, text } from '../config-fields';
+import { FieldSpec, flag, httpUrl, text } from '../config-fields';
 import type { KindSpec } from '../destination-kind';
 
-// The billing systems operators keep their clients in (pure specs; adapters in billing-adapters.ts). Their
+// What the customer import reads from either billing system's destination.
+const IMPORT_FIELDS: Record<string, FieldSpec> = {
+  importDaily: { doc: 'import the clients as customers every day (default false)', check: flag() },
+  customerRefPrefix: {
+    doc: "the imported customers' external_ref is {prefix}:{client id}; default the kind's name (give a second billing system its own)",
+    check: text({ max: 40, pattern: /^[a-z0-9][a-z0-9_-]*$/, hint: 'must be lower-case letters, digits, - and _' }),
+  },
+};
+
+// The billing systems operators keep their clients in (pure specs; adapters in billing.destination.ts). Their
 // credentials also serve the customer import (POST /v1/customers/import/{whmcs,blesta}).
 export const WHMCS_KIND: KindSpec = {
   kind: 'whmcs',
@@ -14,11 +23,7 @@ export const WHMCS_KIND: KindSpec = {
       doc: '$api_access_key of configuration.php, when hostdigest is not on the API IP allow-list', secret: true,
       check: text({ max: 200, pattern: /^[A-Za-z0-9!@#$%.()*[\]_-]+$/, hint: 'may hold only letters, digits and ! @ # $ % . ( ) * [ ] - _' }),
     },
-    importDaily: { doc: 'import the clients as customers every day (default false)', check: flag() },
-    customerRefPrefix: {
-      doc: "the imported customers' external_ref is {prefix}:{client id}; default the kind's name (give a second billing system its own)",
-      check: text({ max: 40, pattern: /^[a-z0-9][a-z0-9_-]*$/, hint: 'must be lower-case letters, digits, - and _' }),
-    },
+    ...IMPORT_FIELDS,
   },
   subscribes: [],
   testOnly: true,
@@ -31,11 +36,7 @@ export const BLESTA_KIND: KindSpec = {
     url: { doc: 'the Blesta root URL, e.g. https://billing.example.com', required: true, target: true, check: httpUrl() },
     user: { doc: 'API user', required: true, check: text({ max: 200 }) },
     key: { doc: 'API key', required: true, secret: true, check: text({ max: 200 }) },
-    importDaily: { doc: 'import the clients as customers every day (default false)', check: flag() },
-    customerRefPrefix: {
-      doc: "the imported customers' external_ref is {prefix}:{client id}; default the kind's name (give a second billing system its own)",
-      check: text({ max: 40, pattern: /^[a-z0-9][a-z0-9_-]*$/, hint: 'must be lower-case letters, digits, - and _' }),
-    },
+    ...IMPORT_FIELDS,
   },
   subscribes: [],
   testOnly: true,

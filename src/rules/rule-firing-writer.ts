@@ -90,7 +90,10 @@ export class RuleFiringWriter {
          SELECT jsonb_agg(jsonb_build_object('id', f.id, 'group', f.group_key, 'incident', f.incident, 'firedAt', f.first_at,
                   'suppressed', f.suppressed, 'eventCount', f.event_count, 'more', greatest(0, f.event_count - cardinality(f.event_ids)),
                   'data', f.data, 'events', f.events,
-                  'customer', (SELECT jsonb_build_object('id', c.id, 'externalRef', c.external_ref, 'name', c.name) FROM customers c WHERE c.id = f.customer_id))
+                  'customer', (SELECT jsonb_build_object('id', c.id, 'externalRef', c.external_ref, 'name', c.name, 'emails', c.emails,
+                    -- where a billing or helpdesk adapter finds the customer's client or requester without an id of its own
+                    'domains', (SELECT coalesce(jsonb_agg(d ORDER BY d), '[]'::jsonb) FROM (SELECT DISTINCT unnest(s.domains) AS d FROM sites s WHERE s.customer_id = c.id LIMIT 20) x))
+                  FROM customers c WHERE c.id = f.customer_id))
                 ORDER BY f.first_at, f.id) AS firings,
                 (array_agg(f.customer_id ORDER BY f.first_at, f.id))[1] AS customer_id,
                 count(DISTINCT f.customer_id) AS customers

@@ -1,5 +1,5 @@
 import { HttpClient } from '../../http/http-client';
-import { Destination, DestinationError, DestinationResult, OutboundDelivery, DestinationTarget } from '../destination';
+import { Destination, DestinationAdapterClass, DestinationError, DestinationResult, OutboundDelivery, DestinationTarget } from '../destination';
 import { BillingApiError } from './billing-api-error';
 import { BlestaApi } from './blesta-api';
 import { WhmcsApi } from './whmcs-api';
@@ -63,4 +63,4 @@ export function blestaCredentials(t: DestinationTarget) {
   return { url: String(t.config.url), user: String(t.config.user), key: t.secrets.key };
 }
 
-export const BILLING_ADAPTERS: readonly (new (http: HttpClient) => Destination)[] = [WhmcsDestination, BlestaDestination];
+export const BILLING_ADAPTERS: readonly DestinationAdapterClass[] = [WhmcsDestination, BlestaDestination];

@@ -4,6 +4,7 @@ import { BILLING_ADAPTERS } from './billing/billing.destination';
 import { CHANNEL_ADAPTERS } from './channels/channel-adapters';
 import { Destination } from './destination';
 import { EmailDestination } from './email.destination';
+import { HELPDESK_ADAPTERS } from './helpdesks/helpdesk-adapters';
 import { DestinationThreads } from './threads/destination-threads';
 import { WebhookDestination } from './webhook.destination';
 
@@ -15,7 +16,7 @@ export class Destinations {
   private readonly byKind: ReadonlyMap<string, Destination>;
 
   constructor(email: EmailDestination, webhook: WebhookDestination, http: HttpClient, threads: DestinationThreads) {
-    this.byKind = new Map([email, webhook, ...[...CHANNEL_ADAPTERS, ...BILLING_ADAPTERS].map((A) => new A(http, threads))].map((d) => [d.kind, d]));
+    this.byKind = new Map([email, webhook, ...[...CHANNEL_ADAPTERS, ...BILLING_ADAPTERS, ...HELPDESK_ADAPTERS].map((A) => new A(http, threads))].map((d) => [d.kind, d]));
   }
 
   get(kind: string): Destination | null {

@@ -51,11 +51,12 @@ export abstract class HelpdeskDestination extends Destination {
       if (event?.type === TEST) return { request: { ...request, check: true }, response: await this.check(t) };
       const incidents = event ? messageIncidents(d.message) : [];
       if (!event || !incidents.length) throw new DestinationError(`a ${this.kind} destination takes rule actions (a ticket per incident), not ${event?.type ?? 'this message'}`, true, request);
-      const params = readParams((event.data as Record<string, unknown>).params);
       const steps: Step[] = [];
       for (const inc of incidents) {
+        // The params as rendered for this firing (a bundle held by quiet hours carries them per firing).
+        const params = readParams(inc.data.params);
         const c = ticketContent({ destinationId: t.id, deliveryId: d.id, threadKey: inc.key, event, data: inc.data, params, fallbackEmail: str(t.config.requesterEmail) });
-        steps.push(await this.incident(d, t, inc, c, steps));
+        steps.push(await this.incident(d, t, inc, c));
       }
       const summary = { ...request, incidents: incidents.map((i, n) => ({ key: i.key, closes: i.closes, op: steps[n]?.op })) };
       return { request: summary, response: steps.length === 1 ? steps[0] : { steps } };
@@ -65,7 +66,7 @@ export abstract class HelpdeskDestination extends Destination {
     }
   }
 
-  private async incident(d: OutboundDelivery, t: DestinationTarget, inc: MessageIncident, c: TicketContent, done: Step[]): Promise<Step> {
+  private async incident(d: OutboundDelivery, t: DestinationTarget, inc: MessageIncident, c: TicketContent): Promise<Step> {
     let thread: DestinationThread | null = await this.threads.find(t.id, inc.key);
     if (!thread || thread.state === 'creating') {
       // A recovery whose opening never made a ticket here (the action was added later, or it failed for good).
@@ -81,8 +82,8 @@ export abstract class HelpdeskDestination extends Destination {
         if (!opened) return { op: 'skipped', reason: 'no ticket was opened for this incident on this destination', incident: inc.key };
         await this.threads.opened(t.id, inc.key, opened.step.ticket as string, opened.data);
         if (!inc.closes) return opened.step;
-        done.push(opened.step);
-        return this.closeOnce(t, inc, opened.step.ticket as string, c);
+        // A recovery that found (adopted) the ticket an interrupted opening made: closes it now.
+        return { ...(await this.closeOnce(t, inc, opened.step.ticket as string, c)), adopted: true };
       }
     }
     const ticket = thread.externalId!;

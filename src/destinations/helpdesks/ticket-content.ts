@@ -33,7 +33,8 @@ export function ticketContent(o: {
   const link = text?.link ? `\n\n${text.link}` : '';
   return {
     subject: (o.params.subject ?? text?.title ?? o.event.type).slice(0, 250),
-    body: (o.params.body ?? `${text?.body || text?.title || o.event.type}${link}`).slice(0, 20_000),
+    // The headline first: it says what changed (clean → infected, infected → clean), the lines below say where.
+    body: (o.params.body ?? [text?.title ?? o.event.type, text?.body].filter(Boolean).join('\n\n') + link).slice(0, 20_000),
     severity: text?.severity ?? 'info',
     requester: { name: (typeof customer?.name === 'string' && customer.name.trim()) || 'hostdigest', email },
     tags: [...new Set(['hostdigest', ...ruleTag, incidentTag, ...(o.params.tags ?? [])])],

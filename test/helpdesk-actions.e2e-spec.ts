@@ -117,6 +117,28 @@ describe('rules into helpdesks', () => {
       expect([...zendesk.tickets.values()].at(-1)!.status).toBe('solved');
     });
 
+    it('a lost answer the lookup cannot see yet: the retried create carries the same Idempotency-Key and body, Zendesk replays the first ticket', async () => {
+      const site = await customerWithSites(t, 'zd5');
+      const d = await createChannel(t, 'zendesk', { url: zd.base, email: 'agent@host.example', apiToken: 'zd-token-1', timeoutSeconds: 1, retrySchedule: [1, 1] });
+      await rule(site, d.id);
+      const before = zendesk.tickets.size;
+      zendesk.listLags = true;
+      try {
+        zd.stallNext(1);
+        await event(site, 'detection');
+        const [opening] = await settled(d.id, 1, 'the replayed ticket');
+        expect(opening.status).toBe('delivered');
+      } finally {
+        zendesk.listLags = false;
+      }
+      expect(zendesk.tickets.size).toBe(before + 1);
+      const creates = zd.requests.slice(-3).filter((r) => r.method === 'POST');
+      expect(creates).toHaveLength(2);
+      expect(creates[1].headers['idempotency-key']).toBe(creates[0].headers['idempotency-key']);
+      expect(creates[1].body).toBe(creates[0].body);
+      expect(creates[1].reply).toMatchObject({ status: 201, headers: { 'x-idempotency-lookup': 'hit' } });
+    });
+
     it('refused credentials disable the destination and tell the operator; no retries', async () => {
       const site = await customerWithSites(t, 'zd3');
       const d = await createChannel(t, 'zendesk', { url: zd.base, email: 'agent@host.example', apiToken: 'wrong' });

@@ -21,7 +21,11 @@ const STATUSES = ['new', 'open', 'pending', 'hold', 'solved', 'closed'];
 // enums checked), PUT /api/v2/tickets/{id} (a comment, a status; a closed ticket refuses updates), GET
 // /api/v2/tickets?external_id= (the list filter), GET /api/v2/users/me. Idempotency-Key on create: the same key
 // with the same body replays the first answer (x-idempotency-lookup: hit), with another body 400 IdempotentRequestError.
-export function zendeskFake(email: string, token: string): HelpdeskHandler & { tickets: Map<number, ZendeskTicket> } {
+type ZendeskFake = HelpdeskHandler & { tickets: Map<number, ZendeskTicket>; listLags: boolean };
+
+// listLags: the list by external_id does not show new tickets yet (an index behind the write), so only the
+// Idempotency-Key stands between a retried create and a second ticket.
+export function zendeskFake(email: string, token: string): ZendeskFake {
   const tickets = new Map<number, ZendeskTicket>();
   const keys = new Map<string, { hash: string; reply: HelpdeskReply }>();
   let next = 35436;
@@ -43,7 +47,7 @@ export function zendeskFake(email: string, token: string): HelpdeskHandler & { t
     if (r.method === 'GET' && r.path === '/api/v2/users/me') return { status: 200, body: { user: { id: 1, email, role: 'admin' } } };
     if (r.method === 'GET' && r.path === '/api/v2/tickets') {
       const ext = r.url.searchParams.get('external_id');
-      const found = [...tickets.values()].filter((t) => ext === null || t.external_id === ext);
+      const found = handler.listLags ? [] : [...tickets.values()].filter((t) => ext === null || t.external_id === ext);
       return { status: 200, body: { tickets: found.map(view), count: found.length, next_page: null, previous_page: null } };
     }
     if (!isJsonRequest(r) || !r.json) return { status: 400, body: { error: 'Unprocessable Entity', description: 'The request body is not valid JSON' } };
@@ -86,7 +90,8 @@ export function zendeskFake(email: string, token: string): HelpdeskHandler & { t
       return { status: 200, body: { ticket: view(ticket) } };
     }
     return { status: 404, body: { error: 'InvalidEndpoint', description: 'Not found' } };
-  }) as HelpdeskHandler & { tickets: Map<number, ZendeskTicket> };
+  }) as ZendeskFake;
   handler.tickets = tickets;
+  handler.listLags = false;
   return handler;
 }

@@ -108,7 +108,7 @@ export abstract class HelpdeskDestination extends Destination {
   private async open(d: OutboundDelivery, t: DestinationTarget, inc: MessageIncident, c: TicketContent, interrupted: boolean): Promise<{ step: Step; data: Record<string, unknown> } | null> {
     if (interrupted) {
       const found = await this.lookup(t, c);
-      if (found === 'unsearchable' && d.round === 0) {
+      if (found === 'unsearchable' && d.round === 0 && !inc.closes) {
         throw new DestinationError(
           `an earlier attempt to open this incident's ticket got no answer, so ${this.kind} may have it already, and its API cannot look tickets up: ` +
             `no second ticket is opened. Check ${this.kind} for "${c.subject}"; replay this delivery to open one anyway.`,
@@ -117,8 +117,10 @@ export abstract class HelpdeskDestination extends Destination {
       }
       if (found && found !== 'unsearchable') return { step: { op: 'adopted', ticket: found.externalId, ...found.data }, data: { ...found.data, createdBy: d.id, createdRound: d.round } };
     }
+    // A recovery never creates: with nothing found it is skipped, and its own fresh claim dropped (an interrupted
+    // opening's claim stays, so that the opening's replay still knows to look).
     if (inc.closes) {
-      await this.threads.abandon(t.id, inc.key);
+      if (!interrupted) await this.threads.abandon(t.id, inc.key);
       return null;
     }
     try {

@@ -79,11 +79,11 @@ describe('rules into helpdesks', () => {
       expect(zendesk.tickets.size).toBe(1);
       const [ticket] = [...zendesk.tickets.values()];
       expect(ticket).toMatchObject({ subject: 'Malware on Customer zd1', priority: 'high', type: 'incident', requester: { email: 'owner@zd1.example', name: 'Customer zd1' }, status: 'new' });
-      expect(ticket.tags).toEqual(expect.arrayContaining(['hostdigest', 'malware', `hd-rule-${ruleId.replace(/-/g, '').slice(0, 16)}`, expect.stringMatching(/^hd-inc-[0-9a-f]{16}$/)]));
+      expect(ticket.tags).toEqual(expect.arrayContaining(['hostdigest', 'malware', `hd-rule-${ruleId.replace(/-/g, '').slice(0, 16)}`, expect.stringMatching(/^hd-[0-9a-f]{12}$/)]));
       expect(ticket.comments[0]).toMatchObject({ public: false, body: expect.stringContaining('PHP.Webshell.WSO') });
       const create = zd.to('POST', /^\/api\/v2\/tickets$/)[0];
       expect(create.headers['idempotency-key']).toBe(ticket.external_id);
-      expect((await log(opening.id)).at(-1).response).toMatchObject({ op: 'created', ticket: String(ticket.id) });
+      expect((await log(opening.id)).at(-1).response).toMatchObject({ did: 'opened', ticket: String(ticket.id) });
 
       // the same incident once more (the operator replays its delivery): a comment, not a second ticket
       expect((await t.api('POST', `/v1/deliveries/${opening.id}/replay`)).status).toBe(202);
@@ -110,7 +110,7 @@ describe('rules into helpdesks', () => {
       expect(zendesk.tickets.size).toBe(before + 1);
       const attempts = await log(opening.id);
       expect(attempts[0]).toMatchObject({ outcome: 'transient_error', error: expect.stringMatching(/timeout/) });
-      expect(attempts.at(-1).response).toMatchObject({ op: 'adopted' });
+      expect(attempts.at(-1).response).toMatchObject({ did: expect.stringMatching(/^adopted/) });
       await event(site, 'cleanup');
       await settled(d.id, 2, 'the recovery');
       expect(zendesk.tickets.size).toBe(before + 1);
@@ -200,7 +200,7 @@ describe('rules into helpdesks', () => {
       fd.stallNext(1);
       await event(site, 'detection');
       const [opening] = await settled(d.id, 1, 'the adopted ticket');
-      expect((await log(opening.id)).at(-1).response).toMatchObject({ op: 'adopted' });
+      expect((await log(opening.id)).at(-1).response).toMatchObject({ did: expect.stringMatching(/^adopted/) });
       expect(freshdesk.tickets.size).toBe(before + 1);
       expect(fd.to('GET', /^\/api\/v2\/search\/tickets$/)).toHaveLength(1);
       await event(site, 'cleanup');
@@ -230,11 +230,11 @@ describe('rules into helpdesks', () => {
       expect(osticket.tickets).toHaveLength(1);
       expect(osticket.tickets[0]).toMatchObject({ email: 'it@ost1.example', name: 'Customer ost1', subject: 'Malware: Customer ost1', priorityId: 2, topicId: 7 });
       expect(decodeURIComponent(osticket.tickets[0].message.replace(/^data:text\/plain;charset=utf-8,/, ''))).toContain('PHP.Webshell.WSO');
-      expect((await log(opening.id)).at(-1).response).toMatchObject({ op: 'created', ticket: osticket.tickets[0].number });
+      expect((await log(opening.id)).at(-1).response).toMatchObject({ did: 'opened', ticket: osticket.tickets[0].number });
       await event(site, 'cleanup');
       const [, recovery] = byCreation(await settled(d.id, 2, 'the recovery'));
       expect(recovery.status).toBe('delivered');
-      expect((await log(recovery.id)).at(-1).response).toMatchObject({ op: 'skipped', reason: expect.stringContaining('can only create'), ticket: osticket.tickets[0].number });
+      expect((await log(recovery.id)).at(-1).response).toMatchObject({ did: expect.stringContaining('can only create'), ticket: osticket.tickets[0].number });
       expect(osticket.tickets).toHaveLength(1);
     });
 
@@ -270,7 +270,7 @@ describe('rules into helpdesks', () => {
       expect(c).toMatchObject({ mailboxId: 4242, status: 'active', customer: { email: 'it@hs1.example' } });
       expect(c.threads[0].type).toBe('note');
       expect(c.tags).toEqual(expect.arrayContaining(['hostdigest', 'malware']));
-      expect((await log(opening.id)).at(-1).response).toMatchObject({ op: 'created', ticket: String(c.id) });
+      expect((await log(opening.id)).at(-1).response).toMatchObject({ did: 'opened', ticket: String(c.id) });
 
       expect((await t.api('POST', `/v1/deliveries/${opening.id}/replay`)).status).toBe(202);
       await waitFor(async () => c.threads.length, (x) => x === 2, 'the note');
@@ -296,7 +296,7 @@ describe('rules into helpdesks', () => {
       const [opening] = await settled(d.id, 1, 'the adopted conversation');
       expect(opening.status).toBe('delivered');
       expect(helpscout.conversations.size).toBe(before + 1);
-      expect((await log(opening.id)).at(-1).response).toMatchObject({ op: 'adopted' });
+      expect((await log(opening.id)).at(-1).response).toMatchObject({ did: expect.stringMatching(/^adopted/) });
 
       const bad = await createChannel(t, 'helpscout', { appId: 'hs-app', appSecret: 'nope', mailboxId: 4242, apiUrl: hs.base });
       expect((await t.api('POST', `/v1/destinations/${bad.id}/test`)).body).toMatchObject({ status: 'dead', error: expect.stringMatching(/^credentials: HTTP 401/) });

@@ -1,6 +1,6 @@
 import type { DestinationTarget } from '../destination';
 import { secret } from '../channels/channel-destination';
-import { base, HelpdeskDestination, Opened, Step } from './helpdesk-destination';
+import { base, HelpdeskDestination, Opened } from './helpdesk-destination';
 import { basic, clip, HelpdeskCall, HelpdeskFailure, parseJson } from './helpdesk-http';
 import { asHtml, TicketContent } from './ticket-content';
 
@@ -41,18 +41,18 @@ export class FreshdeskDestination extends HelpdeskDestination {
     return found?.id ? { externalId: String(found.id), data: { adoptedBy: 'tag' } } : null;
   }
 
-  protected async comment(t: DestinationTarget, ticket: string, c: TicketContent): Promise<Step> {
+  protected async comment(t: DestinationTarget, ticket: string, c: TicketContent): Promise<Record<string, unknown>> {
     const reply = c.params.replyAs === 'reply';
     const body = reply ? { body: asHtml(c.body) } : { body: asHtml(c.body), private: true };
     await this.call(t, this.request(t, 'POST', `/api/v2/tickets/${ticket}/${reply ? 'reply' : 'notes'}`, body, { op: reply ? 'reply' : 'note', ticket }), reason);
-    return { op: 'commented', ticket, as: reply ? 'reply' : 'note' };
+    return { as: reply ? 'reply' : 'note' };
   }
 
-  protected async close(t: DestinationTarget, ticket: string, c: TicketContent): Promise<Step> {
+  protected async close(t: DestinationTarget, ticket: string, c: TicketContent): Promise<Record<string, unknown>> {
     const status = c.params.closeStatus ?? 'resolved';
     await this.call(t, this.request(t, 'PUT', `/api/v2/tickets/${ticket}`, { status: STATUS[status] ?? STATUS.resolved }, { op: 'status', ticket, status }), reason);
     await this.comment(t, ticket, c);
-    return { op: 'closed', ticket, status };
+    return { status };
   }
 
   protected async check(t: DestinationTarget): Promise<Record<string, unknown>> {

@@ -30,7 +30,7 @@ describe('helpdesk action params', () => {
     expect(refusal('osticket', { priority: 'high' }).field).toBe('actions[0].params.priority');
     expect(refusal('helpscout', { priority: 'high' }).field).toBe('actions[0].params.priority');
     expect(refusal('zendesk', { subject: 'two\nlines' }).field).toBe('actions[0].params.subject');
-    expect(refusal('zendesk', { body: '' }).field).toBe('actions[0].params.body');
+    expect(refusal('zendesk', { body: 'x'.repeat(20_001) }).field).toBe('actions[0].params.body');
     expect(refusal('zendesk', { tags: ['two words'] }).field).toBe('actions[0].params.tags[0]');
     expect(refusal('zendesk', { group: 1.5 }).field).toBe('actions[0].params.group');
     expect(refusal('freshdesk', { replyAs: 'email' }).field).toBe('actions[0].params.replyAs');

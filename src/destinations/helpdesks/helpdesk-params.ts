@@ -1,4 +1,4 @@
-import { ValidationError } from '../../errors/domain-error';
+import { choice, fail, id, Params, str } from '../action-params-check';
 
 // What a rule action asks of a helpdesk: the ticket's subject and first message (Handlebars over the trigger's
 // variables, rendered before the adapter sees them), its priority, type, group and tags, how later messages of the
@@ -32,50 +32,35 @@ const MAX_TAGS = 20;
 
 export function checkHelpdeskParams(kind: string, rules: ParamRules, raw: unknown, field: string): Record<string, unknown> {
   if (raw === undefined || raw === null) return {};
-  if (typeof raw !== 'object' || Array.isArray(raw)) throw new ValidationError(field, `${field} must be an object`);
-  const p = raw as Record<string, unknown>;
+  if (typeof raw !== 'object' || Array.isArray(raw)) return fail(field, 'must be an object');
+  const p = raw as Params;
   const known = ['subject', 'body', ...Object.keys(rules).filter((k) => rules[k as keyof ParamRules])];
   const unknown = Object.keys(p).find((k) => !known.includes(k));
-  if (unknown) throw new ValidationError(`${field}.${unknown}`, `${field}.${unknown} is not a param of a ${kind} action (${known.join(', ')})`);
+  if (unknown) fail(`${field}.${unknown}`, `is not a param of a ${kind} action (${known.join(', ')})`);
   const out: HelpdeskParams = {};
-  const at = (k: string) => `${field}.${k}`;
-  if (p.subject !== undefined) out.subject = line(p.subject, at('subject'), MAX_SUBJECT);
-  if (p.body !== undefined) {
-    if (typeof p.body !== 'string' || !p.body.trim() || p.body.length > MAX_BODY) throw new ValidationError(at('body'), `${at('body')} must be text of 1 to ${MAX_BODY} characters`);
-    out.body = p.body;
-  }
-  if (p.priority !== undefined) out.priority = rules.priority === 'id' ? id(p.priority, at('priority')) : choice(p.priority, at('priority'), rules.priority!);
-  if (p.type !== undefined) out.type = rules.type === 'text' ? line(p.type, at('type'), 100) : choice(p.type, at('type'), rules.type!);
-  if (p.group !== undefined) out.group = id(p.group, at('group'));
-  if (p.topicId !== undefined) out.topicId = id(p.topicId, at('topicId'));
-  if (p.closeStatus !== undefined) out.closeStatus = choice(p.closeStatus, at('closeStatus'), rules.closeStatus!);
-  if (p.replyAs !== undefined) out.replyAs = choice(p.replyAs, at('replyAs'), ['note', 'reply']) as 'note' | 'reply';
+  const subject = str(p, 'subject', field, { max: MAX_SUBJECT });
+  if (subject !== undefined && (!subject.trim() || /[\r\n]/.test(subject))) fail(`${field}.subject`, 'must be a single line');
+  out.subject = subject;
+  out.body = str(p, 'body', field, { max: MAX_BODY });
+  if (rules.priority) out.priority = rules.priority === 'id' ? num(id(p, 'priority', field, false)) : choice(p, 'priority', field, rules.priority);
+  if (rules.type) out.type = rules.type === 'text' ? str(p, 'type', field, { max: 100 }) : choice(p, 'type', field, rules.type);
+  if (rules.group) out.group = num(id(p, 'group', field, false));
+  if (rules.topicId) out.topicId = num(id(p, 'topicId', field, false));
+  if (rules.closeStatus) out.closeStatus = choice(p, 'closeStatus', field, rules.closeStatus);
+  if (rules.replyAs) out.replyAs = choice(p, 'replyAs', field, ['note', 'reply'] as const);
   if (p.tags !== undefined) {
-    if (!Array.isArray(p.tags) || p.tags.length > MAX_TAGS) throw new ValidationError(at('tags'), `${at('tags')} must be a list of at most ${MAX_TAGS} tags`);
+    if (!Array.isArray(p.tags) || p.tags.length > MAX_TAGS) fail(`${field}.tags`, `must be a list of at most ${MAX_TAGS} tags`);
     // Tags are single words in every helpdesk; a template may fill one ({{customer.externalRef}}).
-    out.tags = p.tags.map((t, i) => {
-      if (typeof t !== 'string' || !/^[^\s,]{1,32}$/.test(t.replace(/\{\{[^}]*\}\}/g, 'x'))) throw new ValidationError(`${at('tags')}[${i}]`, `${at('tags')}[${i}] must be one word of 1 to 32 characters (no spaces or commas)`);
-      return t;
+    out.tags = (p.tags as unknown[]).map((t, i) => {
+      if (typeof t !== 'string' || !/^[^\s,]{1,32}$/.test(t.replace(/\{\{[^}]*\}\}/g, 'x'))) fail(`${field}.tags[${i}]`, 'must be one word of 1 to 32 characters (no spaces or commas)');
+      return t as string;
     });
   }
-  return out as Record<string, unknown>;
+  return Object.fromEntries(Object.entries(out).filter(([, v]) => v !== undefined));
 }
 
-function line(v: unknown, field: string, max: number): string {
-  if (typeof v !== 'string' || !v.trim() || v.length > max || /[\r\n]/.test(v)) throw new ValidationError(field, `${field} must be a single line of 1 to ${max} characters`);
-  return v;
-}
-
-// Enumerated values are literal (not templates): checked now, so a firing cannot fail on a typo.
-function choice(v: unknown, field: string, values: readonly string[]): string {
-  if (typeof v !== 'string' || !values.includes(v)) throw new ValidationError(field, `${field} must be one of ${values.join(', ')}`);
-  return v;
-}
-
-function id(v: unknown, field: string): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > Number.MAX_SAFE_INTEGER) throw new ValidationError(field, `${field} must be a positive whole number (an id in the helpdesk)`);
-  return v;
-}
+// The helpdesks' JSON APIs take ids as numbers.
+const num = (v: string | undefined): number | undefined => (v === undefined ? undefined : Number(v));
 
 // The params as the adapter reads them from message.event.data.params (already checked when the rule was saved;
 // read defensively, as a rule saved before a kind's params existed may hold anything).

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { HttpResponse } from '../../http/http-client';
 import type { DestinationTarget } from '../destination';
 import { secret } from '../channels/channel-destination';
-import { base, HelpdeskDestination, Opened, Step } from './helpdesk-destination';
+import { base, HelpdeskDestination, Opened } from './helpdesk-destination';
 import { clip, HelpdeskCall, HelpdeskFailure, parseJson } from './helpdesk-http';
 import { HELPSCOUT_API } from './helpscout.kind';
 import { asHtml, TicketContent } from './ticket-content';
@@ -44,18 +44,18 @@ export class HelpScoutDestination extends HelpdeskDestination {
     return found?.id ? { externalId: String(found.id), data: { adoptedBy: 'tag' } } : null;
   }
 
-  protected async comment(t: DestinationTarget, ticket: string, c: TicketContent): Promise<Step> {
+  protected async comment(t: DestinationTarget, ticket: string, c: TicketContent): Promise<Record<string, unknown>> {
     const reply = c.params.replyAs === 'reply' && !!c.requester.email;
     const body = reply ? { text: asHtml(c.body), customer: { email: c.requester.email } } : { text: asHtml(c.body) };
     await this.api(t, 'POST', `/v2/conversations/${ticket}/${reply ? 'reply' : 'notes'}`, body, { op: reply ? 'reply' : 'note', ticket });
-    return { op: 'commented', ticket, as: reply ? 'reply' : 'note' };
+    return { as: reply ? 'reply' : 'note' };
   }
 
-  protected async close(t: DestinationTarget, ticket: string, c: TicketContent): Promise<Step> {
+  protected async close(t: DestinationTarget, ticket: string, c: TicketContent): Promise<Record<string, unknown>> {
     const status = c.params.closeStatus ?? 'closed';
     await this.api(t, 'PATCH', `/v2/conversations/${ticket}`, { op: 'replace', path: '/status', value: status }, { op: 'status', ticket, status });
     await this.comment(t, ticket, c);
-    return { op: 'closed', ticket, status };
+    return { status };
   }
 
   protected async check(t: DestinationTarget): Promise<Record<string, unknown>> {

@@ -1,10 +1,10 @@
 import type { DestinationTarget } from '../destination';
 import { secret } from '../channels/channel-destination';
-import { base, HelpdeskDestination, Opened, Step } from './helpdesk-destination';
+import { base, HelpdeskDestination, Opened } from './helpdesk-destination';
 import { clip, HelpdeskCall, HelpdeskFailure } from './helpdesk-http';
 import type { TicketContent } from './ticket-content';
 
-const CREATE_ONLY = "osTicket's API can only create tickets (no replies, notes or status changes): this message of the incident is recorded, not sent";
+const CREATE_ONLY = "nothing: osTicket's API can only create tickets (no replies, notes or status changes), so this message of the incident is recorded, not sent";
 
 // osTicket (integrations.md §6): POST {url}/api/tickets.json with X-API-Key (a key bound to our source IP; 401 when
 // either is wrong), email, name, subject and message required (the message as an RFC 2397 data URL, text/plain); 201
@@ -32,12 +32,13 @@ export class OsTicketDestination extends HelpdeskDestination {
     return 'unsearchable';
   }
 
-  protected async comment(_t: DestinationTarget, ticket: string): Promise<Step> {
-    return { op: 'skipped', reason: CREATE_ONLY, ticket };
+  protected async comment(): Promise<Record<string, unknown>> {
+    return { did: CREATE_ONLY };
   }
 
-  protected async close(_t: DestinationTarget, ticket: string): Promise<Step> {
-    return { op: 'skipped', reason: CREATE_ONLY, ticket };
+  // Nothing is sent, yet the incident is marked closed here: a later replay of the recovery changes nothing either.
+  protected async close(): Promise<Record<string, unknown>> {
+    return { did: CREATE_ONLY };
   }
 
   // No read API to try the key on: an empty ticket is sent, which osTicket refuses after the key check (400, nothing

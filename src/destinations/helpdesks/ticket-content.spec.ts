@@ -16,7 +16,7 @@ describe('ticketContent', () => {
     expect(c.requester).toEqual({ name: 'Acme Ltd', email: 'ops@acme.example' });
     expect(c.severity).toBe('critical');
     expect(c.tags).toEqual(['hostdigest', 'hd-rule-0b9c8f1e11114222', c.incidentTag]);
-    expect(c.incidentTag).toMatch(/^hd-inc-[0-9a-f]{16}$/);
+    expect(c.incidentTag).toMatch(/^hd-[0-9a-f]{12}$/);
     expect(c.externalKey).toMatch(/^hostdigest-d1-[0-9a-f]{32}$/);
   });
 

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ChannelSeverity, channelText } from '../channel-message';
+import { incidentMarker } from '../incident-ticket';
 import type { OutboundEvent } from '../destination';
 import { HelpdeskParams } from './helpdesk-params';
 
@@ -14,7 +15,7 @@ export interface TicketContent {
   severity: ChannelSeverity;
   requester: { name: string; email: string | null };
   tags: string[];
-  incidentTag: string; // hd-inc-<hash>: one incident on one destination
+  incidentTag: string; // the incident's marker (incident-ticket.ts) in lower case, as tags are: hd-1a2b3c4d5e6f
   externalKey: string; // hostdigest-<destination>-<hash>: Zendesk's external_id and Idempotency-Key
   params: HelpdeskParams;
 }
@@ -28,7 +29,7 @@ export function ticketContent(o: {
   const customer = obj(o.data.customer);
   const emails = Array.isArray(customer?.emails) ? customer!.emails : [];
   const email = [customer?.email, ...emails].find((e): e is string => typeof e === 'string' && /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(e)) ?? o.fallbackEmail;
-  const incidentTag = `hd-inc-${hash.slice(0, 16)}`;
+  const incidentTag = incidentMarker(o.threadKey).toLowerCase();
   const ruleTag = typeof rule?.id === 'string' ? [`hd-rule-${rule.id.replace(/-/g, '').slice(0, 16)}`] : [];
   const link = text?.link ? `\n\n${text.link}` : '';
   return {

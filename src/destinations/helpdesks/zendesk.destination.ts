@@ -1,6 +1,6 @@
 import type { DestinationTarget } from '../destination';
 import { secret } from '../channels/channel-destination';
-import { base, HelpdeskDestination, Opened, Step } from './helpdesk-destination';
+import { base, HelpdeskDestination, Opened } from './helpdesk-destination';
 import { basic, clip, HelpdeskCall, HelpdeskFailure, parseJson } from './helpdesk-http';
 import type { TicketContent } from './ticket-content';
 
@@ -32,7 +32,7 @@ export class ZendeskDestination extends HelpdeskDestination {
       const res = await this.call(t, call, reason);
       const id = parseJson(res.body)?.ticket?.id;
       if (id === undefined || id === null) throw new HelpdeskFailure({ ok: false, kind: 'transient', reason: `HTTP ${res.status} without a ticket id` }, call.summary, { status: res.status });
-      return { externalId: String(id), data: { replayed: res.headers['x-idempotency-lookup'] === 'hit' } };
+      return { externalId: String(id), data: res.headers['x-idempotency-lookup'] === 'hit' ? { idempotentReplay: true } : {} };
     } catch (err) {
       // The key was used with another body (the message changed since: a template edited between attempts): the
       // first create went through, so find its ticket.
@@ -50,15 +50,15 @@ export class ZendeskDestination extends HelpdeskDestination {
     return found?.id ? { externalId: String(found.id), data: { adoptedBy: 'external_id' } } : null;
   }
 
-  protected async comment(t: DestinationTarget, ticket: string, c: TicketContent): Promise<Step> {
+  protected async comment(t: DestinationTarget, ticket: string, c: TicketContent): Promise<Record<string, unknown>> {
     await this.call(t, this.request(t, 'PUT', `/api/v2/tickets/${ticket}.json`, { ticket: { comment: { body: c.body, public: c.params.replyAs === 'reply' } } }, { op: 'comment', ticket }), reason);
-    return { op: 'commented', ticket, public: c.params.replyAs === 'reply' };
+    return { public: c.params.replyAs === 'reply' };
   }
 
-  protected async close(t: DestinationTarget, ticket: string, c: TicketContent): Promise<Step> {
+  protected async close(t: DestinationTarget, ticket: string, c: TicketContent): Promise<Record<string, unknown>> {
     const status = c.params.closeStatus ?? 'solved';
     await this.call(t, this.request(t, 'PUT', `/api/v2/tickets/${ticket}.json`, { ticket: { comment: { body: c.body, public: c.params.replyAs === 'reply' }, status } }, { op: 'close', ticket, status }), reason);
-    return { op: 'closed', ticket, status };
+    return { status };
   }
 
   protected async check(t: DestinationTarget): Promise<Record<string, unknown>> {

@@ -19,6 +19,9 @@ export interface TicketSystem {
   findByMarker(marker: string): Promise<TicketRef | null>;
   reply(ticket: TicketRef): Promise<Record<string, unknown>>;
   close(ticket: TicketRef): Promise<Record<string, unknown>>;
+  // After adopting a ticket a lost create left: what create() would have done beyond the create call (Blesta's first
+  // reply, which a separate call adds), if anything.
+  adopted?(ticket: TicketRef): Promise<Record<string, unknown>>;
   // True when the failed create certainly did not reach the target (refused, bad credentials): no lookup needed next time.
   notTaken(err: unknown): boolean;
 }
@@ -66,7 +69,8 @@ export async function ticketPerIncident(
     const found = await system.findByMarker(marker);
     if (found) {
       await threads.opened(destinationId, incident.key, found.id, { ...found.data, marker });
-      return { ticket: found.id, did: 'adopted: an earlier attempt had opened it, its answer was lost', marker };
+      const more = system.adopted ? await system.adopted(found) : {};
+      return { ticket: found.id, did: 'adopted: an earlier attempt had opened it, its answer was lost', marker, ...more };
     }
   }
   try {

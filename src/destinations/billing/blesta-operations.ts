@@ -70,6 +70,8 @@ export class BlestaOperations {
         const t = (list ?? []).find((x) => x.summary?.includes(`[${marker}]`));
         return t ? { id: String(t.id) } : null;
       },
+      // the lost answer was the add's, so its first reply was never sent
+      adopted: async (t: TicketRef) => ({ replyId: String(await reply(t.id, details)) }),
       reply: async (t: TicketRef) => ({ replyId: String(await reply(t.id, details)) }),
       close: async (t: TicketRef) => {
         const replyId = await reply(t.id, s(p.closeDetails) ?? details);

@@ -139,6 +139,20 @@ describe('rules into helpdesks', () => {
       expect(creates[1].reply).toMatchObject({ status: 201, headers: { 'x-idempotency-lookup': 'hit' } });
     });
 
+    it("a ticket closed by an agent refuses the recovery's update: permanent, Zendesk's message in the attempt, the destination stays enabled", async () => {
+      const site = await customerWithSites(t, 'zd6');
+      const d = await createChannel(t, 'zendesk', { url: zd.base, email: 'agent@host.example', apiToken: 'zd-token-1' });
+      await rule(site, d.id);
+      await event(site, 'detection');
+      await settled(d.id, 1, 'the ticket');
+      const ticket = [...zendesk.tickets.values()].at(-1)!;
+      ticket.status = 'closed';
+      await event(site, 'cleanup');
+      const [, recovery] = byCreation(await settled(d.id, 2, 'the refused recovery'));
+      expect(recovery).toMatchObject({ status: 'dead', attempts: 1, lastError: 'payload: HTTP 422 RecordInvalid: Record validation errors (status: Status: closed prevents ticket update)' });
+      expect((await t.api('GET', `/v1/destinations/${d.id}`)).body.health.state).toBe('enabled');
+    });
+
     it('refused credentials disable the destination and tell the operator; no retries', async () => {
       const site = await customerWithSites(t, 'zd3');
       const d = await createChannel(t, 'zendesk', { url: zd.base, email: 'agent@host.example', apiToken: 'wrong' });
@@ -151,9 +165,15 @@ describe('rules into helpdesks', () => {
       expect(notices[0].data).toMatchObject({ reason: 'invalid_credentials' });
     });
 
-    it('the test message checks the token with a read; params are checked when the rule is saved', async () => {
+    it('the test message checks the token with a read; the token is write-only; config and params are checked when saved', async () => {
       const d = await createChannel(t, 'zendesk', { url: zd.base, email: 'agent@host.example', apiToken: 'zd-token-1' });
+      expect(d.secrets).toEqual({ apiToken: 'encrypted' });
+      expect(JSON.stringify((await t.api('GET', `/v1/destinations/${d.id}`)).body)).not.toContain('zd-token-1');
       expect((await t.api('POST', `/v1/destinations/${d.id}/test`)).body).toMatchObject({ status: 'delivered' });
+      const noMail = await t.api('POST', '/v1/destinations', { body: { kind: 'zendesk', name: 'x', config: { url: zd.base, email: 'agent', apiToken: 'x' } } });
+      expect(noMail).toMatchObject({ status: 400, body: { field: 'config.email' } });
+      const noBox = await t.api('POST', '/v1/destinations', { body: { kind: 'helpscout', name: 'x', config: { appId: 'a', appSecret: 'b', mailboxId: 'support' } } });
+      expect(noBox).toMatchObject({ status: 400, body: { field: 'config.mailboxId' } });
       const site = await customerWithSites(t, 'zd4');
       const bad = await t.api('POST', '/v1/rules', { body: { name: 'x', trigger: { type: 'transition', state: 'infection' }, actions: [{ destinationId: d.id, params: { priority: 'asap' } }] } });
       expect(bad).toMatchObject({ status: 400, body: { field: 'actions[0].params.priority' } });
@@ -283,6 +303,28 @@ describe('rules into helpdesks', () => {
       expect(c.threads).toHaveLength(3);
       expect(helpscout.tokensIssued()).toBe(2);
       expect(helpscout.conversations.size).toBe(1);
+    });
+
+    it('a 500 is retried; the retry looks first, and a lookup answered with a maintenance page is no "none found": one conversation', async () => {
+      const site = await customerWithSites(t, 'hs3');
+      const d = await createChannel(t, 'helpscout', { appId: 'hs-app', appSecret: 'hs-secret', mailboxId: 4242, apiUrl: hs.base, retrySchedule: [1, 1, 1] });
+      await rule(site, d.id);
+      expect((await t.api('POST', `/v1/destinations/${d.id}/test`)).body).toMatchObject({ status: 'delivered' });
+      const before = helpscout.conversations.size;
+      const mark = hs.requests.length;
+      hs.script(
+        { status: 500, body: { logRef: 'x', message: 'Internal Server Error' } }, // the create: maybe taken
+        { status: 200, headers: { 'content-type': 'text/html' }, body: '<html><h1>Down for maintenance</h1></html>' }, // the lookup
+      );
+      await event(site, 'detection');
+      const [opening] = await settled(d.id, 1, 'the conversation');
+      expect(opening.status).toBe('delivered');
+      const attempts = await log(opening.id);
+      expect(attempts.map((a) => a.outcome)).toEqual(['transient_error', 'transient_error', 'delivered']);
+      expect(attempts[0].error).toBe('transient: HTTP 500 Internal Server Error');
+      expect(attempts[1].error).toMatch(/^transient: HTTP 200 the conversation list answered without the list asked for/);
+      expect(hs.requests.slice(mark).map((r) => `${r.method} ${r.path}`)).toEqual(['POST /v2/conversations', 'GET /v2/conversations', 'GET /v2/conversations', 'POST /v2/conversations']);
+      expect(helpscout.conversations.size).toBe(before + 1);
     });
 
     it('a lost answer is found again by the incident tag: one conversation; refused app credentials disable', async () => {

@@ -1,7 +1,7 @@
 import type { DestinationTarget } from '../destination';
 import { secret } from '../channels/channel-destination';
 import { base, HelpdeskDestination, Opened } from './helpdesk-destination';
-import { basic, clip, HelpdeskCall, HelpdeskFailure, parseJson } from './helpdesk-http';
+import { basic, clip, HelpdeskCall, HelpdeskFailure, parseJson, unexpected } from './helpdesk-http';
 import { asHtml, TicketContent } from './ticket-content';
 
 const PRIORITY: Record<string, number> = { low: 1, medium: 2, high: 3, urgent: 4 };
@@ -36,9 +36,11 @@ export class FreshdeskDestination extends HelpdeskDestination {
 
   protected async lookup(t: DestinationTarget, c: TicketContent): Promise<Opened | null> {
     const query = encodeURIComponent(`"tag:'${c.incidentTag}'"`);
-    const res = await this.call(t, this.request(t, 'GET', `/api/v2/search/tickets?query=${query}`, null, { op: 'lookup', tag: c.incidentTag }), reason);
-    const found = parseJson(res.body)?.results?.[0];
-    return found?.id ? { externalId: String(found.id), data: { adoptedBy: 'tag' } } : null;
+    const call = this.request(t, 'GET', `/api/v2/search/tickets?query=${query}`, null, { op: 'lookup', tag: c.incidentTag });
+    const res = await this.call(t, call, reason);
+    const list = parseJson(res.body)?.results;
+    if (!Array.isArray(list)) throw unexpected('the ticket search', res.status, res.body, call.summary);
+    return list[0]?.id ? { externalId: String(list[0].id), data: { adoptedBy: 'tag' } } : null;
   }
 
   protected async comment(t: DestinationTarget, ticket: string, c: TicketContent): Promise<Record<string, unknown>> {

@@ -62,3 +62,9 @@ export function clip(s: string, max = 300): string {
 export function basic(user: string, password: string): string {
   return `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 }
+
+// A lookup's answer that is not the list asked for (a maintenance page with 200, a proxy's page) proves nothing: it
+// must not read as "no ticket", or a second one would be created.
+export function unexpected(what: string, status: number, body: string, call: Record<string, unknown>): HelpdeskFailure {
+  return new HelpdeskFailure({ ok: false, kind: 'transient', reason: `HTTP ${status} ${what} answered without the list asked for: ${clip(body, 120)}` }, call, { status });
+}

@@ -3,7 +3,7 @@ import type { HttpResponse } from '../../http/http-client';
 import type { DestinationTarget } from '../destination';
 import { secret } from '../channels/channel-destination';
 import { base, HelpdeskDestination, Opened } from './helpdesk-destination';
-import { clip, HelpdeskCall, HelpdeskFailure, parseJson } from './helpdesk-http';
+import { clip, HelpdeskCall, HelpdeskFailure, parseJson, unexpected } from './helpdesk-http';
 import { HELPSCOUT_API } from './helpscout.kind';
 import { asHtml, TicketContent } from './ticket-content';
 
@@ -40,8 +40,11 @@ export class HelpScoutDestination extends HelpdeskDestination {
   protected async lookup(t: DestinationTarget, c: TicketContent): Promise<Opened | null> {
     const q = `mailbox=${encodeURIComponent(String(t.config.mailboxId))}&tag=${encodeURIComponent(c.incidentTag)}&status=all`;
     const res = await this.api(t, 'GET', `/v2/conversations?${q}`, null, { op: 'lookup', tag: c.incidentTag });
-    const found = parseJson(res.body)?._embedded?.conversations?.[0];
-    return found?.id ? { externalId: String(found.id), data: { adoptedBy: 'tag' } } : null;
+    const b = parseJson(res.body);
+    // An empty page may come without _embedded (UNCONFIRMED): a page object says it is the list all the same.
+    const list = b?._embedded?.conversations ?? (b?.page && typeof b.page === 'object' ? [] : null);
+    if (!Array.isArray(list)) throw unexpected('the conversation list', res.status, res.body, { op: 'lookup', tag: c.incidentTag });
+    return list[0]?.id ? { externalId: String(list[0].id), data: { adoptedBy: 'tag' } } : null;
   }
 
   protected async comment(t: DestinationTarget, ticket: string, c: TicketContent): Promise<Record<string, unknown>> {

@@ -1,7 +1,7 @@
 import type { DestinationTarget } from '../destination';
 import { secret } from '../channels/channel-destination';
 import { base, HelpdeskDestination, Opened } from './helpdesk-destination';
-import { basic, clip, HelpdeskCall, HelpdeskFailure, parseJson } from './helpdesk-http';
+import { basic, clip, HelpdeskCall, HelpdeskFailure, parseJson, unexpected } from './helpdesk-http';
 import type { TicketContent } from './ticket-content';
 
 const PRIORITY = { critical: 'urgent', high: 'high', medium: 'normal', low: 'low', info: 'low' } as const;
@@ -46,8 +46,10 @@ export class ZendeskDestination extends HelpdeskDestination {
 
   protected async lookup(t: DestinationTarget, c: TicketContent): Promise<Opened | null> {
     const call = this.request(t, 'GET', `/api/v2/tickets.json?external_id=${encodeURIComponent(c.externalKey)}`, null, { op: 'lookup', externalId: c.externalKey });
-    const found = parseJson((await this.call(t, call, reason)).body)?.tickets?.[0];
-    return found?.id ? { externalId: String(found.id), data: { adoptedBy: 'external_id' } } : null;
+    const res = await this.call(t, call, reason);
+    const list = parseJson(res.body)?.tickets;
+    if (!Array.isArray(list)) throw unexpected('the ticket list', res.status, res.body, call.summary);
+    return list[0]?.id ? { externalId: String(list[0].id), data: { adoptedBy: 'external_id' } } : null;
   }
 
   protected async comment(t: DestinationTarget, ticket: string, c: TicketContent): Promise<Record<string, unknown>> {
@@ -83,5 +85,6 @@ function reason(body: string): string {
     ? Object.entries(b.details as Record<string, { description?: string }[]>).map(([f, list]) => `${f}: ${(Array.isArray(list) ? list : []).map((x) => x?.description).filter(Boolean).join('; ')}`).join(', ')
     : '';
   const error = typeof b.error === 'string' ? b.error : typeof b.error?.title === 'string' ? b.error.title : '';
-  return clip([error, typeof b.description === 'string' ? b.description : '', details ? `(${details})` : ''].filter(Boolean).join(': '));
+  const head = [error, typeof b.description === 'string' ? b.description : ''].filter(Boolean).join(': ');
+  return clip(details ? `${head} (${details})` : head);
 }

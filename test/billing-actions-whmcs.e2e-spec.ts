@@ -138,6 +138,21 @@ describe('WHMCS rule actions', () => {
     expect(whmcs.calls.filter((c) => c.action === 'AddBillableItem' && c.params.clientid === '4')).toHaveLength(2);
   });
 
+  it('two actions of one rule on the same WHMCS (a ticket and a billable item) are both carried out', async () => {
+    const site = await customer('whmcs:5');
+    const d = await destination();
+    const res = await t.api('POST', '/v1/rules', { body: {
+      name: 'ticket and bill', trigger: events('cleanup', site.customerId), groupWindowSeconds: 0,
+      actions: [{ destinationId: d, params: { operation: 'OpenTicket', deptid: 1 } }, { destinationId: d, params: { operation: 'AddBillableItem', description: 'Cleanup', amount: 25 } }],
+    } });
+    expect(res.status).toBe(201);
+    await event(site.domains[0], 'cleanup', '/two.php');
+    const ds = await settled(d, 2);
+    expect(ds.map((x) => x.status)).toEqual(['delivered', 'delivered']);
+    expect(ticketsOf(5)).toHaveLength(1);
+    expect(whmcs.billables.filter((b) => b.clientid === 5)).toHaveLength(1);
+  });
+
   it('an older WHMCS counts billable items in hours (billableUnits: hours)', async () => {
     const old = await FakeWhmcs.start({ billableUnits: 'hours' });
     old.seed(2, () => 1, 'o');

@@ -32,6 +32,9 @@ export function incidentMarker(key: string): string {
   return `HD-${createHash('sha256').update(key).digest('hex').slice(0, 12)}`;
 }
 
+// How long a 'creating' claim is taken to be in progress (an attempt's calls and its retries' first steps).
+const OPENING_SECONDS = 300;
+
 export async function ticketPerIncident(
   threads: DestinationThreads,
   destinationId: string,
@@ -52,13 +55,16 @@ export async function ticketPerIncident(
   if (incident.closes) {
     // A recovery with no ticket recorded: adopt one a lost create left, else there is nothing to close.
     const found = known ? await system.findByMarker(marker) : null;
+    if (!found && known && Date.now() - known.updatedAt.getTime() < OPENING_SECONDS * 1000) {
+      throw new DestinationError('the ticket of this incident is still being opened by another delivery; retried later', false);
+    }
     if (!found) return { ticket: null, did: 'nothing: no ticket was opened for this incident' };
     await threads.remember(destinationId, incident.key, found.id, { ...found.data, marker });
     const response = await system.close(found);
     await threads.closed(destinationId, incident.key);
     return { ticket: found.id, did: 'closed', ...response };
   }
-  const claim = await threads.begin(destinationId, incident.key, deliveryId);
+  const claim = await threads.begin(destinationId, incident.key, deliveryId, OPENING_SECONDS);
   if (!claim.claimed) {
     if (claim.thread.state === 'creating') {
       throw new DestinationError(`another delivery (${claim.thread.deliveryId}) is opening the ticket of this incident; retried later`, false);

@@ -68,7 +68,7 @@ export class RuleFiredComposer implements DeliveryComposer, OnModuleInit {
         customer: f.customer, suppressed: f.suppressed, events: f.events, more: f.more, data: f.data,
       }),
     });
-    const data = p.firings.length === 1 ? { ...base, ...(await one(p.firings[0])) } : { ...base, params: p.action?.params ?? {}, heldByQuietHours: true, firings: await Promise.all(p.firings.map(one)) };
+    const data = p.firings.length === 1 ? { ...base, ...(await one(p.firings[0])) } : { ...base, heldByQuietHours: true, firings: await Promise.all(p.firings.map(one)) };
     return { event: { type: RULE_FIRED, timestamp: new Date(p.sentAt).toISOString(), data } };
   }
 

@@ -80,7 +80,7 @@ export class BlestaDestination extends BillingDestination {
   }
 
   protected perform(d: OutboundDelivery, t: DestinationTarget, incident: ReturnType<typeof messageIncidents>[number]): Promise<Record<string, unknown>> {
-    return new BlestaOperations(new BlestaApi(this.http, blestaCredentials(t), this.timeoutMs(t)), this.threads, d, t, new Date()).perform(incident);
+    return new BlestaOperations(new BlestaApi(this.http, blestaCredentials(t), this.timeoutMs(t)), this.threads, d, t, new Date(d.message.event?.timestamp ?? 0)).perform(incident);
   }
 }
 

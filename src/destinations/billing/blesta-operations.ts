@@ -22,7 +22,7 @@ export class BlestaOperations {
     private readonly threads: DestinationThreads,
     private readonly d: OutboundDelivery,
     private readonly target: DestinationTarget,
-    private readonly today: Date,
+    private readonly today: Date, // the firing's time: an invoice is dated by the cleanup it bills, also on a retry
   ) {}
 
   async perform(incident: MessageIncident): Promise<Obj> {

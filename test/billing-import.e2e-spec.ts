@@ -124,11 +124,11 @@ describe('customers imported from WHMCS and Blesta', () => {
     const badConfig = await t.api('POST', '/v1/destinations', { body: { kind: 'whmcs', name: 'x', config: { url: 'ftp://billing.example', identifier: 'a', secret: 'b' } } });
     expect(badConfig.status).toBe(400);
     expect(badConfig.body.field).toBe('config.url');
-    // a billing destination takes no rule actions until its operations exist: a rule to it is refused, not left to fail
+    // a rule action on a billing destination names its operation: one without is refused, not left to fail
     const billing = await destination({ kind: 'whmcs', name: 'for rules', config: { url: whmcs.url, identifier: 'whmcs-id', secret: 'whmcs-secret' } });
     const rule = await t.api('POST', '/v1/rules', { body: { name: 'upsell', trigger: { type: 'event', filter: { kinds: ['cleanup'] } }, actions: [{ destinationId: billing }] } });
     expect(rule.status).toBe(400);
-    expect(rule.body).toMatchObject({ field: 'actions[0].destinationId', message: expect.stringContaining('takes no rule actions yet') });
+    expect(rule.body).toMatchObject({ field: 'actions[0].params', message: expect.stringContaining('operation (OpenTicket') });
     // one run at a time per destination
     whmcs.delayMs = 300;
     const id = await destination({ kind: 'whmcs', name: 'slow', config: { url: whmcs.url, identifier: 'whmcs-id', secret: 'whmcs-secret' } });

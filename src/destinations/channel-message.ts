@@ -1,4 +1,5 @@
 import type { OutboundMessage } from './destination';
+import { closesIncident, ruleIncidentKey } from './message-incident';
 
 // The text form of any outbound message, for chat, push and paging channels: a title, a plain-text body, a link and
 // a severity. From the message's own text when it has one (a test, a notice, a digest), else from its event (type and
@@ -31,8 +32,8 @@ export function channelText(m: OutboundMessage, deliveryId: string): ChannelText
   const severity = toSeverity(str(data.severity) ?? str(inner?.severity));
   // A rule's firing (rule.fired) names its incident as a string and, for a transition, whether it opens it: the
   // recovery (opens: false) resolves what the opening triggered, under the same key.
-  const resolve = !!event && (/\.(resolved|recovered)$/.test(event.type) || data.action === 'resolve' || data.resolved === true || data.opens === false);
-  const ruleIncident = str(obj(data.rule)?.id) && str(data.incident) ? `rule:${str(obj(data.rule)?.id)}:${str(data.incident)}` : null;
+  const resolve = !!event && closesIncident(event.type, data);
+  const ruleIncident = ruleIncidentKey(data);
   const key = str(data.dedupKey) ?? prefixed('incident', str(obj(data.incident)?.id)) ?? ruleIncident ?? prefixed(event?.type, str(inner?.id)) ?? `delivery:${deliveryId}`;
   const base = { link: link(data), severity, action: resolve ? ('resolve' as const) : ('trigger' as const), key, timestamp: event?.timestamp ?? null, type: event?.type ?? null, icon: httpUrl(m.brand?.values.logoUrl) };
   if (m.content) return { ...base, title: clip(oneLine(m.content.subject)), body: m.content.text.trim() };

@@ -13,9 +13,13 @@ export interface KindSpec {
   fields: Record<string, FieldSpec>;
   subscribes: readonly string[]; // message types it can subscribe to (notification.test needs none)
   signingSecret?: boolean; // a Standard Webhooks signing secret, generated or given, rotatable (webhook)
-  // It takes only its test message for now (billing systems: their operations are not built yet), so no rule may
-  // send to it: a firing would only ever fail there.
+  // It takes only its test message for now, so no rule may send to it: a firing would only ever fail there.
   testOnly?: boolean;
+  // The operation a rule action asks of this kind (a ticket, a note, a billable item), checked when the rule is saved:
+  // returns the params as stored, or throws a ValidationError naming `${field}.<x>` (field is `actions[i].params`).
+  // String values are Handlebars templates over the trigger's variables (checked by the rules), rendered before the
+  // adapter gets them in message.event.data.params. Kinds without it take any params object (or none).
+  actionParams?: (params: unknown, field: string) => Record<string, unknown>;
   // Rules across fields, on the checked config; has(field) is true for a secret given now or stored before.
   refine?: (config: Record<string, unknown>, has: (field: string) => boolean) => void;
   // A kind that checks its own config (email, webhook: custom header maps sealed inside config).

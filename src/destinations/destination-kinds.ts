@@ -3,6 +3,7 @@ import { BILLING_KINDS } from './billing/billing-kinds';
 import { CHANNEL_KINDS } from './channels/channel-kinds';
 import { checkConfig } from './destination-config';
 import { SUBSCRIBABLE_TYPES } from './destination.entity';
+import { HELPDESK_KINDS } from './helpdesks/helpdesk-kinds';
 import type { KindSpec } from './destination-kind';
 
 // Every destination kind, by name: the service, the DTO, the views and the Apprise parser know kinds only through
@@ -30,7 +31,7 @@ const WEBHOOK: KindSpec = {
   sealedMaps: ['headers'],
 };
 
-const SPECS: ReadonlyMap<string, KindSpec> = new Map([EMAIL, WEBHOOK, ...CHANNEL_KINDS, ...BILLING_KINDS].map((s) => [s.kind, s]));
+const SPECS: ReadonlyMap<string, KindSpec> = new Map([EMAIL, WEBHOOK, ...CHANNEL_KINDS, ...BILLING_KINDS, ...HELPDESK_KINDS].map((s) => [s.kind, s]));
 
 export const DESTINATION_KINDS: readonly string[] = [...SPECS.keys()];
 

@@ -1,5 +1,7 @@
+import type { HttpClient } from '../http/http-client';
 import type { ResolvedBrand } from '../templates/branded-email';
 import type { RenderedEmail } from '../templates/template-renderer';
+import type { DestinationThreads } from './threads/destination-threads';
 
 // What an adapter is handed: the delivery as stored (its payload says where to: addresses, later URLs or channels)
 // and the message composed for this attempt.
@@ -81,3 +83,7 @@ export abstract class Destination {
   readonly resendsInterrupted: boolean = false;
   abstract send(delivery: OutboundDelivery): Promise<DestinationResult>;
 }
+
+// How every HTTP adapter is built (destinations.ts): the one HttpClient, and the thread store where it remembers what
+// it created on its target (a ticket per incident, a client id). Adapters that need no memory ignore the second.
+export type DestinationAdapterClass = new (http: HttpClient, threads: DestinationThreads) => Destination;

@@ -5,6 +5,8 @@ import { Destinations } from './destinations';
 import { DestinationsController } from './destinations.controller';
 import { DestinationsService } from './destinations.service';
 import { EmailDestination } from './email.destination';
+import { DestinationThreads } from './threads/destination-threads';
+import { PgDestinationThreads } from './threads/pg-destination-threads';
 import { WebhookDestination } from './webhook.destination';
 
 // Destinations as configured objects (/v1/destinations), and one adapter per kind behind the Destination port; the
@@ -12,7 +14,7 @@ import { WebhookDestination } from './webhook.destination';
 @Module({
   imports: [MailModule, CustomersModule],
   controllers: [DestinationsController],
-  providers: [EmailDestination, WebhookDestination, Destinations, DestinationsService],
-  exports: [Destinations, DestinationsService],
+  providers: [EmailDestination, WebhookDestination, Destinations, DestinationsService, { provide: DestinationThreads, useClass: PgDestinationThreads }],
+  exports: [Destinations, DestinationsService, DestinationThreads],
 })
 export class DestinationsModule {}

@@ -9,6 +9,7 @@ import { TemplateCompileError, TemplateRenderError } from '../templates/template
 import { TemplatesService } from '../templates/templates.service';
 import type { DeliveryRow } from '../deliveries/delivery-ledger';
 import type { OutboundMessage } from '../destinations/destination';
+import { ActionParams } from './action-params';
 import { RULE_FIRED } from './rule-fired';
 
 interface FiringPayload {
@@ -36,7 +37,8 @@ export interface RuleFiredPayload {
 // template kind rendered through templates/ in the customer's brand, locale and zone (the organization's default brand
 // for a firing of no single customer), at send time, so a fixed template or brand shows on a replay. A signed webhook gets
 // {type: 'rule.fired', data: {rule, trigger, group, incident, events (up to 50), more, suppressed, ...}}; firings held
-// together by quiet hours come as one message with `firings`. Params are passed on for the adapters that read them.
+// together by quiet hours come as one message with `firings`. Params are rendered (action-params.ts) for the adapters
+// that read them (tickets, notes, billable items), per firing.
 @Injectable()
 export class RuleFiredComposer implements DeliveryComposer, OnModuleInit {
   constructor(
@@ -45,6 +47,7 @@ export class RuleFiredComposer implements DeliveryComposer, OnModuleInit {
     private readonly brands: BrandsService,
     private readonly templates: TemplatesService,
     private readonly pageLinks: CustomerPageLinks,
+    private readonly params: ActionParams,
   ) {}
 
   onModuleInit(): void {
@@ -54,13 +57,18 @@ export class RuleFiredComposer implements DeliveryComposer, OnModuleInit {
   async compose(d: DeliveryRow): Promise<OutboundMessage> {
     const p = d.payload as unknown as RuleFiredPayload;
     if (!p?.rule?.id || !Array.isArray(p.firings) || !p.firings.length) throw new ComposeError('the delivery holds no firing');
-    const base = { rule: p.rule, trigger: p.trigger, params: p.action?.params ?? {} };
-    const one = (f: FiringPayload) => ({
+    if (d.destination === 'email') return this.email(d, p);
+    const base = { rule: p.rule, trigger: p.trigger };
+    // Params are rendered per firing (a firing's incident, customer and events), so a bundle's items each carry their own.
+    const one = async (f: FiringPayload) => ({
       firingId: f.id, group: f.group, incident: f.incident, firedAt: new Date(f.firedAt).toISOString(), customer: f.customer,
       suppressed: f.suppressed, eventCount: f.eventCount, events: f.events, more: f.more, ...f.data,
+      params: await this.params.render(p.action?.params ?? {}, {
+        rule: p.rule, organization: d.organizationId, group: f.group, incident: f.incident, firedAt: new Date(f.firedAt).toISOString(),
+        customer: f.customer, suppressed: f.suppressed, events: f.events, more: f.more, data: f.data,
+      }),
     });
-    if (d.destination === 'email') return this.email(d, p);
-    const data = p.firings.length === 1 ? { ...base, ...one(p.firings[0]) } : { ...base, heldByQuietHours: true, firings: p.firings.map(one) };
+    const data = p.firings.length === 1 ? { ...base, ...(await one(p.firings[0])) } : { ...base, heldByQuietHours: true, firings: await Promise.all(p.firings.map(one)) };
     return { event: { type: RULE_FIRED, timestamp: new Date(p.sentAt).toISOString(), data } };
   }
 

@@ -23,12 +23,14 @@ class FiredCustomer {
   @ApiProperty() id: string;
   @ApiProperty({ type: String, nullable: true }) externalRef: string | null;
   @ApiProperty() name: string;
+  @ApiProperty({ type: [String] }) emails: string[];
+  @ApiProperty({ type: [String], description: "its sites' domains (up to 20)" }) domains: string[];
 }
 
 class RuleFiredData {
   @ApiProperty({ type: RuleRef }) rule: RuleRef;
   @ApiProperty({ enum: ['event', 'threshold', 'transition', 'schedule'] }) trigger: string;
-  @ApiProperty({ type: Object, description: "the action's params, for the adapters that read them" }) params: Record<string, unknown>;
+  @ApiProperty({ type: Object, description: "the action's params, strings rendered for this firing (Handlebars over the trigger's variables)" }) params: Record<string, unknown>;
   @ApiProperty() firingId: string;
   @ApiProperty({ description: "a customer, site or server id, or 'organization'" }) group: string;
   @ApiProperty({ description: 'the incident; a recovery names the one it closes' }) incident: string;

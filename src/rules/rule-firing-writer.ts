@@ -90,7 +90,10 @@ export class RuleFiringWriter {
          SELECT jsonb_agg(jsonb_build_object('id', f.id, 'group', f.group_key, 'incident', f.incident, 'firedAt', f.first_at,
                   'suppressed', f.suppressed, 'eventCount', f.event_count, 'more', greatest(0, f.event_count - cardinality(f.event_ids)),
                   'data', f.data, 'events', f.events,
-                  'customer', (SELECT jsonb_build_object('id', c.id, 'externalRef', c.external_ref, 'name', c.name) FROM customers c WHERE c.id = f.customer_id))
+                  'customer', (SELECT jsonb_build_object('id', c.id, 'externalRef', c.external_ref, 'name', c.name, 'emails', c.emails,
+                    -- where a billing or helpdesk adapter finds the customer's client or requester without an id of its own
+                    'domains', (SELECT coalesce(jsonb_agg(d ORDER BY d), '[]'::jsonb) FROM (SELECT DISTINCT unnest(s.domains) AS d FROM sites s WHERE s.customer_id = c.id LIMIT 20) x))
+                  FROM customers c WHERE c.id = f.customer_id))
                 ORDER BY f.first_at, f.id) AS firings,
                 (array_agg(f.customer_id ORDER BY f.first_at, f.id))[1] AS customer_id,
                 count(DISTINCT f.customer_id) AS customers
@@ -98,12 +101,14 @@ export class RuleFiringWriter {
        )
        ${this.outbox.insertSql(
          `SELECT r.organization_id, CASE WHEN body.customers = 1 THEN body.customer_id END, ds.kind, '${RULE_FIRED}', $3,
-                 '${RULE_FIRED}:' || r.id || ':' || $4 || ':' || ds.id,
+                 -- the action's place after the first, so that two actions on one destination (a ticket and a billable item
+                 -- on the same WHMCS) are two deliveries, not one dropped as a repeat
+                 '${RULE_FIRED}:' || r.id || ':' || $4 || ':' || ds.id || CASE WHEN a.n > 1 THEN ':' || a.n ELSE '' END,
                  jsonb_build_object('rule', jsonb_build_object('id', r.id, 'name', r.name), 'trigger', r.trigger_type, 'action', a.action,
                                     'sentAt', $5::timestamptz, 'firings', body.firings),
                  ds.id
           FROM rules r CROSS JOIN body
-          CROSS JOIN LATERAL jsonb_array_elements(r.actions) AS a(action)
+          CROSS JOIN LATERAL jsonb_array_elements(r.actions) WITH ORDINALITY AS a(action, n)
           JOIN destinations ds ON ds.id = (a.action ->> 'destinationId')::uuid AND ds.organization_id = r.organization_id
           -- a customer's own destination (its portal) hears of that customer only
           WHERE r.id = $2 AND (ds.customer_id IS NULL OR (body.customers = 1 AND ds.customer_id = body.customer_id))`,

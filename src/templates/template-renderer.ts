@@ -161,6 +161,18 @@ export class TemplateRenderer {
     return email;
   }
 
+  // Every string of a JSON value (a rule action's params) rendered as plain text (no HTML escaping) over data, in the
+  // same sandbox and time limit as a template; other values kept as they are. Small and per message: compiled each time.
+  renderValues(values: unknown, data: object, limitMs = this.limits.renderMs): unknown {
+    const each = (v: unknown): unknown => {
+      if (typeof v === 'string') return v.includes('{{') ? this.run(this.sandbox.compile(v, 'text', false), data, 'text', limitMs) : v;
+      if (Array.isArray(v)) return v.map(each);
+      if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, each(x)]));
+      return v;
+    };
+    return withDeadline(limitMs, () => each(values));
+  }
+
   // The slow path compile-once replaces: Handlebars over the brand-bound MJML, then mjml2html, on every email.
   // Kept as the reference the specs compare against and the baseline of bench/render.bench.ts.
   referenceRenderer(source: TemplateSource, brand: BrandValues): (data: object) => RenderedEmail {

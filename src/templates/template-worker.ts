@@ -16,7 +16,9 @@ export type TemplateTask =
   | { op: 'preview'; kind: TemplateKind; source: TemplateSource; brand: BrandValues; data: object; cacheKey: string }
   | { op: 'render'; source: TemplateSource; brand: BrandValues; data: object; cacheKey: string }
   // a published template, compiled to data (every locale): the main thread then only runs it per email
-  | { op: 'precompile'; source: TemplateSource; brand: BrandValues };
+  | { op: 'precompile'; source: TemplateSource; brand: BrandValues }
+  // the strings of a JSON value (a rule action's params) rendered as plain text
+  | { op: 'values'; values: unknown; data: object };
 
 export type PreviewOutcome = { invalid: ValidationResult } | { email: RenderedEmail; warnings: Issue[] };
 
@@ -25,6 +27,7 @@ export interface TaskResults {
   preview: PreviewOutcome;
   render: RenderedEmail;
   precompile: PrecompiledTemplate;
+  values: unknown;
 }
 
 // Errors cross the thread as data (structured clone drops their classes); TemplateWorkers rebuilds them.
@@ -74,5 +77,7 @@ function perform(task: TemplateTask): TaskResults[TemplateTask['op']] {
       return renderer.render(renderer.compile(task.source, task.brand, task.cacheKey), task.data);
     case 'precompile':
       return renderer.precompile(task.source, task.brand);
+    case 'values':
+      return renderer.renderValues(task.values, task.data);
   }
 }

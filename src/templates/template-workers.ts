@@ -46,6 +46,11 @@ export class TemplateWorkers implements OnModuleDestroy {
     return this.run({ op: 'precompile', source, brand });
   }
 
+  // The strings of a JSON value (a rule action's params) rendered as plain-text Handlebars over data.
+  renderValues(values: unknown, data: object): Promise<unknown> {
+    return this.run({ op: 'values', values, data });
+  }
+
   async onModuleDestroy(): Promise<void> {
     const pool = this.pool;
     this.pool = null;

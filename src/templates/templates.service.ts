@@ -151,6 +151,12 @@ export class TemplatesService {
   }
 
   // Renders one email with the shared compile cache. A render that fails is logged and thrown for this email only.
+  // Operator-written Handlebars strings in a JSON value (a rule action's params), rendered off the event loop in the
+  // template sandbox. Throws TemplateCompileError / TemplateRenderError.
+  renderValues(values: unknown, data: object): Promise<unknown> {
+    return this.workers.renderValues(values, data);
+  }
+
   async renderPublished(organizationId: string, brandId: string | null, kind: TemplateKind, data: object): Promise<BrandedEmail> {
     const brand = await this.brands.resolve(organizationId, brandId);
     const template = await this.publishedFor(organizationId, brand, kind);

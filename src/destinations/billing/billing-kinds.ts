@@ -1,4 +1,6 @@
-import { FieldSpec, flag, httpUrl, text } from '../config-fields';
+import { FieldSpec, flag, httpUrl, integer, oneOf, text } from '../config-fields';
+import { blestaActionParams } from './blesta-action-params';
+import { whmcsActionParams } from './whmcs-action-params';
 import type { KindSpec } from '../destination-kind';
 
 // What the customer import reads from either billing system's destination.
@@ -8,6 +10,11 @@ const IMPORT_FIELDS: Record<string, FieldSpec> = {
     doc: "the imported customers' external_ref is {prefix}:{client id}; default the kind's name (give a second billing system its own)",
     check: text({ max: 40, pattern: /^[a-z0-9][a-z0-9_-]*$/, hint: 'must be lower-case letters, digits, - and _' }),
   },
+};
+
+// How long a rule action's call may take, answer included; past it the answer counts as lost (retried, looked up first).
+const CALL_FIELDS: Record<string, FieldSpec> = {
+  timeoutSeconds: { doc: 'seconds a rule action\'s call may take, answer included (default 30)', check: integer(1, 120) },
 };
 
 // The billing systems operators keep their clients in (pure specs; adapters in billing.destination.ts). Their
@@ -23,10 +30,15 @@ export const WHMCS_KIND: KindSpec = {
       doc: '$api_access_key of configuration.php, when hostdigest is not on the API IP allow-list', secret: true,
       check: text({ max: 200, pattern: /^[A-Za-z0-9!@#$%.()*[\]_-]+$/, hint: 'may hold only letters, digits and ! @ # $ % . ( ) * [ ] - _' }),
     },
+    billableUnits: {
+      doc: "how AddBillableItem counts, by WHMCS version: 'quantity' (unit=quantity + quantity, WHMCS 8) or 'hours' (older); default quantity",
+      check: oneOf(['quantity', 'hours']),
+    },
+    ...CALL_FIELDS,
     ...IMPORT_FIELDS,
   },
   subscribes: [],
-  testOnly: true,
+  actionParams: whmcsActionParams,
 };
 
 export const BLESTA_KIND: KindSpec = {
@@ -36,10 +48,11 @@ export const BLESTA_KIND: KindSpec = {
     url: { doc: 'the Blesta root URL, e.g. https://billing.example.com', required: true, target: true, check: httpUrl() },
     user: { doc: 'API user', required: true, check: text({ max: 200 }) },
     key: { doc: 'API key', required: true, secret: true, check: text({ max: 200 }) },
+    ...CALL_FIELDS,
     ...IMPORT_FIELDS,
   },
   subscribes: [],
-  testOnly: true,
+  actionParams: blestaActionParams,
 };
 
 export const BILLING_KINDS: readonly KindSpec[] = [WHMCS_KIND, BLESTA_KIND];

@@ -6,6 +6,10 @@ import { kindSpec } from '../destination-kinds';
 import { CHANNEL_ADAPTERS } from './channel-adapters';
 import { CHANNEL_KINDS } from './channel-kinds';
 import { smsText } from '../channel-format';
+import type { DestinationThreads } from '../threads/destination-threads';
+
+// Channels remember nothing on their targets.
+const NO_THREADS = {} as DestinationThreads;
 
 // Each adapter with a stub HTTP client that keeps the request and answers as told: the request as the channel
 // takes it, whatever the message holds (a 10 KB threat name, markup, mentions), within the channel's limits.
@@ -69,15 +73,15 @@ const shown: Record<string, (r: HttpRequest) => { text: string; max: number }> =
 
 describe('channel adapters', () => {
   it('are registered once each, with a spec for every adapter and an adapter for every spec', () => {
-    const kinds = CHANNEL_ADAPTERS.map((A) => new A(new StubHttp() as unknown as HttpClient).kind);
+    const kinds = CHANNEL_ADAPTERS.map((A) => new A(new StubHttp() as unknown as HttpClient, NO_THREADS).kind);
     expect(new Set(kinds).size).toBe(kinds.length);
     expect(kinds.sort()).toEqual(CHANNEL_KINDS.map((s) => s.kind).sort());
     for (const k of kinds) expect(kindSpec(k).subscribes).toEqual(['security_event.created']);
   });
 
-  it.each(CHANNEL_ADAPTERS.map((A) => [new A(new StubHttp() as unknown as HttpClient).kind, A] as const))('%s: a 100 KB message is cut to the channel limit, never refused', async (kind, A) => {
+  it.each(CHANNEL_ADAPTERS.map((A) => [new A(new StubHttp() as unknown as HttpClient, NO_THREADS).kind, A] as const))('%s: a 100 KB message is cut to the channel limit, never refused', async (kind, A) => {
     const http = new StubHttp({ status: kind === 'pagerduty' || kind === 'opsgenie' ? 202 : 200, body: kind === 'telegram' ? '{"ok":true,"result":{}}' : kind === 'pushover' ? '{"status":1}' : kind === 'vonage' ? '{"messages":[{"status":"0"}]}' : kind === 'onesignal' ? '{"id":"n1"}' : '{"ok":true}' });
-    const adapter = new A(http as unknown as HttpClient);
+    const adapter = new A(http as unknown as HttpClient, NO_THREADS);
     const body = Array.from({ length: 2000 }, (_, i) => `line ${i}: <!here> @everyone *x* [y](https://e.example) \\ _z_`).join('\n');
     await adapter.send(huge(kind, body));
     const { text, max } = shown[kind](http.sent[0]);
@@ -89,8 +93,8 @@ describe('channel adapters', () => {
     const http = new StubHttp();
     const [A] = CHANNEL_ADAPTERS;
     const d = { ...huge('slack', 'x'), message: {} };
-    await expect(new A(http as unknown as HttpClient).send(d)).rejects.toMatchObject({ permanent: true });
-    await expect(new A(http as unknown as HttpClient).send(d)).rejects.toBeInstanceOf(DestinationError);
+    await expect(new A(http as unknown as HttpClient, NO_THREADS).send(d)).rejects.toMatchObject({ permanent: true });
+    await expect(new A(http as unknown as HttpClient, NO_THREADS).send(d)).rejects.toBeInstanceOf(DestinationError);
     expect(http.sent).toHaveLength(0);
   });
 
@@ -111,15 +115,15 @@ describe('channel adapters', () => {
     ['twiliovoice', { accountSid: 'AC1', to: '+15550000001', from: '+15550000002' }, 'https://api.twilio.com/2010-04-01/Accounts/AC1/Calls.json'],
   ])('%s %j posts to the vendor host %s by default', async (kind, config, url) => {
     const http = new StubHttp({ status: 200, body: '{"ok":true,"status":1,"messages":[{"status":"0"}],"id":"n1"}' });
-    const A = CHANNEL_ADAPTERS.find((X) => new X(http as unknown as HttpClient).kind === kind)!;
-    await new A(http as unknown as HttpClient).send(huge(kind, 'x', { config }));
+    const A = CHANNEL_ADAPTERS.find((X) => new X(http as unknown as HttpClient, NO_THREADS).kind === kind)!;
+    await new A(http as unknown as HttpClient, NO_THREADS).send(huge(kind, 'x', { config }));
     expect(http.sent[0].url).toBe(url);
   });
 
   it('slack with a bot token posts to slack.com/api/chat.postMessage by default', async () => {
     const http = new StubHttp({ body: '{"ok":true}' });
-    const A = CHANNEL_ADAPTERS.find((X) => new X(http as unknown as HttpClient).kind === 'slack')!;
-    await new A(http as unknown as HttpClient).send(huge('slack', 'x', { config: { channel: 'C1' }, secrets: { botToken: 'xoxb-1' } }));
+    const A = CHANNEL_ADAPTERS.find((X) => new X(http as unknown as HttpClient, NO_THREADS).kind === 'slack')!;
+    await new A(http as unknown as HttpClient, NO_THREADS).send(huge('slack', 'x', { config: { channel: 'C1' }, secrets: { botToken: 'xoxb-1' } }));
     expect(http.sent[0].url).toBe('https://slack.com/api/chat.postMessage');
   });
 });

@@ -1,5 +1,4 @@
-import type { HttpClient } from '../../http/http-client';
-import type { Destination } from '../destination';
+import type { DestinationAdapterClass } from '../destination';
 import { DiscordDestination } from './discord.destination';
 import { GoogleChatDestination } from './google-chat.destination';
 import { GotifyDestination } from './gotify.destination';
@@ -18,7 +17,7 @@ import { VonageSmsDestination } from './vonage.destination';
 import { TwilioSmsDestination, TwilioVoiceDestination, TwilioWhatsAppDestination } from './twilio.destination';
 
 // The chat, push and paging channels' adapters, each built with the one HttpClient (their specs: channel-kinds.ts).
-export const CHANNEL_ADAPTERS: readonly (new (http: HttpClient) => Destination)[] = [
+export const CHANNEL_ADAPTERS: readonly DestinationAdapterClass[] = [
   SlackDestination, DiscordDestination, NtfyDestination, TeamsDestination, GoogleChatDestination, TelegramDestination,
   PagerDutyDestination, OpsgenieDestination, GotifyDestination, PushoverDestination,
   TwilioSmsDestination, TwilioVoiceDestination, TwilioWhatsAppDestination, VonageSmsDestination, VonageMessagesDestination,

@@ -125,17 +125,21 @@ describe('WHMCS rule actions', () => {
     expect(mine()).toHaveLength(1);
     expect(mine()[0]).toMatchObject({ description: `Malware cleanup on ${site.domains[0]}`, amount: '49.00', unit: 'quantity', quantity: '1', invoiceaction: 'nextinvoice' });
 
-    // another incident is billed; replaying its delivery bills nothing more
+    // another incident is billed, also when its first try met a maintenance page (WHMCS never ran it: retried, once
+    // created); replaying its delivery bills nothing more
+    whmcs.maintenance = 1;
     await event(site.domains[0], 'cleanup', '/b.php');
     const both = await settled(d, 2);
     const billed = both.find((x) => x.id !== lost.id)!;
     expect(billed.status).toBe('delivered');
+    expect((await detail(billed.id)).attemptLog.map((a: any) => a.outcome)).toEqual(['transient_error', 'delivered']);
     expect(mine()).toHaveLength(2);
     expect((await t.api('POST', `/v1/deliveries/${billed.id}/replay`)).status).toBe(202);
-    await waitFor(async () => (await detail(billed.id)).attemptLog, (l) => l.length === 2 && l[1].outcome === 'delivered', 'the replay');
-    expect((await detail(billed.id)).attemptLog[1].response.did).toContain('exists already');
+    await waitFor(async () => (await detail(billed.id)).attemptLog, (l) => l.length === 3 && l[2].outcome === 'delivered', 'the replay');
+    expect((await detail(billed.id)).attemptLog[2].response.did).toContain('exists already');
     expect(mine()).toHaveLength(2);
-    expect(whmcs.calls.filter((c) => c.action === 'AddBillableItem' && c.params.clientid === '4')).toHaveLength(2);
+    // the stalled one, the one the maintenance page turned away, the one created; none by the replay
+    expect(whmcs.calls.filter((c) => c.action === 'AddBillableItem' && c.params.clientid === '4')).toHaveLength(3);
   });
 
   it('two actions of one rule on the same WHMCS (a ticket and a billable item) are both carried out', async () => {

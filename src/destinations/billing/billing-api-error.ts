@@ -6,15 +6,24 @@
 export type BillingFailure = 'refused' | 'config' | 'transient';
 
 export class BillingApiError extends Error {
+  // The system certainly did not act on the request: it refused it, or it was never reached or never ran it (a
+  // maintenance page, a 503, a connection refused). A timeout or a 500 leaves it open: it may have acted.
+  readonly notTaken: boolean;
+
   constructor(
     message: string,
     readonly failure: BillingFailure,
     readonly status: number | null = null,
+    notRun = false,
   ) {
     super(message);
     this.name = 'BillingApiError';
+    this.notTaken = failure !== 'transient' || notRun;
   }
 }
+
+// An outbound error that certainly reached nothing: the connection was refused or never made.
+export const neverConnected = (detail: string): boolean => /ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|could not connect in time/.test(detail);
 
 // An excerpt of a body that was not the JSON expected (an HTML login or maintenance page), for the error message.
 export function bodyExcerpt(body: string): string {

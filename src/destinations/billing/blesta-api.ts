@@ -1,5 +1,5 @@
 import { HttpClient, OutboundHttpError } from '../../http/http-client';
-import { BillingApiError, bodyExcerpt } from './billing-api-error';
+import { BillingApiError, bodyExcerpt, neverConnected } from './billing-api-error';
 import { phpForm, PhpValue } from './php-form';
 
 export interface BlestaCredentials {
@@ -48,7 +48,7 @@ export class BlestaApi {
     } catch (err) {
       if (err instanceof OutboundHttpError) {
         const config = err.code === 'invalid_url' || err.code === 'blocked_destination' || err.code === 'redirect_not_followed';
-        throw new BillingApiError(`${what}: ${err.message}`, config ? 'config' : 'transient', err.status);
+        throw new BillingApiError(`${what}: ${err.message}`, config ? 'config' : 'transient', err.status, neverConnected(err.detail));
       }
       throw err;
     }
@@ -63,6 +63,7 @@ export class BlestaApi {
     const message = `${what}: HTTP ${res.status}${detail ? `: ${detail}` : parsed ? '' : ` (not JSON: ${bodyExcerpt(res.body)})`}`;
     if (res.status === 401 || res.status === 403 || res.status === 404) throw new BillingApiError(`${message} (check the API user, key and URL)`, 'config', res.status);
     if (res.status === 400) throw new BillingApiError(message, 'refused', res.status);
-    throw new BillingApiError(message, 'transient', res.status);
+    // 503 is Blesta's maintenance answer, and a page that is not JSON with 200 never reached the API: nothing was done
+    throw new BillingApiError(message, 'transient', res.status, res.status === 503 || (res.status < 300 && !parsed));
   }
 }

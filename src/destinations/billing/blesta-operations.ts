@@ -116,4 +116,4 @@ export class BlestaOperations {
   }
 }
 
-const notTaken = (err: unknown): boolean => err instanceof BillingApiError && err.failure !== 'transient';
+const notTaken = (err: unknown): boolean => err instanceof BillingApiError && err.notTaken;

@@ -1,5 +1,5 @@
 import { HttpClient, OutboundHttpError } from '../../http/http-client';
-import { BillingApiError, bodyExcerpt } from './billing-api-error';
+import { BillingApiError, bodyExcerpt, neverConnected } from './billing-api-error';
 import { phpForm, PhpValue } from './php-form';
 
 export interface WhmcsCredentials {
@@ -37,7 +37,7 @@ export class WhmcsApi {
     } catch (err) {
       if (err instanceof OutboundHttpError) {
         const config = err.code === 'invalid_url' || err.code === 'blocked_destination' || err.code === 'redirect_not_followed';
-        throw new BillingApiError(`WHMCS ${action}: ${err.message}`, config ? 'config' : 'transient', err.status);
+        throw new BillingApiError(`WHMCS ${action}: ${err.message}`, config ? 'config' : 'transient', err.status, neverConnected(err.detail));
       }
       throw err;
     }
@@ -51,9 +51,10 @@ export class WhmcsApi {
     if (res.status === 403 || (message && /invalid ip|authentication failed|invalid (api )?(identifier|credentials|access key)/i.test(message))) {
       throw new BillingApiError(`WHMCS ${action}: ${message ?? `HTTP ${res.status}`} (check the API credentials and the IP allow-list or access key)`, 'config', res.status);
     }
-    if (res.status >= 500) throw new BillingApiError(`WHMCS ${action}: HTTP ${res.status}${message ? `: ${message}` : ''}`, 'transient', res.status);
+    if (res.status >= 500) throw new BillingApiError(`WHMCS ${action}: HTTP ${res.status}${message ? `: ${message}` : ''}`, 'transient', res.status, res.status === 503);
     if (!parsed || typeof parsed !== 'object') {
-      throw new BillingApiError(`WHMCS ${action}: the answer is not JSON (HTTP ${res.status}: ${bodyExcerpt(res.body)})`, 'transient', res.status);
+      // a maintenance or login page with 200: WHMCS itself never ran the action
+      throw new BillingApiError(`WHMCS ${action}: the answer is not JSON (HTTP ${res.status}: ${bodyExcerpt(res.body)})`, 'transient', res.status, res.status < 300);
     }
     if (parsed.result !== 'success') throw new BillingApiError(`WHMCS ${action}: ${message ?? `result ${parsed.result ?? 'missing'}`}`, 'refused', res.status);
     return parsed as T;

@@ -130,7 +130,7 @@ export class WhmcsOperations {
   }
 }
 
-// The target said no, or never let us in: nothing was created.
-const notTaken = (err: unknown): boolean => err instanceof BillingApiError && err.failure !== 'transient';
+// The target said no, never let us in, or never ran the call: nothing was created.
+const notTaken = (err: unknown): boolean => err instanceof BillingApiError && err.notTaken;
 
 const escapeHtml = (t: string) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Clock } from '../clock/clock';
 import { DeliveryOutbox } from '../deliveries/delivery-outbox';
+import { ContactDeliveries } from './contact-deliveries';
 import { JobEngine } from '../jobs/job-engine';
 import { EVENT_LIST_SQL } from './rule-payload-sql';
 import type { Effect } from './group-decisions';
@@ -33,6 +34,7 @@ export class RuleFiringWriter {
     private readonly outbox: DeliveryOutbox,
     private readonly jobs: JobEngine,
     private readonly clock: Clock,
+    private readonly contacts: ContactDeliveries,
   ) {}
 
   // Returns the id of the firing a burst is collecting into (for the group's memory), if one was opened.
@@ -113,7 +115,7 @@ export class RuleFiringWriter {
     );
     await em.query(`UPDATE rule_firings SET status = 'sent', sent_at = $2 WHERE id = ANY($1::uuid[])`, [firingIds, now]);
     await this.outbox.queue(em, written.map((w) => w.id));
-    return written.length;
+    return written.length + (await this.contacts.write(em, rule.id, firingIds, keyPart, now));
   }
 
   private async join(em: EntityManager, firingId: string, eventIds: string[], count: number, rank: number): Promise<void> {

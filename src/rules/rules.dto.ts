@@ -16,7 +16,7 @@ export class RuleBodyDto {
   @ApiPropertyOptional({ example: 'Ticket: malicious process killed' }) @IsOptional() @Allow() name?: string;
   @ApiPropertyOptional({ type: Object, description: TRIGGER_DOC, example: { type: 'threshold', filter: { kinds: ['cleanup'] }, count: 10, windowSeconds: 2592000, groupBy: 'customer' } })
   @IsOptional() @Allow() trigger?: Record<string, unknown>;
-  @ApiPropertyOptional({ type: [Object], description: '[{destinationId, templateKind?, params?}]; params strings are Handlebars over the trigger\'s variables' })
+  @ApiPropertyOptional({ type: [Object], description: '[{destinationId | contactGroupId | contacts: \'customer\', templateKind?, params?}]: a destination; a contact group (each enabled member\'s enabled channels, each its own delivery, held by that member\'s quiet hours); or the firing\'s customer\'s contacts. params strings are Handlebars over the trigger\'s variables' })
   @IsOptional() @Allow() actions?: Record<string, unknown>[];
   @ApiPropertyOptional({ default: 0, description: 'per rule and group: repeats within it are suppressed and counted on the next firing' }) @IsOptional() @Allow() cooldownSeconds?: number;
   @ApiPropertyOptional({ default: 60, description: 'firings of one rule and group within it become one delivery (0: none)' }) @IsOptional() @Allow() groupWindowSeconds?: number;

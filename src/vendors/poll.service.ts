@@ -8,10 +8,12 @@ import { OutboundHttpError } from '../http/http-client';
 import { JobEngine } from '../jobs/job-engine';
 import { Metrics } from '../metrics/metrics';
 import { POLL_VENDOR_ACCOUNT, queuePollNow } from './poll-jobs';
+import { pollNotice } from './poll-notice';
 import { pollErrorClass } from './poll-outcome';
 import { readAhead } from './read-ahead';
 import { afterFailedRun, PollFault } from './retry-schedule';
 import { VendorAccount } from './vendor-account.entity';
+import { VendorAccountStateHooks } from './vendor-account-state-hooks';
 import { VendorAccountsService } from './vendor-accounts.service';
 import { ConnectorAccount, ConnectorPage, PollCursor, PollOptions, VendorConnector } from './vendor-connector';
 import { VendorConnectors } from './vendor-connectors';
@@ -61,6 +63,7 @@ export class PollService {
     private readonly jobs: JobEngine,
     private readonly config: AppConfig,
     private readonly metrics: Metrics,
+    private readonly stateHooks: VendorAccountStateHooks,
   ) {}
 
   async poll(vendorAccountId: string, opts: { force: boolean; signal: AbortSignal }): Promise<PollOutcome> {
@@ -86,6 +89,9 @@ export class PollService {
         status: 'ok', last_success_at: new Date(), last_error: null, last_error_code: null, failing_since: null, consecutive_failures: 0, next_poll_at: nextPollAt,
       });
       this.metrics.vendorPolls.inc({ ...labels, outcome: 'ok' });
+      if (pollNotice(account, 'ok')) {
+        await this.stateHooks.emit({ ...this.noticeOf(account, 'recovered'), failingSince: account.failingSince, failures: account.consecutiveFailures, errorCode: account.lastErrorCode, lastError: account.lastError });
+      }
       // The next poll is queued now, for its time (the minute's scheduler only catches what was lost), so a short
       // poll interval or a reconciliation that is due between two scheduler ticks runs on time.
       if (more) await queuePollNow(this.jobs, vendorAccountId);
@@ -109,11 +115,18 @@ export class PollService {
       });
       this.metrics.vendorPolls.inc({ ...labels, outcome: errorClass });
       this.logger.warn(`vendor account ${account.id} (${account.vendor}): ${error}; next poll at ${nextPollAt.toISOString()}`);
+      if (pollNotice(account, { status: failure.status, consecutiveFailures: failure.failures }) === 'failing') {
+        await this.stateHooks.emit({ ...this.noticeOf(account, 'failing'), failingSince, failures: failure.failures, errorCode: errorClass, lastError: error });
+      }
       if (failure.status === 'retrying') {
         await this.jobs.send(POLL_VENDOR_ACCOUNT, { vendorAccountId }, { singletonKey: vendorAccountId, startAfter: nextPollAt });
       }
       return { status: 'failed', accountStatus: failure.status, error, retryInMs: failure.retryInMs };
     }
+  }
+
+  private noticeOf(account: VendorAccount, change: 'failing' | 'recovered') {
+    return { change, vendorAccountId: account.id, organizationId: account.organizationId, vendor: account.vendor, name: account.name, at: new Date() };
   }
 
   // The incremental scan, then, once it has caught up, the reconciliation pass when one is due or in progress.

@@ -79,9 +79,12 @@ export class ContactDeliveries {
     );
     if (!written.length) return 0;
     // Held ones wait by their due time (the claim takes a delivery only once it is due) and by their job's start.
+    // Through a CTE: TypeORM answers a bare UPDATE … RETURNING with [rows, count].
     const held: { id: string; at: Date }[] = await em.query(
-      `UPDATE deliveries SET next_attempt_at = (payload ->> 'heldUntil')::timestamptz
-       WHERE id = ANY($1::uuid[]) AND payload ->> 'heldUntil' IS NOT NULL RETURNING id, next_attempt_at AS at`,
+      `WITH moved AS (
+         UPDATE deliveries SET next_attempt_at = (payload ->> 'heldUntil')::timestamptz
+         WHERE id = ANY($1::uuid[]) AND payload ->> 'heldUntil' IS NOT NULL RETURNING id, next_attempt_at AS at)
+       SELECT id, at FROM moved`,
       [written.map((w) => w.id)],
     );
     const heldIds = new Set(held.map((h) => h.id));

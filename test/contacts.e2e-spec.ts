@@ -1,12 +1,14 @@
 import { ApiKeysService } from '../src/api-keys/api-keys.service';
 import { OrganizationsService } from '../src/organizations/organizations.service';
 import { FakeChannelServer } from './fakes/fake-channel-server';
+import { FakeMonarxServer } from './fakes/fake-monarx-server';
+import { AGENT } from './support/monarx-records';
 import { slackApiFake, slackWebhookFake } from './fakes/fake-slack';
 import { pushEvent, testChannel, until } from './support/channel-harness';
 import { customerWithSites } from './support/digest-fixtures';
 import { SmtpSink } from './support/smtp-sink';
 import { startTestApp, TestApp } from './support/test-app';
-import { sleep } from './support/wait';
+import { sleep, waitFor } from './support/wait';
 
 // Contacts with channels of their own, contact groups, rules that target them (each member's channel its own
 // delivery, each member's quiet hours their own), and the operator's notices to the notice group.
@@ -23,7 +25,7 @@ describe('contacts and contact groups', () => {
     sink = await SmtpSink.start();
     slack = await FakeChannelServer.start(slackWebhookFake(HOOK));
     slackApi = await FakeChannelServer.start(slackApiFake('xoxb-1-good', ['C0123']));
-    t = await startTestApp({ SMTP_URL: sink.url, RATE_LIMIT_PER_MINUTE: '100000' });
+    t = await startTestApp({ SMTP_URL: sink.url, RATE_LIMIT_PER_MINUTE: '100000', POLL_MIN_INTERVAL_SECONDS: '1', POLL_BACKOFF_BASE_MS: '200', POLL_BACKOFF_MAX_MS: '1000' });
     const orgB = await t.app.get(OrganizationsService).create('Other Hosting Ltd');
     keyB = (await t.app.get(ApiKeysService).create(orgB.id, 'b-admin', ['admin'])).key;
   });
@@ -273,7 +275,41 @@ describe('contacts and contact groups', () => {
       await sleep(300);
       expect(sink.received).toHaveLength(0);
 
-      expect((await t.api('PATCH', '/v1/organization', { body: { noticeContactGroupId: null } })).body.noticeContactGroupId).toBeNull();
     });
+
+    it('a vendor account refusing its credentials is told once per failure streak, and its recovery once', async () => {
+      const monarx = new FakeMonarxServer();
+      const baseUrl = await monarx.start();
+      monarx.addAgents([AGENT]);
+      try {
+        const created = await t.api('POST', '/v1/vendor-accounts', {
+          body: {
+            vendor: 'monarx', name: 'Monarx EU', baseUrl, pollIntervalSeconds: 1, settings: { enterpriseId: monarx.enterpriseId, pageSize: 10 },
+            credentials: { apiId: monarx.apiId, apiSecret: 'revoked-secret' },
+          },
+        });
+        expect(created.status).toBe(201);
+        const id = created.body.id;
+        const [failing] = await until(() => slack.accepted, (a) => a.length === 1, 'the failing notice', 20_000);
+        expect(failing.json.text).toContain('Vendor account failing: Monarx EU');
+        await waitFor(() => t.api('GET', `/v1/vendor-accounts/${id}`), (r) => r.body.status === 'failing', 'the account failing');
+        // Further failed runs of the same streak tell nothing more.
+        await t.api('POST', `/v1/vendor-accounts/${id}/sync`);
+        await waitFor(() => t.api('GET', `/v1/vendor-accounts/${id}`), (r) => r.body.consecutiveFailures >= 2, 'a second failed run');
+        await sleep(500);
+        expect(slack.accepted).toHaveLength(1);
+
+        await t.api('PATCH', `/v1/vendor-accounts/${id}`, { body: { credentials: { apiSecret: monarx.apiKey } } });
+        await t.api('POST', `/v1/vendor-accounts/${id}/sync`);
+        const [, recovered] = await until(() => slack.accepted, (a) => a.length === 2, 'the recovery notice', 20_000);
+        expect(recovered.json.text).toContain('Vendor account recovered: Monarx EU');
+        const log = await t.api('GET', '/v1/deliveries?limit=500');
+        expect(log.body.data.filter((d: any) => d.causeType?.startsWith('vendor_account.')).length).toBe(2);
+        await t.api('PATCH', `/v1/vendor-accounts/${id}`, { body: { enabled: false } });
+      } finally {
+        await monarx.stop();
+      }
+      expect((await t.api('PATCH', '/v1/organization', { body: { noticeContactGroupId: null } })).body.noticeContactGroupId).toBeNull();
+    }, 60_000);
   });
 });

@@ -44,9 +44,13 @@ export class Contacts1764852000000 implements MigrationInterface {
 
     // The operator contact group that hears the pipeline's notices (before the admin e-mail fallback).
     await q.query(`ALTER TABLE organizations ADD COLUMN notice_contact_group_id uuid REFERENCES contact_groups(id) ON DELETE SET NULL`);
+    // A vendor account's failure streak the operator was told of (set once per streak, cleared by the success that
+    // sends the recovery notice): an operator's edit that resets the status does not lose the recovery.
+    await q.query(`ALTER TABLE vendor_accounts ADD COLUMN failure_noticed_at timestamptz`);
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.query(`ALTER TABLE vendor_accounts DROP COLUMN failure_noticed_at`);
     await q.query(`ALTER TABLE organizations DROP COLUMN notice_contact_group_id`);
     await q.query(`ALTER TABLE destinations DROP COLUMN contact_id`);
     await q.query(`DROP TABLE contact_group_members`);

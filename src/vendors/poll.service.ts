@@ -89,7 +89,7 @@ export class PollService {
         status: 'ok', last_success_at: new Date(), last_error: null, last_error_code: null, failing_since: null, consecutive_failures: 0, next_poll_at: nextPollAt,
       });
       this.metrics.vendorPolls.inc({ ...labels, outcome: 'ok' });
-      if (pollNotice(account, 'ok')) {
+      if (pollNotice('ok', account.failureNoticedAt !== null) && (await this.markNoticed(account.id, false))) {
         await this.stateHooks.emit({ ...this.noticeOf(account, 'recovered'), failingSince: account.failingSince, failures: account.consecutiveFailures, errorCode: account.lastErrorCode, lastError: account.lastError });
       }
       // The next poll is queued now, for its time (the minute's scheduler only catches what was lost), so a short
@@ -115,7 +115,8 @@ export class PollService {
       });
       this.metrics.vendorPolls.inc({ ...labels, outcome: errorClass });
       this.logger.warn(`vendor account ${account.id} (${account.vendor}): ${error}; next poll at ${nextPollAt.toISOString()}`);
-      if (pollNotice(account, { status: failure.status, consecutiveFailures: failure.failures }) === 'failing') {
+      const news = pollNotice({ status: failure.status, consecutiveFailures: failure.failures }, account.failureNoticedAt !== null);
+      if (news && (await this.markNoticed(account.id, true))) {
         await this.stateHooks.emit({ ...this.noticeOf(account, 'failing'), failingSince, failures: failure.failures, errorCode: errorClass, lastError: error });
       }
       if (failure.status === 'retrying') {
@@ -123,6 +124,17 @@ export class PollService {
       }
       return { status: 'failed', accountStatus: failure.status, error, retryInMs: failure.retryInMs };
     }
+  }
+
+  // The streak told of (or its end): one conditional UPDATE, so that one run, on one replica, tells each.
+  private async markNoticed(id: string, noticed: boolean): Promise<boolean> {
+    const rows: unknown[] = await this.db.dataSource.query(
+      `WITH moved AS (UPDATE vendor_accounts SET failure_noticed_at = ${noticed ? 'now()' : 'NULL'}
+                      WHERE id = $1 AND failure_noticed_at IS ${noticed ? 'NULL' : 'NOT NULL'} RETURNING id)
+       SELECT id FROM moved`,
+      [id],
+    );
+    return rows.length > 0;
   }
 
   private noticeOf(account: VendorAccount, change: 'failing' | 'recovered') {

@@ -163,6 +163,13 @@ describe('contacts and contact groups', () => {
     });
   });
 
+  it('documents the contact endpoints in the OpenAPI document', async () => {
+    const doc = (await t.api('GET', '/docs-json', { key: null })).body;
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/contacts', '/v1/contacts/{id}', '/v1/contacts/{id}/channels', '/v1/contact-groups', '/v1/contact-groups/{id}']));
+    expect(Object.keys(doc.components.schemas.ContactView.properties)).toEqual(expect.arrayContaining(['timeZone', 'quietHours', 'customerId']));
+    expect(doc.components.schemas.OrganizationView.properties.noticeContactGroupId).toBeDefined();
+  });
+
   describe('rules targeting contacts', () => {
     it("a group of two: one delivery per member's channel, each received (Slack and e-mail through SMTP)", async () => {
       const ana = await contact({ name: 'Ana' });
@@ -183,6 +190,13 @@ describe('contacts and contact groups', () => {
       expect(deliveries.map((d) => d.destinationId).sort()).toEqual([anaSlack.id, benMail.id].sort());
       await sleep(300);
       expect(sink.received.map((m) => m.envelope.to[0])).not.toContain('off@ops.example');
+
+      // The dry-run lists what the group expands to now (the disabled member left out).
+      const dry = await t.api('POST', '/v1/rules/dry-run', { body: { ruleId: r.id, from: new Date(Date.now() - 86_400_000).toISOString(), to: new Date(Date.now() + 60_000).toISOString() } });
+      expect(dry.status).toBe(200);
+      expect(dry.body.contactTargets).toHaveLength(1);
+      expect(dry.body.contactTargets[0]).toMatchObject({ action: 0, contactGroupId: g.id });
+      expect(dry.body.contactTargets[0].channels.map((c: any) => c.destinationId).sort()).toEqual([anaSlack.id, benMail.id].sort());
     });
 
     it("a member in their quiet hours is held until those end, then sent; the other member's channel goes at once", async () => {

@@ -125,5 +125,10 @@ export class DryRunView {
   @ApiProperty({ type: [DryRunFiringView] }) firings: DryRunFiringView[];
   @ApiProperty({ description: 'matches a cooldown would have suppressed' }) suppressed: number;
   @ApiProperty({ description: 'firings quiet hours would have held' }) held: number;
+  @ApiProperty({
+    type: [Object],
+    description: "the rule's contact actions expanded as they stand now: [{action (index), contactGroupId | contacts: 'customer', channels: [{destinationId, kind, name, contactId, customerId}]}]; for contacts: 'customer', the contacts of the customers the firings were grouped by (a customer or a site's customer); a customer's contact hears of its own customer only",
+  })
+  contactTargets: object[];
   @ApiProperty() tookMs: number;
 }

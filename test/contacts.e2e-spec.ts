@@ -117,6 +117,8 @@ describe('contacts and contact groups', () => {
       const subscribed = await t.api('POST', '/v1/destinations', { body: { contactId: c.id, kind: 'slack', name: 's', config: { webhookUrl: slack.base + HOOK }, eventTypes: ['security_event.created'] } });
       expect(subscribed).toMatchObject({ status: 400, body: { field: 'eventTypes' } });
       expect(await t.api('PATCH', `/v1/destinations/${ch.id}`, { body: { operatorNotices: true } })).toMatchObject({ status: 400, body: { field: 'operatorNotices' } });
+      const billing = await t.api('POST', `/v1/contacts/${c.id}/channels`, { body: { kind: 'whmcs', config: {} } });
+      expect(billing).toMatchObject({ status: 400, body: { field: 'kind' } });
       const nobody = await t.api('POST', '/v1/destinations', { body: { contactId: '00000000-0000-4000-8000-000000000000', kind: 'email', name: 'm', config: { to: ['a@b.example'] } } });
       expect(nobody).toMatchObject({ status: 400, body: { field: 'contactId' } });
 

@@ -63,29 +63,30 @@ export class ContactDeliveries {
     if (!targets.length) return 0;
     const times = memberSendTimes(targets, now, rankName(targets[0].rank ?? 0));
     const written: { id: string }[] = await em.query(
-      `WITH ${FIRINGS_BODY}, t AS (SELECT * FROM unnest($3::uuid[], $4::jsonb[], $7::timestamptz[]) AS t(destination_id, action, send_at))
+      `WITH ${FIRINGS_BODY}, t AS (SELECT * FROM unnest($3::uuid[], $4::jsonb[]) AS t(destination_id, action))
        ${this.outbox.insertSql(
          `SELECT r.organization_id, CASE WHEN body.customers = 1 THEN body.customer_id END, ds.kind, '${RULE_FIRED}', $5,
                  '${RULE_FIRED}:' || r.id || ':' || $6 || ':' || ds.id,
                  jsonb_build_object('rule', jsonb_build_object('id', r.id, 'name', r.name), 'trigger', r.trigger_type, 'action', t.action,
-                                    'sentAt', $8::timestamptz, 'firings', body.firings, 'heldUntil', t.send_at),
+                                    'sentAt', $7::timestamptz, 'firings', body.firings),
                  ds.id
           FROM rules r CROSS JOIN body CROSS JOIN t JOIN destinations ds ON ds.id = t.destination_id
           WHERE r.id = $2`,
          true,
        )}`,
-      [firingIds, ruleId, targets.map((t) => t.destinationId), targets.map((t) => JSON.stringify(t.action)), firingIds[0], keyPart,
-        targets.map((t) => times.get(t.destinationId) ?? null), now],
+      [firingIds, ruleId, targets.map((t) => t.destinationId), targets.map((t) => JSON.stringify(t.action)), firingIds[0], keyPart, now],
     );
     if (!written.length) return 0;
     // Held ones wait by their due time (the claim takes a delivery only once it is due) and by their job's start.
     // Through a CTE: TypeORM answers a bare UPDATE … RETURNING with [rows, count].
-    const held: { id: string; at: Date }[] = await em.query(
+    const holds = targets.filter((t) => times.get(t.destinationId));
+    const held: { id: string; at: Date }[] = !holds.length ? [] : await em.query(
       `WITH moved AS (
-         UPDATE deliveries SET next_attempt_at = (payload ->> 'heldUntil')::timestamptz
-         WHERE id = ANY($1::uuid[]) AND payload ->> 'heldUntil' IS NOT NULL RETURNING id, next_attempt_at AS at)
+         UPDATE deliveries d SET next_attempt_at = h.at
+         FROM unnest($2::uuid[], $3::timestamptz[]) AS h(destination_id, at)
+         WHERE d.id = ANY($1::uuid[]) AND d.destination_id = h.destination_id RETURNING d.id, h.at)
        SELECT id, at FROM moved`,
-      [written.map((w) => w.id)],
+      [written.map((w) => w.id), holds.map((t) => t.destinationId), holds.map((t) => times.get(t.destinationId))],
     );
     const heldIds = new Set(held.map((h) => h.id));
     await this.outbox.queue(em, written.map((w) => w.id).filter((id) => !heldIds.has(id)));

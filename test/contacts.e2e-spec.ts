@@ -126,6 +126,17 @@ describe('contacts and contact groups', () => {
       expect((await t.api('GET', `/v1/destinations/${ch.id}`)).status).toBe(404);
     });
 
+    it("a customer's contact's channels are that customer's, and follow the contact to another", async () => {
+      const cust = await customerWithSites(t, 'chan-cust', { sites: 0 });
+      const c = await contact({ name: 'Tech', customerId: cust.customerId });
+      const ch = await slackChannel(c.id);
+      expect(ch.customerId).toBe(cust.customerId);
+      expect((await t.api('GET', `/v1/destinations?customerId=${cust.customerId}`)).body.data.map((d: any) => d.id)).toContain(ch.id);
+      expect(await t.api('PATCH', `/v1/destinations/${ch.id}`, { body: { customerId: null } })).toMatchObject({ status: 400, body: { field: 'customerId' } });
+      expect((await t.api('PATCH', `/v1/contacts/${c.id}`, { body: { customerId: null } })).body.customerId).toBeNull();
+      expect((await t.api('GET', `/v1/destinations/${ch.id}`)).body.customerId).toBeNull();
+    });
+
     it("another organization's contacts and groups are not found, and cannot be members or targets", async () => {
       const mine = await contact({ name: 'Mine' });
       const g = await group('mine', [mine.id]);

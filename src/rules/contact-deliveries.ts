@@ -44,8 +44,8 @@ const TARGETS_SQL = `
   )
   SELECT DISTINCT ON (ds.id) ds.id AS "destinationId", ct.time_zone AS "timeZone", ct.quiet_hours AS "quietHours", reached.action, body.rank
   FROM reached CROSS JOIN body
-  JOIN contacts ct ON ct.id = reached.contact_id AND ct.enabled
-  JOIN destinations ds ON ds.contact_id = ct.id AND ds.state = 'enabled'
+  JOIN contacts ct ON ct.id = reached.contact_id AND ct.enabled AND ct.organization_id = (SELECT organization_id FROM rules WHERE id = $2)
+  JOIN destinations ds ON ds.contact_id = ct.id AND ds.state = 'enabled' AND ds.organization_id = ct.organization_id
   WHERE ct.customer_id IS NULL OR (body.customers = 1 AND ct.customer_id = body.customer_id)
   ORDER BY ds.id, reached.ord`;
 

@@ -13,7 +13,7 @@ import { pollErrorClass } from './poll-outcome';
 import { readAhead } from './read-ahead';
 import { afterFailedRun, PollFault } from './retry-schedule';
 import { VendorAccount } from './vendor-account.entity';
-import { VendorAccountStateHooks } from './vendor-account-state-hooks';
+import { VendorAccountStateChange, VendorAccountStateHooks } from './vendor-account-state-hooks';
 import { VendorAccountsService } from './vendor-accounts.service';
 import { ConnectorAccount, ConnectorPage, PollCursor, PollOptions, VendorConnector } from './vendor-connector';
 import { VendorConnectors } from './vendor-connectors';
@@ -89,13 +89,14 @@ export class PollService {
         status: 'ok', last_success_at: new Date(), last_error: null, last_error_code: null, failing_since: null, consecutive_failures: 0, next_poll_at: nextPollAt,
       });
       this.metrics.vendorPolls.inc({ ...labels, outcome: 'ok' });
-      if (pollNotice('ok', account.failureNoticedAt !== null) && (await this.markNoticed(account.id, false))) {
-        await this.stateHooks.emit({ ...this.noticeOf(account, 'recovered'), failingSince: account.failingSince, failures: account.consecutiveFailures, errorCode: account.lastErrorCode, lastError: account.lastError });
-      }
       // The next poll is queued now, for its time (the minute's scheduler only catches what was lost), so a short
       // poll interval or a reconciliation that is due between two scheduler ticks runs on time.
       if (more) await queuePollNow(this.jobs, vendorAccountId);
       else await this.jobs.send(POLL_VENDOR_ACCOUNT, { vendorAccountId }, { singletonKey: vendorAccountId, startAfter: nextPollAt });
+      // After the next poll is queued: telling the operator can fail without stopping the account.
+      if (pollNotice('ok', account.failureNoticedAt !== null)) {
+        await this.tell(account, { change: 'recovered', failingSince: account.failingSince, failures: account.consecutiveFailures, errorCode: account.lastErrorCode, lastError: account.lastError });
+      }
       return { status: 'done', pages: state.pages, inserted: state.inserted, rejected: state.rejected, more, reconciled: reconciled !== null };
     } catch (err) {
       if (err instanceof LeaseLostError) return { status: 'skipped', reason: 'another poll took over the account' };
@@ -115,30 +116,32 @@ export class PollService {
       });
       this.metrics.vendorPolls.inc({ ...labels, outcome: errorClass });
       this.logger.warn(`vendor account ${account.id} (${account.vendor}): ${error}; next poll at ${nextPollAt.toISOString()}`);
-      const news = pollNotice({ status: failure.status, consecutiveFailures: failure.failures }, account.failureNoticedAt !== null);
-      if (news && (await this.markNoticed(account.id, true))) {
-        await this.stateHooks.emit({ ...this.noticeOf(account, 'failing'), failingSince, failures: failure.failures, errorCode: errorClass, lastError: error });
-      }
       if (failure.status === 'retrying') {
         await this.jobs.send(POLL_VENDOR_ACCOUNT, { vendorAccountId }, { singletonKey: vendorAccountId, startAfter: nextPollAt });
+      }
+      if (pollNotice({ status: failure.status, consecutiveFailures: failure.failures }, account.failureNoticedAt !== null)) {
+        await this.tell(account, { change: 'failing', failingSince, failures: failure.failures, errorCode: errorClass, lastError: error });
       }
       return { status: 'failed', accountStatus: failure.status, error, retryInMs: failure.retryInMs };
     }
   }
 
-  // The streak told of (or its end): one conditional UPDATE, so that one run, on one replica, tells each.
-  private async markNoticed(id: string, noticed: boolean): Promise<boolean> {
-    const rows: unknown[] = await this.db.dataSource.query(
-      `WITH moved AS (UPDATE vendor_accounts SET failure_noticed_at = ${noticed ? 'now()' : 'NULL'}
-                      WHERE id = $1 AND failure_noticed_at IS ${noticed ? 'NULL' : 'NOT NULL'} RETURNING id)
-       SELECT id FROM moved`,
-      [id],
-    );
-    return rows.length > 0;
-  }
-
-  private noticeOf(account: VendorAccount, change: 'failing' | 'recovered') {
-    return { change, vendorAccountId: account.id, organizationId: account.organizationId, vendor: account.vendor, name: account.name, at: new Date() };
+  // The streak told of (or its end) by one conditional UPDATE, so that one run on one replica tells each. Best
+  // effort, after the run is recorded and the next poll queued: a database error here loses the notice, not the run.
+  private async tell(account: VendorAccount, c: Pick<VendorAccountStateChange, 'change' | 'failingSince' | 'failures' | 'errorCode' | 'lastError'>): Promise<void> {
+    try {
+      const failing = c.change === 'failing';
+      const rows: unknown[] = await this.db.dataSource.query(
+        `WITH moved AS (UPDATE vendor_accounts SET failure_noticed_at = ${failing ? 'now()' : 'NULL'}
+                        WHERE id = $1 AND failure_noticed_at IS ${failing ? 'NULL' : 'NOT NULL'} RETURNING id)
+         SELECT id FROM moved`,
+        [account.id],
+      );
+      if (!rows.length) return;
+      await this.stateHooks.emit({ ...c, vendorAccountId: account.id, organizationId: account.organizationId, vendor: account.vendor, name: account.name, at: new Date() });
+    } catch (err) {
+      this.logger.error(`vendor account ${account.id} ${c.change}: telling the operator failed: ${(err as Error).message}`);
+    }
   }
 
   // The incremental scan, then, once it has caught up, the reconciliation pass when one is due or in progress.

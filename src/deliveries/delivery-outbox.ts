@@ -27,13 +27,14 @@ export class DeliveryOutbox {
 
   // In the same transaction: the job exists if and only if the delivery commits. One job per DELIVERY_SEND_BATCH
   // deliveries (each is claimed on its own, so a job retried by the engine never sends one twice).
-  async queue(em: EntityManager, deliveryIds: string[]): Promise<void> {
+  // startAfter: not before then (a contact's quiet hours; their rows' next_attempt_at says the same).
+  async queue(em: EntityManager, deliveryIds: string[], startAfter?: Date): Promise<void> {
     const size = this.config.deliveries.sendBatch;
     const jobs = [];
     for (let i = 0; i < deliveryIds.length; i += size) {
       const ids = deliveryIds.slice(i, i + size);
       jobs.push({ payload: ids.length === 1 ? { deliveryId: ids[0] } : { deliveryId: ids[0], deliveryIds: ids }, dedupeKey: ids.length === 1 ? ids[0] : `${ids[0]}+${ids.length}` });
     }
-    await this.jobs.sendMany(this.types.send, jobs, { tx: em });
+    await this.jobs.sendMany(this.types.send, jobs, { tx: em, ...(startAfter ? { startAfter } : {}) });
   }
 }

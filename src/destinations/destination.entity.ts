@@ -15,6 +15,7 @@ export class DestinationRow {
   @PrimaryGeneratedColumn('uuid') id: string;
   @Column('uuid') organizationId: string;
   @Column('uuid', { nullable: true }) customerId: string | null;
+  @Column('uuid', { nullable: true }) contactId: string | null; // a contact's own channel: it gets only what targets it
   @Column('text') kind: string; // a kind of destination-kinds.ts
   @Column('text') name: string;
   @Column('jsonb') config: Record<string, unknown>;

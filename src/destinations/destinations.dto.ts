@@ -22,6 +22,8 @@ export class CreateDestinationDto {
   })
   @IsOptional() @IsString() @Length(1, 4096) appriseUrl?: string;
   @ApiPropertyOptional({ format: 'uuid', description: "a customer's own endpoint; default: organization-wide" }) @IsOptional() @IsUUID() customerId?: string;
+  @ApiPropertyOptional({ format: 'uuid', description: "a contact's own channel (also POST /v1/contacts/{id}/channels): it subscribes to nothing and gets what a rule or the notice group sends its contact" })
+  @IsOptional() @IsUUID() contactId?: string;
   @ApiPropertyOptional({ description: 'webhook: "whsec_" + base64 of 24–64 random bytes, or env:NAME; default: generated, and returned once in this answer' })
   @IsOptional() @IsString() @Length(1, 200) signingSecret?: string;
   @ApiPropertyOptional({ type: [String], enum: SUBSCRIBABLE_TYPES, default: [], description: 'the message types sent to it (webhooks); none: only its tests' })
@@ -56,6 +58,7 @@ export class RotateSecretDto {
 export class DestinationQuery extends PageQuery {
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() customerId?: string;
   @ApiPropertyOptional({ enum: DESTINATION_KINDS }) @IsOptional() @IsIn(DESTINATION_KINDS) kind?: string;
+  @ApiPropertyOptional({ format: 'uuid', description: "a contact's channels" }) @IsOptional() @IsUUID() contactId?: string;
 }
 
 export class DestinationHealthView {
@@ -74,6 +77,7 @@ export class DestinationView {
   @ApiProperty({ enum: DESTINATION_KINDS }) kind: string;
   @ApiProperty() name: string;
   @ApiProperty({ type: String, nullable: true }) customerId: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'the contact whose channel it is' }) contactId: string | null;
   @ApiProperty({ type: Object, description: 'the settings; sealed values (webhook header values) masked: "encrypted" or their env:NAME reference' }) config: Record<string, unknown>;
   @ApiProperty({ type: String, nullable: true, example: 'ntfys://****@ntfy.example.com/alerts', description: 'the destination as an Apprise URL, secrets masked (****, or their env:NAME reference)' })
   appriseUrl: string | null;
@@ -94,7 +98,7 @@ export class DestinationView {
     }
     const overlapping = d.previousSecrets && d.secretsOverlapUntil && d.secretsOverlapUntil.getTime() > Date.now();
     return {
-      id: d.id, kind: d.kind, name: d.name, customerId: d.customerId,
+      id: d.id, kind: d.kind, name: d.name, customerId: d.customerId, contactId: d.contactId,
       config,
       appriseUrl: toAppriseUrl(d.kind, d.config, (f) => (d.secrets[f] ? describe(d.secrets[f]) : null)),
       eventTypes: d.eventTypes, operatorNotices: d.operatorNotices,

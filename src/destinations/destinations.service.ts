@@ -53,6 +53,8 @@ export class DestinationsService {
     if (dto.customerId) await this.customers.get(owner.organizationId, dto.customerId).catch(() => {
       throw new ValidationError('customerId', `customer ${dto.customerId} not found`);
     });
+    if (dto.contactId && spec.testOnly) throw new ValidationError('kind', `a ${kind} destination is a billing system, not a contact's channel`);
+    const contact = dto.contactId ? await this.contactChannel(owner.organizationId, dto) : null;
     const { config, secrets } = checkKindConfig(spec, raw, (v, field) => this.box.store(v, owner, field));
     const eventTypes = checkEventTypes(spec, dto.eventTypes ?? []);
     let signingSecret: string | null = null;
@@ -65,7 +67,7 @@ export class DestinationsService {
     }
     const saved = await this.repo.save(
       this.repo.create({
-        organizationId: owner.organizationId, customerId: dto.customerId ?? null, kind, name: dto.name, config, secrets, eventTypes,
+        organizationId: owner.organizationId, customerId: contact ? contact.customerId : dto.customerId ?? null, contactId: contact?.id ?? null, kind, name: dto.name, config, secrets, eventTypes,
         previousSecrets: null, secretsOverlapUntil: null, state: dto.enabled === false ? 'disabled' : 'enabled',
         disabledReason: dto.enabled === false ? 'manual' : null, disabledAt: dto.enabled === false ? new Date() : null, consecutiveFailures: 0,
         operatorNotices: dto.operatorNotices ?? false, failingSince: null,
@@ -76,8 +78,9 @@ export class DestinationsService {
     return { destination: await this.get(owner.organizationId, saved.id), signingSecret: signingSecret?.startsWith('env:') ? null : signingSecret };
   }
 
-  list(organizationId: string, q: PageQuery & { customerId?: string; kind?: string }): Promise<Page<DestinationRow>> {
+  list(organizationId: string, q: PageQuery & { customerId?: string; kind?: string; contactId?: string }): Promise<Page<DestinationRow>> {
     const qb = this.repo.createQueryBuilder('d').where('d.organization_id = :organizationId', { organizationId });
+    if (q.contactId) qb.andWhere('d.contact_id = :contactId', { contactId: q.contactId });
     if (q.customerId) qb.andWhere('d.customer_id = :customerId', { customerId: q.customerId });
     if (q.kind) qb.andWhere('d.kind = :kind', { kind: q.kind });
     return paginate(qb, q, { table: 'destinations' });
@@ -104,6 +107,7 @@ export class DestinationsService {
       d.config = checked.config;
       d.secrets = { ...(signingSecret !== undefined ? { signingSecret } : {}), ...checked.secrets };
     }
+    if (d.contactId) checkContactChannelUpdate(dto);
     if (dto.eventTypes !== undefined) d.eventTypes = checkEventTypes(spec, dto.eventTypes);
     if (dto.operatorNotices !== undefined) d.operatorNotices = dto.operatorNotices;
     if (dto.rateLimitPerMinute !== undefined) d.rateLimitPerMinute = dto.rateLimitPerMinute;
@@ -125,6 +129,18 @@ export class DestinationsService {
     const { kind, config } = fromAppriseUrl(dto.appriseUrl);
     if (kind !== spec.kind) throw new ValidationError('appriseUrl', `appriseUrl describes a ${kind} destination; this one is ${spec.kind} (create a new destination to change the kind)`);
     return Object.fromEntries(Object.entries(config).filter(([field, v]) => !(spec.fields[field]?.secret && v === MASK)));
+  }
+
+  // A contact's channel receives what targets its contact (a rule's group or customer contacts, the notice group),
+  // never organization-wide message types on its own; it hears of its contact's customer only.
+  private async contactChannel(organizationId: string, dto: CreateDestinationDto): Promise<{ id: string; customerId: string | null }> {
+    const [contact]: { id: string; customerId: string | null }[] = await this.db.dataSource.query(
+      `SELECT id, customer_id AS "customerId" FROM contacts WHERE id = $1 AND organization_id = $2`, [dto.contactId, organizationId],
+    );
+    if (!contact) throw new ValidationError('contactId', `contact ${dto.contactId} not found`);
+    if (dto.customerId) throw new ValidationError('customerId', "a contact's channel takes its contact's customer; leave customerId out");
+    checkContactChannelUpdate(dto);
+    return contact;
   }
 
   async remove(organizationId: string, id: string): Promise<void> {
@@ -257,4 +273,10 @@ export class DestinationsService {
   private sealedValues(spec: KindSpec, d: DestinationRow): string[] {
     return (spec.sealedMaps ?? []).flatMap((m) => Object.values((d.config[m] ?? {}) as Record<string, string>));
   }
+}
+
+function checkContactChannelUpdate(dto: { eventTypes?: string[]; operatorNotices?: boolean; customerId?: string | null }): void {
+  if (dto.eventTypes?.length) throw new ValidationError('eventTypes', "a contact's channel subscribes to no message types: it gets what targets its contact");
+  if (dto.operatorNotices) throw new ValidationError('operatorNotices', "a contact's channel gets operator notices through the organization's notice contact group (noticeContactGroupId)");
+  if ('customerId' in dto && dto.customerId !== undefined) throw new ValidationError('customerId', "a contact's channel takes its contact's customer");
 }

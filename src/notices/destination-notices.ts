@@ -6,7 +6,7 @@ import type { DeliveryRow } from '../deliveries/delivery-ledger';
 import { DeliveryOutbox } from '../deliveries/delivery-outbox';
 import { DestinationStateChange, DestinationStateHooks } from '../deliveries/destination-state-hooks';
 import type { OutboundMessage } from '../destinations/destination';
-import { DestinationsService } from '../destinations/destinations.service';
+import { NoticeRecipients } from './notice-recipients';
 
 export const DESTINATION_DISABLED = 'destination.disabled';
 export const DESTINATION_RECOVERED = 'destination.recovered';
@@ -25,7 +25,7 @@ const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)}
 
 // The operator hears when a destination is disabled on its own (410 Gone, or failing for too long) and when it works
 // again: a destination.disabled / destination.recovered message to each of the organization's operator destinations
-// (operatorNotices: true; never the destination the notice is about), else an e-mail to the organization's admin
+// (operatorNotices: true) and notice contact group channels (never the destination the notice is about), else an e-mail to the organization's admin
 // address (PATCH /v1/organization {adminEmail}), else only a warning in the log; the state shows in the API (health)
 // and in the hostdigest_destinations_disabled gauge either way.
 @Injectable()
@@ -37,7 +37,7 @@ export class DestinationNotices implements DeliveryComposer, OnModuleInit {
     private readonly hooks: DestinationStateHooks,
     private readonly composers: DeliveryComposers,
     private readonly outbox: DeliveryOutbox,
-    private readonly destinations: DestinationsService,
+    private readonly recipients: NoticeRecipients,
     private readonly brands: BrandsService,
   ) {}
 
@@ -49,7 +49,7 @@ export class DestinationNotices implements DeliveryComposer, OnModuleInit {
 
   async notify(c: DestinationStateChange): Promise<number> {
     const type = c.change === 'disabled' ? DESTINATION_DISABLED : DESTINATION_RECOVERED;
-    const to = (await this.destinations.operatorDestinations(c.organizationId)).filter((d) => d.id !== c.destinationId);
+    const to = await this.recipients.channels(c.organizationId, c.destinationId);
     const payload: DestinationNoticePayload = {
       type, destination: { id: c.destinationId, name: c.name }, at: c.at.toISOString(), reason: c.reason,
       failingSince: c.failingSince?.toISOString() ?? null, failures: c.failures, lastFailure: c.lastFailure,
@@ -75,7 +75,7 @@ export class DestinationNotices implements DeliveryComposer, OnModuleInit {
     const [org]: { adminEmail: string | null }[] = await this.db.rows(`SELECT admin_email AS "adminEmail" FROM organizations WHERE id = $1`, [c.organizationId]);
     if (!org?.adminEmail) {
       this.logger.warn(`${payload.type}: destination "${c.name}" (${c.destinationId})${c.reason ? `, ${c.reason}` : ''}; ` +
-        'the organization has neither an operator destination (operatorNotices: true) nor an adminEmail to tell');
+        'the organization has no operator destination (operatorNotices: true), notice contact group channel or adminEmail to tell');
       return 0;
     }
     await this.db.transaction(async (em) => {

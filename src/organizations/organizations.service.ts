@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Repository } from 'typeorm';
 import { Database } from '../db/database';
-import { NotFoundError } from '../errors/domain-error';
+import { NotFoundError, ValidationError } from '../errors/domain-error';
 import { Organization } from './organization.entity';
 
 // Like an API key's check (api-keys.service.ts), an organization read is trusted per replica for 5 s: every request
@@ -29,7 +29,7 @@ export class OrganizationsService {
     const hit = this.cache.get(id);
     if (hit && hit.until > now) return hit.org;
     const [org] = await this.db.rows<Organization>(
-      `SELECT id, name, is_default AS "isDefault", admin_email AS "adminEmail", created_at AS "createdAt" FROM organizations WHERE id = $1`,
+      `SELECT id, name, is_default AS "isDefault", admin_email AS "adminEmail", notice_contact_group_id AS "noticeContactGroupId", created_at AS "createdAt" FROM organizations WHERE id = $1`,
       [id],
     );
     if (!org) throw new NotFoundError('organization', id);
@@ -46,11 +46,16 @@ export class OrganizationsService {
     return this.repo.findOneBy({ isDefault: true });
   }
 
-  async update(id: string, change: { name?: string; adminEmail?: string | null }): Promise<Organization> {
+  async update(id: string, change: { name?: string; adminEmail?: string | null; noticeContactGroupId?: string | null }): Promise<Organization> {
     const org = await this.repo.findOneBy({ id });
     if (!org) throw new NotFoundError('organization', id);
     if (change.name !== undefined) org.name = change.name;
     if (change.adminEmail !== undefined) org.adminEmail = change.adminEmail;
+    if (change.noticeContactGroupId) {
+      const [group] = await this.db.rows(`SELECT 1 FROM contact_groups WHERE id = $1 AND organization_id = $2`, [change.noticeContactGroupId, id]);
+      if (!group) throw new ValidationError('noticeContactGroupId', `contact group ${change.noticeContactGroupId} not found`);
+    }
+    if (change.noticeContactGroupId !== undefined) org.noticeContactGroupId = change.noticeContactGroupId;
     const saved = await this.repo.save(org);
     this.cache.delete(id);
     return saved;

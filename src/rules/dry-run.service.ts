@@ -4,6 +4,7 @@ import { Database } from '../db/database';
 import { ValidationError } from '../errors/domain-error';
 import { parseIsoTimestamp } from '../events/iso-timestamp';
 import { DryRunFiring, DryRunReplay, ReplayEvent } from './dry-run-replay';
+import { dryRunContactTargets, DryRunTarget } from './dry-run-targets';
 import { checkRule } from './rule-check';
 import type { RuleSpec } from './rule-definition';
 import { matchSql, RULE_FILTER_COLUMNS } from './rule-sql';
@@ -20,6 +21,7 @@ export interface DryRunResult {
   firings: DryRunFiring[];
   suppressed: number; // matches the cooldown held back
   held: number; // firings quiet hours would have held
+  contactTargets: DryRunTarget[]; // what its contact actions expand to now
   tookMs: number;
 }
 
@@ -67,7 +69,8 @@ export class DryRunService {
       after = { ts: last.ts, id: last.eventId };
     }
     const out = replay.result(Math.min(to.getTime(), this.clock.now().getTime()));
-    return { from: from.toISOString(), to: to.toISOString(), ...out, tookMs: Date.now() - started };
+    const contactTargets = await dryRunContactTargets(this.db, organizationId, spec.actions, out.firings.map((f) => f.group));
+    return { from: from.toISOString(), to: to.toISOString(), ...out, contactTargets, tookMs: Date.now() - started };
   }
 
   // The customer (brand, time zone) only when the rule reads it.

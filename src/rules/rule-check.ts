@@ -162,9 +162,8 @@ function checkParams(v: unknown, field: string, type: TriggerType): Record<strin
 function checkActions(v: unknown, type: TriggerType): RuleAction[] {
   if (!Array.isArray(v) || v.length === 0 || v.length > 20) fail('actions', 'must list 1 to 20 actions');
   return (v as unknown[]).map((raw, i) => {
-    const a = obj(raw, `actions[${i}]`, ['destinationId', 'templateKind', 'params']);
-    if (typeof a.destinationId !== 'string' || !UUID.test(a.destinationId)) fail(`actions[${i}].destinationId`, 'must be the id of a destination');
-    const out: RuleAction = { destinationId: a.destinationId as string };
+    const a = obj(raw, `actions[${i}]`, ['destinationId', 'contactGroupId', 'contacts', 'templateKind', 'params']);
+    const out = checkActionTarget(a, `actions[${i}]`);
     if (a.templateKind !== undefined) {
       if (typeof a.templateKind !== 'string' || !/^[a-z][a-z0-9_.-]{0,99}$/.test(a.templateKind)) fail(`actions[${i}].templateKind`, 'must be a template kind');
       out.templateKind = a.templateKind as string;
@@ -173,6 +172,22 @@ function checkActions(v: unknown, type: TriggerType): RuleAction[] {
     if (params) out.params = params;
     return out;
   });
+}
+
+// Exactly one of destinationId, contactGroupId, contacts: 'customer'.
+function checkActionTarget(a: Obj, field: string): RuleAction {
+  const given = ['destinationId', 'contactGroupId', 'contacts'].filter((k) => a[k] !== undefined);
+  if (given.length !== 1) fail(field, "must name one target: destinationId, contactGroupId, or contacts: 'customer'");
+  if (a.contacts !== undefined) {
+    if (a.contacts !== 'customer') fail(`${field}.contacts`, "must be 'customer' (the firing's customer's contacts)");
+    return { contacts: 'customer' };
+  }
+  if (a.contactGroupId !== undefined) {
+    if (typeof a.contactGroupId !== 'string' || !UUID.test(a.contactGroupId)) fail(`${field}.contactGroupId`, 'must be the id of a contact group');
+    return { contactGroupId: a.contactGroupId as string };
+  }
+  if (typeof a.destinationId !== 'string' || !UUID.test(a.destinationId)) fail(`${field}.destinationId`, 'must be the id of a destination');
+  return { destinationId: a.destinationId as string };
 }
 
 function checkScope(v: unknown): RuleScope {

@@ -45,8 +45,12 @@ export interface QuietHours {
   bypassSeverity?: Severity; // at least this severity is sent anyway
 }
 
+// One target per action: a destination; a contact group (each enabled member's enabled channels, each its own
+// delivery); or the firing's customer's contacts.
 export interface RuleAction {
-  destinationId: string;
+  destinationId?: string;
+  contactGroupId?: string;
+  contacts?: 'customer';
   templateKind?: string; // email: the template kind rendered through templates/
   params?: Record<string, unknown>; // read by billing/helpdesk adapters (ticket, note, billable item)
 }

@@ -2,8 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Clock } from '../clock/clock';
 import { DeliveryOutbox } from '../deliveries/delivery-outbox';
+import { ContactDeliveries } from './contact-deliveries';
 import { JobEngine } from '../jobs/job-engine';
-import { EVENT_LIST_SQL } from './rule-payload-sql';
+import { FIRINGS_BODY_SQL } from './rule-payload-sql';
 import type { Effect } from './group-decisions';
 import { quietHold } from './quiet-hours';
 import type { QuietHours } from './rule-definition';
@@ -33,6 +34,7 @@ export class RuleFiringWriter {
     private readonly outbox: DeliveryOutbox,
     private readonly jobs: JobEngine,
     private readonly clock: Clock,
+    private readonly contacts: ContactDeliveries,
   ) {}
 
   // Returns the id of the firing a burst is collecting into (for the group's memory), if one was opened.
@@ -84,21 +86,7 @@ export class RuleFiringWriter {
   async send(em: EntityManager, rule: FiringRule, firingIds: string[], keyPart: string): Promise<number> {
     const now = this.clock.now();
     const written: { id: string }[] = await em.query(
-      `WITH f AS (
-         SELECT f.*, ${EVENT_LIST_SQL('f')} AS events FROM rule_firings f WHERE f.id = ANY($1::uuid[])
-       ), body AS (
-         SELECT jsonb_agg(jsonb_build_object('id', f.id, 'group', f.group_key, 'incident', f.incident, 'firedAt', f.first_at,
-                  'suppressed', f.suppressed, 'eventCount', f.event_count, 'more', greatest(0, f.event_count - cardinality(f.event_ids)),
-                  'data', f.data, 'events', f.events,
-                  'customer', (SELECT jsonb_build_object('id', c.id, 'externalRef', c.external_ref, 'name', c.name, 'emails', c.emails,
-                    -- where a billing or helpdesk adapter finds the customer's client or requester without an id of its own
-                    'domains', (SELECT coalesce(jsonb_agg(d ORDER BY d), '[]'::jsonb) FROM (SELECT DISTINCT unnest(s.domains) AS d FROM sites s WHERE s.customer_id = c.id LIMIT 20) x))
-                  FROM customers c WHERE c.id = f.customer_id))
-                ORDER BY f.first_at, f.id) AS firings,
-                (array_agg(f.customer_id ORDER BY f.first_at, f.id))[1] AS customer_id,
-                count(DISTINCT f.customer_id) AS customers
-         FROM f
-       )
+      `WITH ${FIRINGS_BODY_SQL}
        ${this.outbox.insertSql(
          `SELECT r.organization_id, CASE WHEN body.customers = 1 THEN body.customer_id END, ds.kind, '${RULE_FIRED}', $3,
                  -- the action's place after the first, so that two actions on one destination (a ticket and a billable item
@@ -118,7 +106,7 @@ export class RuleFiringWriter {
     );
     await em.query(`UPDATE rule_firings SET status = 'sent', sent_at = $2 WHERE id = ANY($1::uuid[])`, [firingIds, now]);
     await this.outbox.queue(em, written.map((w) => w.id));
-    return written.length;
+    return written.length + (await this.contacts.write(em, rule.id, firingIds, keyPart, now));
   }
 
   private async join(em: EntityManager, firingId: string, eventIds: string[], count: number, rank: number): Promise<void> {

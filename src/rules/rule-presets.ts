@@ -6,7 +6,7 @@ import { NotFoundError } from '../errors/domain-error';
 export interface RulePreset {
   id: string;
   description: string;
-  body: Record<string, unknown>; // without actions: the caller names the destination
+  body: Record<string, unknown>; // without actions (the caller names the destination), unless its target is implied
 }
 
 const DAY = 86_400;
@@ -46,6 +46,14 @@ export const RULE_PRESETS: readonly RulePreset[] = [
     id: 'urgent-critical-email',
     description: 'Urgent e-mail for critical detections',
     body: { name: 'Urgent: critical detection', trigger: { type: 'event', filter: { kinds: ['detection'], minSeverity: 'critical' } }, quietHours: null },
+  },
+  {
+    // Per customer: digest only (no such rule), or also this; their contacts' quiet hours hold it unless they bypass.
+    id: 'customer-contacts-urgent',
+    description: "An immediate message on the customer's own contacts' channels for each high or critical event (besides the digest)",
+    body: {
+      name: "Urgent: the customer's contacts", trigger: { type: 'event', filter: { minSeverity: 'high' } }, actions: [{ contacts: 'customer' }], groupWindowSeconds: 0,
+    },
   },
 ];
 

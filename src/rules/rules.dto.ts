@@ -16,7 +16,7 @@ export class RuleBodyDto {
   @ApiPropertyOptional({ example: 'Ticket: malicious process killed' }) @IsOptional() @Allow() name?: string;
   @ApiPropertyOptional({ type: Object, description: TRIGGER_DOC, example: { type: 'threshold', filter: { kinds: ['cleanup'] }, count: 10, windowSeconds: 2592000, groupBy: 'customer' } })
   @IsOptional() @Allow() trigger?: Record<string, unknown>;
-  @ApiPropertyOptional({ type: [Object], description: '[{destinationId, templateKind?, params?}]; params are the destination kind\'s operation (whmcs: {operation: OpenTicket|AddClientNote|AddBillableItem|TriggerNotificationEvent|SendEmail, ...}; blesta: {operation: ticket|note|invoice, ...}; see README "Billing actions"); params strings are Handlebars over the trigger\'s variables, rendered per firing' })
+  @ApiPropertyOptional({ type: [Object], description: '[{destinationId | contactGroupId | contacts: \'customer\', templateKind?, params?}]: a destination; a contact group (each enabled member\'s enabled channels, each its own delivery, held by that member\'s quiet hours); or the firing\'s customer\'s contacts. params are the destination kind\'s operation (whmcs: {operation: OpenTicket|AddClientNote|AddBillableItem|TriggerNotificationEvent|SendEmail, ...}; blesta: {operation: ticket|note|invoice, ...}; helpdesks: {subject, body, ...}; see README "Billing actions" and "Helpdesks"); params strings are Handlebars over the trigger\'s variables, rendered per firing' })
   @IsOptional() @Allow() actions?: Record<string, unknown>[];
   @ApiPropertyOptional({ default: 0, description: 'per rule and group: repeats within it are suppressed and counted on the next firing' }) @IsOptional() @Allow() cooldownSeconds?: number;
   @ApiPropertyOptional({ default: 60, description: 'firings of one rule and group within it become one delivery (0: none)' }) @IsOptional() @Allow() groupWindowSeconds?: number;
@@ -125,5 +125,10 @@ export class DryRunView {
   @ApiProperty({ type: [DryRunFiringView] }) firings: DryRunFiringView[];
   @ApiProperty({ description: 'matches a cooldown would have suppressed' }) suppressed: number;
   @ApiProperty({ description: 'firings quiet hours would have held' }) held: number;
+  @ApiProperty({
+    type: [Object],
+    description: "the rule's contact actions expanded as they stand now: [{action (index), contactGroupId | contacts: 'customer', channels: [{destinationId, kind, name, contactId, customerId}]}]; for contacts: 'customer', the contacts of the customers the firings were grouped by (a customer or a site's customer); a customer's contact hears of its own customer only",
+  })
+  contactTargets: object[];
   @ApiProperty() tookMs: number;
 }

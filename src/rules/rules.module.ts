@@ -5,6 +5,7 @@ import { DestinationsModule } from '../destinations/destinations.module';
 import { DigestDataModule } from '../digests/digest-data.module';
 import { TemplatesModule } from '../templates/templates.module';
 import { EventsModule } from '../events/events.module';
+import { ContactDeliveries } from './contact-deliveries';
 import { DryRunService } from './dry-run.service';
 import { FlushFiringJob } from './flush-firing.job';
 import { RuleEvaluator } from './rule-evaluator';
@@ -23,7 +24,7 @@ import { RunSchedulesJob } from './run-schedules.job';
 @Module({
   imports: [DestinationsModule, DeliveriesModule, EventsModule, CustomersModule, DigestDataModule, TemplatesModule],
   controllers: [RulesController],
-  providers: [SiteStates, ThresholdCounts, RulesService, DryRunService, RuleEvaluator, RuleFiringWriter, FlushFiringJob, StaleAgentsJob, RunSchedulesJob, RuleFiredComposer, ActionParams],
+  providers: [SiteStates, ThresholdCounts, RulesService, DryRunService, RuleEvaluator, RuleFiringWriter, ContactDeliveries, FlushFiringJob, StaleAgentsJob, RunSchedulesJob, RuleFiredComposer, ActionParams],
   exports: [RulesService],
 })
 export class RulesModule {}

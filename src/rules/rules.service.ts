@@ -5,6 +5,7 @@ import { Database } from '../db/database';
 import { findKindSpec } from '../destinations/destination-kinds';
 import { DestinationsService } from '../destinations/destinations.service';
 import { NotFoundError, ValidationError } from '../errors/domain-error';
+import { checkContactTarget } from './contact-deliveries';
 import { checkRule, RULE_FIELDS } from './rule-check';
 import type { RuleSpec } from './rule-definition';
 import { presetBody } from './rule-presets';
@@ -149,6 +150,11 @@ export class RulesService {
   // Destinations, customers, sites and brands a rule names must be the organization's own (another's is not found).
   private async checkReferences(organizationId: string, spec: RuleSpec): Promise<void> {
     for (const [i, a] of spec.actions.entries()) {
+      if (a.destinationId === undefined) {
+        await checkContactTarget(this.db, organizationId, a, `actions[${i}]`);
+        if (a.templateKind !== undefined && a.templateKind !== 'rule.fired') throw new ValidationError(`actions[${i}].templateKind`, `actions[${i}].templateKind: a rule's e-mail is the rule.fired template kind`);
+        continue;
+      }
       const d = await this.destinations.get(organizationId, a.destinationId).catch((err) => {
         if (err instanceof NotFoundError) throw new ValidationError(`actions[${i}].destinationId`, `actions[${i}].destinationId: destination ${a.destinationId} not found`);
         throw err;

@@ -8,10 +8,12 @@ import { OutboundHttpError } from '../http/http-client';
 import { JobEngine } from '../jobs/job-engine';
 import { Metrics } from '../metrics/metrics';
 import { POLL_VENDOR_ACCOUNT, queuePollNow } from './poll-jobs';
+import { pollNotice } from './poll-notice';
 import { pollErrorClass } from './poll-outcome';
 import { readAhead } from './read-ahead';
 import { afterFailedRun, PollFault } from './retry-schedule';
 import { VendorAccount } from './vendor-account.entity';
+import { VendorAccountStateChange, VendorAccountStateHooks } from './vendor-account-state-hooks';
 import { VendorAccountsService } from './vendor-accounts.service';
 import { ConnectorAccount, ConnectorPage, PollCursor, PollOptions, VendorConnector } from './vendor-connector';
 import { VendorConnectors } from './vendor-connectors';
@@ -61,6 +63,7 @@ export class PollService {
     private readonly jobs: JobEngine,
     private readonly config: AppConfig,
     private readonly metrics: Metrics,
+    private readonly stateHooks: VendorAccountStateHooks,
   ) {}
 
   async poll(vendorAccountId: string, opts: { force: boolean; signal: AbortSignal }): Promise<PollOutcome> {
@@ -90,6 +93,10 @@ export class PollService {
       // poll interval or a reconciliation that is due between two scheduler ticks runs on time.
       if (more) await queuePollNow(this.jobs, vendorAccountId);
       else await this.jobs.send(POLL_VENDOR_ACCOUNT, { vendorAccountId }, { singletonKey: vendorAccountId, startAfter: nextPollAt });
+      // After the next poll is queued: telling the operator can fail without stopping the account.
+      if (pollNotice('ok', account.failureNoticedAt !== null)) {
+        await this.tell(account, { change: 'recovered', failingSince: account.failingSince, failures: account.consecutiveFailures, errorCode: account.lastErrorCode, lastError: account.lastError });
+      }
       return { status: 'done', pages: state.pages, inserted: state.inserted, rejected: state.rejected, more, reconciled: reconciled !== null };
     } catch (err) {
       if (err instanceof LeaseLostError) return { status: 'skipped', reason: 'another poll took over the account' };
@@ -112,7 +119,28 @@ export class PollService {
       if (failure.status === 'retrying') {
         await this.jobs.send(POLL_VENDOR_ACCOUNT, { vendorAccountId }, { singletonKey: vendorAccountId, startAfter: nextPollAt });
       }
+      if (pollNotice({ status: failure.status, consecutiveFailures: failure.failures }, account.failureNoticedAt !== null)) {
+        await this.tell(account, { change: 'failing', failingSince, failures: failure.failures, errorCode: errorClass, lastError: error });
+      }
       return { status: 'failed', accountStatus: failure.status, error, retryInMs: failure.retryInMs };
+    }
+  }
+
+  // The streak told of (or its end) by one conditional UPDATE, so that one run on one replica tells each. Best
+  // effort, after the run is recorded and the next poll queued: a database error here loses the notice, not the run.
+  private async tell(account: VendorAccount, c: Pick<VendorAccountStateChange, 'change' | 'failingSince' | 'failures' | 'errorCode' | 'lastError'>): Promise<void> {
+    try {
+      const failing = c.change === 'failing';
+      const rows: unknown[] = await this.db.dataSource.query(
+        `WITH moved AS (UPDATE vendor_accounts SET failure_noticed_at = ${failing ? 'now()' : 'NULL'}
+                        WHERE id = $1 AND failure_noticed_at IS ${failing ? 'NULL' : 'NOT NULL'} RETURNING id)
+         SELECT id FROM moved`,
+        [account.id],
+      );
+      if (!rows.length) return;
+      await this.stateHooks.emit({ ...c, vendorAccountId: account.id, organizationId: account.organizationId, vendor: account.vendor, name: account.name, at: new Date() });
+    } catch (err) {
+      this.logger.error(`vendor account ${account.id} ${c.change}: telling the operator failed: ${(err as Error).message}`);
     }
   }
 

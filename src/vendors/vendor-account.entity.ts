@@ -27,6 +27,7 @@ export class VendorAccount {
   @Column('int') consecutiveFailures: number;
   @Column('timestamptz', { nullable: true }) failingSince: Date | null; // the first failed run since the last success
   @Column('text', { nullable: true }) lastErrorCode: string | null; // PollErrorClass of the last failed run
+  @Column('timestamptz', { nullable: true }) failureNoticedAt: Date | null; // the operator was told of this streak (poll-notice.ts)
   @Column('bigint') eventsIngested: string;
   @Column('bigint') recordsRejected: string;
   @Column('timestamptz') nextPollAt: Date;

@@ -10,12 +10,13 @@ import { SimulatorConnector } from './simulator/simulator-connector';
 import { VendorAccountsController } from './vendor-accounts.controller';
 import { VendorAccountsService } from './vendor-accounts.service';
 import { VendorConnectors } from './vendor-connectors';
+import { VendorAccountStateHooks } from './vendor-account-state-hooks';
 import { VendorHealthService } from './vendor-health.service';
 
 @Module({
   imports: [EventsModule, CustomersModule, OrganizationsModule],
   controllers: [VendorAccountsController],
-  providers: [MonarxConnector, SimulatorConnector, VendorConnectors, VendorAccountsService, PollService, PollVendorAccountJob, SchedulePollsJob, SimulatorBootstrap, VendorHealthService],
-  exports: [VendorAccountsService, PollService, VendorHealthService],
+  providers: [MonarxConnector, SimulatorConnector, VendorConnectors, VendorAccountsService, PollService, VendorAccountStateHooks, PollVendorAccountJob, SchedulePollsJob, SimulatorBootstrap, VendorHealthService],
+  exports: [VendorAccountsService, PollService, VendorHealthService, VendorAccountStateHooks],
 })
 export class VendorsModule {}

@@ -13,8 +13,8 @@ export interface KindSpec {
   fields: Record<string, FieldSpec>;
   subscribes: readonly string[]; // message types it can subscribe to (notification.test needs none)
   signingSecret?: boolean; // a Standard Webhooks signing secret, generated or given, rotatable (webhook)
-  // It takes only its test message for now, so no rule may send to it: a firing would only ever fail there.
-  testOnly?: boolean;
+  // A system the operator runs (billing, helpdesk) rather than a person's channel: never one of a contact's channels.
+  operatorSystem?: boolean;
   // The operation a rule action asks of this kind (a ticket, a note, a billable item), checked when the rule is saved:
   // returns the params as stored, or throws a ValidationError naming `${field}.<x>` (field is `actions[i].params`).
   // String values are Handlebars templates over the trigger's variables (checked by the rules), rendered before the

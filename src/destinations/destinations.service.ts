@@ -53,7 +53,7 @@ export class DestinationsService {
     if (dto.customerId) await this.customers.get(owner.organizationId, dto.customerId).catch(() => {
       throw new ValidationError('customerId', `customer ${dto.customerId} not found`);
     });
-    if (dto.contactId && spec.testOnly) throw new ValidationError('kind', `a ${kind} destination is a billing system, not a contact's channel`);
+    if (dto.contactId && spec.operatorSystem) throw new ValidationError('kind', `a ${kind} destination is a system the operator runs (billing, helpdesk), not a contact's channel`);
     const contact = dto.contactId ? await this.contactChannel(owner.organizationId, dto) : null;
     const { config, secrets } = checkKindConfig(spec, raw, (v, field) => this.box.store(v, owner, field));
     const eventTypes = checkEventTypes(spec, dto.eventTypes ?? []);

@@ -160,9 +160,6 @@ export class RulesService {
         throw err;
       });
       const kind = findKindSpec(d.kind);
-      if (kind?.testOnly) {
-        throw new ValidationError(`actions[${i}].destinationId`, `actions[${i}].destinationId: a ${d.kind} destination takes no rule actions yet (only its test message)`);
-      }
       // The operation's shape is the destination kind's to say (a WHMCS ticket, a Blesta invoice, ...).
       if (kind?.actionParams) a.params = kind.actionParams(a.params, `actions[${i}].params`);
       if (a.templateKind !== undefined && a.templateKind !== 'rule.fired') throw new ValidationError(`actions[${i}].templateKind`, `actions[${i}].templateKind: a rule's e-mail is the rule.fired template kind`);

@@ -38,6 +38,7 @@ export const WHMCS_KIND: KindSpec = {
     ...IMPORT_FIELDS,
   },
   subscribes: [],
+  operatorSystem: true,
   actionParams: whmcsActionParams,
 };
 
@@ -52,6 +53,7 @@ export const BLESTA_KIND: KindSpec = {
     ...IMPORT_FIELDS,
   },
   subscribes: [],
+  operatorSystem: true,
   actionParams: blestaActionParams,
 };
 

@@ -17,5 +17,6 @@ export const FRESHDESK: KindSpec = {
     ...HELPDESK_FIELDS,
   },
   subscribes: [],
+  operatorSystem: true,
   actionParams: (p, field) => checkHelpdeskParams('freshdesk', FRESHDESK_PARAMS, p, field),
 };

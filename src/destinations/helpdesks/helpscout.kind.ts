@@ -19,5 +19,6 @@ export const HELPSCOUT: KindSpec = {
     ...HELPDESK_FIELDS,
   },
   subscribes: [],
+  operatorSystem: true,
   actionParams: (p, field) => checkHelpdeskParams('helpscout', HELPSCOUT_PARAMS, p, field),
 };

@@ -16,5 +16,6 @@ export const OSTICKET: KindSpec = {
     ...HELPDESK_FIELDS,
   },
   subscribes: [],
+  operatorSystem: true,
   actionParams: (p, field) => checkHelpdeskParams('osticket', OSTICKET_PARAMS, p, field),
 };

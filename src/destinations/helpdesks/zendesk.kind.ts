@@ -19,5 +19,6 @@ export const ZENDESK: KindSpec = {
     ...HELPDESK_FIELDS,
   },
   subscribes: [],
+  operatorSystem: true,
   actionParams: (p, field) => checkHelpdeskParams('zendesk', ZENDESK_PARAMS, p, field),
 };

@@ -1,4 +1,5 @@
 import type { ResolvedBrand } from '../templates/branded-email';
+import type { RenderedChannelText } from '../templates/channel-renderer';
 import type { RenderedEmail } from '../templates/template-renderer';
 
 // What an adapter is handed: the delivery as stored (its payload says where to: addresses, later URLs or channels)
@@ -40,6 +41,9 @@ export interface OutboundMessage {
   content?: RenderedEmail; // subject, HTML and text; chat and ticket adapters use subject and text
   headers?: Record<string, string>;
   event?: OutboundEvent; // the structured form; a cause without one cannot be sent to a JSON target
+  // The text of a chat, push, paging or SMS message, rendered by its cause from the brand's channel template; the
+  // channel adapters prefer it to their own text from the event (channel-message.ts), and still escape and cut it.
+  text?: RenderedChannelText;
 }
 
 // What was sent (a summary: recipients, subject, ids; never credentials) and what the target answered.

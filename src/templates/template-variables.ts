@@ -1,5 +1,6 @@
 import { TemplateKind } from './template-kinds';
 import { CUSTOM_HELPERS, BUILTIN_HELPERS } from './template-helpers';
+import { CHANNEL_TEMPLATE_VARIABLES } from './channel-template-variables';
 
 export type { AlertTemplateData, RuleTemplateData, DigestTemplateData, TicketTemplateData, TemplateData, SiteSummary, ThreatSummary } from './template-data';
 export { DIGEST_LIST_LIMITS } from './template-data';
@@ -212,6 +213,7 @@ export const TEMPLATE_VARIABLES: Record<TemplateKind, readonly TemplateVariable[
   'ticket.malware': TICKET,
   'alert.urgent': ALERT,
   'rule.fired': RULE,
+  ...CHANNEL_TEMPLATE_VARIABLES,
 };
 
 export interface HelperDoc { name: string; usage: string; description: string }

@@ -2,9 +2,11 @@ import type { MessagePort } from 'node:worker_threads';
 import type { BrandValues } from './brand-values';
 import { loadMjml } from './mjml-compiler';
 import { TemplateCompileError, TemplateRenderError } from './template-errors';
-import { DEFAULT_LIMITS, TemplateKind, TemplateLimits, TemplatePart, TemplateSource } from './template-kinds';
+import { ChannelSource, ChannelTemplateKind, DEFAULT_LIMITS, TemplateKind, TemplateLimits, TemplatePart, TemplateSource } from './template-kinds';
 import { PrecompiledTemplate, RenderedEmail, TemplateRenderer } from './template-renderer';
 import { Issue, validateTemplate, ValidationResult } from './template-validator';
+import { ChannelRenderer, RenderedChannelText } from './channel-renderer';
+import { validateChannelTemplate } from './channel-template-validator';
 
 // The entry of a template worker thread (run by piscina from template-workers.ts): every compile and render of
 // operator-supplied sources runs here, away from the event loop that serves the API and the jobs. Only the main
@@ -16,15 +18,23 @@ export type TemplateTask =
   | { op: 'preview'; kind: TemplateKind; source: TemplateSource; brand: BrandValues; data: object; cacheKey: string }
   | { op: 'render'; source: TemplateSource; brand: BrandValues; data: object; cacheKey: string }
   // a published template, compiled to data (every locale): the main thread then only runs it per email
-  | { op: 'precompile'; source: TemplateSource; brand: BrandValues };
+  | { op: 'precompile'; source: TemplateSource; brand: BrandValues }
+  // channel kinds: four plain-text parts, no MJML
+  | { op: 'validateChannel'; kind: ChannelTemplateKind; source: ChannelSource }
+  | { op: 'previewChannel'; kind: ChannelTemplateKind; source: ChannelSource; brand: BrandValues; data: object; cacheKey: string }
+  | { op: 'renderChannel'; source: ChannelSource; brand: BrandValues; data: object; cacheKey: string };
 
 export type PreviewOutcome = { invalid: ValidationResult } | { email: RenderedEmail; warnings: Issue[] };
+export type ChannelPreviewOutcome = { invalid: ValidationResult } | { text: RenderedChannelText; warnings: Issue[] };
 
 export interface TaskResults {
   validate: ValidationResult;
   preview: PreviewOutcome;
   render: RenderedEmail;
   precompile: PrecompiledTemplate;
+  validateChannel: ValidationResult;
+  previewChannel: ChannelPreviewOutcome;
+  renderChannel: RenderedChannelText;
 }
 
 // Errors cross the thread as data (structured clone drops their classes); TemplateWorkers rebuilds them.
@@ -45,6 +55,8 @@ const tell = (message: TaskProgress) => port?.postMessage(message);
 // Keyed by content (previews) or by (template version, brand version): the editor's next keystroke with the same
 // source and other data, or the next email of a template that renders slowly, compiles nothing.
 const renderer = new TemplateRenderer({ limits: { cacheEntries: 50 }, progress: (part) => tell({ part }) });
+// Channel messages render here one by one (they are short): keyed by (template version, brand version), or content.
+const channels = new ChannelRenderer({ ...DEFAULT_LIMITS, cacheEntries: 200 });
 
 export default function runTemplateTask({ task, port: reply }: { task: TemplateTask; port: MessagePort }): TaskOutcome {
   port = reply;
@@ -74,5 +86,14 @@ function perform(task: TemplateTask): TaskResults[TemplateTask['op']] {
       return renderer.render(renderer.compile(task.source, task.brand, task.cacheKey), task.data);
     case 'precompile':
       return renderer.precompile(task.source, task.brand);
+    case 'validateChannel':
+      return validateChannelTemplate(task.kind, task.source, (part) => tell({ part }));
+    case 'previewChannel': {
+      const result = validateChannelTemplate(task.kind, task.source, (part) => tell({ part }));
+      if (result.errors.length) return { invalid: result };
+      return { text: channels.render(channels.compile(task.source, task.brand, task.cacheKey), task.data), warnings: result.warnings };
+    }
+    case 'renderChannel':
+      return channels.render(channels.compile(task.source, task.brand, task.cacheKey), task.data);
   }
 }

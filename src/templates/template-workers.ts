@@ -6,10 +6,11 @@ import { AppConfig } from '../config/app-config';
 import { DomainError } from '../errors/domain-error';
 import type { BrandValues } from './brand-values';
 import { TemplateCompileError, TemplateRenderError } from './template-errors';
-import { TemplateKind, TemplateLimits, TemplatePart, TemplateSource } from './template-kinds';
+import { ChannelSource, ChannelTemplateKind, TemplateKind, TemplateLimits, TemplatePart, TemplateSource } from './template-kinds';
+import type { RenderedChannelText } from './channel-renderer';
 import type { PrecompiledTemplate, RenderedEmail } from './template-renderer';
 import type { ValidationResult } from './template-validator';
-import type { PreviewOutcome, TaskOutcome, TaskProgress, TaskResults, TemplateTask } from './template-worker';
+import type { ChannelPreviewOutcome, PreviewOutcome, TaskOutcome, TaskProgress, TaskResults, TemplateTask } from './template-worker';
 
 // From dist/ the worker is the compiled template-worker.js beside this file. From the TypeScript sources (jest, and
 // child processes started with test/support/swc-register.js) it is the .ts, compiled in the worker by the same hook.
@@ -44,6 +45,20 @@ export class TemplateWorkers implements OnModuleDestroy {
   // A template compiled for every locale, as data for TemplateRenderer.fromPrecompiled().
   precompile(source: TemplateSource, brand: BrandValues): Promise<PrecompiledTemplate> {
     return this.run({ op: 'precompile', source, brand });
+  }
+
+  validateChannel(kind: ChannelTemplateKind, source: ChannelSource): Promise<ValidationResult> {
+    return this.run({ op: 'validateChannel', kind, source });
+  }
+
+  previewChannel(kind: ChannelTemplateKind, source: ChannelSource, brand: BrandValues, data: object, cacheKey: string): Promise<ChannelPreviewOutcome> {
+    return this.run({ op: 'previewChannel', kind, source, brand, data, cacheKey });
+  }
+
+  // One channel message, rendered in a worker thread: a round trip per message, which is cheap next to the message's
+  // own HTTP call, and keeps every operator-written channel template off the event loop.
+  renderChannel(source: ChannelSource, brand: BrandValues, data: object, cacheKey: string): Promise<RenderedChannelText> {
+    return this.run({ op: 'renderChannel', source, brand, data, cacheKey });
   }
 
   async onModuleDestroy(): Promise<void> {

@@ -6,10 +6,11 @@ import { Database } from '../db/database';
 import { ConflictError, NotFoundError } from '../errors/domain-error';
 import type { BrandValues } from './brand-values';
 import type { BrandedEmail, PublishedTemplate, ResolvedBrand } from './branded-email';
-import { loadDefaultTemplate } from './default-templates';
+import { loadDefaultChannelTemplate, loadDefaultTemplate } from './default-templates';
 import { TemplateInvalidError } from './template-invalid';
 import { LruCache } from './lru-cache';
-import { TemplateKind, TemplateSource } from './template-kinds';
+import { ChannelSource, ChannelTemplateKind, isChannelTemplateKind, TemplateKind, TemplateSource } from './template-kinds';
+import { versionSource, VersionSource } from './version-source';
 import { CompiledTemplate, RenderedEmail, TemplateRenderer, TemplateRenderError } from './template-renderer';
 import { Issue } from './template-validator';
 import { TemplateWorkers } from './template-workers';
@@ -34,6 +35,7 @@ const SLOW_FOR_MS = 10 * 60_000;
 export class TemplatesService {
   private readonly logger = new Logger('Templates');
   private readonly defaults = new Map<TemplateKind, TemplateSource>();
+  private readonly channelDefaults = new Map<ChannelTemplateKind, ChannelSource>();
   private readonly repo: Repository<Template>;
   private readonly slowSince = new LruCache<string, number>(1000);
   private readonly compiling = new Map<string, Promise<CompiledTemplate>>();
@@ -63,7 +65,7 @@ export class TemplatesService {
   // The brand's override of a kind, starting as a copy of the shipped default (version 1, published).
   async create(organizationId: string, dto: CreateTemplateDto, author: string): Promise<Template> {
     await this.brands.get(organizationId, dto.brandId);
-    const source = this.defaultSource(dto.kind);
+    const source = this.defaultVersionSource(dto.kind);
     try {
       return await this.db.transaction(async (em) => {
         const template = await em.save(Template, em.create(Template, { organizationId, brandId: dto.brandId, kind: dto.kind, publishedVersion: 1, latestVersion: 1 }));
@@ -104,8 +106,10 @@ export class TemplatesService {
   // Every save is a new version; the validator's errors refuse it with 422, its warnings come back with it.
   async save(organizationId: string, id: string, dto: SaveVersionDto, author: string): Promise<SavedVersion> {
     const template = await this.get(organizationId, id);
-    const source: TemplateSource = { subject: dto.subject, mjml: dto.mjml, text: dto.text };
-    const { errors, warnings } = await this.workers.validate(template.kind, source, this.renderer.limits);
+    const source = versionSource(template.kind, dto);
+    const { errors, warnings } = source.channel && isChannelTemplateKind(template.kind)
+      ? await this.workers.validateChannel(template.kind, source.channel)
+      : await this.workers.validate(template.kind, source, this.renderer.limits);
     if (errors.length) throw new TemplateInvalidError(errors, warnings);
     return this.db.transaction(async (em) => {
       // The row lock numbers concurrent saves one after the other.
@@ -143,6 +147,17 @@ export class TemplatesService {
     let source = this.defaults.get(kind);
     if (!source) this.defaults.set(kind, (source = loadDefaultTemplate(kind)));
     return source;
+  }
+
+  defaultChannelSource(kind: ChannelTemplateKind): ChannelSource {
+    let source = this.channelDefaults.get(kind);
+    if (!source) this.channelDefaults.set(kind, (source = loadDefaultChannelTemplate(kind)));
+    return source;
+  }
+
+  private defaultVersionSource(kind: TemplateKind): VersionSource {
+    if (isChannelTemplateKind(kind)) return { subject: '', mjml: '', text: '', channel: this.defaultChannelSource(kind) };
+    return { ...this.defaultSource(kind), channel: null };
   }
 
   // What a brand sends for a kind: its published version, or the shipped default until it overrides the kind.

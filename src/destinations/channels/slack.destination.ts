@@ -32,8 +32,11 @@ export class SlackDestination extends ChannelDestination {
     return {
       url: `${base}/chat.postMessage`,
       headers: { 'content-type': 'application/json; charset=utf-8', authorization: `Bearer ${target.secrets.botToken}` },
-      body: JSON.stringify({ channel, text, unfurl_links: false, unfurl_media: false }),
-      summary: { ...summary, mode: 'bot', channel },
+      // The brand's logo as the message's icon: chat.postMessage takes icon_url (Slack applies it with the
+      // chat:write.customize scope, and ignores it otherwise: UNCONFIRMED). An app's incoming webhook cannot
+      // override its icon, so the webhook body has none.
+      body: JSON.stringify({ channel, text, unfurl_links: false, unfurl_media: false, ...(t.icon ? { icon_url: t.icon } : {}) }),
+      summary: { ...summary, mode: 'bot', channel, ...(t.icon ? { icon: true } : {}) },
     };
   }
 

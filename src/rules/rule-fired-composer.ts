@@ -9,9 +9,11 @@ import { TemplateCompileError, TemplateRenderError } from '../templates/template
 import { TemplatesService } from '../templates/templates.service';
 import type { DeliveryRow } from '../deliveries/delivery-ledger';
 import type { OutboundMessage } from '../destinations/destination';
+import { isChannelKind } from '../destinations/channels/channel-kinds';
 import { RULE_FIRED } from './rule-fired';
+import { RuleFiredChannelText } from './rule-fired-channel-text';
 
-interface FiringPayload {
+export interface FiringPayload {
   id: string;
   group: string;
   incident: string;
@@ -45,6 +47,7 @@ export class RuleFiredComposer implements DeliveryComposer, OnModuleInit {
     private readonly brands: BrandsService,
     private readonly templates: TemplatesService,
     private readonly pageLinks: CustomerPageLinks,
+    private readonly channelText: RuleFiredChannelText,
   ) {}
 
   onModuleInit(): void {
@@ -61,7 +64,8 @@ export class RuleFiredComposer implements DeliveryComposer, OnModuleInit {
     });
     if (d.destination === 'email') return this.email(d, p);
     const data = p.firings.length === 1 ? { ...base, ...one(p.firings[0]) } : { ...base, heldByQuietHours: true, firings: p.firings.map(one) };
-    return { event: { type: RULE_FIRED, timestamp: new Date(p.sentAt).toISOString(), data } };
+    const event = { type: RULE_FIRED, timestamp: new Date(p.sentAt).toISOString(), data };
+    return isChannelKind(d.destination) ? this.channelText.compose(d, p, event) : { event };
   }
 
   private async email(d: DeliveryRow, p: RuleFiredPayload): Promise<OutboundMessage> {

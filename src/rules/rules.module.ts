@@ -8,6 +8,7 @@ import { EventsModule } from '../events/events.module';
 import { DryRunService } from './dry-run.service';
 import { FlushFiringJob } from './flush-firing.job';
 import { RuleEvaluator } from './rule-evaluator';
+import { RuleFiredChannelText } from './rule-fired-channel-text';
 import { RuleFiredComposer } from './rule-fired-composer';
 import { RuleFiringWriter } from './rule-firing-writer';
 import { RulesController } from './rules.controller';
@@ -22,7 +23,7 @@ import { RunSchedulesJob } from './run-schedules.job';
 @Module({
   imports: [DestinationsModule, DeliveriesModule, EventsModule, CustomersModule, DigestDataModule, TemplatesModule],
   controllers: [RulesController],
-  providers: [SiteStates, ThresholdCounts, RulesService, DryRunService, RuleEvaluator, RuleFiringWriter, FlushFiringJob, StaleAgentsJob, RunSchedulesJob, RuleFiredComposer],
+  providers: [SiteStates, ThresholdCounts, RulesService, DryRunService, RuleEvaluator, RuleFiringWriter, FlushFiringJob, StaleAgentsJob, RunSchedulesJob, RuleFiredComposer, RuleFiredChannelText],
   exports: [RulesService],
 })
 export class RulesModule {}

@@ -14,7 +14,7 @@ export const SLACK: KindSpec = {
     channel: { doc: 'with a bot token: the channel ID (C…) or #name', check: text({ max: 80, pattern: /^[#@]?[A-Za-z0-9._-]+$/, hint: 'must be a channel ID (C…) or #name' }) },
     apiUrl: { doc: `with a bot token: the Web API base URL (default ${SLACK_API})`, target: true, check: httpUrl() },
   },
-  subscribes: ['security_event.created'],
+  subscribes: ['security_event.created', 'digest.sent'],
   refine: (c, has) => {
     oneWay('slack', 'webhookUrl', 'botToken', has);
     if (has('botToken') && !has('channel')) throw new ValidationError('config.channel', 'config.channel is required with a bot token: the channel ID (C…) or #name');

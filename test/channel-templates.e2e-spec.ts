@@ -1,0 +1,157 @@
+import { FakeChannelServer } from './fakes/fake-channel-server';
+import { ntfyFake } from './fakes/fake-ntfy';
+import { slackApiFake } from './fakes/fake-slack';
+import { createChannel, until } from './support/channel-harness';
+import { startTestApp, TestApp } from './support/test-app';
+
+// Channel message templates (channel.*): edited per brand through the templates API, rendered when a channel's
+// delivery is composed, and still escaped by each channel.
+describe('channel templates', () => {
+  let t: TestApp;
+  let ntfy: FakeChannelServer;
+  let slack: FakeChannelServer;
+  const LOGO = 'https://cdn.northwind.example/logo.png';
+  let seq = 0;
+
+  beforeAll(async () => {
+    ntfy = await FakeChannelServer.start(ntfyFake('tk_goodtoken'));
+    slack = await FakeChannelServer.start(slackApiFake('xoxb-1-good', ['C0123']));
+    t = await startTestApp({ RATE_LIMIT_PER_MINUTE: '10000' });
+  });
+  afterAll(async () => {
+    await t.close();
+    await ntfy.stop();
+    await slack.stop();
+  });
+  beforeEach(() => {
+    ntfy.reset();
+    slack.reset();
+  });
+
+  const brand = async (name: string) => {
+    const res = await t.api('POST', '/v1/brands', { body: { name, logoUrl: LOGO, portalUrl: 'https://portal.northwind.example' } });
+    expect(res.status).toBe(201);
+    return res.body.id as string;
+  };
+  // A customer of the brand with one site; returns the site's domain.
+  const customer = async (brandId: string | null, locale = 'en') => {
+    const ref = `ct-${process.pid}-${seq++}`;
+    const c = await t.api('POST', '/v1/customers', { body: { externalRef: ref, name: `Customer ${ref}`, emails: [`it@${ref}.example`], locale, ...(brandId ? { brandId } : {}) } });
+    expect(c.status).toBe(201);
+    const domain = `${ref}.example`;
+    expect((await t.api('POST', `/v1/customers/${c.body.id}/sites`, { body: { domains: [domain] } })).status).toBe(201);
+    return domain;
+  };
+  const push = async (domain: string, fields: Record<string, unknown> = {}) => {
+    const res = await t.api('POST', '/v1/events', {
+      body: { events: [{ source: 'scanner', externalId: `ct-ev-${process.pid}-${seq++}`, kind: 'detection', severity: 'high', occurredAt: '2026-11-20T16:05:00Z', domain, filePath: '/home/shop/x.php', threatName: 'PHP.Webshell.WSO', ...fields }] },
+    });
+    expect(res.body.created).toBe(1);
+  };
+  const override = async (brandId: string, kind: string, parts: Record<string, string>) => {
+    const created = await t.api('POST', '/v1/templates', { body: { brandId, kind } });
+    expect(created.status).toBe(201);
+    const saved = await t.api('POST', `/v1/templates/${created.body.id}/versions`, { body: { ...parts, publish: true, note: 'ours' } });
+    expect(saved.status).toBe(201);
+    return created.body;
+  };
+  const ntfyChannel = (customerBrandTopic: string) =>
+    createChannel(t, 'ntfy', { serverUrl: ntfy.base, topic: customerBrandTopic, token: 'tk_goodtoken' }, { eventTypes: ['security_event.created'] });
+
+  it('lists the channel kinds with their four parts and serves their shipped defaults', async () => {
+    const kinds = (await t.api('GET', '/v1/template-kinds')).body.data;
+    const ev = kinds.find((k: any) => k.kind === 'channel.security_event');
+    expect(ev).toMatchObject({ family: 'channel', parts: ['title', 'body', 'link', 'severity'] });
+    expect(ev.variables.map((v: any) => v.path)).toEqual(expect.arrayContaining(['event.threatName', 'where', 'brand.name']));
+    expect(kinds.find((k: any) => k.kind === 'digest.daily')).toMatchObject({ family: 'email', parts: ['subject', 'mjml', 'text'] });
+    const def = await t.api('GET', '/v1/template-kinds/channel.rule.fired/default');
+    expect(def.status).toBe(200);
+    expect(Object.keys(def.body).sort()).toEqual(['body', 'link', 'severity', 'title']);
+    expect(def.body.title).toContain('{{rule.name}}');
+  });
+
+  it('a brand’s own template changes what its customers’ channels receive; other brands keep the default text', async () => {
+    const ours = await brand('Northwind Hosting');
+    const tpl = await override(ours, 'channel.security_event', {
+      title: '{{brand.name}}: {{event.threatName}} found',
+      body: 'Site: {{where}}\nFile: {{event.filePath}}\nCustomer: {{customer.name}}',
+      link: '{{brand.portalUrl}}/events/{{event.id}}',
+      severity: 'critical',
+    });
+    expect(tpl.published).toMatchObject({ version: 1 });
+    const v2 = await t.api('GET', `/v1/templates/${tpl.id}/versions/2`);
+    expect(v2.body).toMatchObject({ status: 'published', title: '{{brand.name}}: {{event.threatName}} found', subject: '', mjml: '', text: '' });
+
+    const theirs = await customer(ours);
+    const plain = await customer(null);
+    await ntfyChannel('branded');
+    await push(theirs);
+    await push(plain);
+    const [a, b] = await until(() => ntfy.accepted, (x) => x.length === 2, 'two ntfy messages');
+    const [own, other] = a.json.message.includes(theirs) ? [a.json, b.json] : [b.json, a.json];
+    expect(own.title).toBe('Northwind Hosting: PHP.Webshell.WSO found');
+    expect(own.message).toMatch(new RegExp(`^Site: ${theirs.replace(/\./g, '\\.')}\nFile: /home/shop/x\\.php\nCustomer: Customer ct-`));
+    expect(own.priority).toBe(5); // severity critical from the template, not the event's high
+    expect(own.click).toMatch(/^https:\/\/portal\.northwind\.example\/events\/\d+$/);
+    expect(own.icon).toBe(LOGO);
+    // The default brand's customer: the shipped default, the text built in code before templates existed.
+    expect(other.title).toBe(`High detection: PHP.Webshell.WSO on ${plain}`);
+    expect(other.message).toBe(`Threat: PHP.Webshell.WSO\nFile: /home/shop/x.php\nSite: ${plain}\nCustomer: Customer ${plain.replace('.example', '')}\nOccurred: 2026-11-20T16:05:00.000Z`);
+    expect(other.priority).toBe(4);
+  });
+
+  it('hostile event data and markup written in the template itself are still escaped by the channel (Slack), and the logo is its icon', async () => {
+    const ours = await brand('Escaping Hosting');
+    await override(ours, 'channel.security_event', {
+      title: '<!channel> {{event.threatName}}', body: '<!here> {{event.filePath}} <https://evil.example|click>', link: 'javascript:alert(1)', severity: '{{severity}}',
+    });
+    const domain = await customer(ours);
+    await createChannel(t, 'slack', { botToken: 'xoxb-1-good', channel: 'C0123', apiUrl: `${slack.base}/api` }, { eventTypes: ['security_event.created'] });
+    await push(domain, { threatName: '@everyone <!here> <https://evil.example|x>', filePath: '/x/<script>alert(1)</script>.php' });
+    const [req] = await until(() => slack.accepted, (a) => a.length === 1, 'the Slack message');
+    const text: string = req.json.text;
+    expect(text).toContain('*&lt;!channel&gt; @everyone &lt;!here&gt; &lt;https://evil.example|x&gt;*');
+    expect(text).toContain('&lt;!here&gt; /x/&lt;script&gt;alert(1)&lt;/script&gt;.php &lt;https://evil.example|click&gt;');
+    expect(text).not.toMatch(/<[!@#]/);
+    expect(text).not.toContain('javascript:'); // not an http(s) link: dropped
+    expect(req.json.icon_url).toBe(LOGO);
+  });
+
+  it('refuses a broken template with 422, the part, line and column, and saves nothing; a part of the other family is a 400', async () => {
+    const ours = await brand('Broken Hosting');
+    const created = (await t.api('POST', '/v1/templates', { body: { brandId: ours, kind: 'channel.security_event' } })).body;
+    const parts = { title: 'ok', body: 'line one\n{{#if event.threatName}}never closed', link: '', severity: 'info' };
+    const bad = await t.api('POST', `/v1/templates/${created.id}/versions`, { body: parts });
+    expect(bad.status).toBe(422);
+    expect(bad.body).toMatchObject({ code: 'template_invalid', field: 'body' });
+    expect(bad.body.errors[0]).toMatchObject({ part: 'body', line: 2 });
+    const helper = await t.api('POST', `/v1/templates/${created.id}/versions`, { body: { ...parts, body: 'x', title: '{{lookup (constructor) "x"}} {{shell "rm"}}' } });
+    expect(helper.status).toBe(422);
+    expect(helper.body.field).toBe('title');
+    const email = await t.api('POST', `/v1/templates/${created.id}/versions`, { body: { ...parts, body: 'x', subject: 'Hi' } });
+    expect(email.status).toBe(400);
+    expect(email.body).toMatchObject({ code: 'validation_failed', field: 'subject' });
+    const missing = await t.api('POST', `/v1/templates/${created.id}/versions`, { body: { title: 'x', body: 'y' } });
+    expect(missing.status).toBe(400);
+    expect(missing.body.field).toBe('link');
+    expect((await t.api('GET', `/v1/templates/${created.id}`)).body.latestVersion).toBe(1);
+  });
+
+  it('previews unsaved parts with sample data in a locale, with unknown variables as warnings, and a broken one with the same 422', async () => {
+    const ours = await brand('Preview Hosting');
+    const created = (await t.api('POST', '/v1/templates', { body: { brandId: ours, kind: 'channel.security_event' } })).body;
+    const published = await t.api('POST', `/v1/templates/${created.id}/preview`, { body: { locale: 'de' } });
+    expect(published.status).toBe(200);
+    expect(published.body).toMatchObject({ title: 'Hoch detection: PHP.Webshell.WSO auf shop.sonnenschein-bakery.example', severity: 'high', link: '', warnings: [] });
+    expect(published.body.body).toContain('Bedrohung: PHP.Webshell.WSO');
+    const unsaved = await t.api('POST', `/v1/templates/${created.id}/preview`, {
+      body: { source: { title: '{{brand.name}} · {{event.kind}} · {{evnt.id}}', body: '{{where}}', link: '{{brand.portalUrl}}', severity: 'low' }, brand: { name: 'Unsaved Name' } },
+    });
+    expect(unsaved.status).toBe(200);
+    expect(unsaved.body).toMatchObject({ title: 'Unsaved Name · detection ·', body: 'shop.sonnenschein-bakery.example', link: 'https://portal.northwind.example', severity: 'low', chars: 32 });
+    expect(unsaved.body.warnings[0]).toMatchObject({ part: 'title', line: 1 });
+    const broken = await t.api('POST', `/v1/templates/${created.id}/preview`, { body: { source: { title: '{{#each}}', body: '', link: '', severity: '' } } });
+    expect(broken.status).toBe(422);
+    expect(broken.body.field).toBe('title');
+  });
+});

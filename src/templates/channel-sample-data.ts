@@ -1,3 +1,5 @@
+import { resolveBrand } from './brand-values';
+import { SAMPLE_BRAND } from './sample-data';
 import type { ChannelTemplateKind } from './channel-template-kinds';
 import type { ChannelDigestSentData, ChannelRuleFiredData, ChannelSecurityEventData, ChannelTemplateData } from './channel-template-data';
 
@@ -6,10 +8,11 @@ const CUSTOMER = { id: 'c-1042', name: 'Sonnenschein Bakery', externalRef: 'WHMC
 const DOMAIN = 'shop.sonnenschein-bakery.example';
 const TZ = 'Europe/Berlin';
 
-export function channelSampleData(kind: ChannelTemplateKind, locale = 'en'): ChannelTemplateData {
-  if (kind === 'channel.security_event') return securityEvent(locale);
-  if (kind === 'channel.rule.fired') return ruleFired(locale);
-  return digestSent(locale);
+export function channelSampleData(kind: ChannelTemplateKind, locale = 'en'): ChannelTemplateData & { brand: object } {
+  const brand = resolveBrand(SAMPLE_BRAND);
+  if (kind === 'channel.security_event') return { ...securityEvent(locale), brand };
+  if (kind === 'channel.rule.fired') return { ...ruleFired(locale), brand };
+  return { ...digestSent(locale), brand };
 }
 
 function securityEvent(locale: string): ChannelSecurityEventData {

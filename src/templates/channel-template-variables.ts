@@ -6,13 +6,6 @@ const v = (path: string, type: string, description: string): TemplateVariable =>
 const COMMON: TemplateVariable[] = [
   v('locale', 'string', 'Locale of the customer (en, de, fr, es, nl; others fall back by language, then to en)'),
   v('timeZone', 'string', 'IANA time zone of the customer; formatDate uses it by default'),
-  v('brand', 'object', "The customer's brand (channels that show an icon use brand.logoUrl by themselves)"),
-  v('brand.name', 'string', 'Brand name'),
-  v('brand.logoUrl', 'url | null', 'Logo image URL'),
-  v('brand.supportUrl', 'url', 'Support page'),
-  v('brand.supportEmail', 'string | null', 'Support address'),
-  v('brand.portalUrl', 'url', 'Customer portal home'),
-  v('brand.footerText', 'string', 'Footer text'),
   v('severity', 'critical | high | medium | low | info', 'The severity the message has by default (what the shipped severity part writes)'),
   v('link', 'url | ""', 'The link the message has by default, or empty'),
   v('customer', 'object | null', 'The customer, when the message concerns one'),

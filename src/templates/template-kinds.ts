@@ -4,6 +4,7 @@ import { CHANNEL_PARTS, CHANNEL_TEMPLATE_KINDS, ChannelPart, ChannelTemplateKind
 export const TEMPLATE_KINDS = ['digest.daily', 'digest.weekly', 'digest.monthly', 'ticket.malware', 'alert.urgent', 'rule.fired', ...CHANNEL_TEMPLATE_KINDS] as const;
 export type TemplateKind = (typeof TEMPLATE_KINDS)[number];
 export type EmailTemplateKind = Exclude<TemplateKind, ChannelTemplateKind>;
+export const EMAIL_TEMPLATE_KINDS = TEMPLATE_KINDS.filter((k): k is EmailTemplateKind => !k.startsWith('channel.'));
 export type DigestKind = Extract<TemplateKind, `digest.${string}`>;
 export const DIGEST_KINDS = TEMPLATE_KINDS.filter((k): k is DigestKind => k.startsWith('digest.'));
 

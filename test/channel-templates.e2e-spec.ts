@@ -2,6 +2,8 @@ import { FakeChannelServer } from './fakes/fake-channel-server';
 import { ntfyFake } from './fakes/fake-ntfy';
 import { slackApiFake } from './fakes/fake-slack';
 import { createChannel, until } from './support/channel-harness';
+import { customerWithSites, fixClock, insertEvents, orgId, subscribe } from './support/digest-fixtures';
+import { SmtpSink } from './support/smtp-sink';
 import { startTestApp, TestApp } from './support/test-app';
 
 // Channel message templates (channel.*): edited per brand through the templates API, rendered when a channel's
@@ -10,16 +12,19 @@ describe('channel templates', () => {
   let t: TestApp;
   let ntfy: FakeChannelServer;
   let slack: FakeChannelServer;
+  let sink: SmtpSink;
   const LOGO = 'https://cdn.northwind.example/logo.png';
   let seq = 0;
 
   beforeAll(async () => {
     ntfy = await FakeChannelServer.start(ntfyFake('tk_goodtoken'));
     slack = await FakeChannelServer.start(slackApiFake('xoxb-1-good', ['C0123']));
-    t = await startTestApp({ RATE_LIMIT_PER_MINUTE: '10000' });
+    sink = await SmtpSink.start();
+    t = await startTestApp({ RATE_LIMIT_PER_MINUTE: '10000', SMTP_URL: sink.url });
   });
   afterAll(async () => {
     await t.close();
+    await sink.stop();
     await ntfy.stop();
     await slack.stop();
   });
@@ -153,5 +158,28 @@ describe('channel templates', () => {
     const broken = await t.api('POST', `/v1/templates/${created.id}/preview`, { body: { source: { title: '{{#each}}', body: '', link: '', severity: '' } } });
     expect(broken.status).toBe(422);
     expect(broken.body.field).toBe('title');
+  });
+
+  // Last: it sets the service's clock.
+  it('a chat channel subscribed to digest.sent gets a short notice in the customer’s locale; a paging channel cannot subscribe', async () => {
+    const pager = await t.api('POST', '/v1/destinations', { body: { kind: 'pagerduty', name: 'pd', config: { routingKey: 'R0123456789abcdef0123456789abcde' }, eventTypes: ['digest.sent'] } });
+    expect(pager.status).toBe(400);
+    expect(pager.body.field).toBe('eventTypes');
+
+    fixClock(t, '2026-11-20T12:00:00Z');
+    const c = await customerWithSites(t, `dg${process.pid}`, { locale: 'de' });
+    await subscribe(t, c.customerId, { cadence: 'weekly', dayOfWeek: 1, sendTime: '08:00' });
+    await insertEvents(t, await orgId(t), c, [
+      { kind: 'detection', severity: 'critical', site: 1, at: '2026-11-18T09:00:00Z', path: '/home/a/x.php', threat: 'PHP.Webshell' },
+      { kind: 'cleanup', site: 1, at: '2026-11-18T10:00:00Z', path: '/home/a/x.php' },
+      { kind: 'detection', severity: 'high', site: 0, at: '2026-11-19T09:00:00Z', path: '/home/a/shell.php', threat: 'PHP.Backdoor' },
+    ]);
+    await createChannel(t, 'ntfy', { serverUrl: ntfy.base, topic: 'digests', token: 'tk_goodtoken' }, { eventTypes: ['digest.sent'], customerId: c.customerId });
+    fixClock(t, '2026-11-23T07:00:30Z');
+    expect((await t.api('POST', '/v1/digests/run', { body: {} })).status).toBeLessThan(300);
+    const [msg] = await until(() => ntfy.accepted, (a) => a.length === 1, 'the digest notice', 20_000);
+    expect(msg.json).toMatchObject({ topic: 'digests', title: `Wöchentlicher Sicherheitsbericht — Customer dg${process.pid}`, priority: 3 });
+    expect(msg.json.message).toBe('16.11.2026 – 22.11.2026\nFunde: 2 · Bereinigt: 1 · Offen: 1\n1 Bedrohung braucht Aufmerksamkeit.');
+    expect(msg.json.click).toMatch(/^http:\/\/.+\/p\/[\w.-]+$/); // no portal: the customer's hosted page
   });
 });

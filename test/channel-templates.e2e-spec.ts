@@ -111,7 +111,7 @@ describe('channel templates', () => {
       title: '<!channel> {{event.threatName}}', body: '<!here> {{event.filePath}} <https://evil.example|click>', link: 'javascript:alert(1)', severity: '{{severity}}',
     });
     const domain = await customer(ours);
-    await createChannel(t, 'slack', { botToken: 'xoxb-1-good', channel: 'C0123', apiUrl: `${slack.base}/api` }, { eventTypes: ['security_event.created'] });
+    await createChannel(t, 'slack', { botToken: 'xoxb-1-good', channel: 'C0123', apiUrl: `${slack.base}/api`, brandIcon: true }, { eventTypes: ['security_event.created'] });
     await push(domain, { threatName: '@everyone <!here> <https://evil.example|x>', filePath: '/x/<script>alert(1)</script>.php' });
     const [req] = await until(() => slack.accepted, (a) => a.length === 1, 'the Slack message');
     const text: string = req.json.text;
@@ -120,6 +120,9 @@ describe('channel templates', () => {
     expect(text).not.toMatch(/<[!@#]/);
     expect(text).not.toContain('javascript:'); // not an http(s) link: dropped
     expect(req.json.icon_url).toBe(LOGO);
+    const hook = await t.api('POST', '/v1/destinations', { body: { kind: 'slack', name: 'hook', config: { webhookUrl: 'https://hooks.slack.com/services/T1/B1/x', brandIcon: true } } });
+    expect(hook.status).toBe(400);
+    expect(hook.body.field).toBe('config.brandIcon');
   });
 
   it('refuses a broken template with 422, the part, line and column, and saves nothing; a part of the other family is a 400', async () => {

@@ -28,15 +28,16 @@ export class SlackDestination extends ChannelDestination {
       return { url: webhookUrl, headers: { 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify({ text }), summary: { ...summary, mode: 'webhook', host: hostOf(webhookUrl) } };
     }
     const channel = String(target.config.channel);
+    // The brand's logo as the message's icon only when the operator asks (config.brandIcon): chat.postMessage needs
+    // the chat:write.customize scope for icon_url, and whether Slack refuses it without that scope (which would
+    // disable a working bot) is UNCONFIRMED. An app's incoming webhook cannot override its icon at all.
+    const icon = target.config.brandIcon === true ? t.icon : null;
     const base = String(target.config.apiUrl ?? SLACK_API).replace(/\/+$/, '');
     return {
       url: `${base}/chat.postMessage`,
       headers: { 'content-type': 'application/json; charset=utf-8', authorization: `Bearer ${target.secrets.botToken}` },
-      // The brand's logo as the message's icon: chat.postMessage takes icon_url (Slack applies it with the
-      // chat:write.customize scope, and ignores it otherwise: UNCONFIRMED). An app's incoming webhook cannot
-      // override its icon, so the webhook body has none.
-      body: JSON.stringify({ channel, text, unfurl_links: false, unfurl_media: false, ...(t.icon ? { icon_url: t.icon } : {}) }),
-      summary: { ...summary, mode: 'bot', channel, ...(t.icon ? { icon: true } : {}) },
+      body: JSON.stringify({ channel, text, unfurl_links: false, unfurl_media: false, ...(icon ? { icon_url: icon } : {}) }),
+      summary: { ...summary, mode: 'bot', channel, ...(icon ? { icon: true } : {}) },
     };
   }
 

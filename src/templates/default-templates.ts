@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { loadLocaleCatalog, LocaleCatalog } from './locale-catalog';
-import { CHANNEL_PARTS, ChannelSource, ChannelTemplateKind, TemplateKind, TemplateSource } from './template-kinds';
+import { CHANNEL_PARTS, ChannelSource, ChannelTemplateKind, EmailTemplateKind, TemplateSource } from './template-kinds';
 
 // The repository's templates/ folder, found upwards from this file (src/templates or dist/src/templates).
 export function defaultTemplatesDir(): string {
@@ -12,7 +12,7 @@ export function defaultTemplatesDir(): string {
   }
 }
 
-export function loadDefaultTemplate(kind: TemplateKind, dir = defaultTemplatesDir()): TemplateSource {
+export function loadDefaultTemplate(kind: EmailTemplateKind, dir = defaultTemplatesDir()): TemplateSource {
   const read = (file: string) => readFileSync(join(dir, kind, file), 'utf8');
   return { subject: read('subject.hbs'), mjml: read('body.mjml'), text: read('body.txt.hbs') };
 }

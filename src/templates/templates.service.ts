@@ -9,7 +9,7 @@ import type { BrandedEmail, PublishedTemplate, ResolvedBrand } from './branded-e
 import { loadDefaultChannelTemplate, loadDefaultTemplate } from './default-templates';
 import { TemplateInvalidError } from './template-invalid';
 import { LruCache } from './lru-cache';
-import { ChannelSource, ChannelTemplateKind, isChannelTemplateKind, TemplateKind, TemplateSource } from './template-kinds';
+import { ChannelSource, ChannelTemplateKind, EmailTemplateKind, isChannelTemplateKind, TemplateKind, TemplateSource } from './template-kinds';
 import { versionSource, VersionSource } from './version-source';
 import { CompiledTemplate, RenderedEmail, TemplateRenderer, TemplateRenderError } from './template-renderer';
 import { Issue } from './template-validator';
@@ -34,7 +34,7 @@ const SLOW_FOR_MS = 10 * 60_000;
 @Injectable()
 export class TemplatesService {
   private readonly logger = new Logger('Templates');
-  private readonly defaults = new Map<TemplateKind, TemplateSource>();
+  private readonly defaults = new Map<EmailTemplateKind, TemplateSource>();
   private readonly channelDefaults = new Map<ChannelTemplateKind, ChannelSource>();
   private readonly repo: Repository<Template>;
   private readonly slowSince = new LruCache<string, number>(1000);
@@ -143,7 +143,7 @@ export class TemplatesService {
   }
 
   // Shipped defaults are read from disk once per process.
-  defaultSource(kind: TemplateKind): TemplateSource {
+  defaultSource(kind: EmailTemplateKind): TemplateSource {
     let source = this.defaults.get(kind);
     if (!source) this.defaults.set(kind, (source = loadDefaultTemplate(kind)));
     return source;
@@ -161,12 +161,12 @@ export class TemplatesService {
   }
 
   // What a brand sends for a kind: its published version, or the shipped default until it overrides the kind.
-  async published(organizationId: string, brandId: string | null, kind: TemplateKind): Promise<PublishedTemplate> {
+  async published(organizationId: string, brandId: string | null, kind: EmailTemplateKind): Promise<PublishedTemplate> {
     return this.publishedFor(organizationId, await this.brands.resolve(organizationId, brandId), kind);
   }
 
   // Renders one email with the shared compile cache. A render that fails is logged and thrown for this email only.
-  async renderPublished(organizationId: string, brandId: string | null, kind: TemplateKind, data: object): Promise<BrandedEmail> {
+  async renderPublished(organizationId: string, brandId: string | null, kind: EmailTemplateKind, data: object): Promise<BrandedEmail> {
     const brand = await this.brands.resolve(organizationId, brandId);
     const template = await this.publishedFor(organizationId, brand, kind);
     try {
@@ -211,7 +211,7 @@ export class TemplatesService {
     return pending;
   }
 
-  private async publishedFor(organizationId: string, brand: ResolvedBrand, kind: TemplateKind): Promise<PublishedTemplate> {
+  private async publishedFor(organizationId: string, brand: ResolvedBrand, kind: EmailTemplateKind): Promise<PublishedTemplate> {
     const brandKey = `${brand.id}:${brand.version}`;
     const row: { id: string; template_id: string; version: number; subject: string; mjml: string; text: string } | undefined = (
       await this.db.dataSource.query(

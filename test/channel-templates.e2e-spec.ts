@@ -163,6 +163,28 @@ describe('channel templates', () => {
     expect(broken.body.field).toBe('title');
   });
 
+  it('a rule’s action on a channel sends the brand’s channel.rule.fired text in its brand (logo as icon)', async () => {
+    const ours = await brand('Rules Hosting');
+    await override(ours, 'channel.rule.fired', {
+      title: '{{rule.name}} for {{customer.name}} ({{brand.name}})',
+      body: '{{#each events}}\n{{threatName}} @ {{where}}\n{{/each}}',
+      link: '{{brand.portalUrl}}/rules/{{rule.id}}',
+      severity: '{{severity}}',
+    });
+    const domain = await customer(ours);
+    const dest = await createChannel(t, 'ntfy', { serverUrl: ntfy.base, topic: 'rules', token: 'tk_goodtoken' });
+    const rule = await t.api('POST', '/v1/rules', { body: {
+      name: 'Templated burst', trigger: { type: 'event', filter: { kinds: ['detection'], threatName: 'ruletpl.*' } }, groupWindowSeconds: 0, actions: [{ destinationId: dest.id }],
+    } });
+    expect(rule.status).toBe(201);
+    await push(domain, { threatName: 'RuleTpl.Shell', severity: 'critical' });
+    const [msg] = await until(() => ntfy.accepted.filter((r) => r.json.topic === 'rules'), (a) => a.length === 1, 'the rule’s ntfy message');
+    expect(msg.json).toMatchObject({
+      title: `Templated burst for Customer ${domain.replace('.example', '')} (Rules Hosting)`, message: `RuleTpl.Shell @ ${domain}`,
+      click: `https://portal.northwind.example/rules/${rule.body.id}`, priority: 5, icon: LOGO,
+    });
+  });
+
   // Last: it sets the service's clock.
   it('a chat channel subscribed to digest.sent gets a short notice in the customer’s locale; a paging channel cannot subscribe', async () => {
     const pager = await t.api('POST', '/v1/destinations', { body: { kind: 'pagerduty', name: 'pd', config: { routingKey: 'R0123456789abcdef0123456789abcde' }, eventTypes: ['digest.sent'] } });

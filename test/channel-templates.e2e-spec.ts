@@ -53,7 +53,7 @@ describe('channel templates', () => {
     });
     expect(res.body.created).toBe(1);
   };
-  const override = async (brandId: string, kind: string, parts: Record<string, string>) => {
+  const override = async (brandId: string, kind: string, parts: Record<string, unknown>) => {
     const created = await t.api('POST', '/v1/templates', { body: { brandId, kind } });
     expect(created.status).toBe(201);
     const saved = await t.api('POST', `/v1/templates/${created.body.id}/versions`, { body: { ...parts, publish: true, note: 'ours' } });
@@ -123,6 +123,40 @@ describe('channel templates', () => {
     const hook = await t.api('POST', '/v1/destinations', { body: { kind: 'slack', name: 'hook', config: { webhookUrl: 'https://hooks.slack.com/services/T1/B1/x', brandIcon: true } } });
     expect(hook.status).toBe(400);
     expect(hook.body.field).toBe('config.brandIcon');
+  });
+
+  it('overrides parts for one destination kind (byKind): Slack gets its own title, ntfy the base; previewed either way', async () => {
+    const ours = await brand('ByKind Hosting');
+    const tpl = await override(ours, 'channel.security_event', {
+      title: 'Base: {{event.threatName}}', body: 'b {{where}}', link: '', severity: 'low', byKind: { slack: { title: 'Slack: {{event.threatName}}' } },
+    });
+    const domain = await customer(ours);
+    await push(domain, { threatName: 'ByKind.X' });
+    const [s] = await until(() => slack.accepted.filter((r) => r.json.text.includes(domain)), (a) => a.length === 1, 'the Slack message');
+    expect(s.json.text).toBe(`*Slack: ByKind.X*\nb ${domain}`);
+    const [n] = await until(() => ntfy.accepted.filter((r) => String(r.json.message).includes(domain)), (a) => a.length === 1, 'the ntfy message');
+    expect(n.json).toMatchObject({ title: 'Base: ByKind.X', message: `b ${domain}`, priority: 2 });
+
+    const preview = (body: Record<string, unknown>) => t.api('POST', `/v1/templates/${tpl.id}/preview`, { body });
+    expect((await preview({ destinationKind: 'slack' })).body.title).toBe('Slack: PHP.Webshell.WSO');
+    expect((await preview({})).body.title).toBe('Base: PHP.Webshell.WSO');
+    expect((await preview({ destinationKind: 'telegraph' })).body).toMatchObject({ code: 'validation_failed', field: 'destinationKind' });
+    const saved = await t.api('GET', `/v1/templates/${tpl.id}/versions/2`);
+    expect(saved.body.byKind).toEqual({ slack: { title: 'Slack: {{event.threatName}}' } });
+  });
+
+  it.each([
+    [{ twillio: { body: 'x' } }, 400, 'byKind.twillio'],
+    [{ slack: { subject: 'x' } }, 400, 'byKind.slack.subject'],
+    [{ slack: {} }, 400, 'byKind.slack'],
+    [['slack'], 400, 'byKind'],
+    [{ twilio: { body: '{{#if where}}never closed' } }, 422, 'body'],
+  ])('refuses the override %j with %i on %s', async (byKind, status, field) => {
+    const ours = await brand(`ByKind bad ${seq++}`);
+    const created = (await t.api('POST', '/v1/templates', { body: { brandId: ours, kind: 'channel.rule.fired' } })).body;
+    const res = await t.api('POST', `/v1/templates/${created.id}/versions`, { body: { title: 't', body: 'b', link: '', severity: 'info', byKind } });
+    expect([res.status, res.body.field]).toEqual([status, field]);
+    if (status === 422) expect(res.body.errors[0]).toMatchObject({ part: 'body', channelKind: 'twilio', line: 1 });
   });
 
   it('refuses a broken template with 422, the part, line and column, and saves nothing; a part of the other family is a 400', async () => {

@@ -87,7 +87,7 @@ export class DigestSentWebhooks implements DigestSentHook, DeliveryComposer, OnM
     const brand = await this.brands.resolve(d.organizationId, customer?.brandId ?? null);
     const link = customer ? this.pageLinks.forMessage(brand, customer.id, null).portal : brand.values.portalUrl;
     try {
-      const { text } = await this.channelTemplates.render(d.organizationId, brand.id, 'channel.digest.sent', digestSentChannelData(p, digest, customer, link || null));
+      const { text } = await this.channelTemplates.render(d.organizationId, brand.id, 'channel.digest.sent', digestSentChannelData(p, digest, customer, link || null), d.destination);
       return { brand, text, event };
     } catch (err) {
       if (err instanceof TemplateRenderError || err instanceof TemplateCompileError) throw new ComposeError(`channel template: ${err.message}`);

@@ -90,7 +90,7 @@ export class SecurityEventWebhooks implements NewEventsHook, DeliveryComposer, O
   private async channelText(d: DeliveryRow, p: SecurityEventPayload, occurredAt: string, brandId: string | null): Promise<OutboundMessage> {
     const customer = p.customer ? await this.customers.get(d.organizationId, p.customer.id).catch(() => null) : null;
     try {
-      const { brand, text } = await this.channelTemplates.render(d.organizationId, brandId, 'channel.security_event', securityEventChannelData(p, occurredAt, customer));
+      const { brand, text } = await this.channelTemplates.render(d.organizationId, brandId, 'channel.security_event', securityEventChannelData(p, occurredAt, customer), d.destination);
       return { brand, text };
     } catch (err) {
       if (err instanceof TemplateRenderError || err instanceof TemplateCompileError) throw new ComposeError(`channel template: ${err.message}`);

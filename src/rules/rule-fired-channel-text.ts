@@ -21,7 +21,7 @@ export class RuleFiredChannelText {
   async compose(d: DeliveryRow, p: RuleFiredPayload, event: OutboundEvent): Promise<OutboundMessage> {
     const customer = d.customerId ? await this.customers.get(d.organizationId, d.customerId).catch(() => null) : null;
     try {
-      const { brand, text } = await this.channelTemplates.render(d.organizationId, customer?.brandId ?? null, 'channel.rule.fired', ruleFiredChannelData(p, customer));
+      const { brand, text } = await this.channelTemplates.render(d.organizationId, customer?.brandId ?? null, 'channel.rule.fired', ruleFiredChannelData(p, customer), d.destination);
       return { brand, text, event };
     } catch (err) {
       if (err instanceof TemplateRenderError || err instanceof TemplateCompileError) throw new ComposeError(`channel template: ${err.message}`);

@@ -7,7 +7,15 @@ export type ChannelTemplateKind = (typeof CHANNEL_TEMPLATE_KINDS)[number];
 export const CHANNEL_PARTS = ['title', 'body', 'link', 'severity'] as const;
 export type ChannelPart = (typeof CHANNEL_PARTS)[number];
 
-export type ChannelSource = Record<ChannelPart, string>;
+// byKind: parts that replace the base parts for one channel destination kind (a shorter body for `twilio`, another
+// title for `pagerduty`); the kinds are the destinations' (ChannelKindNames).
+export type ChannelSource = Record<ChannelPart, string> & { byKind?: Record<string, Partial<Record<ChannelPart, string>>> };
+
+// The parts a destination of this kind gets: its override's parts over the base ones.
+export function channelSourceFor(source: ChannelSource, destinationKind: string | null): Record<ChannelPart, string> {
+  const own = destinationKind && source.byKind && Object.prototype.hasOwnProperty.call(source.byKind, destinationKind) ? source.byKind[destinationKind] : {};
+  return Object.fromEntries(CHANNEL_PARTS.map((p) => [p, own[p] ?? source[p]])) as Record<ChannelPart, string>;
+}
 
 // A channel part is a line or a short text: 16 KB of source is already far more than any channel shows.
 export const CHANNEL_SOURCE_BYTES = 16 * 1024;

@@ -11,12 +11,22 @@ import { Issue, tidy, ValidationResult, variableReference } from './template-val
 export function validateChannelTemplate(kind: ChannelTemplateKind, source: ChannelSource, onPart?: (part: ChannelPart) => void): ValidationResult {
   const errors: Issue[] = [];
   const warnings: Issue[] = [];
+  checkParts(kind, source, null, errors, warnings, onPart);
+  // A destination kind's own parts are checked as the base ones, each issue naming the kind (channelKind).
+  for (const [destinationKind, parts] of Object.entries(source?.byKind ?? {})) checkParts(kind, parts, destinationKind, errors, warnings, onPart);
+  return { errors: tidy(errors), warnings: tidy(warnings) };
+}
+
+function checkParts(
+  kind: ChannelTemplateKind, source: Partial<Record<ChannelPart, string>>, destinationKind: string | null, errors: Issue[], warnings: Issue[], onPart?: (part: ChannelPart) => void,
+): void {
   const vars = variableReference(kind);
   const textKeys = new Set(defaultLocaleCatalog().get('en')?.keys() ?? []);
   for (const part of CHANNEL_PARTS) {
+    if (destinationKind && source?.[part] === undefined) continue; // an override replaces only the parts it has
     onPart?.(part);
     const text = source?.[part];
-    const add = (list: Issue[]) => (f: Finding) => list.push({ part, ...f });
+    const add = (list: Issue[]) => (f: Finding) => list.push({ part, ...f, ...(destinationKind ? { channelKind: destinationKind, message: `${destinationKind}: ${f.message}` } : {}) });
     if (typeof text !== 'string') {
       errors.push({ part, line: 1, column: 1, message: `The ${part} part is missing.` });
       continue;
@@ -39,5 +49,4 @@ export function validateChannelTemplate(kind: ChannelTemplateKind, source: Chann
     found.errors.forEach(add(errors));
     found.warnings.forEach(add(warnings));
   }
-  return { errors: tidy(errors), warnings: tidy(warnings) };
 }

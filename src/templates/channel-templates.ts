@@ -4,7 +4,7 @@ import { Database } from '../db/database';
 import type { ResolvedBrand } from './branded-email';
 import type { RenderedChannelText } from './channel-renderer';
 import type { ChannelTemplateData } from './channel-template-data';
-import { ChannelSource, ChannelTemplateKind } from './channel-template-kinds';
+import { channelSourceFor, ChannelSource, ChannelTemplateKind } from './channel-template-kinds';
 import { TemplateRenderError } from './template-errors';
 import { TemplateWorkers } from './template-workers';
 import { TemplatesService } from './templates.service';
@@ -29,11 +29,14 @@ export class ChannelTemplates {
   ) {}
 
   // brandId null (or a brand deleted since): the organization's default brand.
-  async render(organizationId: string, brandId: string | null, kind: ChannelTemplateKind, data: Omit<ChannelTemplateData, 'brand'>): Promise<BrandedChannelText> {
+  // destinationKind: the kind of the destination it goes to, whose override (byKind) the brand may have written.
+  async render(organizationId: string, brandId: string | null, kind: ChannelTemplateKind, data: Omit<ChannelTemplateData, 'brand'>, destinationKind: string): Promise<BrandedChannelText> {
     const brand = await this.brand(organizationId, brandId);
     const published = await this.published(organizationId, brand, kind);
+    const own = published.source.byKind?.[destinationKind] ? destinationKind : null;
+    const source = channelSourceFor(published.source, own);
     try {
-      return { brand, text: await this.workers.renderChannel(published.source, brand.values, data, published.cacheKey) };
+      return { brand, text: await this.workers.renderChannel(source, brand.values, data, own ? `${published.cacheKey}:${own}` : published.cacheKey) };
     } catch (err) {
       const reason = err instanceof TemplateRenderError ? err.reason : 'compile_failed';
       this.logger.warn(`render of ${kind} (${published.cacheKey}, brand ${brand.id}) failed: ${reason}: ${(err as Error).message}`);

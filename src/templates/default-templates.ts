@@ -19,7 +19,7 @@ export function loadDefaultTemplate(kind: EmailTemplateKind, dir = defaultTempla
 
 // A channel kind's four parts, one file each (title.hbs, body.hbs, link.hbs, severity.hbs).
 export function loadDefaultChannelTemplate(kind: ChannelTemplateKind, dir = defaultTemplatesDir()): ChannelSource {
-  return Object.fromEntries(CHANNEL_PARTS.map((p) => [p, readFileSync(join(dir, kind, `${p}.hbs`), 'utf8')])) as ChannelSource;
+  return Object.fromEntries(CHANNEL_PARTS.map((p) => [p, readFileSync(join(dir, kind, `${p}.hbs`), 'utf8')])) as unknown as ChannelSource;
 }
 
 let catalog: LocaleCatalog | null = null;

@@ -13,6 +13,7 @@ import { TemplateInvalidError } from './template-invalid';
 import { ChannelSource, ChannelTemplateKind, isChannelTemplateKind, TemplateKind, TemplateSource } from './template-kinds';
 import type { RenderedChannelText } from './channel-renderer';
 import { versionSource } from './version-source';
+import { ChannelKindNames } from './channel-kind-names';
 import { RenderedEmail, TemplateRenderError } from './template-renderer';
 import { Issue } from './template-validator';
 import { TemplateWorkers } from './template-workers';
@@ -42,6 +43,7 @@ export class TemplatePreviewService {
     private readonly customers: CustomersService,
     private readonly previewData: PreviewDataSources,
     private readonly mailer: Mailer,
+    private readonly channelKinds: ChannelKindNames,
   ) {}
 
   async preview(organizationId: string, id: string, dto: PreviewDto): Promise<Preview | ChannelPreview> {
@@ -60,11 +62,15 @@ export class TemplatePreviewService {
   // A channel kind: the four parts with sample data, as the channel adapters would get them (before their escaping).
   private async previewChannel(organizationId: string, template: Template, kind: ChannelTemplateKind, dto: PreviewDto): Promise<ChannelPreview> {
     if (dto.customerId || dto.period) throw new ValidationError(dto.customerId ? 'customerId' : 'period', `previews of ${kind} use sample data; customerId and period apply to digest kinds only`);
-    const source = dto.source ? versionSource(kind, dto.source).channel! : await this.savedChannelSource(organizationId, template, dto.version);
+    const source = dto.source ? versionSource(kind, dto.source, this.channelKinds).channel! : await this.savedChannelSource(organizationId, template, dto.version);
+    const destinationKind = dto.destinationKind ?? null;
+    if (destinationKind && !this.channelKinds.has(destinationKind)) {
+      throw new ValidationError('destinationKind', `destinationKind: "${destinationKind}" is not a channel destination kind (${this.channelKinds.list().join(', ')})`);
+    }
     const values = await this.brandValues(organizationId, template, dto);
     const data = sampleData(kind, dto.locale ?? 'en');
-    const key = previewKey(template, source, values);
-    const outcome = await this.inWorkers(template, () => this.workers.previewChannel(kind, source, values, data, key));
+    const key = previewKey(template, source, values) + (destinationKind ? `:${destinationKind}` : '');
+    const outcome = await this.inWorkers(template, () => this.workers.previewChannel(kind, source, values, data, key, destinationKind));
     if ('invalid' in outcome) throw new TemplateInvalidError(outcome.invalid.errors, outcome.invalid.warnings);
     return { ...outcome.text, warnings: outcome.warnings, chars: Array.from(outcome.text.body).length };
   }

@@ -16,6 +16,7 @@ export interface Issue {
   line: number;
   column: number;
   message: string;
+  channelKind?: string; // an issue in a channel template's override for this destination kind (byKind)
 }
 
 export interface ValidationResult {

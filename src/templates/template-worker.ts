@@ -2,6 +2,7 @@ import type { MessagePort } from 'node:worker_threads';
 import type { BrandValues } from './brand-values';
 import { loadMjml } from './mjml-compiler';
 import { TemplateCompileError, TemplateRenderError } from './template-errors';
+import { channelSourceFor } from './channel-template-kinds';
 import { ChannelSource, ChannelTemplateKind, DEFAULT_LIMITS, TemplateKind, TemplateLimits, TemplatePart, TemplateSource } from './template-kinds';
 import { PrecompiledTemplate, RenderedEmail, TemplateRenderer } from './template-renderer';
 import { Issue, validateTemplate, ValidationResult } from './template-validator';
@@ -21,7 +22,7 @@ export type TemplateTask =
   | { op: 'precompile'; source: TemplateSource; brand: BrandValues }
   // channel kinds: four plain-text parts, no MJML
   | { op: 'validateChannel'; kind: ChannelTemplateKind; source: ChannelSource }
-  | { op: 'previewChannel'; kind: ChannelTemplateKind; source: ChannelSource; brand: BrandValues; data: object; cacheKey: string }
+  | { op: 'previewChannel'; kind: ChannelTemplateKind; source: ChannelSource; brand: BrandValues; data: object; cacheKey: string; destinationKind: string | null }
   | { op: 'renderChannel'; source: ChannelSource; brand: BrandValues; data: object; cacheKey: string };
 
 export type PreviewOutcome = { invalid: ValidationResult } | { email: RenderedEmail; warnings: Issue[] };
@@ -91,7 +92,7 @@ function perform(task: TemplateTask): TaskResults[TemplateTask['op']] {
     case 'previewChannel': {
       const result = validateChannelTemplate(task.kind, task.source, (part) => tell({ part }));
       if (result.errors.length) return { invalid: result };
-      return { text: channels.render(channels.compile(task.source, task.brand, task.cacheKey), task.data), warnings: result.warnings };
+      return { text: channels.render(channels.compile(channelSourceFor(task.source, task.destinationKind), task.brand, task.cacheKey), task.data), warnings: result.warnings };
     }
     case 'renderChannel':
       return channels.render(channels.compile(task.source, task.brand, task.cacheKey), task.data);

@@ -51,8 +51,9 @@ export class TemplateWorkers implements OnModuleDestroy {
     return this.run({ op: 'validateChannel', kind, source });
   }
 
-  previewChannel(kind: ChannelTemplateKind, source: ChannelSource, brand: BrandValues, data: object, cacheKey: string): Promise<ChannelPreviewOutcome> {
-    return this.run({ op: 'previewChannel', kind, source, brand, data, cacheKey });
+  // Validates the whole source (its byKind overrides too), renders what a destination of destinationKind would get.
+  previewChannel(kind: ChannelTemplateKind, source: ChannelSource, brand: BrandValues, data: object, cacheKey: string, destinationKind: string | null = null): Promise<ChannelPreviewOutcome> {
+    return this.run({ op: 'previewChannel', kind, source, brand, data, cacheKey, destinationKind });
   }
 
   // One channel message, rendered in a worker thread: a round trip per message, which is cheap next to the message's

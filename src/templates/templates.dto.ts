@@ -16,6 +16,7 @@ export class IssueView {
   @ApiProperty({ description: '1-based' }) line: number;
   @ApiProperty({ description: '1-based' }) column: number;
   @ApiProperty() message: string;
+  @ApiPropertyOptional({ description: "channel kinds: the destination kind of the override (byKind) it is in" }) channelKind?: string;
 }
 
 export class TemplateInvalidView {
@@ -46,6 +47,8 @@ export class TemplateSourceDto {
   @ApiPropertyOptional({ description: 'channel kinds: the message text, Handlebars, plain text' }) @IsOptional() @IsString() body?: string;
   @ApiPropertyOptional({ description: 'channel kinds: an http(s) URL or empty, Handlebars' }) @IsOptional() @IsString() link?: string;
   @ApiPropertyOptional({ description: 'channel kinds: critical, high, medium, low or info, Handlebars' }) @IsOptional() @IsString() severity?: string;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, example: { twilio: { body: '{{event.threatName}} on {{where}}' } }, description: 'channel kinds: parts that replace the base ones for one destination kind' })
+  @IsOptional() byKind?: Record<string, Record<string, string>>;
 }
 
 export class SaveVersionDto extends TemplateSourceDto {
@@ -76,6 +79,7 @@ export class VersionView extends VersionSummaryView {
   @ApiPropertyOptional({ description: 'channel kinds' }) body?: string;
   @ApiPropertyOptional({ description: 'channel kinds' }) link?: string;
   @ApiPropertyOptional({ description: 'channel kinds' }) severity?: string;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'channel kinds: per destination kind overrides' }) byKind?: Record<string, Record<string, string>>;
 }
 
 export class TemplateSummaryView {
@@ -141,6 +145,8 @@ export class PreviewDto {
   @ApiPropertyOptional({ example: 'de' }) @IsOptional() @IsString() @Matches(LOCALE, { message: 'locale must be a language tag such as en, de or pt-BR' }) locale?: string;
   @ApiPropertyOptional({ format: 'uuid', description: 'real data of this customer (digest kinds; needs period)' }) @IsOptional() @IsUUID() customerId?: string;
   @ApiPropertyOptional({ type: PeriodDto }) @IsOptional() @IsObject() @ValidateNested() @Type(() => PeriodDto) period?: PeriodDto;
+  @ApiPropertyOptional({ example: 'twilio', description: 'channel kinds: preview what a destination of this kind gets (its byKind override)' })
+  @IsOptional() @IsString() @MaxLength(40) destinationKind?: string;
 }
 
 export class PreviewBytes {

@@ -11,6 +11,7 @@ import { TemplateInvalidError } from './template-invalid';
 import { LruCache } from './lru-cache';
 import { ChannelSource, ChannelTemplateKind, EmailTemplateKind, isChannelTemplateKind, TemplateKind, TemplateSource } from './template-kinds';
 import { versionSource, VersionSource } from './version-source';
+import { ChannelKindNames } from './channel-kind-names';
 import { CompiledTemplate, RenderedEmail, TemplateRenderer, TemplateRenderError } from './template-renderer';
 import { Issue } from './template-validator';
 import { TemplateWorkers } from './template-workers';
@@ -45,6 +46,7 @@ export class TemplatesService {
     private readonly brands: BrandsService,
     private readonly renderer: TemplateRenderer,
     private readonly workers: TemplateWorkers,
+    private readonly channelKinds: ChannelKindNames,
   ) {
     this.repo = db.dataSource.getRepository(Template);
   }
@@ -106,7 +108,7 @@ export class TemplatesService {
   // Every save is a new version; the validator's errors refuse it with 422, its warnings come back with it.
   async save(organizationId: string, id: string, dto: SaveVersionDto, author: string): Promise<SavedVersion> {
     const template = await this.get(organizationId, id);
-    const source = versionSource(template.kind, dto);
+    const source = versionSource(template.kind, dto, this.channelKinds);
     const { errors, warnings } = source.channel && isChannelTemplateKind(template.kind)
       ? await this.workers.validateChannel(template.kind, source.channel)
       : await this.workers.validate(template.kind, source, this.renderer.limits);

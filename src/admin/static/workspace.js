@@ -45,8 +45,10 @@ export class Workspace {
     });
   }
 
+  // A channel template's per-destination-kind overrides (byKind) are edited through the API only: kept as loaded.
   get source() {
-    return Object.fromEntries(this.parts.map((p) => [p.id, this.editors[p.id].value]));
+    const parts = Object.fromEntries(this.parts.map((p) => [p.id, this.editors[p.id].value]));
+    return this.byKind ? { ...parts, byKind: this.byKind } : parts;
   }
 
   get dirty() {
@@ -86,6 +88,7 @@ export class Workspace {
   setSource(src, version) {
     this.loaded = version;
     this.baseline = Object.fromEntries(this.parts.map((p) => [p.id, src[p.id] ?? '']));
+    this.byKind = this.parts === CHANNEL_PARTS && src.byKind && Object.keys(src.byKind).length ? src.byKind : null;
     for (const p of this.parts) this.editors[p.id].value = this.baseline[p.id];
     this.setIssues({ errors: [], warnings: [] });
     this.renderState();

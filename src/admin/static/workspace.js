@@ -230,7 +230,7 @@ export class Workspace {
   setIssues({ errors, warnings }) {
     this.issues = { errors, warnings };
     for (const p of this.parts) {
-      const mine = [...errors.map((i) => ({ ...i, severity: 'error' })), ...warnings.map((i) => ({ ...i, severity: 'warning' }))].filter((i) => i.part === p.id);
+      const mine = [...errors.map((i) => ({ ...i, severity: 'error' })), ...warnings.map((i) => ({ ...i, severity: 'warning' }))].filter((i) => i.part === p.id && !i.channelKind); // an override's issue (byKind) is not in these editors
       this.editors[p.id].setIssues(mine);
       const badge = this.partTabs?.querySelector(`[data-part="${p.id}"] .badge`);
       if (badge) {

@@ -9,7 +9,7 @@ export function digestSentChannelData(
   digest: { id: string; cadence: string; periodStart: string; periodEnd: string; sentAt: string },
   customer: { locale: string; timeZone: string } | null,
   link: string | null,
-): Omit<ChannelDigestSentData, 'brand'> {
+): ChannelDigestSentData {
   return {
     locale: customer?.locale ?? 'en',
     timeZone: customer?.timeZone ?? 'UTC',

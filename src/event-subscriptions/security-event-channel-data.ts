@@ -8,7 +8,7 @@ export function securityEventChannelData(
   p: SecurityEventPayload,
   occurredAt: string,
   customer: { locale: string; timeZone: string } | null,
-): Omit<ChannelSecurityEventData, 'brand'> {
+): ChannelSecurityEventData {
   const e = p.event;
   return {
     locale: customer?.locale ?? 'en',

@@ -7,7 +7,7 @@ const MAX_EVENTS = 30;
 // What the channel.rule.fired template gets for a rule's delivery: the rule, whom it concerns, what changed (a
 // transition's states, a threshold's count) and the firing's events on single, clipped lines; firings held together by
 // quiet hours as one list. Pure.
-export function ruleFiredChannelData(p: RuleFiredPayload, customer: { locale: string; timeZone: string } | null): Omit<ChannelRuleFiredData, 'brand'> {
+export function ruleFiredChannelData(p: RuleFiredPayload, customer: { locale: string; timeZone: string } | null): ChannelRuleFiredData {
   const first = p.firings[0];
   const fd = first.data ?? {};
   const all = p.firings.flatMap((f) => f.events ?? []);

@@ -30,7 +30,7 @@ export class ChannelTemplates {
 
   // brandId null (or a brand deleted since): the organization's default brand.
   // destinationKind: the kind of the destination it goes to, whose override (byKind) the brand may have written.
-  async render(organizationId: string, brandId: string | null, kind: ChannelTemplateKind, data: Omit<ChannelTemplateData, 'brand'>, destinationKind: string): Promise<BrandedChannelText> {
+  async render(organizationId: string, brandId: string | null, kind: ChannelTemplateKind, data: ChannelTemplateData, destinationKind: string): Promise<BrandedChannelText> {
     const brand = await this.brand(organizationId, brandId);
     const published = await this.published(organizationId, brand, kind);
     const own = published.source.byKind?.[destinationKind] ? destinationKind : null;

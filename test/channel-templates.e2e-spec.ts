@@ -120,9 +120,10 @@ describe('channel templates', () => {
     expect(text).not.toMatch(/<[!@#]/);
     expect(text).not.toContain('javascript:'); // not an http(s) link: dropped
     expect(req.json.icon_url).toBe(LOGO);
-    const hook = await t.api('POST', '/v1/destinations', { body: { kind: 'slack', name: 'hook', config: { webhookUrl: 'https://hooks.slack.com/services/T1/B1/x', brandIcon: true } } });
-    expect(hook.status).toBe(400);
-    expect(hook.body.field).toBe('config.brandIcon');
+    const plain = await createChannel(t, 'slack', { botToken: 'xoxb-1-good', channel: 'C0123', apiUrl: `${slack.base}/api` });
+    const res = await t.api('POST', `/v1/destinations/${plain.id}/test`);
+    expect(res.body).toMatchObject({ status: 'delivered' });
+    expect(slack.last.json.icon_url).toBeUndefined(); // only when asked (brandIcon)
   });
 
   it('overrides parts for one destination kind (byKind): Slack gets its own title, ntfy the base; previewed either way', async () => {

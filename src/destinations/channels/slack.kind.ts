@@ -13,7 +13,7 @@ export const SLACK: KindSpec = {
     botToken: { doc: 'a bot token (xoxb-…) with chat:write', secret: true, check: text({ max: 300, pattern: /^(?:xoxe\.)?xox[abp]-[A-Za-z0-9-]+$/, hint: 'must be a Slack token (xoxb-…)' }) },
     channel: { doc: 'with a bot token: the channel ID (C…) or #name', check: text({ max: 80, pattern: /^[#@]?[A-Za-z0-9._-]+$/, hint: 'must be a channel ID (C…) or #name' }) },
     apiUrl: { doc: `with a bot token: the Web API base URL (default ${SLACK_API})`, target: true, check: httpUrl() },
-    brandIcon: { doc: "with a bot token: the brand's logo as each message's icon (icon_url; the app needs the chat:write.customize scope)", check: flag() },
+    brandIcon: { doc: "the brand's logo as each message's icon (icon_url): a bot needs the chat:write.customize scope; only a legacy custom-integration webhook honours it", check: flag() },
   },
   subscribes: ['security_event.created', 'digest.sent'],
   refine: (c, has) => {
@@ -21,9 +21,6 @@ export const SLACK: KindSpec = {
     if (has('botToken') && !has('channel')) throw new ValidationError('config.channel', 'config.channel is required with a bot token: the channel ID (C…) or #name');
     if (has('webhookUrl') && (c.channel !== undefined || c.apiUrl !== undefined)) {
       throw new ValidationError(c.channel !== undefined ? 'config.channel' : 'config.apiUrl', 'an incoming webhook posts to the channel it was created for: config.channel and config.apiUrl apply to a bot token only');
-    }
-    if (has('webhookUrl') && c.brandIcon === true) {
-      throw new ValidationError('config.brandIcon', "an app's incoming webhook cannot change its icon: config.brandIcon applies to a bot token only");
     }
   },
 };

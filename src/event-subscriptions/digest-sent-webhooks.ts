@@ -1,4 +1,5 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
+import { orNullIfNotFound as orNull } from '../errors/domain-error';
 import { EntityManager } from 'typeorm';
 import { ComposeError, DeliveryComposer, DeliveryComposers } from '../deliveries/delivery-composers';
 import type { DeliveryRow } from '../deliveries/delivery-ledger';
@@ -83,7 +84,7 @@ export class DigestSentWebhooks implements DigestSentHook, DeliveryComposer, OnM
 
   // A chat or push channel's short text from the brand's channel.digest.sent template, in the customer's locale.
   private async channelText(d: DeliveryRow, p: DigestSentPayload, digest: DigestSentPayload['digest'], event: OutboundEvent): Promise<OutboundMessage> {
-    const customer = p.customer ? await this.customers.get(d.organizationId, p.customer.id).catch(() => null) : null;
+    const customer = p.customer ? await this.customers.get(d.organizationId, p.customer.id).catch(orNull) : null;
     const brand = await this.brands.resolve(d.organizationId, customer?.brandId ?? null);
     const link = customer ? this.pageLinks.forMessage(brand, customer.id, null).portal : brand.values.portalUrl;
     try {

@@ -1,4 +1,5 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
+import { orNullIfNotFound as orNull } from '../errors/domain-error';
 import { EntityManager } from 'typeorm';
 import { BrandsService } from '../brands/brands.service';
 import { ComposeError, DeliveryComposer, DeliveryComposers } from '../deliveries/delivery-composers';
@@ -88,7 +89,7 @@ export class SecurityEventWebhooks implements NewEventsHook, DeliveryComposer, O
   // A channel's text from the brand's channel.security_event template, in the customer's locale; a template that
   // cannot render is the operator's to fix (then replay), so the delivery is not retried meanwhile.
   private async channelText(d: DeliveryRow, p: SecurityEventPayload, occurredAt: string, brandId: string | null): Promise<OutboundMessage> {
-    const customer = p.customer ? await this.customers.get(d.organizationId, p.customer.id).catch(() => null) : null;
+    const customer = p.customer ? await this.customers.get(d.organizationId, p.customer.id).catch(orNull) : null;
     try {
       const { brand, text } = await this.channelTemplates.render(d.organizationId, brandId, 'channel.security_event', securityEventChannelData(p, occurredAt, customer), d.destination);
       return { brand, text };

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { orNullIfNotFound as orNull } from '../errors/domain-error';
 import { CustomersService } from '../customers/customers.service';
 import { ComposeError } from '../deliveries/delivery-composers';
 import type { DeliveryRow } from '../deliveries/delivery-ledger';
@@ -19,7 +20,7 @@ export class RuleFiredChannelText {
   ) {}
 
   async compose(d: DeliveryRow, p: RuleFiredPayload, event: OutboundEvent): Promise<OutboundMessage> {
-    const customer = d.customerId ? await this.customers.get(d.organizationId, d.customerId).catch(() => null) : null;
+    const customer = d.customerId ? await this.customers.get(d.organizationId, d.customerId).catch(orNull) : null;
     try {
       const { brand, text } = await this.channelTemplates.render(d.organizationId, customer?.brandId ?? null, 'channel.rule.fired', ruleFiredChannelData(p, customer), d.destination);
       return { brand, text, event };

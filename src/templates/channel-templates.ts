@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { orNullIfNotFound as orNull } from '../errors/domain-error';
 import { BrandsService } from '../brands/brands.service';
 import { Database } from '../db/database';
 import type { ResolvedBrand } from './branded-email';
@@ -46,7 +47,7 @@ export class ChannelTemplates {
 
   private async brand(organizationId: string, brandId: string | null): Promise<ResolvedBrand> {
     if (brandId) {
-      const own = await this.brands.resolve(organizationId, brandId).catch(() => null);
+      const own = await this.brands.resolve(organizationId, brandId).catch(orNull);
       if (own) return own;
     }
     return this.brands.resolve(organizationId, null);

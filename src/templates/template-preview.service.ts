@@ -49,6 +49,7 @@ export class TemplatePreviewService {
   async preview(organizationId: string, id: string, dto: PreviewDto): Promise<Preview | ChannelPreview> {
     const template = await this.templates.get(organizationId, id);
     if (isChannelTemplateKind(template.kind)) return this.previewChannel(organizationId, template, template.kind, dto);
+    if (dto.destinationKind) throw new ValidationError('destinationKind', `destinationKind applies to channel templates; ${template.kind} is an e-mail`);
     const source = dto.source ? versionSource(template.kind, dto.source) : await this.savedSource(organizationId, template, dto.version);
     const values = await this.brandValues(organizationId, template, dto);
     const data = await this.data(organizationId, template.kind, dto);

@@ -123,6 +123,9 @@ describe('admin web editor in a real browser', () => {
       ['ticket.malware', 'default'],
       ['alert.urgent', 'default'],
       ['rule.fired', 'default'],
+      ['channel.security_event', 'default'],
+      ['channel.rule.fired', 'default'],
+      ['channel.digest.sent', 'default'],
     ]);
   });
 
@@ -269,6 +272,25 @@ describe('admin web editor in a real browser', () => {
     expect(await mjml().inputValue()).toBe(defaultMjml);
     await page.locator('[data-testid="version-row"][data-version="1"][data-status="published"]').waitFor();
     await page.locator('[data-testid="version-row"][data-version="2"] [data-testid="version-publish"]').waitFor();
+  });
+
+  it('edits a channel kind in its four parts, and the preview shows the message as the channel gets it', async () => {
+    await page.locator('[data-testid="kind-item"][data-kind="channel.security_event"]').click();
+    await el('customize').waitFor();
+    await waitFor(() => el('code-body-input').inputValue(), (v) => v.includes('channel.field.threat'), 'the default body');
+    const tabs = await page.locator('[data-testid^="part-tab-"]').evaluateAll((els: Item[]) => els.map((e) => e.dataset.part));
+    expect(tabs).toEqual(['title', 'body', 'link', 'severity']);
+    await el('customize').click();
+    await el('save-draft').waitFor();
+    await previewShows('PHP.Webshell.WSO');
+    expect(await el('preview-subject').textContent()).toBe('High detection: PHP.Webshell.WSO on shop.sonnenschein-bakery.example');
+    await el('code-body-input').fill('Seen on {{where}} by the editor test');
+    await previewShows('Seen on shop.sonnenschein-bakery.example by the editor test');
+    await el('save-draft').click();
+    await waitFor(status, (s) => s === 'Saved draft v2.', 'the saved channel draft');
+    const list = await t.api('GET', `/v1/templates?brandId=${brandId}&kind=channel.security_event`);
+    const saved = await t.api('GET', `/v1/templates/${list.body.data[0].id}/versions/2`);
+    expect(saved.body).toMatchObject({ status: 'draft', body: 'Seen on {{where}} by the editor test', mjml: '' });
   });
 
   it('ran without script errors or CSP violations in the page', () => {

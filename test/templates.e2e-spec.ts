@@ -33,7 +33,9 @@ describe('templates: versions, publish and rollback, validation, preview, test s
   it('serves the variable reference and sample data per kind', async () => {
     const res = await t.api('GET', '/v1/template-kinds');
     expect(res.status).toBe(200);
-    expect(res.body.data.map((k: { kind: string }) => k.kind)).toEqual(['digest.daily', 'digest.weekly', 'digest.monthly', 'ticket.malware', 'alert.urgent', 'rule.fired']);
+    expect(res.body.data.map((k: { kind: string }) => k.kind)).toEqual([
+      'digest.daily', 'digest.weekly', 'digest.monthly', 'ticket.malware', 'alert.urgent', 'rule.fired', 'channel.security_event', 'channel.rule.fired', 'channel.digest.sent',
+    ]);
     const daily = res.body.data[0];
     expect(daily.description).toMatch(/daily/i);
     expect(daily.variables).toContainEqual(expect.objectContaining({ path: 'sites[].domain', type: 'string' }));

@@ -118,3 +118,21 @@ describe('severity on each scale', () => {
     expect(Object.values(OPSGENIE_PRIORITY)).toEqual(['P1', 'P2', 'P3', 'P4', 'P5']);
   });
 });
+
+describe('channel text rendered from a channel template (message.text)', () => {
+  it('is preferred to the text built from the event, which still gives the incident key, action and icon', () => {
+    const m = { ...securityEvent({}), text: { title: 'Ours: x', body: '\n Body \n', link: 'https://portal.example/e/1', severity: 'critical' } };
+    const t = channelText(m, 'd1')!;
+    expect(t).toMatchObject({ title: 'Ours: x', body: 'Body', link: 'https://portal.example/e/1', severity: 'critical', action: 'trigger', key: 'security_event.created:e1' });
+  });
+
+  it('drops a link that is not http(s), takes an unknown severity as info, and keeps a long title on one line', () => {
+    const m = { ...securityEvent({}), text: { title: `a\nb ${'t'.repeat(5000)}`, body: 'b', link: 'javascript:alert(1)', severity: 'urgent!' } };
+    const t = channelText(m, 'd1')!;
+    expect(t.link).toBeNull();
+    expect(t.severity).toBe('info');
+    expect(t.title.startsWith('a b ttt')).toBe(true);
+    expect(Array.from(t.title)).toHaveLength(1000);
+    expect(t.title.endsWith('…')).toBe(true);
+  });
+});

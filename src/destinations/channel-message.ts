@@ -1,3 +1,4 @@
+import { clipTo } from './channel-format';
 import type { OutboundMessage } from './destination';
 import { closesIncident, ruleIncidentKey } from './message-incident';
 
@@ -23,6 +24,7 @@ export interface ChannelText {
 }
 
 const MAX_LINES = 30;
+const MAX_TITLE = 1000; // a templated title; each adapter cuts further to its channel's own limit
 const MAX_VALUE = 300;
 
 export function channelText(m: OutboundMessage, deliveryId: string): ChannelText | null {
@@ -36,11 +38,18 @@ export function channelText(m: OutboundMessage, deliveryId: string): ChannelText
   const ruleIncident = ruleIncidentKey(data);
   const key = str(data.dedupKey) ?? prefixed('incident', str(obj(data.incident)?.id)) ?? ruleIncident ?? prefixed(event?.type, str(inner?.id)) ?? `delivery:${deliveryId}`;
   const base = { link: link(data), severity, action: resolve ? ('resolve' as const) : ('trigger' as const), key, timestamp: event?.timestamp ?? null, type: event?.type ?? null, icon: httpUrl(m.brand?.values.logoUrl) };
+  if (m.text) return { ...base, ...templated(m.text) };
   if (m.content) return { ...base, title: clip(oneLine(m.content.subject)), body: m.content.text.trim() };
   if (!event) return null;
   if (event.type === 'security_event.created' && inner) return { ...base, ...securityEvent(inner, data) };
   if (obj(data.rule) && Array.isArray(data.events)) return { ...base, severity: firingSeverity(data) ?? severity, ...ruleFiring(data) };
   return { ...base, title: event.type, body: flatten(data).slice(0, MAX_LINES).join('\n') };
+}
+
+// A channel template's output: plain text as the brand wrote it. A link that is not an http(s) URL is dropped and an
+// unknown severity is info, as for a message without a template; the adapter escapes and cuts the rest.
+function templated(t: NonNullable<OutboundMessage['text']>): Pick<ChannelText, 'title' | 'body' | 'link' | 'severity'> {
+  return { title: clipTo(oneLine(t.title), MAX_TITLE), body: t.body.trim(), link: httpUrl(t.link), severity: toSeverity(t.severity) };
 }
 
 function securityEvent(e: Record<string, unknown>, data: Record<string, unknown>): { title: string; body: string } {
@@ -88,6 +97,19 @@ function flatten(v: unknown, path = ''): string[] {
   if (typeof v !== 'object') return [`${path || 'value'}: ${clip(oneLine(String(v)))}`];
   const entries = Array.isArray(v) ? v.map((x, i) => [String(i), x] as const) : Object.entries(v as Record<string, unknown>);
   return entries.flatMap(([k, x]) => flatten(x, path ? `${path}.${k}` : k));
+}
+
+// A value of event data as a channel message shows it: on one line, at most 300 characters; null when empty. For the
+// causes that hand their channel templates the same values this file's own text uses.
+export function lineValue(v: unknown): string | null {
+  const s = str(v);
+  return s === null ? null : clip(oneLine(s));
+}
+
+// The highest of some severities, or null when none is given.
+export function highestSeverity(values: unknown[]): ChannelSeverity | null {
+  const found = values.map(str).filter((x): x is string => !!x).map(toSeverity);
+  return found.length ? CHANNEL_SEVERITIES.find((s) => found.includes(s)) ?? null : null;
 }
 
 export function toSeverity(s: string | null | undefined): ChannelSeverity {

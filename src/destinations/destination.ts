@@ -1,5 +1,6 @@
 import type { HttpClient } from '../http/http-client';
 import type { ResolvedBrand } from '../templates/branded-email';
+import type { RenderedChannelText } from '../templates/channel-renderer';
 import type { RenderedEmail } from '../templates/template-renderer';
 import type { DestinationThreads } from './threads/destination-threads';
 
@@ -42,6 +43,9 @@ export interface OutboundMessage {
   content?: RenderedEmail; // subject, HTML and text; chat and ticket adapters use subject and text
   headers?: Record<string, string>;
   event?: OutboundEvent; // the structured form; a cause without one cannot be sent to a JSON target
+  // The text of a chat, push, paging or SMS message, rendered by its cause from the brand's channel template; the
+  // channel adapters prefer it to their own text from the event (channel-message.ts), and still escape and cut it.
+  text?: RenderedChannelText;
 }
 
 // What was sent (a summary: recipients, subject, ids; never credentials) and what the target answered.

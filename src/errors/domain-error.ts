@@ -28,3 +28,9 @@ export class ConflictError extends DomainError {
     super(code, message, 409, field);
   }
 }
+
+// For `.catch(orNullIfNotFound)`: a thing that is gone is null; any other failure (the database) still fails, to be retried.
+export function orNullIfNotFound(err: unknown): null {
+  if (err instanceof NotFoundError) return null;
+  throw err;
+}

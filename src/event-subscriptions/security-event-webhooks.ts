@@ -1,11 +1,17 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
+import { orNullIfNotFound as orNull } from '../errors/domain-error';
 import { EntityManager } from 'typeorm';
 import { BrandsService } from '../brands/brands.service';
 import { ComposeError, DeliveryComposer, DeliveryComposers } from '../deliveries/delivery-composers';
 import type { DeliveryRow } from '../deliveries/delivery-ledger';
 import { DeliveryOutbox } from '../deliveries/delivery-outbox';
 import type { OutboundMessage } from '../destinations/destination';
+import { isChannelKind } from '../destinations/channels/channel-kinds';
+import { CustomersService } from '../customers/customers.service';
 import type { ResolvedBrand } from '../templates/branded-email';
+import { ChannelTemplates } from '../templates/channel-templates';
+import { TemplateCompileError, TemplateRenderError } from '../templates/template-errors';
+import { securityEventChannelData } from './security-event-channel-data';
 import { NewEventHooks, NewEventsHook } from '../events/new-event-hooks';
 
 export const SECURITY_EVENT_CREATED = 'security_event.created';
@@ -35,6 +41,8 @@ export class SecurityEventWebhooks implements NewEventsHook, DeliveryComposer, O
     private readonly outbox: DeliveryOutbox,
     private readonly composers: DeliveryComposers,
     private readonly brands: BrandsService,
+    private readonly customers: CustomersService,
+    private readonly channelTemplates: ChannelTemplates,
   ) {}
 
   onModuleInit(): void {
@@ -72,8 +80,23 @@ export class SecurityEventWebhooks implements NewEventsHook, DeliveryComposer, O
     const { brandId, ...customer } = p.customer ?? { brandId: null };
     // The customer's brand, for channels that show its logo as their icon or avatar; a webhook (JSON only) has no use
     // for it, so its deliveries, the most numerous, skip the lookup.
+    const event = { type: SECURITY_EVENT_CREATED, timestamp: occurredAt, data: { event: { ...p.event, occurredAt }, customer: p.customer ? customer : null, site: p.site } };
+    if (isChannelKind(d.destination)) return { ...(await this.channelText(d, p, occurredAt, brandId ?? null)), event };
     const brand = d.destination === 'webhook' ? undefined : await this.brand(d.organizationId, brandId ?? null);
-    return { ...(brand ? { brand } : {}), event: { type: SECURITY_EVENT_CREATED, timestamp: occurredAt, data: { event: { ...p.event, occurredAt }, customer: p.customer ? customer : null, site: p.site } } };
+    return { ...(brand ? { brand } : {}), event };
+  }
+
+  // A channel's text from the brand's channel.security_event template, in the customer's locale; a template that
+  // cannot render is the operator's to fix (then replay), so the delivery is not retried meanwhile.
+  private async channelText(d: DeliveryRow, p: SecurityEventPayload, occurredAt: string, brandId: string | null): Promise<OutboundMessage> {
+    const customer = p.customer ? await this.customers.get(d.organizationId, p.customer.id).catch(orNull) : null;
+    try {
+      const { brand, text } = await this.channelTemplates.render(d.organizationId, brandId, 'channel.security_event', securityEventChannelData(p, occurredAt, customer), d.destination);
+      return { brand, text };
+    } catch (err) {
+      if (err instanceof TemplateRenderError || err instanceof TemplateCompileError) throw new ComposeError(`channel template: ${err.message}`);
+      throw err;
+    }
   }
 
   // A brand deleted since the event was stored (customers keep theirs: ON DELETE RESTRICT) falls back to the default.

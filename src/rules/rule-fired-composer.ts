@@ -10,9 +10,11 @@ import { TemplatesService } from '../templates/templates.service';
 import type { DeliveryRow } from '../deliveries/delivery-ledger';
 import type { OutboundMessage } from '../destinations/destination';
 import { ActionParams } from './action-params';
+import { isChannelKind } from '../destinations/channels/channel-kinds';
 import { RULE_FIRED } from './rule-fired';
+import { RuleFiredChannelText } from './rule-fired-channel-text';
 
-interface FiringPayload {
+export interface FiringPayload {
   id: string;
   group: string;
   incident: string;
@@ -48,6 +50,7 @@ export class RuleFiredComposer implements DeliveryComposer, OnModuleInit {
     private readonly templates: TemplatesService,
     private readonly pageLinks: CustomerPageLinks,
     private readonly params: ActionParams,
+    private readonly channelText: RuleFiredChannelText,
   ) {}
 
   onModuleInit(): void {
@@ -69,7 +72,8 @@ export class RuleFiredComposer implements DeliveryComposer, OnModuleInit {
       }),
     });
     const data = p.firings.length === 1 ? { ...base, ...(await one(p.firings[0])) } : { ...base, heldByQuietHours: true, firings: await Promise.all(p.firings.map(one)) };
-    return { event: { type: RULE_FIRED, timestamp: new Date(p.sentAt).toISOString(), data } };
+    const event = { type: RULE_FIRED, timestamp: new Date(p.sentAt).toISOString(), data };
+    return isChannelKind(d.destination) ? this.channelText.compose(d, p, event) : { event };
   }
 
   private async email(d: DeliveryRow, p: RuleFiredPayload): Promise<OutboundMessage> {

@@ -10,6 +10,7 @@ import { DryRunService } from './dry-run.service';
 import { FlushFiringJob } from './flush-firing.job';
 import { RuleEvaluator } from './rule-evaluator';
 import { ActionParams } from './action-params';
+import { RuleFiredChannelText } from './rule-fired-channel-text';
 import { RuleFiredComposer } from './rule-fired-composer';
 import { RuleFiringWriter } from './rule-firing-writer';
 import { RulesController } from './rules.controller';
@@ -24,7 +25,7 @@ import { RunSchedulesJob } from './run-schedules.job';
 @Module({
   imports: [DestinationsModule, DeliveriesModule, EventsModule, CustomersModule, DigestDataModule, TemplatesModule],
   controllers: [RulesController],
-  providers: [SiteStates, ThresholdCounts, RulesService, DryRunService, RuleEvaluator, RuleFiringWriter, ContactDeliveries, FlushFiringJob, StaleAgentsJob, RunSchedulesJob, RuleFiredComposer, ActionParams],
+  providers: [SiteStates, ThresholdCounts, RulesService, DryRunService, RuleEvaluator, RuleFiringWriter, ContactDeliveries, FlushFiringJob, StaleAgentsJob, RunSchedulesJob, RuleFiredComposer, RuleFiredChannelText, ActionParams],
   exports: [RulesService],
 })
 export class RulesModule {}

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { loadLocaleCatalog, LocaleCatalog } from './locale-catalog';
-import { TemplateKind, TemplateSource } from './template-kinds';
+import { CHANNEL_PARTS, ChannelSource, ChannelTemplateKind, EmailTemplateKind, TemplateSource } from './template-kinds';
 
 // The repository's templates/ folder, found upwards from this file (src/templates or dist/src/templates).
 export function defaultTemplatesDir(): string {
@@ -12,9 +12,14 @@ export function defaultTemplatesDir(): string {
   }
 }
 
-export function loadDefaultTemplate(kind: TemplateKind, dir = defaultTemplatesDir()): TemplateSource {
+export function loadDefaultTemplate(kind: EmailTemplateKind, dir = defaultTemplatesDir()): TemplateSource {
   const read = (file: string) => readFileSync(join(dir, kind, file), 'utf8');
   return { subject: read('subject.hbs'), mjml: read('body.mjml'), text: read('body.txt.hbs') };
+}
+
+// A channel kind's four parts, one file each (title.hbs, body.hbs, link.hbs, severity.hbs).
+export function loadDefaultChannelTemplate(kind: ChannelTemplateKind, dir = defaultTemplatesDir()): ChannelSource {
+  return Object.fromEntries(CHANNEL_PARTS.map((p) => [p, readFileSync(join(dir, kind, `${p}.hbs`), 'utf8')])) as unknown as ChannelSource;
 }
 
 let catalog: LocaleCatalog | null = null;

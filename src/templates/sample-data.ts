@@ -1,6 +1,8 @@
 import { BrandValues, resolveBrand } from './brand-values';
 import { formatPeriodLabel, Cadence } from './period-label';
-import { DigestKind, TemplateKind } from './template-kinds';
+import { channelSampleData } from './channel-sample-data';
+import type { ChannelTemplateData } from './channel-template-data';
+import { ChannelTemplateKind, DigestKind, isChannelTemplateKind, TemplateKind } from './template-kinds';
 import { AlertTemplateData, DigestTemplateData, RuleTemplateData, SiteSummary, TemplateData, ThreatSummary, TicketTemplateData } from './template-data';
 
 // Preview data for the editor and the specs: a bakery with eight sites, one threat still outstanding.
@@ -32,8 +34,10 @@ export function sampleData(kind: DigestKind, locale?: string): DigestTemplateDat
 export function sampleData(kind: 'ticket.malware', locale?: string): TicketTemplateData;
 export function sampleData(kind: 'alert.urgent', locale?: string): AlertTemplateData;
 export function sampleData(kind: 'rule.fired', locale?: string): RuleTemplateData;
-export function sampleData(kind: TemplateKind, locale?: string): TemplateData;
-export function sampleData(kind: TemplateKind, locale = 'en'): TemplateData {
+export function sampleData(kind: ChannelTemplateKind, locale?: string): ChannelTemplateData;
+export function sampleData(kind: TemplateKind, locale?: string): TemplateData | ChannelTemplateData;
+export function sampleData(kind: TemplateKind, locale = 'en'): TemplateData | ChannelTemplateData {
+  if (isChannelTemplateKind(kind)) return channelSampleData(kind, locale);
   if (kind === 'alert.urgent') return sampleAlert(locale);
   if (kind === 'rule.fired') return sampleRule(locale);
   return kind === 'ticket.malware' ? sampleTicket(locale) : sampleDigest(kind.slice('digest.'.length) as Cadence, locale);

@@ -2,7 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { DomainError } from '../errors/domain-error';
 import { TemplateCompileError } from './template-errors';
-import { TEMPLATE_PARTS, TemplatePart } from './template-kinds';
+import { ALL_PARTS, TemplatePart } from './template-kinds';
 import type { Issue } from './template-validator';
 
 // A template the validator refused: 422 with every issue, so that the editor can mark each line.
@@ -17,7 +17,7 @@ export class TemplateInvalidError extends DomainError {
 
   // A compile failure the validator did not foresee still answers in the editor's shape.
   static fromCompile(e: TemplateCompileError, warnings: Issue[] = []): TemplateInvalidError {
-    const part: TemplatePart = e.part && (TEMPLATE_PARTS as readonly string[]).includes(e.part) ? e.part : 'mjml';
+    const part: TemplatePart = e.part && ALL_PARTS.includes(e.part) ? e.part : 'mjml';
     const line = Number(/line (\d+)/.exec(e.message)?.[1] ?? 1);
     return new TemplateInvalidError([{ part, line, column: 1, message: e.message }], warnings);
   }

@@ -1,5 +1,10 @@
-export const TEMPLATE_KINDS = ['digest.daily', 'digest.weekly', 'digest.monthly', 'ticket.malware', 'alert.urgent', 'rule.fired'] as const;
+import { CHANNEL_PARTS, CHANNEL_TEMPLATE_KINDS, ChannelPart, ChannelTemplateKind } from './channel-template-kinds';
+
+// Channel kinds (chat, push, paging, SMS) are short plain-text parts, no MJML: channel-template-kinds.ts.
+export const TEMPLATE_KINDS = ['digest.daily', 'digest.weekly', 'digest.monthly', 'ticket.malware', 'alert.urgent', 'rule.fired', ...CHANNEL_TEMPLATE_KINDS] as const;
 export type TemplateKind = (typeof TEMPLATE_KINDS)[number];
+export type EmailTemplateKind = Exclude<TemplateKind, ChannelTemplateKind>;
+export const EMAIL_TEMPLATE_KINDS = TEMPLATE_KINDS.filter((k): k is EmailTemplateKind => !k.startsWith('channel.'));
 export type DigestKind = Extract<TemplateKind, `digest.${string}`>;
 export const DIGEST_KINDS = TEMPLATE_KINDS.filter((k): k is DigestKind => k.startsWith('digest.'));
 
@@ -7,7 +12,10 @@ export const DIGEST_KINDS = TEMPLATE_KINDS.filter((k): k is DigestKind => k.star
 export { LOCALES, type Locale } from '../brands/locales';
 
 export const TEMPLATE_PARTS = ['subject', 'mjml', 'text'] as const;
-export type TemplatePart = (typeof TEMPLATE_PARTS)[number];
+export type EmailPart = (typeof TEMPLATE_PARTS)[number];
+// Any part an issue or an error can name: an e-mail kind's or a channel kind's.
+export type TemplatePart = EmailPart | ChannelPart;
+export const ALL_PARTS: readonly TemplatePart[] = [...TEMPLATE_PARTS, ...CHANNEL_PARTS];
 
 export interface TemplateSource {
   subject: string;
@@ -30,3 +38,5 @@ export const DEFAULT_LIMITS: TemplateLimits = {
 };
 
 export const isTemplateKind = (k: string): k is TemplateKind => (TEMPLATE_KINDS as readonly string[]).includes(k);
+
+export { CHANNEL_PARTS, CHANNEL_TEMPLATE_KINDS, isChannelTemplateKind, type ChannelPart, type ChannelSource, type ChannelTemplateKind } from './channel-template-kinds';

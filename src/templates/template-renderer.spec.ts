@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import { loadDefaultTemplate } from './default-templates';
 import { DIGEST_LIST_LIMITS, DigestTemplateData, sampleData, SAMPLE_BRAND } from './template-variables';
-import { DIGEST_KINDS, LOCALES, TEMPLATE_KINDS, TemplateSource } from './template-kinds';
+import { DIGEST_KINDS, LOCALES, EMAIL_TEMPLATE_KINDS as TEMPLATE_KINDS, TemplateSource } from './template-kinds';
 import { TemplateCompileError, TemplateRenderer, TemplateRenderError } from './template-renderer';
 
 const renderer = new TemplateRenderer();

@@ -1,5 +1,5 @@
 import { loadDefaultTemplate } from './default-templates';
-import { TEMPLATE_KINDS, TemplateSource } from './template-kinds';
+import { EMAIL_TEMPLATE_KINDS as TEMPLATE_KINDS, TemplateSource } from './template-kinds';
 import { Issue, validateTemplate } from './template-validator';
 
 // Line 1 <mjml>, line 2 <mj-body>, the body from line 3.

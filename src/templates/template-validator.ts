@@ -7,7 +7,7 @@ import { MjElement, scanMjml } from './mjml-structure';
 import { SAMPLE_BRAND } from './sample-data';
 import { LineIndex, scanStatements } from './statement-scanner';
 import { lostStatements } from './survival-check';
-import { DEFAULT_LIMITS, TEMPLATE_PARTS, TemplateKind, TemplatePart, TemplateSource } from './template-kinds';
+import { ALL_PARTS, DEFAULT_LIMITS, TEMPLATE_PARTS, TemplateKind, TemplatePart, TemplateSource } from './template-kinds';
 import { TEMPLATE_VARIABLES } from './template-variables';
 
 // Lines and columns are 1-based, as an editor shows them.
@@ -16,6 +16,7 @@ export interface Issue {
   line: number;
   column: number;
   message: string;
+  channelKind?: string; // an issue in a channel template's override for this destination kind (byKind)
 }
 
 export interface ValidationResult {
@@ -114,7 +115,7 @@ function brandPlaceholders(text: string, part: TemplatePart, lines: LineIndex): 
 
 const references = new Map<TemplateKind, VariableReference>();
 
-function variableReference(kind: TemplateKind): VariableReference {
+export function variableReference(kind: TemplateKind): VariableReference {
   let ref = references.get(kind);
   if (ref) return ref;
   const documented = TEMPLATE_VARIABLES[kind].map((v) => v.path);
@@ -150,8 +151,8 @@ function distance(a: string, b: string): number {
   return prev[b.length];
 }
 
-function tidy(issues: Issue[]): Issue[] {
-  const order = (p: TemplatePart) => TEMPLATE_PARTS.indexOf(p);
+export function tidy(issues: Issue[]): Issue[] {
+  const order = (p: TemplatePart) => ALL_PARTS.indexOf(p);
   const unique = new Map(issues.map((i) => [`${i.part}:${i.line}:${i.column}:${i.message}`, i]));
   return [...unique.values()].sort((a, b) => order(a.part) - order(b.part) || a.line - b.line || a.column - b.column);
 }

@@ -1,5 +1,6 @@
-import { TemplateKind } from './template-kinds';
+import { ChannelTemplateKind, TemplateKind } from './template-kinds';
 import { CUSTOM_HELPERS, BUILTIN_HELPERS } from './template-helpers';
+import { CHANNEL_TEMPLATE_VARIABLES } from './channel-template-variables';
 
 export type { AlertTemplateData, RuleTemplateData, DigestTemplateData, TicketTemplateData, TemplateData, SiteSummary, ThreatSummary } from './template-data';
 export { DIGEST_LIST_LIMITS } from './template-data';
@@ -212,7 +213,15 @@ export const TEMPLATE_VARIABLES: Record<TemplateKind, readonly TemplateVariable[
   'ticket.malware': TICKET,
   'alert.urgent': ALERT,
   'rule.fired': RULE,
+  ...channelVariables(),
 };
+
+// A channel kind's own variables after the brand's, which are the same for every kind.
+function channelVariables(): Record<ChannelTemplateKind, readonly TemplateVariable[]> {
+  const brand = COMMON.filter((x) => x.path === 'brand' || x.path.startsWith('brand.')).map(({ brandBinding: _, ...x }) => x);
+  const own = CHANNEL_TEMPLATE_VARIABLES;
+  return { 'channel.security_event': [...brand, ...own['channel.security_event']], 'channel.rule.fired': [...brand, ...own['channel.rule.fired']], 'channel.digest.sent': [...brand, ...own['channel.digest.sent']] };
+}
 
 export interface HelperDoc { name: string; usage: string; description: string }
 

@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import type { ChannelSource } from './channel-template-kinds';
 
 // Immutable once saved (a trigger refuses content updates); only publishedAt/publishedBy move, on (re)publication.
 @Entity('template_versions')
@@ -10,6 +11,8 @@ export class TemplateVersion {
   @Column('text') subject: string;
   @Column('text') mjml: string;
   @Column('text') text: string;
+  // A channel kind's title, body, link and severity (its subject, mjml and text are ''); null for e-mail kinds.
+  @Column('jsonb', { nullable: true }) channel: ChannelSource | null;
   @Column('text', { nullable: true }) note: string | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
   @Column('text') createdBy: string; // API key name (prefix)

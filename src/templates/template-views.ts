@@ -15,7 +15,7 @@ export function versionSummary(t: Template, v: TemplateVersion): VersionSummaryV
 }
 
 export function versionView(t: Template, v: TemplateVersion): VersionView {
-  return { ...versionSummary(t, v), subject: v.subject, mjml: v.mjml, text: v.text };
+  return { ...versionSummary(t, v), subject: v.subject, mjml: v.mjml, text: v.text, ...(v.channel ?? {}) };
 }
 
 export function templateSummary(t: Template): TemplateSummaryView {

@@ -2,9 +2,12 @@ import type { MessagePort } from 'node:worker_threads';
 import type { BrandValues } from './brand-values';
 import { loadMjml } from './mjml-compiler';
 import { TemplateCompileError, TemplateRenderError } from './template-errors';
-import { DEFAULT_LIMITS, TemplateKind, TemplateLimits, TemplatePart, TemplateSource } from './template-kinds';
+import { channelSourceFor } from './channel-template-kinds';
+import { ChannelSource, ChannelTemplateKind, DEFAULT_LIMITS, TemplateKind, TemplateLimits, TemplatePart, TemplateSource } from './template-kinds';
 import { PrecompiledTemplate, RenderedEmail, TemplateRenderer } from './template-renderer';
 import { Issue, validateTemplate, ValidationResult } from './template-validator';
+import { ChannelRenderer, RenderedChannelText } from './channel-renderer';
+import { validateChannelTemplate } from './channel-template-validator';
 
 // The entry of a template worker thread (run by piscina from template-workers.ts): every compile and render of
 // operator-supplied sources runs here, away from the event loop that serves the API and the jobs. Only the main
@@ -18,9 +21,14 @@ export type TemplateTask =
   // a published template, compiled to data (every locale): the main thread then only runs it per email
   | { op: 'precompile'; source: TemplateSource; brand: BrandValues }
   // the strings of a JSON value (a rule action's params) rendered as plain text
-  | { op: 'values'; values: unknown; data: object };
+  | { op: 'values'; values: unknown; data: object }
+  // channel kinds: four plain-text parts, no MJML
+  | { op: 'validateChannel'; kind: ChannelTemplateKind; source: ChannelSource }
+  | { op: 'previewChannel'; kind: ChannelTemplateKind; source: ChannelSource; brand: BrandValues; data: object; cacheKey: string; destinationKind: string | null }
+  | { op: 'renderChannel'; source: ChannelSource; brand: BrandValues; data: object; cacheKey: string };
 
 export type PreviewOutcome = { invalid: ValidationResult } | { email: RenderedEmail; warnings: Issue[] };
+export type ChannelPreviewOutcome = { invalid: ValidationResult } | { text: RenderedChannelText; warnings: Issue[] };
 
 export interface TaskResults {
   validate: ValidationResult;
@@ -28,6 +36,9 @@ export interface TaskResults {
   render: RenderedEmail;
   precompile: PrecompiledTemplate;
   values: unknown;
+  validateChannel: ValidationResult;
+  previewChannel: ChannelPreviewOutcome;
+  renderChannel: RenderedChannelText;
 }
 
 // Errors cross the thread as data (structured clone drops their classes); TemplateWorkers rebuilds them.
@@ -48,6 +59,8 @@ const tell = (message: TaskProgress) => port?.postMessage(message);
 // Keyed by content (previews) or by (template version, brand version): the editor's next keystroke with the same
 // source and other data, or the next email of a template that renders slowly, compiles nothing.
 const renderer = new TemplateRenderer({ limits: { cacheEntries: 50 }, progress: (part) => tell({ part }) });
+// Channel messages render here one by one (they are short): keyed by (template version, brand version), or content.
+const channels = new ChannelRenderer({ ...DEFAULT_LIMITS, cacheEntries: 200 });
 
 export default function runTemplateTask({ task, port: reply }: { task: TemplateTask; port: MessagePort }): TaskOutcome {
   port = reply;
@@ -79,5 +92,14 @@ function perform(task: TemplateTask): TaskResults[TemplateTask['op']] {
       return renderer.precompile(task.source, task.brand);
     case 'values':
       return renderer.renderValues(task.values, task.data);
+    case 'validateChannel':
+      return validateChannelTemplate(task.kind, task.source, (part) => tell({ part }));
+    case 'previewChannel': {
+      const result = validateChannelTemplate(task.kind, task.source, (part) => tell({ part }));
+      if (result.errors.length) return { invalid: result };
+      return { text: channels.render(channels.compile(channelSourceFor(task.source, task.destinationKind), task.brand, task.cacheKey), task.data), warnings: result.warnings };
+    }
+    case 'renderChannel':
+      return channels.render(channels.compile(task.source, task.brand, task.cacheKey), task.data);
   }
 }

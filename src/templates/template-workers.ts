@@ -6,10 +6,11 @@ import { AppConfig } from '../config/app-config';
 import { DomainError } from '../errors/domain-error';
 import type { BrandValues } from './brand-values';
 import { TemplateCompileError, TemplateRenderError } from './template-errors';
-import { TemplateKind, TemplateLimits, TemplatePart, TemplateSource } from './template-kinds';
+import { ChannelSource, ChannelTemplateKind, TemplateKind, TemplateLimits, TemplatePart, TemplateSource } from './template-kinds';
+import type { RenderedChannelText } from './channel-renderer';
 import type { PrecompiledTemplate, RenderedEmail } from './template-renderer';
 import type { ValidationResult } from './template-validator';
-import type { PreviewOutcome, TaskOutcome, TaskProgress, TaskResults, TemplateTask } from './template-worker';
+import type { ChannelPreviewOutcome, PreviewOutcome, TaskOutcome, TaskProgress, TaskResults, TemplateTask } from './template-worker';
 
 // From dist/ the worker is the compiled template-worker.js beside this file. From the TypeScript sources (jest, and
 // child processes started with test/support/swc-register.js) it is the .ts, compiled in the worker by the same hook.
@@ -49,6 +50,21 @@ export class TemplateWorkers implements OnModuleDestroy {
   // The strings of a JSON value (a rule action's params) rendered as plain-text Handlebars over data.
   renderValues(values: unknown, data: object): Promise<unknown> {
     return this.run({ op: 'values', values, data });
+  }
+
+  validateChannel(kind: ChannelTemplateKind, source: ChannelSource): Promise<ValidationResult> {
+    return this.run({ op: 'validateChannel', kind, source });
+  }
+
+  // Validates the whole source (its byKind overrides too), renders what a destination of destinationKind would get.
+  previewChannel(kind: ChannelTemplateKind, source: ChannelSource, brand: BrandValues, data: object, cacheKey: string, destinationKind: string | null = null): Promise<ChannelPreviewOutcome> {
+    return this.run({ op: 'previewChannel', kind, source, brand, data, cacheKey, destinationKind });
+  }
+
+  // One channel message, rendered in a worker thread: a round trip per message, which is cheap next to the message's
+  // own HTTP call, and keeps every operator-written channel template off the event loop.
+  renderChannel(source: ChannelSource, brand: BrandValues, data: object, cacheKey: string): Promise<RenderedChannelText> {
+    return this.run({ op: 'renderChannel', source, brand, data, cacheKey });
   }
 
   async onModuleDestroy(): Promise<void> {

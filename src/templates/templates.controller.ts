@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, ParseUUIDPipe, Post, Query, UseFilters } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiExtraModels, ApiOkResponse, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { Caller } from '../api/auth.decorators';
 import { mapPage, PageQuery } from '../api/pagination';
 import type { Principal } from '../api-keys/api-keys.service';
@@ -8,7 +8,7 @@ import { TemplateInvalidFilter } from './template-invalid';
 import { TemplatePreviewService } from './template-preview.service';
 import { templateSummary, templateView, versionSummary, versionView } from './template-views';
 import {
-  CreateTemplateDto, PreviewDto, PreviewView, PublishDto, SavedVersionView, SaveVersionDto, TemplateInvalidView, TemplatePage, TemplateQuery,
+  ChannelPreviewView, CreateTemplateDto, PreviewDto, PreviewView, PublishDto, SavedVersionView, SaveVersionDto, TemplateInvalidView, TemplatePage, TemplateQuery,
   TemplateView, TestSendDto, TestSendView, VersionPage, VersionView,
 } from './templates.dto';
 import { TemplatesService } from './templates.service';
@@ -79,9 +79,10 @@ export class TemplatesController {
 
   @Post(':id/preview')
   @HttpCode(200)
-  @ApiOkResponse({ type: PreviewView })
+  @ApiExtraModels(PreviewView, ChannelPreviewView)
+  @ApiOkResponse({ schema: { oneOf: [{ $ref: getSchemaPath(PreviewView) }, { $ref: getSchemaPath(ChannelPreviewView) }] }, description: 'e-mail kinds: PreviewView; channel kinds: ChannelPreviewView' })
   @ApiResponse(INVALID)
-  preview(@Caller() caller: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() dto: PreviewDto): Promise<PreviewView> {
+  preview(@Caller() caller: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() dto: PreviewDto): Promise<PreviewView | ChannelPreviewView> {
     return this.previews.preview(caller.organizationId, id, dto);
   }
 

@@ -4,7 +4,7 @@ import {
   IsBoolean, IsEmail, IsIn, IsInt, IsISO8601, IsObject, IsOptional, IsString, IsUrl, IsUUID, Matches, Max, MaxLength, Min, ValidateIf, ValidateNested,
 } from 'class-validator';
 import { PageQuery } from '../api/pagination';
-import { TEMPLATE_KINDS, TEMPLATE_PARTS, TemplateKind, TemplatePart } from './template-kinds';
+import { ALL_PARTS, CHANNEL_PARTS, TEMPLATE_KINDS, TemplateKind, TemplatePart } from './template-kinds';
 
 const LOCALE = /^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$/;
 const COLOR = /^#[0-9a-fA-F]{6}$/;
@@ -12,16 +12,17 @@ const URL_OPTS = { protocols: ['http', 'https'], require_protocol: true, require
 const KIND_MESSAGE = `kind must be one of ${TEMPLATE_KINDS.join(', ')}`;
 
 export class IssueView {
-  @ApiProperty({ enum: TEMPLATE_PARTS }) part: TemplatePart;
+  @ApiProperty({ enum: ALL_PARTS }) part: TemplatePart;
   @ApiProperty({ description: '1-based' }) line: number;
   @ApiProperty({ description: '1-based' }) column: number;
   @ApiProperty() message: string;
+  @ApiPropertyOptional({ description: "channel kinds: the destination kind of the override (byKind) it is in" }) channelKind?: string;
 }
 
 export class TemplateInvalidView {
   @ApiProperty({ example: 'template_invalid' }) code: string;
   @ApiProperty({ example: 'mjml line 12, column 5: {{#each sites}} sits between MJML components…' }) message: string;
-  @ApiProperty({ enum: TEMPLATE_PARTS, description: 'the part of the first error' }) field: TemplatePart;
+  @ApiProperty({ enum: ALL_PARTS, description: 'the part of the first error' }) field: TemplatePart;
   @ApiProperty({ type: [IssueView] }) errors: IssueView[];
   @ApiProperty({ type: [IssueView] }) warnings: IssueView[];
 }
@@ -37,10 +38,17 @@ export class CreateTemplateDto {
 }
 
 // No length limits here: the validator reports an oversized part with the part and the limit (BODY_LIMIT caps the request).
+// An e-mail kind takes subject, mjml and text; a channel kind (channel.*) title, body, link and severity (version-source.ts).
 export class TemplateSourceDto {
-  @ApiProperty({ description: 'Handlebars' }) @IsString() subject: string;
-  @ApiProperty({ description: 'MJML with Handlebars and [[brand.*]] bindings' }) @IsString() mjml: string;
-  @ApiProperty({ description: 'Plain-text body, Handlebars' }) @IsString() text: string;
+  @ApiPropertyOptional({ description: 'e-mail kinds: Handlebars' }) @IsOptional() @IsString() subject?: string;
+  @ApiPropertyOptional({ description: 'e-mail kinds: MJML with Handlebars and [[brand.*]] bindings' }) @IsOptional() @IsString() mjml?: string;
+  @ApiPropertyOptional({ description: 'e-mail kinds: plain-text body, Handlebars' }) @IsOptional() @IsString() text?: string;
+  @ApiPropertyOptional({ description: 'channel kinds: one line, Handlebars, plain text (the channel escapes it)' }) @IsOptional() @IsString() title?: string;
+  @ApiPropertyOptional({ description: 'channel kinds: the message text, Handlebars, plain text' }) @IsOptional() @IsString() body?: string;
+  @ApiPropertyOptional({ description: 'channel kinds: an http(s) URL or empty, Handlebars' }) @IsOptional() @IsString() link?: string;
+  @ApiPropertyOptional({ description: 'channel kinds: critical, high, medium, low or info, Handlebars' }) @IsOptional() @IsString() severity?: string;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, example: { twilio: { body: '{{event.threatName}} on {{where}}' } }, description: 'channel kinds: parts that replace the base ones for one destination kind' })
+  @IsOptional() byKind?: Record<string, Record<string, string>>;
 }
 
 export class SaveVersionDto extends TemplateSourceDto {
@@ -64,9 +72,14 @@ export class VersionSummaryView {
 }
 
 export class VersionView extends VersionSummaryView {
-  @ApiProperty() subject: string;
-  @ApiProperty() mjml: string;
-  @ApiProperty() text: string;
+  @ApiProperty({ description: "'' for channel kinds" }) subject: string;
+  @ApiProperty({ description: "'' for channel kinds" }) mjml: string;
+  @ApiProperty({ description: "'' for channel kinds" }) text: string;
+  @ApiPropertyOptional({ description: 'channel kinds' }) title?: string;
+  @ApiPropertyOptional({ description: 'channel kinds' }) body?: string;
+  @ApiPropertyOptional({ description: 'channel kinds' }) link?: string;
+  @ApiPropertyOptional({ description: 'channel kinds' }) severity?: string;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'channel kinds: per destination kind overrides' }) byKind?: Record<string, Record<string, string>>;
 }
 
 export class TemplateSummaryView {
@@ -132,11 +145,23 @@ export class PreviewDto {
   @ApiPropertyOptional({ example: 'de' }) @IsOptional() @IsString() @Matches(LOCALE, { message: 'locale must be a language tag such as en, de or pt-BR' }) locale?: string;
   @ApiPropertyOptional({ format: 'uuid', description: 'real data of this customer (digest kinds; needs period)' }) @IsOptional() @IsUUID() customerId?: string;
   @ApiPropertyOptional({ type: PeriodDto }) @IsOptional() @IsObject() @ValidateNested() @Type(() => PeriodDto) period?: PeriodDto;
+  @ApiPropertyOptional({ example: 'twilio', description: 'channel kinds: preview what a destination of this kind gets (its byKind override)' })
+  @IsOptional() @IsString() @MaxLength(40) destinationKind?: string;
 }
 
 export class PreviewBytes {
   @ApiProperty() html: number;
   @ApiProperty() text: number;
+}
+
+// A channel kind's preview: the four parts as the channel adapters get them (before their escaping and cutting).
+export class ChannelPreviewView {
+  @ApiProperty() title: string;
+  @ApiProperty() body: string;
+  @ApiProperty({ description: "an http(s) URL, or '' (anything else is dropped when sent)" }) link: string;
+  @ApiProperty({ description: 'critical, high, medium, low or info (anything else is sent as info)' }) severity: string;
+  @ApiProperty({ type: [IssueView] }) warnings: IssueView[];
+  @ApiProperty({ description: 'characters (code points) of the body' }) chars: number;
 }
 
 export class PreviewView {
@@ -173,6 +198,8 @@ export class HelperView {
 
 export class TemplateKindView {
   @ApiProperty({ enum: TEMPLATE_KINDS }) kind: TemplateKind;
+  @ApiProperty({ enum: ['email', 'channel'], description: 'email: subject, mjml, text; channel: title, body, link, severity' }) family: 'email' | 'channel';
+  @ApiProperty({ type: [String], enum: ALL_PARTS }) parts: TemplatePart[];
   @ApiProperty() description: string;
   @ApiProperty({ type: [TemplateVariableView] }) variables: TemplateVariableView[];
   @ApiProperty({ type: [HelperView] }) helpers: HelperView[];
@@ -185,7 +212,11 @@ export class TemplateKindList {
 }
 
 export class TemplateSourceView {
-  @ApiProperty() subject: string;
-  @ApiProperty() mjml: string;
-  @ApiProperty() text: string;
+  @ApiPropertyOptional() subject?: string;
+  @ApiPropertyOptional() mjml?: string;
+  @ApiPropertyOptional() text?: string;
+  @ApiPropertyOptional({ enum: CHANNEL_PARTS }) title?: string;
+  @ApiPropertyOptional() body?: string;
+  @ApiPropertyOptional() link?: string;
+  @ApiPropertyOptional() severity?: string;
 }

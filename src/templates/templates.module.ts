@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { BrandsModule } from '../brands/brands.module';
 import { CustomersModule } from '../customers/customers.module';
 import { MailModule } from '../mail/mail.module';
+import { ChannelKindNames } from './channel-kind-names';
+import { ChannelTemplates } from './channel-templates';
 import { PreviewDataSources } from './preview-data';
 import { TemplateAuthors } from './template-authors';
 import { TemplateKindsController } from './template-kinds.controller';
@@ -16,7 +18,7 @@ import { TemplatesService } from './templates.service';
 @Module({
   imports: [BrandsModule, CustomersModule, MailModule],
   controllers: [TemplatesController, TemplateKindsController],
-  providers: [{ provide: TemplateRenderer, useFactory: () => new TemplateRenderer() }, TemplateWorkers, TemplatesService, TemplatePreviewService, TemplateAuthors, PreviewDataSources],
-  exports: [BrandsModule, TemplatesService, TemplateRenderer, PreviewDataSources],
+  providers: [{ provide: TemplateRenderer, useFactory: () => new TemplateRenderer() }, TemplateWorkers, TemplatesService, TemplatePreviewService, TemplateAuthors, PreviewDataSources, ChannelTemplates, ChannelKindNames],
+  exports: [BrandsModule, TemplatesService, TemplateRenderer, PreviewDataSources, ChannelTemplates, ChannelKindNames],
 })
 export class TemplatesModule {}

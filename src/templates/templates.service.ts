@@ -6,10 +6,12 @@ import { Database } from '../db/database';
 import { ConflictError, NotFoundError } from '../errors/domain-error';
 import type { BrandValues } from './brand-values';
 import type { BrandedEmail, PublishedTemplate, ResolvedBrand } from './branded-email';
-import { loadDefaultTemplate } from './default-templates';
+import { loadDefaultChannelTemplate, loadDefaultTemplate } from './default-templates';
 import { TemplateInvalidError } from './template-invalid';
 import { LruCache } from './lru-cache';
-import { TemplateKind, TemplateSource } from './template-kinds';
+import { ChannelSource, ChannelTemplateKind, EmailTemplateKind, isChannelTemplateKind, TemplateKind, TemplateSource } from './template-kinds';
+import { versionSource, VersionSource } from './version-source';
+import { ChannelKindNames } from './channel-kind-names';
 import { CompiledTemplate, RenderedEmail, TemplateRenderer, TemplateRenderError } from './template-renderer';
 import { Issue } from './template-validator';
 import { TemplateWorkers } from './template-workers';
@@ -33,7 +35,8 @@ const SLOW_FOR_MS = 10 * 60_000;
 @Injectable()
 export class TemplatesService {
   private readonly logger = new Logger('Templates');
-  private readonly defaults = new Map<TemplateKind, TemplateSource>();
+  private readonly defaults = new Map<EmailTemplateKind, TemplateSource>();
+  private readonly channelDefaults = new Map<ChannelTemplateKind, ChannelSource>();
   private readonly repo: Repository<Template>;
   private readonly slowSince = new LruCache<string, number>(1000);
   private readonly compiling = new Map<string, Promise<CompiledTemplate>>();
@@ -43,6 +46,7 @@ export class TemplatesService {
     private readonly brands: BrandsService,
     private readonly renderer: TemplateRenderer,
     private readonly workers: TemplateWorkers,
+    private readonly channelKinds: ChannelKindNames,
   ) {
     this.repo = db.dataSource.getRepository(Template);
   }
@@ -63,7 +67,7 @@ export class TemplatesService {
   // The brand's override of a kind, starting as a copy of the shipped default (version 1, published).
   async create(organizationId: string, dto: CreateTemplateDto, author: string): Promise<Template> {
     await this.brands.get(organizationId, dto.brandId);
-    const source = this.defaultSource(dto.kind);
+    const source = this.defaultVersionSource(dto.kind);
     try {
       return await this.db.transaction(async (em) => {
         const template = await em.save(Template, em.create(Template, { organizationId, brandId: dto.brandId, kind: dto.kind, publishedVersion: 1, latestVersion: 1 }));
@@ -104,8 +108,10 @@ export class TemplatesService {
   // Every save is a new version; the validator's errors refuse it with 422, its warnings come back with it.
   async save(organizationId: string, id: string, dto: SaveVersionDto, author: string): Promise<SavedVersion> {
     const template = await this.get(organizationId, id);
-    const source: TemplateSource = { subject: dto.subject, mjml: dto.mjml, text: dto.text };
-    const { errors, warnings } = await this.workers.validate(template.kind, source, this.renderer.limits);
+    const source = versionSource(template.kind, dto, this.channelKinds);
+    const { errors, warnings } = source.channel && isChannelTemplateKind(template.kind)
+      ? await this.workers.validateChannel(template.kind, source.channel)
+      : await this.workers.validate(template.kind, source, this.renderer.limits);
     if (errors.length) throw new TemplateInvalidError(errors, warnings);
     return this.db.transaction(async (em) => {
       // The row lock numbers concurrent saves one after the other.
@@ -139,14 +145,25 @@ export class TemplatesService {
   }
 
   // Shipped defaults are read from disk once per process.
-  defaultSource(kind: TemplateKind): TemplateSource {
+  defaultSource(kind: EmailTemplateKind): TemplateSource {
     let source = this.defaults.get(kind);
     if (!source) this.defaults.set(kind, (source = loadDefaultTemplate(kind)));
     return source;
   }
 
+  defaultChannelSource(kind: ChannelTemplateKind): ChannelSource {
+    let source = this.channelDefaults.get(kind);
+    if (!source) this.channelDefaults.set(kind, (source = loadDefaultChannelTemplate(kind)));
+    return source;
+  }
+
+  private defaultVersionSource(kind: TemplateKind): VersionSource {
+    if (isChannelTemplateKind(kind)) return { subject: '', mjml: '', text: '', channel: this.defaultChannelSource(kind) };
+    return { ...this.defaultSource(kind), channel: null };
+  }
+
   // What a brand sends for a kind: its published version, or the shipped default until it overrides the kind.
-  async published(organizationId: string, brandId: string | null, kind: TemplateKind): Promise<PublishedTemplate> {
+  async published(organizationId: string, brandId: string | null, kind: EmailTemplateKind): Promise<PublishedTemplate> {
     return this.publishedFor(organizationId, await this.brands.resolve(organizationId, brandId), kind);
   }
 
@@ -157,7 +174,7 @@ export class TemplatesService {
     return this.workers.renderValues(values, data);
   }
 
-  async renderPublished(organizationId: string, brandId: string | null, kind: TemplateKind, data: object): Promise<BrandedEmail> {
+  async renderPublished(organizationId: string, brandId: string | null, kind: EmailTemplateKind, data: object): Promise<BrandedEmail> {
     const brand = await this.brands.resolve(organizationId, brandId);
     const template = await this.publishedFor(organizationId, brand, kind);
     try {
@@ -202,7 +219,7 @@ export class TemplatesService {
     return pending;
   }
 
-  private async publishedFor(organizationId: string, brand: ResolvedBrand, kind: TemplateKind): Promise<PublishedTemplate> {
+  private async publishedFor(organizationId: string, brand: ResolvedBrand, kind: EmailTemplateKind): Promise<PublishedTemplate> {
     const brandKey = `${brand.id}:${brand.version}`;
     const row: { id: string; template_id: string; version: number; subject: string; mjml: string; text: string } | undefined = (
       await this.db.dataSource.query(

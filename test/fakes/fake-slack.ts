@@ -26,6 +26,8 @@ export function slackApiFake(token: string, channels: string[]): FakeHandler {
     if (!channels.includes(r.json.channel)) return { status: 200, body: { ok: false, error: 'channel_not_found' } };
     if (typeof r.json.text !== 'string' || !r.json.text) return { status: 200, body: { ok: false, error: 'no_text' } };
     if (r.json.text.length > 40_000) return { status: 200, body: { ok: false, error: 'msg_too_long' } };
+    // icon_url (optional, with chat:write.customize): an image URL
+    if (r.json.icon_url !== undefined && !/^https?:\/\/\S+$/.test(String(r.json.icon_url))) return { status: 200, body: { ok: false, error: 'invalid_arguments' } };
     return { status: 200, body: { ok: true, channel: r.json.channel, ts: '1503435956.000247', message: { text: r.json.text } } };
   };
 }

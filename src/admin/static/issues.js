@@ -18,5 +18,5 @@ export function renderIssues(root, { errors, warnings }, parts, onPick) {
 export function issueList(list) {
   return (list ?? []).map((i) => (typeof i === 'string'
     ? { part: 'mjml', line: 1, column: 1, message: i }
-    : { part: i.part ?? 'mjml', line: i.line ?? 1, column: i.column ?? 1, message: i.message }));
+    : { part: i.part ?? 'mjml', line: i.line ?? 1, column: i.column ?? 1, message: i.message, ...(i.channelKind ? { channelKind: i.channelKind } : {}) }));
 }

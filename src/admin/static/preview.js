@@ -18,7 +18,7 @@ export class Preview {
     this.warnings = h('ul', { class: 'pv-warnings', 'data-testid': 'preview-warnings', 'aria-label': 'Render warnings' });
     replace(root,
       h('div', { class: 'pv-bar' }, this.tabs, this.devices, this.state),
-      h('div', { class: 'pv-subject' }, h('span', { class: 'label' }, 'Subject'), this.subject),
+      h('div', { class: 'pv-subject' }, (this.subjectLabel = h('span', { class: 'label' }, 'Subject')), this.subject),
       this.stage, this.text, this.warnings);
     tablist(this.tabs);
   }
@@ -31,12 +31,14 @@ export class Preview {
     this.onDevice?.(id);
   }
 
-  // result: {subject, html, text, warnings}
+  // result: {subject, html, text, warnings}, or a channel kind's {title, body, link, severity, chars, warnings}
   show(result) {
-    this.subject.textContent = result.subject ?? '';
-    this.subject.title = result.subject ?? '';
-    this.frame.srcdoc = result.html ?? '';
-    this.text.textContent = result.text ?? '';
+    const channel = result.html === undefined && result.title !== undefined;
+    this.subjectLabel.textContent = channel ? 'Title' : 'Subject';
+    this.subject.textContent = (channel ? result.title : result.subject) ?? '';
+    this.subject.title = this.subject.textContent;
+    this.frame.srcdoc = channel ? channelCard(result) : result.html ?? '';
+    this.text.textContent = channel ? `${result.title}\n\n${result.body}${result.link ? `\n\n${result.link}` : ''}\n\n[severity: ${result.severity}, ${result.chars} characters]` : result.text ?? '';
     replace(this.warnings, (result.warnings ?? []).map((w) => h('li', {}, typeof w === 'string' ? w : `${w.part ?? ''} ${w.line ? `line ${w.line}: ` : ''}${w.message}`)));
     this.setState('ok', 'Up to date');
   }
@@ -59,3 +61,11 @@ export class Preview {
 }
 
 const escapeHtml = (s) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+
+// A channel message as a plain card: the text as the channel gets it before its own escaping (each channel shows
+// markup differently; the adapters escape event data so that none of it becomes markup).
+const channelCard = (r) => `<div style="font:14px/1.5 sans-serif;margin:24px;max-width:560px;border:1px solid #d1d5db;border-radius:8px;padding:16px">
+<div style="font-size:12px;color:#6b7280;text-transform:uppercase">${escapeHtml(r.severity || 'info')}</div>
+<div style="font-weight:600;margin:4px 0 8px">${escapeHtml(r.title)}</div>
+<div style="white-space:pre-wrap">${escapeHtml(r.body)}</div>
+${r.link ? `<div style="margin-top:8px;color:#1d4ed8">${escapeHtml(r.link)}</div>` : ''}</div>`;

@@ -4,11 +4,19 @@ import { debounce, h, replace, tablist } from './dom.js';
 import { issueList, renderIssues } from './issues.js';
 import { renderVariables, renderVersions } from './side-panels.js';
 
-const PARTS = [
+const EMAIL_PARTS = [
   { id: 'subject', label: 'Subject' },
   { id: 'mjml', label: 'MJML' },
   { id: 'text', label: 'Text' },
 ];
+// channel.* kinds: short plain-text parts for chat, push, paging and SMS messages
+const CHANNEL_PARTS = [
+  { id: 'title', label: 'Title' },
+  { id: 'body', label: 'Body' },
+  { id: 'link', label: 'Link' },
+  { id: 'severity', label: 'Severity' },
+];
+const partsOf = (kindInfo) => (kindInfo?.family === 'channel' ? CHANNEL_PARTS : EMAIL_PARTS);
 const PREVIEW_DELAY_MS = 400;
 
 // One template of one brand: the three parts in code editors, their issues, save/publish, versions and the preview.
@@ -24,7 +32,8 @@ export class Workspace {
     this.previewSeq = 0;
     this.schedulePreview = debounce(() => this.runPreview(), PREVIEW_DELAY_MS);
     this.editors = {};
-    for (const p of PARTS) {
+    this.parts = EMAIL_PARTS;
+    for (const p of [...EMAIL_PARTS, ...CHANNEL_PARTS]) {
       this.editors[p.id] = new CodeEditor({
         id: `code-${p.id}`, label: `${p.label} source`, testid: `code-${p.id}`,
         onInput: () => this.edited(), onSave: () => this.saveDraft(),
@@ -36,19 +45,23 @@ export class Workspace {
     });
   }
 
+  // A channel template's per-destination-kind overrides (byKind) are edited through the API only: kept as loaded.
   get source() {
-    return { subject: this.editors.subject.value, mjml: this.editors.mjml.value, text: this.editors.text.value };
+    const parts = Object.fromEntries(this.parts.map((p) => [p.id, this.editors[p.id].value]));
+    return this.byKind ? { ...parts, byKind: this.byKind } : parts;
   }
 
   get dirty() {
     if (!this.template || !this.baseline) return false;
     const s = this.source;
-    return PARTS.some((p) => s[p.id] !== this.baseline[p.id]);
+    return this.parts.some((p) => s[p.id] !== this.baseline[p.id]);
   }
 
   // template: the brand's override, or null while the brand sends the shipped default
   async open({ brand, kind, kindInfo, template }) {
     Object.assign(this, { brand, kind, kindInfo, template: null, versions: [], loaded: null, baseline: null });
+    this.parts = partsOf(kindInfo);
+    if (!this.parts.some((p) => p.id === this.activePart)) this.activePart = this.parts[1].id; // MJML, or a channel's body
     this.issues = { errors: [], warnings: [] };
     this.schedulePreview.cancel();
     this.previewSeq++; // a preview still under way belongs to the template left
@@ -74,8 +87,9 @@ export class Workspace {
 
   setSource(src, version) {
     this.loaded = version;
-    this.baseline = { subject: src.subject ?? '', mjml: src.mjml ?? '', text: src.text ?? '' };
-    for (const p of PARTS) this.editors[p.id].value = this.baseline[p.id];
+    this.baseline = Object.fromEntries(this.parts.map((p) => [p.id, src[p.id] ?? '']));
+    this.byKind = this.parts === CHANNEL_PARTS && src.byKind && Object.keys(src.byKind).length ? src.byKind : null;
+    for (const p of this.parts) this.editors[p.id].value = this.baseline[p.id];
     this.setIssues({ errors: [], warnings: [] });
     this.renderState();
     this.renderVersions();
@@ -215,8 +229,8 @@ export class Workspace {
 
   setIssues({ errors, warnings }) {
     this.issues = { errors, warnings };
-    for (const p of PARTS) {
-      const mine = [...errors.map((i) => ({ ...i, severity: 'error' })), ...warnings.map((i) => ({ ...i, severity: 'warning' }))].filter((i) => i.part === p.id);
+    for (const p of this.parts) {
+      const mine = [...errors.map((i) => ({ ...i, severity: 'error' })), ...warnings.map((i) => ({ ...i, severity: 'warning' }))].filter((i) => i.part === p.id && !i.channelKind); // an override's issue (byKind) is not in these editors
       this.editors[p.id].setIssues(mine);
       const badge = this.partTabs?.querySelector(`[data-part="${p.id}"] .badge`);
       if (badge) {
@@ -249,7 +263,7 @@ export class Workspace {
   async showDefault() {
     const src = await api('GET', `/v1/template-kinds/${encodeURIComponent(this.kind)}/default`);
     this.renderEditor(true);
-    for (const p of PARTS) this.editors[p.id].value = src[p.id] ?? '';
+    for (const p of this.parts) this.editors[p.id].value = src[p.id] ?? '';
     this.setIssues({ errors: [], warnings: [] });
     this.renderVersions();
     this.preview.clear('Customize the template to preview it with this brand.');
@@ -258,7 +272,7 @@ export class Workspace {
   renderEditor(readOnly = false) {
     const tab = (p) => h('button', { type: 'button', role: 'tab', id: `part-tab-${p.id}`, 'aria-controls': `part-${p.id}`, 'data-part': p.id, 'data-testid': `part-tab-${p.id}`, 'aria-selected': String(p.id === this.activePart), tabindex: p.id === this.activePart ? '0' : '-1' },
       p.label, h('span', { class: 'badge error', hidden: true, 'aria-label': 'errors' }));
-    this.partTabs = h('div', { class: 'tabs', role: 'tablist', 'aria-label': 'Template parts' }, PARTS.map(tab));
+    this.partTabs = h('div', { class: 'tabs', role: 'tablist', 'aria-label': 'Template parts' }, this.parts.map(tab));
     this.stateLine = h('span', { class: 'ws-state', 'data-testid': 'template-state' }, readOnly ? h('span', { class: 'badge' }, 'default') : null);
     this.noteInput = h('input', { type: 'text', class: 'note-input', placeholder: 'Version note (optional)', 'aria-label': 'Version note', maxlength: 500, 'data-testid': 'version-note' });
     this.issuesRoot = h('div', { class: 'issues', 'data-testid': 'issues', 'aria-live': 'polite' });
@@ -274,9 +288,9 @@ export class Workspace {
         h('div', { class: 'ws-title' }, h('h2', {}, this.kind), h('span', { class: 'muted' }, this.brand.name), this.stateLine),
         actions),
       this.partTabs,
-      h('div', { class: 'ws-body' }, PARTS.map((p) => h('div', { class: 'part-panel', id: `part-${p.id}`, role: 'tabpanel', 'aria-labelledby': `part-tab-${p.id}`, hidden: p.id !== this.activePart }, this.editors[p.id].el, this.editors[p.id].hint))),
+      h('div', { class: 'ws-body' }, this.parts.map((p) => h('div', { class: 'part-panel', id: `part-${p.id}`, role: 'tabpanel', 'aria-labelledby': `part-tab-${p.id}`, hidden: p.id !== this.activePart }, this.editors[p.id].el, this.editors[p.id].hint))),
       this.issuesRoot);
-    for (const p of PARTS) this.editors[p.id].readOnly = readOnly;
+    for (const p of this.parts) this.editors[p.id].readOnly = readOnly;
     this.partTabsApi = tablist(this.partTabs, (t) => {
       this.activePart = t.dataset.part;
       this.editors[this.activePart].syncScroll();
@@ -293,7 +307,7 @@ export class Workspace {
   }
 
   renderIssues() {
-    if (this.issuesRoot) renderIssues(this.issuesRoot, this.issues, PARTS, (i) => this.goToIssue(i));
+    if (this.issuesRoot) renderIssues(this.issuesRoot, this.issues, this.parts, (i) => this.goToIssue(i));
   }
 
   renderVersions() {

@@ -76,7 +76,9 @@ describe('channel adapters', () => {
     const kinds = CHANNEL_ADAPTERS.map((A) => new A(new StubHttp() as unknown as HttpClient, NO_THREADS).kind);
     expect(new Set(kinds).size).toBe(kinds.length);
     expect(kinds.sort()).toEqual(CHANNEL_KINDS.map((s) => s.kind).sort());
-    for (const k of kinds) expect(kindSpec(k).subscribes).toEqual(['security_event.created']);
+    // every channel takes security events; the chat and push channels also a digest's short notice (not paging, SMS or voice)
+    const digests = ['discord', 'google_chat', 'googlechat', 'gotify', 'ntfy', 'pushbullet', 'pushover', 'slack', 'teams', 'telegram'];
+    for (const k of kinds) expect(kindSpec(k).subscribes).toEqual(['security_event.created', ...(digests.includes(k) ? ['digest.sent'] : [])]);
   });
 
   it.each(CHANNEL_ADAPTERS.map((A) => [new A(new StubHttp() as unknown as HttpClient, NO_THREADS).kind, A] as const))('%s: a 100 KB message is cut to the channel limit, never refused', async (kind, A) => {

@@ -22,3 +22,7 @@ export const CHANNEL_KINDS: readonly KindSpec[] = [
   TWILIO_SMS, TWILIO_VOICE, TWILIO_WHATSAPP, VONAGE_SMS, VONAGE_MESSAGES,
   PUSHBULLET, ONESIGNAL, PUSHER_BEAMS,
 ];
+
+// The kinds that send a message's text form (channel-message.ts): their causes render it from the brand's channel
+// templates (OutboundMessage.text).
+export const isChannelKind = (kind: string): boolean => CHANNEL_KINDS.some((s) => s.kind === kind);

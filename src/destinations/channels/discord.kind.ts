@@ -13,5 +13,5 @@ export const DISCORD: KindSpec = {
     username: { doc: 'the name the messages show (default: the webhook’s)', check: text({ max: 80 }) },
     avatarUrl: { doc: 'the avatar the messages show, e.g. the brand’s logo URL', check: httpUrl() },
   },
-  subscribes: ['security_event.created'],
+  subscribes: ['security_event.created', 'digest.sent'],
 };

@@ -13,5 +13,5 @@ export const GOOGLE_CHAT: KindSpec = {
       }),
     },
   },
-  subscribes: ['security_event.created'],
+  subscribes: ['security_event.created', 'digest.sent'],
 };

@@ -9,5 +9,5 @@ export const GOTIFY: KindSpec = {
     serverUrl: { doc: 'the Gotify server URL (with its sub-path, if any)', required: true, target: true, check: httpUrl() },
     appToken: { doc: 'an application token', secret: true, required: true, check: text({ max: 200, pattern: /^[\x21-\x7e]+$/, hint: 'must be printable ASCII without spaces' }) },
   },
-  subscribes: ['security_event.created'],
+  subscribes: ['security_event.created', 'digest.sent'],
 };

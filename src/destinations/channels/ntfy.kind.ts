@@ -15,5 +15,5 @@ export const NTFY: KindSpec = {
     click: { doc: 'the URL opened on a tap (default: the message’s link)', check: httpUrl() },
     icon: { doc: 'the notification icon URL, e.g. the brand’s logo', check: httpUrl() },
   },
-  subscribes: ['security_event.created'],
+  subscribes: ['security_event.created', 'digest.sent'],
 };

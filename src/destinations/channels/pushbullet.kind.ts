@@ -16,7 +16,7 @@ export const PUSHBULLET: KindSpec = {
     channelTag: { doc: 'a channel’s tag, to push to its subscribers', check: text({ max: 64, pattern: /^[A-Za-z0-9_-]+$/, hint: 'must be a channel tag (letters, digits, - and _)' }) },
     apiUrl: { doc: `the API base URL (default ${PUSHBULLET_API})`, target: true, check: httpUrl() },
   },
-  subscribes: ['security_event.created'],
+  subscribes: ['security_event.created', 'digest.sent'],
   refine: (c) => {
     const set = ['deviceIden', 'email', 'channelTag'].filter((f) => c[f] !== undefined);
     if (set.length > 1) throw new ValidationError(`config.${set[1]}`, `a pushbullet destination takes at most one of config.deviceIden, config.email and config.channelTag`);

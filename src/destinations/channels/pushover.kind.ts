@@ -18,5 +18,5 @@ export const PUSHOVER: KindSpec = {
     expireSeconds: { doc: 'emergency: seconds until repeats stop, at most 10800 (default 3600)', check: integer(30, 10_800) },
     apiUrl: { doc: `the API base URL (default ${PUSHOVER_API})`, target: true, check: httpUrl() },
   },
-  subscribes: ['security_event.created'],
+  subscribes: ['security_event.created', 'digest.sent'],
 };

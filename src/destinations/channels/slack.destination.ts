@@ -23,17 +23,23 @@ export class SlackDestination extends ChannelDestination {
     const fitted = fitBody(t.body, SLACK_MAX, (b) => head.length + 1 + escapeAngle(b).length + tail.length);
     const text = `${head}\n${escapeAngle(fitted.body)}${tail}`;
     const summary = { title: t.title, chars: text.length, truncated: fitted.truncated };
+    // The brand's logo as the message's icon only when the operator asks (config.brandIcon): chat.postMessage needs
+    // the chat:write.customize scope for icon_url, and whether Slack refuses it without that scope (which would
+    // disable a working bot) is UNCONFIRMED; of incoming webhooks only legacy custom integrations take icon_url (an
+    // app's webhook cannot override its icon; whether it ignores or refuses the field is UNCONFIRMED).
+    const icon = target.config.brandIcon === true ? t.icon : null;
     const webhookUrl = target.secrets.webhookUrl;
     if (webhookUrl) {
-      return { url: webhookUrl, headers: { 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify({ text }), summary: { ...summary, mode: 'webhook', host: hostOf(webhookUrl) } };
+      const body = JSON.stringify({ text, ...(icon ? { icon_url: icon } : {}) });
+      return { url: webhookUrl, headers: { 'content-type': 'application/json; charset=utf-8' }, body, summary: { ...summary, mode: 'webhook', host: hostOf(webhookUrl), ...(icon ? { icon: true } : {}) } };
     }
     const channel = String(target.config.channel);
     const base = String(target.config.apiUrl ?? SLACK_API).replace(/\/+$/, '');
     return {
       url: `${base}/chat.postMessage`,
       headers: { 'content-type': 'application/json; charset=utf-8', authorization: `Bearer ${target.secrets.botToken}` },
-      body: JSON.stringify({ channel, text, unfurl_links: false, unfurl_media: false }),
-      summary: { ...summary, mode: 'bot', channel },
+      body: JSON.stringify({ channel, text, unfurl_links: false, unfurl_media: false, ...(icon ? { icon_url: icon } : {}) }),
+      summary: { ...summary, mode: 'bot', channel, ...(icon ? { icon: true } : {}) },
     };
   }
 

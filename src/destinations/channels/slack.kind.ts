@@ -1,5 +1,5 @@
 import { ValidationError } from '../../errors/domain-error';
-import { httpUrl, text } from '../config-fields';
+import { flag, httpUrl, text } from '../config-fields';
 import { oneWay, KindSpec } from '../destination-kind';
 
 export const SLACK_API = 'https://slack.com/api';
@@ -13,8 +13,9 @@ export const SLACK: KindSpec = {
     botToken: { doc: 'a bot token (xoxb-…) with chat:write', secret: true, check: text({ max: 300, pattern: /^(?:xoxe\.)?xox[abp]-[A-Za-z0-9-]+$/, hint: 'must be a Slack token (xoxb-…)' }) },
     channel: { doc: 'with a bot token: the channel ID (C…) or #name', check: text({ max: 80, pattern: /^[#@]?[A-Za-z0-9._-]+$/, hint: 'must be a channel ID (C…) or #name' }) },
     apiUrl: { doc: `with a bot token: the Web API base URL (default ${SLACK_API})`, target: true, check: httpUrl() },
+    brandIcon: { doc: "the brand's logo as each message's icon (icon_url): a bot needs the chat:write.customize scope; only a legacy custom-integration webhook honours it", check: flag() },
   },
-  subscribes: ['security_event.created'],
+  subscribes: ['security_event.created', 'digest.sent'],
   refine: (c, has) => {
     oneWay('slack', 'webhookUrl', 'botToken', has);
     if (has('botToken') && !has('channel')) throw new ValidationError('config.channel', 'config.channel is required with a bot token: the channel ID (C…) or #name');

@@ -23,5 +23,5 @@ export const TEAMS: KindSpec = {
       check: httpUrl({ forbid: (u) => (retiredConnector(u) ? RETIRED_CONNECTOR : null) }),
     },
   },
-  subscribes: ['security_event.created'],
+  subscribes: ['security_event.created', 'digest.sent'],
 };

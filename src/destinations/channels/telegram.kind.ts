@@ -14,5 +14,5 @@ export const TELEGRAM: KindSpec = {
     silent: { doc: 'deliver without sound', check: flag() },
     apiUrl: { doc: `the Bot API server (default ${TELEGRAM_API}; or a self-hosted telegram-bot-api)`, target: true, check: httpUrl() },
   },
-  subscribes: ['security_event.created'],
+  subscribes: ['security_event.created', 'digest.sent'],
 };

@@ -1,4 +1,9 @@
+import { FakeChannelServer } from './fakes/fake-channel-server';
+import { opsgenieFake } from './fakes/fake-opsgenie';
+import { pagerDutyFake } from './fakes/fake-pagerduty';
+import { slackWebhookFake } from './fakes/fake-slack';
 import { FakeWhmcs } from './fakes/fake-whmcs';
+import { createChannel, until } from './support/channel-harness';
 import { startTestApp, TestApp } from './support/test-app';
 import { sleep, waitFor } from './support/wait';
 
@@ -10,15 +15,29 @@ describe('rules: updates of an open incident as replies on its ticket', () => {
   let t: TestApp;
   let whmcs: FakeWhmcs;
   let seq = 0;
+  const ROUTING = 'R0123456789abcdef0123456789abcde';
+  const pdHandler = pagerDutyFake(ROUTING);
+  const GENIE = 'eb243592-faa2-4ba2-a551-1afdf565c889';
+  const genie = opsgenieFake(GENIE);
+  const HOOK = '/services/T0001/B0001/updDEF123';
+  let pd: FakeChannelServer;
+  let og: FakeChannelServer;
+  let slack: FakeChannelServer;
 
   beforeAll(async () => {
     whmcs = await FakeWhmcs.start();
     whmcs.seed(5, () => 1, 'u');
+    pd = await FakeChannelServer.start(pdHandler);
+    og = await FakeChannelServer.start(genie);
+    slack = await FakeChannelServer.start(slackWebhookFake(HOOK));
     t = await startTestApp({ RATE_LIMIT_PER_MINUTE: '100000' });
   });
   afterAll(async () => {
     await t.close();
     await whmcs.stop();
+    await pd.stop();
+    await og.stop();
+    await slack.stop();
   });
 
   const destination = async () => {
@@ -139,6 +158,41 @@ describe('rules: updates of an open incident as replies on its ticket', () => {
     expect((await firings(ruleId)).map((f) => f.data.to)).toEqual(['infected', 'clean']);
     const dry = await t.api('POST', '/v1/rules/dry-run', { body: { ruleId, from: new Date(T0 - 60_000).toISOString(), to: new Date(T0 + 30 * 60_000).toISOString() } });
     expect(dry.body.firings.map((f: any) => [f.data.to, f.data.update ?? false])).toEqual([['infected', false], ['clean', false]]);
+  });
+
+  it('re-triggers paging alerts under the incident key (no second incident) and posts the update to chat', async () => {
+    const site = await customer('paging');
+    const pager = await createChannel(t, 'pagerduty', { routingKey: ROUTING, apiUrl: pd.base });
+    const alerts = await createChannel(t, 'opsgenie', { apiKey: GENIE, apiUrl: og.base });
+    const chat = await createChannel(t, 'slack', { webhookUrl: slack.base + HOOK });
+    const rule = await t.api('POST', '/v1/rules', { body: {
+      name: 'Site infected (on call)', groupWindowSeconds: 60, trigger: { type: 'transition', state: 'infection', filter: { customerIds: [site.customerId] }, updates: true },
+      actions: [{ destinationId: pager.id }, { destinationId: alerts.id }, { destinationId: chat.id }],
+    } });
+    expect(rule.status).toBe(201);
+    await push(site.domain, 'detection', 0, ['/a.php']);
+    const [opened] = await until(() => pd.accepted, (a) => a.length === 1, 'the trigger');
+    await until(() => og.accepted, (a) => a.length === 1, 'the alert');
+    await until(() => slack.accepted, (a) => a.length === 1, 'the chat message');
+    expect(opened.json).toMatchObject({ event_action: 'trigger', dedup_key: expect.stringMatching(new RegExp(`^rule:${rule.body.id}:`)) });
+
+    await push(site.domain, 'detection', 5, ['/b.php', '/c.php']);
+    const [, again] = await until(() => pd.accepted, (a) => a.length === 2, 'the update trigger');
+    expect(again.json).toMatchObject({ event_action: 'trigger', dedup_key: opened.json.dedup_key });
+    expect(again.json.payload.summary).toContain('update, still infected');
+    expect(pdHandler.open.size).toBe(1);
+    const [first, raised] = await until(() => og.accepted, (a) => a.length === 2, 'the update alert');
+    expect(raised.json.alias).toBe(first.json.alias);
+    expect(genie.open.get(first.json.alias)).toBe(2);
+    const [, posted] = await until(() => slack.accepted, (a) => a.length === 2, 'the update in chat');
+    expect(JSON.stringify(posted.json)).toContain('update, still infected');
+    expect(JSON.stringify(posted.json)).toContain('/c.php');
+
+    await push(site.domain, 'cleanup', 10, ['/a.php', '/b.php', '/c.php']);
+    const [, , closed] = await until(() => pd.accepted, (a) => a.length === 3, 'the resolve');
+    expect(closed.json).toMatchObject({ event_action: 'resolve', dedup_key: opened.json.dedup_key });
+    expect(pdHandler.open.size).toBe(0);
+    await until(() => genie.open.size, (n) => n === 0, 'the alert closed');
   });
 
   it('refuses updates where they cannot apply, naming the field', async () => {

@@ -49,6 +49,11 @@ describe('decideTransition with updates', () => {
     expect(brief(a.effects)).toEqual([['fire', '2', incident, update]]);
     expect(brief(b.effects)).toEqual([['suppress', 2]]);
     expect(c.effects).toEqual([expect.objectContaining({ kind: 'fire', suppressed: 2 })]);
+    // the next incident's updates start afresh: no cooldown or suppressed count carried over from this one
+    const d = decideTransition(b.memory, 'clean', T0 + 200 * SEC, infection(true), 's1', [m('6', 200)], timing(0, 3600));
+    const e = decideTransition(d.memory, 'infected', T0 + 300 * SEC, infection(true), 's1', [m('7', 300)], timing(0, 3600));
+    const f = decideTransition(e.memory, 'infected', T0 + 400 * SEC, infection(true), 's1', [m('8', 400)], timing(0, 3600));
+    expect(f.effects).toEqual([expect.objectContaining({ kind: 'fire', incident: 's1@2026-12-01T10:05:00.000Z', suppressed: 0 })]);
   });
 
   it('sends nothing for a steady state without new events, in a clean steady state, or without updates: true', () => {

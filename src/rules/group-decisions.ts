@@ -1,4 +1,4 @@
-import { gate, GateState } from './firing-gate';
+import { EMPTY_GATE, gate, GateState } from './firing-gate';
 import { thresholdStep } from './threshold-crossing';
 import { detectTransition, STATES, Transition, TransitionMemory, wanted } from './transition-detection';
 import type { RuleTrigger } from './rule-definition';
@@ -101,9 +101,9 @@ export function decideThreshold(m: GroupMemory, matches: readonly Match[], befor
 // infected site is one update. A steady state without new events decides nothing.
 export function decideTransition(m: GroupMemory, next: string, at: number, trigger: Extract<RuleTrigger, { type: 'transition' }>, group: string, matches: readonly Match[], timing: RuleTiming): { memory: GroupMemory; effects: Effect[]; change: Transition | null } {
   const { memory, change } = detectTransition(trigger.state, m.transition, next, new Date(at), group);
-  // A change ends any update group still collecting: what it has goes out at its window's end, and nothing of the
-  // next incident joins it.
-  const out = { ...m, transition: memory, gate: change && m.gate.openUntil !== null ? { ...m.gate, openUntil: null, openCount: 0 } : m.gate };
+  // A change starts the updates afresh: a group still collecting goes out at its window's end with what it has, and
+  // nothing of the next incident joins it or inherits its cooldown or suppressed count.
+  const out = { ...m, transition: memory, gate: change ? EMPTY_GATE : m.gate };
   if (!change) {
     const incident = memory.state === STATES[trigger.state].bad ? memory.incident : null;
     if (!trigger.updates || !incident || !matches.length) return { memory: out, effects: [], change };

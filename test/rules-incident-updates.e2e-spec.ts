@@ -160,6 +160,25 @@ describe('rules: updates of an open incident as replies on its ticket', () => {
     expect(dry.body.firings.map((f: any) => [f.data.to, f.data.update ?? false])).toEqual([['infected', false], ['clean', false]]);
   });
 
+  it('never opens a ticket for an update: when the opening was refused, an update does nothing', async () => {
+    const site = await customer('whmcs:3');
+    const d = await destination();
+    const ruleId = await ticketRule(d, site.customerId, true);
+    whmcs.refuseNext.set('OpenTicket', 'Invalid Department ID');
+    await push(site.domain, 'detection', 0, ['/a.php']);
+    const byKey = async () => {
+      const list = await firings(ruleId);
+      return Promise.all(list.flatMap((f) => f.deliveries.map(async (x: any) => ({ to: f.data.to, update: f.data.update ?? false, ...(await t.api('GET', `/v1/deliveries/${x.id}`)).body }))));
+    };
+    await waitFor(byKey, (ds) => ds.length === 1 && ds[0].status === 'dead', 'the refused opening');
+    await push(site.domain, 'detection', 5, ['/b.php']);
+    const all = await waitFor(byKey, (ds) => ds.length === 2 && ds.every((x) => ['delivered', 'dead'].includes(x.status)), 'the update');
+    const update = all.find((x) => x.update)!;
+    expect(update.status).toBe('delivered');
+    expect(update.attemptLog[update.attemptLog.length - 1].response).toMatchObject({ did: 'nothing: no ticket was opened for this incident' });
+    expect(ticketsOf(3)).toHaveLength(0);
+  });
+
   it('re-triggers paging alerts under the incident key (no second incident) and posts the update to chat', async () => {
     const site = await customer('paging');
     const pager = await createChannel(t, 'pagerduty', { routingKey: ROUTING, apiUrl: pd.base });

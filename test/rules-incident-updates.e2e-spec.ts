@@ -141,7 +141,7 @@ describe('rules: updates of an open incident as replies on its ticket', () => {
     expect(dry.body.firings.map(key)).toEqual(list.map(key));
   });
 
-  it('without updates, the detections in between send nothing: one ticket, opened and closed', async () => {
+  it('without updates, the detections in between send nothing; turning updates on keeps the open incident and replies from then on', async () => {
     const site = await customer('whmcs:2');
     const d = await destination();
     const ruleId = await ticketRule(d, site.customerId, false);
@@ -152,12 +152,20 @@ describe('rules: updates of an open incident as replies on its ticket', () => {
     await sleep(2000);
     expect(ticket.replies).toHaveLength(0);
     expect(await firings(ruleId)).toHaveLength(1);
-    await push(site.domain, 'cleanup', 20, ['/a.php', '/b.php', '/c.php']);
-    await waitFor(async () => ticket.status, (s) => s === 'Closed', 'the ticket closed');
-    expect(ticket.replies).toHaveLength(1);
-    expect((await firings(ruleId)).map((f) => f.data.to)).toEqual(['infected', 'clean']);
     const dry = await t.api('POST', '/v1/rules/dry-run', { body: { ruleId, from: new Date(T0 - 60_000).toISOString(), to: new Date(T0 + 30 * 60_000).toISOString() } });
-    expect(dry.body.firings.map((f: any) => [f.data.to, f.data.update ?? false])).toEqual([['infected', false], ['clean', false]]);
+    expect(dry.body.firings.map((f: any) => [f.data.to, f.data.update ?? false])).toEqual([['infected', false]]);
+
+    // updates turned on for the open incident: it is kept (no second ticket), the next detection is a reply
+    const patched = await t.api('PATCH', `/v1/rules/${ruleId}`, { body: { trigger: { type: 'transition', state: 'infection', filter: { customerIds: [site.customerId] }, updates: true } } });
+    expect(patched.status).toBe(200);
+    await push(site.domain, 'detection', 15, ['/d.php']);
+    await replies(2, 1, 'the update after the PATCH');
+    expect(ticket.replies[0].message).toBe('Still infected: detection /d.php; ');
+    await push(site.domain, 'cleanup', 20, ['/a.php', '/b.php', '/c.php', '/d.php']);
+    await waitFor(async () => ticket.status, (s) => s === 'Closed', 'the ticket closed');
+    expect(ticket.replies).toHaveLength(2);
+    expect(ticketsOf(2)).toHaveLength(1);
+    expect((await firings(ruleId)).map((f) => [f.data.to, f.data.update ?? false])).toEqual([['infected', false], ['infected', true], ['clean', false]]);
   });
 
   it('never opens a ticket for an update: when the opening was refused, an update does nothing', async () => {

@@ -49,6 +49,16 @@ describe('channel text of a message', () => {
     expect(closed.body).toBe('cleanup on a.example\nand 3 more\n(2 more held back by the rule\'s cooldown since the last message)');
   });
 
+  it("writes an update of an open incident as an update, triggered again under the incident's key (a paging alert folds it in)", () => {
+    const data = {
+      rule: { id: 'r1', name: 'Site infected' }, trigger: 'transition', incident: 'site:s1@2026-11-20T16:05:00.000Z', customer: { id: 'c', name: 'Acme' },
+      state: 'infection', from: 'infected', to: 'infected', update: true, suppressed: 0, more: 0, events: [{ kind: 'detection', severity: 'high', domain: 'a.example' }],
+    };
+    const t = channelText({ event: { type: 'rule.fired', timestamp: 't', data } }, 'd3')!;
+    expect(t).toMatchObject({ action: 'trigger', key: 'rule:r1:site:s1@2026-11-20T16:05:00.000Z', title: 'Site infected — Acme: update, still infected' });
+    expect(t.body).toBe('Update: still infected, more activity since the last message:\nhigh detection on a.example');
+  });
+
   it('keeps only an http(s) link; a message with neither text nor event has no channel form', () => {
     expect(channelText({ event: { type: 'x', timestamp: 't', data: { link: 'javascript:alert(1)' } } }, 'd')!.link).toBeNull();
     expect(channelText({ event: { type: 'x', timestamp: 't', data: { link: 'https://p.example/e/1' } } }, 'd')!.link).toBe('https://p.example/e/1');

@@ -1,6 +1,6 @@
 import { clipTo } from './channel-format';
 import type { OutboundMessage } from './destination';
-import { closesIncident, ruleIncidentKey } from './message-incident';
+import { closesIncident, ruleIncidentKey, updatesIncident } from './message-incident';
 
 // The text form of any outbound message, for chat, push and paging channels: a title, a plain-text body, a link and
 // a severity. From the message's own text when it has one (a test, a notice, a digest), else from its event (type and
@@ -70,7 +70,8 @@ function securityEvent(e: Record<string, unknown>, data: Record<string, unknown>
 function ruleFiring(data: Record<string, unknown>): { title: string; body: string } {
   const name = clip(oneLine(str(obj(data.rule)?.name) ?? 'Rule'));
   const who = str(obj(data.customer)?.name);
-  const change = str(data.from) && str(data.to) ? `${str(data.from)} → ${str(data.to)}` : str(data.count) ? `${str(data.count)} in ${str(data.windowSeconds) ?? '?'} s` : null;
+  const update = updatesIncident(data);
+  const change = update && str(data.to) ? `update, still ${str(data.to)}` : str(data.from) && str(data.to) ? `${str(data.from)} → ${str(data.to)}` : str(data.count) ? `${str(data.count)} in ${str(data.windowSeconds) ?? '?'} s` : null;
   const events = (data.events as unknown[]).map(obj).filter((e): e is Record<string, unknown> => !!e);
   const lines = events.slice(0, MAX_LINES).map((e) => {
     const what = [str(e.severity), str(e.kind)].filter(Boolean).join(' ');
@@ -78,6 +79,8 @@ function ruleFiring(data: Record<string, unknown>): { title: string; body: strin
     const where = str(e.domain) ?? str(e.server);
     return clip(oneLine(`${what || 'event'}${threat ? `: ${threat}` : ''}${where ? ` on ${where}` : ''}${str(e.filePath) ? ` (${str(e.filePath)})` : ''}`));
   });
+  // an update is a reply on the incident's thread or ticket: say what it adds before the events
+  if (update) lines.unshift(`Update: still ${str(data.to) ?? 'open'}, more activity since the last message:`);
   const more = (Number(data.more) || 0) + Math.max(0, events.length - MAX_LINES);
   if (more > 0) lines.push(`and ${more} more`);
   const suppressed = Number(data.suppressed) || 0;

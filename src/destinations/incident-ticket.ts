@@ -4,7 +4,8 @@ import type { MessageIncident } from './message-incident';
 import type { DestinationThreads } from './threads/destination-threads';
 
 // One ticket per incident on a system with no idempotency key of its own (WHMCS, Blesta, and any helpdesk alike): the
-// first firing opens it, later firings reply, the recovery closes it. The ticket's id is kept in the thread store, and
+// first firing opens it, later firings (a rule's updates, a replay) reply, the recovery closes it. An update never opens
+// a ticket (the opening does) and never replies to a closed one. The ticket's id is kept in the thread store, and
 // a create whose answer was lost (the 'creating' row of an earlier attempt) is looked up by the marker in its subject
 // before anything is created again, so that a timeout never becomes a second ticket.
 
@@ -46,20 +47,23 @@ export async function ticketPerIncident(
   const known = await threads.find(destinationId, incident.key);
   if (known && known.state !== 'creating' && known.externalId) {
     const ticket = { id: known.externalId, data: known.data };
+    if (incident.updates && known.state === 'closed') return { ticket: ticket.id, did: 'nothing: the incident is closed already' };
     if (!incident.closes) return { ticket: ticket.id, did: 'replied', ...(await system.reply(ticket)) };
     if (known.state === 'closed') return { ticket: ticket.id, did: 'nothing: closed already' };
     const response = await system.close(ticket);
     await threads.closed(destinationId, incident.key);
     return { ticket: ticket.id, did: 'closed', ...response };
   }
-  if (incident.closes) {
-    // A recovery with no ticket recorded: adopt one a lost create left, else there is nothing to close.
+  if (incident.closes || incident.updates) {
+    // A recovery or an update with no ticket recorded: adopt one a lost create left (and close or reply to it), else
+    // there is nothing to close or reply to. An opening still being created makes it wait.
     const found = known ? await system.findByMarker(marker) : null;
     if (!found && known && Date.now() - known.updatedAt.getTime() < OPENING_SECONDS * 1000) {
       throw new DestinationError('the ticket of this incident is still being opened by another delivery; retried later', false);
     }
     if (!found) return { ticket: null, did: 'nothing: no ticket was opened for this incident' };
     await threads.remember(destinationId, incident.key, found.id, { ...found.data, marker });
+    if (incident.updates) return { ticket: found.id, did: 'replied', ...(await system.reply(found)) };
     const response = await system.close(found);
     await threads.closed(destinationId, incident.key);
     return { ticket: found.id, did: 'closed', ...response };

@@ -43,6 +43,21 @@ describe('DryRunReplay', () => {
     expect(out.firings[1].incident).toBe(out.firings[0].incident);
   });
 
+  it('lists the updates of an open incident (updates: true) between its opening and its recovery, a burst as one', () => {
+    const r = new DryRunReplay(spec({ trigger: { type: 'transition', state: 'infection', rollup: 'site', updates: true }, groupWindowSeconds: 60 }));
+    r.add(ev(0, { filePath: '/a.php' }));
+    r.add(ev(10, { filePath: '/b.php' }));
+    r.add(ev(10.5, { filePath: '/c.php' }));
+    r.add(ev(20, { kind: 'cleanup', filePath: '/a.php' })); // others still open: an update
+    r.add(ev(30, { kind: 'cleanup', filePath: '/b.php' })); // another update
+    r.add(ev(30.5, { kind: 'cleanup', filePath: '/c.php' })); // the last: the recovery
+    const out = r.result();
+    expect(out.firings.map((f) => [f.data.to, f.data.update ?? false, f.eventCount])).toEqual([
+      ['infected', false, 1], ['infected', true, 2], ['infected', true, 1], ['infected', true, 1], ['clean', false, 1],
+    ]);
+    expect(new Set(out.firings.map((f) => f.incident)).size).toBe(1);
+  });
+
   it('holds a firing in quiet hours unless it reaches the bypass severity', () => {
     const r = new DryRunReplay(spec({ groupWindowSeconds: 0, quietHours: { start: '11:00', end: '13:00', timeZone: 'UTC', bypassSeverity: 'critical' } }));
     r.add(ev(0, { rank: 3 }));

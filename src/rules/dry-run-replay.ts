@@ -67,12 +67,12 @@ export class DryRunReplay {
       // An agent silent for staleHours went stale then (as the scheduled sweep dates it), before this sign of life.
       const last = this.lastSeen.get(key);
       if (t.state === 'agent' && last !== undefined && e.at - last >= t.staleHours! * 3_600_000) {
-        const stale = decideTransition(m, 'stale', last + t.staleHours! * 3_600_000, t, key, []);
+        const stale = decideTransition(m, 'stale', last + t.staleHours! * 3_600_000, t, key, [], this.rule);
         for (const fx of stale.effects) this.apply(key, e, fx);
         before = stale.memory;
       }
       if (t.state === 'agent') this.lastSeen.set(key, Math.max(last ?? e.at, e.at));
-      out = decideTransition(before, this.stateAfter(t, key, e), e.at, t, key, [e]);
+      out = decideTransition(before, this.stateAfter(t, key, e), e.at, t, key, [e], this.rule);
     } else return;
     this.memory.set(key, out.memory);
     for (const fx of out.effects) this.apply(key, e, fx);
@@ -85,7 +85,7 @@ export class DryRunReplay {
       for (const [key, last] of this.lastSeen) {
         const at = last + t.staleHours! * 3_600_000;
         if (at > end) continue;
-        const stale = decideTransition(this.memory.get(key)!, 'stale', at, t, key, []);
+        const stale = decideTransition(this.memory.get(key)!, 'stale', at, t, key, [], this.rule);
         this.memory.set(key, stale.memory);
         for (const fx of stale.effects) this.apply(key, { eventId: '', at, rank: 0, customerId: null, siteId: null, server: key, kind: '' }, fx);
       }
@@ -116,7 +116,7 @@ export class DryRunReplay {
     const f: DryRunFiring = {
       group: key, at, sendAt, heldUntil: null, incident: fx.incident, eventCount: fx.matches.length,
       eventIds: fx.matches.slice(0, GROUP_LIST_LIMIT).map((x) => x.eventId), more: Math.max(0, fx.matches.length - GROUP_LIST_LIMIT),
-      suppressed: fx.suppressed, data: fx.kind === 'fire' ? fx.data : {},
+      suppressed: fx.suppressed, data: fx.data ?? {},
     };
     this.rankOf.set(f, Math.max(0, ...fx.matches.map((x) => x.rank)));
     this.firings.push(f);

@@ -37,6 +37,8 @@ describe('checkRule', () => {
     expect(fieldOf({ ...base, trigger: { type: 'event', filter: { minSeverity: 'extreme' } } })).toBe('trigger.filter.minSeverity');
     expect(fieldOf({ ...base, trigger: { type: 'transition', state: 'agent' } })).toBe('trigger.staleHours');
     expect(fieldOf({ ...base, trigger: { type: 'transition', state: 'infection', to: ['stale'] } })).toBe('trigger.to[0]');
+    expect(fieldOf({ ...base, trigger: { type: 'transition', state: 'infection', updates: 'yes' } })).toBe('trigger.updates');
+    expect(fieldOf({ ...base, trigger: { type: 'transition', state: 'agent', staleHours: 6, updates: true } })).toBe('trigger.updates');
     expect(fieldOf({ ...base, trigger: { type: 'schedule', cron: '0 9 32 * *' } })).toBe('trigger.cron');
     expect(fieldOf({ ...base, trigger: { type: 'schedule', cron: '0 9 1 * *', timeZone: 'Mars/Base' } })).toBe('trigger.timeZone');
     expect(fieldOf({ ...base, quietHours: { start: '22:00', end: '7:00' } })).toBe('quietHours.end');
@@ -44,6 +46,12 @@ describe('checkRule', () => {
     expect(fieldOf({ ...base, actions: [{ destinationId: 'x' }] })).toBe('actions[0].destinationId');
     expect(fieldOf({ ...base, trigger: { type: 'event', bogus: 1 } })).toBe('trigger.bogus');
     expect(fieldOf({ ...base, trigger: { type: 'sometimes' } })).toBe('trigger.type');
+  });
+
+  it('keeps updates on a transition only when asked for (off by default)', () => {
+    expect(checkRule({ ...base, trigger: { type: 'transition', state: 'infection', updates: true } }).trigger).toMatchObject({ updates: true });
+    expect(checkRule({ ...base, trigger: { type: 'transition', state: 'infection', updates: false } }).trigger).not.toHaveProperty('updates');
+    expect(checkRule({ ...base, trigger: { type: 'transition', state: 'infection' }, actions: [{ destinationId: D, params: { body: '{{#if update}}More{{/if}}' } }] }).actions[0].params).toBeDefined();
   });
 
   it('turns every preset, given a destination, into a valid rule', () => {

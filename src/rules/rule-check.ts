@@ -92,7 +92,7 @@ export function checkTrigger(v: unknown): RuleTrigger {
       };
     }
     case 'transition': {
-      const t = obj(v, 'trigger', ['type', 'state', 'to', 'rollup', 'staleHours', 'filter']);
+      const t = obj(v, 'trigger', ['type', 'state', 'to', 'rollup', 'staleHours', 'updates', 'filter']);
       const state = t.state as (typeof TRANSITION_STATES)[number];
       if (!TRANSITION_STATES.includes(state)) fail('trigger.state', `must be one of ${TRANSITION_STATES.join(', ')}`);
       const rollup = (t.rollup ?? 'site') as 'site' | 'customer';
@@ -102,6 +102,12 @@ export function checkTrigger(v: unknown): RuleTrigger {
         if (t.staleHours === undefined) fail('trigger.staleHours', 'is required: the hours of silence after which an agent is stale');
         out.staleHours = int(t.staleHours, 'trigger.staleHours', 1, 24 * 90);
       } else if (t.staleHours !== undefined) fail('trigger.staleHours', 'applies to the agent state only');
+      if (t.updates !== undefined) {
+        if (typeof t.updates !== 'boolean') fail('trigger.updates', 'must be true or false');
+        // an agent leaves the stale state with any sign of life: there is nothing that could update its incident
+        if (t.updates && state === 'agent') fail('trigger.updates', 'applies to the infection and protection states only');
+        if (t.updates) out.updates = true;
+      }
       const filter = checkFilter(t.filter, 'trigger.filter');
       if (filter) out.filter = filter;
       if (!out.to) delete out.to;

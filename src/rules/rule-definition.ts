@@ -32,8 +32,9 @@ export const STATE_VALUES: Record<TransitionState, readonly string[]> = {
 export type RuleTrigger =
   | { type: 'event'; filter?: RuleFilter }
   | { type: 'threshold'; filter?: RuleFilter; count: number; windowSeconds: number; groupBy: GroupBy }
-  // `to`: the states whose arrival fires (default: every change); agent staleness needs staleHours.
-  | { type: 'transition'; state: TransitionState; to?: string[]; rollup?: 'site' | 'customer'; staleHours?: number; filter?: RuleFilter }
+  // `to`: the states whose arrival fires (default: every change); agent staleness needs staleHours. `updates`: while
+  // an incident is open, further matching events that leave the state as it is fire as updates of that incident.
+  | { type: 'transition'; state: TransitionState; to?: string[]; rollup?: 'site' | 'customer'; staleHours?: number; updates?: boolean; filter?: RuleFilter }
   | { type: 'schedule'; cron: string; timeZone?: string; perCustomer?: boolean };
 
 export type TriggerType = RuleTrigger['type'];

@@ -100,7 +100,7 @@ export class RuleEvaluator implements NewEventsHook, MatchedLaterHook, OnModuleI
       } else {
         const next = states.get(id);
         if (next === undefined) continue;
-        out = decideTransition(m, next, t.matches[t.matches.length - 1].at, t.rule.trigger as Extract<RuleTrigger, { type: 'transition' }>, t.key, t.matches);
+        out = decideTransition(m, next, t.matches[t.matches.length - 1].at, t.rule.trigger as Extract<RuleTrigger, { type: 'transition' }>, t.key, t.matches, t.rule);
       }
       const open = out.effects.length ? await this.writer.apply(em, t.rule, t.key, t.customerId, row.openFiringId, out.effects) : row.openFiringId;
       saved.push({ ruleId: t.rule.id, key: t.key, memory: out.memory, openFiringId: open, lastAt: t.matches[t.matches.length - 1].at });
@@ -122,7 +122,8 @@ export class RuleEvaluator implements NewEventsHook, MatchedLaterHook, OnModuleI
        SELECT * FROM (
          SELECT r.id AS "ruleId", r.organization_id AS "organizationId", ${MATCH_COLUMNS('e')},
                 -- a transition reads the group's state after the batch: its last event is all it needs of it
-                CASE WHEN r.trigger_type = 'transition' THEN row_number() OVER (
+                -- (a rule with updates keeps every event: those that leave an open incident as it is are its update)
+                CASE WHEN r.trigger_type = 'transition' AND r.trigger ->> 'updates' IS DISTINCT FROM 'true' THEN row_number() OVER (
                   PARTITION BY r.id, CASE WHEN r.t_state = 'agent' THEN e.server WHEN r.trigger ->> 'rollup' = 'customer' THEN e.customer_id::text ELSE e.site_id::text END
                   ORDER BY e.occurred_at DESC, e.id DESC) END AS nth
          FROM e

@@ -81,7 +81,7 @@ export class RuleFiredComposer implements DeliveryComposer, OnModuleInit {
     const brand = await this.brands.resolve(d.organizationId, customer?.brandId ?? null);
     const links = customer ? this.pageLinks.forMessage(brand, customer.id, null) : null;
     const first = p.firings[0];
-    const fd = first.data as { count?: number; threshold?: number; from?: string; to?: string; period?: { from: string; to: string } };
+    const fd = first.data as { count?: number; threshold?: number; from?: string; to?: string; update?: boolean; period?: { from: string; to: string } };
     const events = p.firings.flatMap((f) => f.events).slice(0, 50) as unknown as RuleTemplateData['events'];
     const eventCount = p.firings.reduce((n, f) => n + f.eventCount, 0);
     const data: Omit<RuleTemplateData, 'brand'> = {
@@ -90,7 +90,7 @@ export class RuleFiredComposer implements DeliveryComposer, OnModuleInit {
       customer: { id: customer?.id ?? '', name: customer?.name ?? '' },
       rule: p.rule, trigger: p.trigger, firedAt: new Date(first.firedAt).toISOString(), incident: first.incident, firings: p.firings.length,
       eventCount, more: Math.max(0, eventCount - events.length), suppressed: p.firings.reduce((n, f) => n + f.suppressed, 0),
-      count: fd.count ?? null, threshold: fd.threshold ?? null, from: fd.from ?? null, to: fd.to ?? null,
+      count: fd.count ?? null, threshold: fd.threshold ?? null, from: fd.from ?? null, to: fd.to ?? null, update: fd.update === true,
       periodStart: fd.period?.from ?? null, periodEnd: fd.period?.to ?? null,
       events: events.map((e) => ({ ...e, kind: e.kind as EventKind, severity: e.severity as Severity | null, occurredAt: new Date(e.occurredAt).toISOString() })),
       links: { portal: links?.portal ?? brand.values.portalUrl ?? '', support: links?.support ?? brand.values.supportUrl ?? '' },

@@ -46,7 +46,8 @@ class RuleFiredData {
   @ApiPropertyOptional({ enum: ['infection', 'protection', 'agent'], description: 'transition' }) state?: string;
   @ApiPropertyOptional({ description: 'transition: the state left' }) from?: string;
   @ApiPropertyOptional({ description: 'transition: the state reached' }) to?: string;
-  @ApiPropertyOptional({ description: 'transition: whether it opens the incident' }) opens?: boolean;
+  @ApiPropertyOptional({ description: 'transition: whether it opens the incident (absent on an update)' }) opens?: boolean;
+  @ApiPropertyOptional({ description: 'transition with updates: a later firing of the incident still open (from = to); a ticket gets a reply, a paging alert is re-triggered under the same key' }) update?: boolean;
   @ApiPropertyOptional({ type: Object, description: 'schedule: {from, to, timeZone}' }) period?: Record<string, string>;
   @ApiPropertyOptional({ type: Object, description: 'schedule: the period\'s counters' }) counters?: Record<string, number>;
   @ApiPropertyOptional({ description: 'several firings held by quiet hours, in `firings` (each shaped like this object)' }) heldByQuietHours?: boolean;

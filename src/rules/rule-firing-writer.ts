@@ -5,7 +5,7 @@ import { DeliveryOutbox } from '../deliveries/delivery-outbox';
 import { ContactDeliveries } from './contact-deliveries';
 import { JobEngine } from '../jobs/job-engine';
 import { FIRINGS_BODY_SQL } from './rule-payload-sql';
-import type { Effect } from './group-decisions';
+import { Effect, firingKeySuffix } from './group-decisions';
 import { quietHold } from './quiet-hours';
 import type { QuietHours } from './rule-definition';
 import { RULE_FIRED } from './rule-fired';
@@ -46,8 +46,9 @@ export class RuleFiringWriter {
         if (open) await this.join(em, open, fx.matches.map((m) => m.eventId), fx.matches.length, Math.max(...fx.matches.map((m) => m.rank)));
         continue;
       }
-      // A transition's opening and its recovery share the incident: the state reached tells them apart.
-      const to = fx.kind === 'fire' && typeof fx.data.to === 'string' ? `>${fx.data.to}` : '';
+      // A transition's opening, its updates and its recovery share the incident: the suffix tells them apart.
+      const data = fx.data ?? {};
+      const to = firingKeySuffix(data, fx.matches);
       const key = renderKey(rule.dedupeKey, { rule: rule.id, group, incident: fx.incident, firedAt: new Date(fx.at).toISOString(), organization: rule.organizationId, customer: customerId ?? '' }) + to;
       const ids = fx.matches.slice(0, GROUP_LIST_LIMIT).map((m) => m.eventId);
       const rank = Math.max(0, ...fx.matches.map((m) => m.rank));
@@ -57,7 +58,7 @@ export class RuleFiringWriter {
         `INSERT INTO rule_firings (organization_id, rule_id, group_key, customer_id, incident, dedupe_key, status, first_at, send_at, event_count, event_ids, max_severity_rank, suppressed, data)
          VALUES ($1, $2, $3, $4, $5, $6, 'collecting', $7, $8, $9, $10::bigint[], $11, $12, $13)
          ON CONFLICT ON CONSTRAINT rule_firings_once DO NOTHING RETURNING id`,
-        [rule.organizationId, rule.id, group, customerId, fx.incident, key, new Date(fx.at), sendAt, fx.matches.length, ids, rank, fx.suppressed, fx.kind === 'fire' ? fx.data : {}],
+        [rule.organizationId, rule.id, group, customerId, fx.incident, key, new Date(fx.at), sendAt, fx.matches.length, ids, rank, fx.suppressed, data],
       );
       if (!row) continue; // this incident fired already
       if (fx.kind === 'open') {

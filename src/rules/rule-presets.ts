@@ -38,6 +38,15 @@ export const RULE_PRESETS: readonly RulePreset[] = [
     body: { name: 'Site infected / clean again', trigger: { type: 'transition', state: 'infection', rollup: 'site' } },
   },
   {
+    // With a WHMCS, Blesta or helpdesk destination: the opening opens the ticket, more detections on the infected site
+    // reply to it (a burst within the group window is one reply), the recovery closes it.
+    id: 'ticket-per-infected-site',
+    description: 'One ticket per infected site: opened on infection, a reply for more detections, closed when the site is clean again',
+    body: {
+      name: 'Ticket per infected site', trigger: { type: 'transition', state: 'infection', rollup: 'site', updates: true }, groupWindowSeconds: 300,
+    },
+  },
+  {
     id: 'agent-stale',
     description: 'An agent has not reported for 6 hours (and when it is back)',
     body: { name: 'Agent stale for 6 hours', trigger: { type: 'transition', state: 'agent', staleHours: 6 }, groupWindowSeconds: 0 },

@@ -8,7 +8,7 @@ import { RuleRow } from './rule.entity';
 const TRIGGER_DOC = `one of
  {type:'event', filter?}
  {type:'threshold', filter?, count, windowSeconds, groupBy: customer|site|server|organization}
- {type:'transition', state: infection|protection|agent, to?: [states], rollup?: site|customer, staleHours (agent)}
+ {type:'transition', state: infection|protection|agent, to?: [states], rollup?: site|customer, staleHours (agent), updates? (default false: while an incident is open, further matching events that leave the state as it is fire as updates of it, grouped by groupWindowSeconds, held by the cooldown; data {update: true})}
  {type:'schedule', cron, timeZone? (default: the customer's), perCustomer? (default true)}
 filter: {kinds?, minSeverity?, classifications?, threatName? (glob), customerIds?, siteIds?, brandIds?, servers?, vendorAccountIds?, sources?}`;
 

@@ -79,7 +79,12 @@ export class RulesService {
     if (unknown) throw new ValidationError(unknown, `unknown field "${unknown}"`);
     const spec = checkRule({ ...current, ...body });
     await this.checkReferences(organizationId, spec);
-    const changed = JSON.stringify([r.trigger, r.scope]) !== JSON.stringify([spec.trigger, spec.scope]);
+    // Turning a transition's updates on or off changes what is sent, not what is counted: its open incidents are kept
+    // (a site infected before is not opened again, so no second ticket). Keys sorted: the stored trigger comes back
+    // from jsonb in its own key order.
+    const counted = (v: unknown) =>
+      JSON.stringify(v, (k, x) => (k === 'updates' ? undefined : x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : 1))) : x));
+    const changed = counted([r.trigger, r.scope]) !== counted([spec.trigger, spec.scope]);
     await this.db.transaction(async (em) => {
       await em.save(RuleRow, Object.assign(r, this.columns(spec), { enabled: spec.enabled, updatedAt: new Date() }));
       // Another trigger or scope counts and remembers other things: its groups start afresh (firings stay).

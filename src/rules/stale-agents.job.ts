@@ -60,7 +60,7 @@ export class StaleAgentsJob implements JobHandler<Record<string, never>>, OnModu
         for (const d of due) {
           const memory: GroupMemory = { gate: { cooldownUntil: null, suppressed: 0, openUntil: null, openCount: 0 }, armed: true, transition: d.state === null ? null : { state: d.state, incident: d.incident } };
           const at = new Date(d.staleAt).getTime();
-          const out = decideTransition(memory, 'stale', at, d.trigger, d.groupKey, []);
+          const out = decideTransition(memory, 'stale', at, d.trigger, d.groupKey, [], { cooldownSeconds: d.cooldownSeconds, groupWindowSeconds: 0 });
           await this.writer.apply(em, { id: d.ruleId, organizationId: d.organizationId, triggerType: 'transition', dedupeKey: d.dedupeKey, quietHours: d.quietHours, cooldownSeconds: d.cooldownSeconds }, d.groupKey, null, null, out.effects);
           await em.query(`UPDATE rule_groups SET state = $3, incident = $4, state_changed_at = $5, updated_at = now() WHERE rule_id = $1 AND group_key = $2`,
             [d.ruleId, d.groupKey, out.memory.transition?.state ?? 'stale', out.memory.transition?.incident ?? null, new Date(at)]);

@@ -6,7 +6,7 @@ const COMMON = ['rule', 'group', 'incident', 'firedAt', 'organization', 'custome
 export const TRIGGER_VARIABLES: Record<TriggerType, readonly string[]> = {
   event: [...COMMON, 'event', 'events', 'more', 'site'],
   threshold: [...COMMON, 'count', 'threshold', 'windowSeconds', 'events', 'more', 'site', 'server'],
-  transition: [...COMMON, 'from', 'to', 'state', 'site', 'server', 'events'],
+  transition: [...COMMON, 'from', 'to', 'state', 'opens', 'update', 'site', 'server', 'events'],
   schedule: [...COMMON, 'period', 'counters'],
 };
 

@@ -185,6 +185,7 @@ function sampleRule(locale: string): RuleTemplateData {
     threshold: null,
     from: null,
     to: null,
+    update: false,
     periodStart: null,
     periodEnd: null,
     events: [

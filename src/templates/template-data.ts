@@ -142,6 +142,7 @@ export interface RuleTemplateData {
   threshold: number | null;
   from: string | null; // transition: the state left
   to: string | null; // transition: the state reached
+  update: boolean; // transition with updates: a later firing of the incident still open (from = to)
   periodStart: string | null; // schedule: the period reported
   periodEnd: string | null;
   events: { id: string; kind: EventKind; severity: Severity | null; threatName: string | null; filePath: string | null; domain: string | null; occurredAt: string }[];

@@ -98,6 +98,20 @@ describe('TemplateRenderer: compile once, render with Handlebars only', () => {
     expect(text).toContain('Unsubscribe: https://digest.northwind-hosting.example/u/');
   });
 
+  it("says a rule's update of an open incident is an update, in the subject and both bodies", () => {
+    const tpl = renderer.compile(loadDefaultTemplate('rule.fired'), SAMPLE_BRAND, 'r');
+    const base = { ...sampleData('rule.fired', 'en'), trigger: 'transition' };
+    const opening = renderer.render(tpl, { ...base, from: 'clean', to: 'infected', update: false });
+    const update = renderer.render(tpl, { ...base, from: 'infected', to: 'infected', update: true });
+    expect(opening.text).toContain('State changed from clean to infected.');
+    expect(update.subject).toContain(`Update: ${base.rule.name}`);
+    expect(update.text).toContain('Still infected: more activity since the last message about this incident.');
+    expect(update.text).not.toContain('State changed');
+    expect(update.html).toContain('Still infected: more activity');
+    const de = renderer.render(tpl, { ...sampleData('rule.fired', 'de'), from: 'infected', to: 'infected', update: true });
+    expect(de.subject).toContain('Aktualisierung:');
+  });
+
   it('speaks the recipient\'s language, with its number and date formats', () => {
     const de = renderer.render(renderer.compile(loadDefaultTemplate('digest.monthly'), SAMPLE_BRAND, 'm'), sampleData('digest.monthly', 'de'));
     expect(de.subject).toContain('Monatlicher Sicherheitsbericht, November 2026');

@@ -179,6 +179,7 @@ const RULE: TemplateVariable[] = [
   v('threshold', 'number | null', 'Threshold: the count that fires'),
   v('from', 'string | null', 'Transition: the state left (clean, infected, protected, unprotected, reporting, stale)'),
   v('to', 'string | null', 'Transition: the state reached'),
+  v('update', 'boolean', 'Transition with updates: more activity on the incident still open (from and to are the same state)'),
   v('periodStart', 'date | null', 'Schedule: start of the period reported'),
   v('periodEnd', 'date | null', 'Schedule: end of the period reported (exclusive)'),
   v('events', 'array', 'The events (up to 50)'),

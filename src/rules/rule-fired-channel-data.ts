@@ -32,6 +32,7 @@ export function ruleFiredChannelData(p: RuleFiredPayload, customer: { locale: st
     firings: p.firings.length,
     from: from && to ? from : null,
     to: from && to ? to : null,
+    update: fd.update === true,
     count: count === null ? null : Number(fd.count),
     windowSeconds: lineValue(fd.windowSeconds) ?? '?',
     events,

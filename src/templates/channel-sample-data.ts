@@ -35,7 +35,7 @@ function ruleFired(locale: string): ChannelRuleFiredData {
   return {
     locale, timeZone: TZ, severity: 'critical', link: '', customer: CUSTOMER,
     rule: { id: 'r-7', name: 'Webshell burst' }, trigger: 'threshold', incident: `site:s-1`, firedAt: '2026-11-22T08:15:00.000Z', firings: 1,
-    from: null, to: null, count: 3, windowSeconds: 600,
+    from: null, to: null, update: false, count: 3, windowSeconds: 600,
     events: [event('PHP.Webshell.WSO', 'x.php', 10), event('PHP.Webshell.b374k', 'wp-includes/y.php', 12), event('PHP.Backdoor.Generic', 'z.php', 14)],
     more: 0, suppressed: 0,
   };

@@ -47,6 +47,7 @@ export interface ChannelRuleFiredData extends ChannelCommon {
   firings: number; // more than 1: firings held together by quiet hours
   from: string | null; // a transition's states
   to: string | null;
+  update: boolean; // a transition's later activity while its incident stays open (rules with updates: true)
   count: number | null; // a threshold's count over its window
   windowSeconds: number | string | null;
   events: ChannelRuleEventData[]; // up to 30

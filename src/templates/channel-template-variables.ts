@@ -47,6 +47,7 @@ export const CHANNEL_TEMPLATE_VARIABLES: Record<ChannelTemplateKind, readonly Te
     v('firings', 'number', 'Firings in this message (more than 1 when quiet hours held them together)'),
     v('from', 'string | null', 'Transition: the state before'),
     v('to', 'string | null', 'Transition: the state after'),
+    v('update', 'boolean', 'Transition with updates: more activity while the incident stays open (from = to)'),
     v('count', 'number | null', 'Threshold: events counted in the window'),
     v('windowSeconds', 'number | null', 'Threshold: the window'),
     v('events', 'array', 'The events of the firing (up to 30)'),

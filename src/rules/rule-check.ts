@@ -48,7 +48,7 @@ const uuid = (s: string) => UUID.test(s);
 
 export function checkFilter(v: unknown, field: string): RuleFilter | undefined {
   if (v === undefined) return undefined;
-  const f = obj(v, field, ['kinds', 'minSeverity', 'classifications', 'threatName', 'customerIds', 'siteIds', 'brandIds', 'servers', 'vendorAccountIds', 'sources']);
+  const f = obj(v, field, ['kinds', 'minSeverity', 'classifications', 'threatName', 'customerIds', 'siteIds', 'brandIds', 'servers', 'vendorAccountIds', 'sources', 'urgentKindsOfCustomer']);
   const out: RuleFilter = {
     kinds: list(f.kinds, `${field}.kinds`, oneOf(EVENT_KINDS), `an event kind (${EVENT_KINDS.join(', ')})`),
     classifications: list(f.classifications, `${field}.classifications`),
@@ -66,6 +66,10 @@ export function checkFilter(v: unknown, field: string): RuleFilter | undefined {
   if (f.threatName !== undefined) {
     if (typeof f.threatName !== 'string' || !f.threatName || f.threatName.length > 500) fail(`${field}.threatName`, 'must be a glob of 1 to 500 characters');
     out.threatName = f.threatName as string;
+  }
+  if (f.urgentKindsOfCustomer !== undefined) {
+    if (typeof f.urgentKindsOfCustomer !== 'boolean') fail(`${field}.urgentKindsOfCustomer`, 'must be true or false');
+    if (f.urgentKindsOfCustomer) out.urgentKindsOfCustomer = true;
   }
   for (const k of Object.keys(out) as (keyof RuleFilter)[]) if (out[k] === undefined) delete out[k];
   return out;
@@ -162,9 +166,8 @@ function checkParams(v: unknown, field: string, type: TriggerType): Record<strin
 function checkActions(v: unknown, type: TriggerType): RuleAction[] {
   if (!Array.isArray(v) || v.length === 0 || v.length > 20) fail('actions', 'must list 1 to 20 actions');
   return (v as unknown[]).map((raw, i) => {
-    const a = obj(raw, `actions[${i}]`, ['destinationId', 'templateKind', 'params']);
-    if (typeof a.destinationId !== 'string' || !UUID.test(a.destinationId)) fail(`actions[${i}].destinationId`, 'must be the id of a destination');
-    const out: RuleAction = { destinationId: a.destinationId as string };
+    const a = obj(raw, `actions[${i}]`, ['destinationId', 'recipients', 'templateKind', 'params']);
+    const out: RuleAction = checkTarget(a, i);
     if (a.templateKind !== undefined) {
       if (typeof a.templateKind !== 'string' || !/^[a-z][a-z0-9_.-]{0,99}$/.test(a.templateKind)) fail(`actions[${i}].templateKind`, 'must be a template kind');
       out.templateKind = a.templateKind as string;
@@ -172,6 +175,28 @@ function checkActions(v: unknown, type: TriggerType): RuleAction[] {
     const params = checkParams(a.params, `actions[${i}].params`, type);
     if (params) out.params = params;
     return out;
+  });
+}
+
+// An action goes to a destination or to the firing customer's own recipients, one of the two.
+function checkTarget(a: Obj, i: number): RuleAction {
+  if (a.recipients !== undefined) {
+    if (a.recipients !== 'customer') fail(`actions[${i}].recipients`, "must be 'customer' (the customer's own e-mail recipients)");
+    if (a.destinationId !== undefined) fail(`actions[${i}].destinationId`, 'and recipients exclude each other: an action goes to one of them');
+    return { recipients: 'customer' };
+  }
+  if (typeof a.destinationId !== 'string' || !UUID.test(a.destinationId)) fail(`actions[${i}].destinationId`, "must be the id of a destination (or use recipients: 'customer')");
+  return { destinationId: a.destinationId as string };
+}
+
+// The customer's recipients read one of the two e-mail kinds a rule sends; alert.urgent describes one event, so its
+// rule fires once per event (an event trigger without a group window).
+function checkRecipientActions(actions: RuleAction[], type: TriggerType, groupWindowSeconds: number): void {
+  actions.forEach((a, i) => {
+    if (a.recipients !== 'customer' || a.templateKind === undefined || a.templateKind === 'rule.fired') return;
+    if (a.templateKind !== 'alert.urgent') fail(`actions[${i}].templateKind`, "for the customer's recipients must be rule.fired or alert.urgent");
+    if (type !== 'event') fail(`actions[${i}].templateKind`, 'alert.urgent describes one event: it needs an event trigger');
+    if (groupWindowSeconds !== 0) fail(`actions[${i}].templateKind`, 'alert.urgent describes one event: it needs groupWindowSeconds 0');
   });
 }
 
@@ -197,12 +222,15 @@ export function checkRule(body: unknown): RuleSpec & { enabled: boolean } {
   const badKey = unknownVariable(trigger.type, keyVariables(dedupeKey as string));
   if (badKey) fail('dedupeKey', `uses {${badKey}}, which a ${trigger.type} trigger does not provide`);
   if (b.enabled !== undefined && typeof b.enabled !== 'boolean') fail('enabled', 'must be true or false');
+  const actions = checkActions(b.actions, trigger.type);
+  const groupWindowSeconds = int(b.groupWindowSeconds, 'groupWindowSeconds', 0, 86_400, DEFAULT_GROUP_WINDOW_SECONDS);
+  checkRecipientActions(actions, trigger.type, groupWindowSeconds);
   return {
     name: (b.name as string).trim(),
     trigger,
-    actions: checkActions(b.actions, trigger.type),
+    actions,
     cooldownSeconds: int(b.cooldownSeconds, 'cooldownSeconds', 0, MAX_SECONDS, 0),
-    groupWindowSeconds: int(b.groupWindowSeconds, 'groupWindowSeconds', 0, 86_400, DEFAULT_GROUP_WINDOW_SECONDS),
+    groupWindowSeconds,
     dedupeKey: dedupeKey as string,
     quietHours: checkQuietHours(b.quietHours),
     scope: checkScope(b.scope),

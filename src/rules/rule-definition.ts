@@ -18,6 +18,7 @@ export interface RuleFilter {
   servers?: string[];
   vendorAccountIds?: string[];
   sources?: string[]; // 'va:<id>' or 'push:<name>'
+  urgentKindsOfCustomer?: boolean; // the event's kind is one its customer sends at once (digest setting urgentKinds)
 }
 
 export type TransitionState = 'infection' | 'protection' | 'agent';
@@ -45,8 +46,11 @@ export interface QuietHours {
   bypassSeverity?: Severity; // at least this severity is sent anyway
 }
 
+// Where an action goes: a configured destination, or (`recipients: 'customer'`) the firing customer's own e-mail
+// recipients, as digests reach them.
 export interface RuleAction {
-  destinationId: string;
+  destinationId?: string;
+  recipients?: 'customer';
   templateKind?: string; // email: the template kind rendered through templates/
   params?: Record<string, unknown>; // read by billing/helpdesk adapters (ticket, note, billable item)
 }

@@ -10,6 +10,7 @@ import { TemplatesService } from '../templates/templates.service';
 import type { DeliveryRow } from '../deliveries/delivery-ledger';
 import type { OutboundMessage } from '../destinations/destination';
 import { RULE_FIRED } from './rule-fired';
+import { AlertEvent, UrgentAlertMail } from './urgent-alert-mail';
 
 interface FiringPayload {
   id: string;
@@ -27,7 +28,7 @@ interface FiringPayload {
 export interface RuleFiredPayload {
   rule: { id: string; name: string };
   trigger: string;
-  action: { destinationId: string; templateKind?: string; params?: Record<string, unknown> };
+  action: { destinationId?: string; recipients?: 'customer'; templateKind?: string; params?: Record<string, unknown> };
   sentAt: string;
   firings: FiringPayload[];
 }
@@ -45,6 +46,7 @@ export class RuleFiredComposer implements DeliveryComposer, OnModuleInit {
     private readonly brands: BrandsService,
     private readonly templates: TemplatesService,
     private readonly pageLinks: CustomerPageLinks,
+    private readonly urgentMail: UrgentAlertMail,
   ) {}
 
   onModuleInit(): void {
@@ -59,6 +61,7 @@ export class RuleFiredComposer implements DeliveryComposer, OnModuleInit {
       firingId: f.id, group: f.group, incident: f.incident, firedAt: new Date(f.firedAt).toISOString(), customer: f.customer,
       suppressed: f.suppressed, eventCount: f.eventCount, events: f.events, more: f.more, ...f.data,
     });
+    if (d.destination === 'email' && p.action?.templateKind === 'alert.urgent') return this.urgentMail.about(d, p.firings[0].events[0] as unknown as AlertEvent);
     if (d.destination === 'email') return this.email(d, p);
     const data = p.firings.length === 1 ? { ...base, ...one(p.firings[0]) } : { ...base, heldByQuietHours: true, firings: p.firings.map(one) };
     return { event: { type: RULE_FIRED, timestamp: new Date(p.sentAt).toISOString(), data } };

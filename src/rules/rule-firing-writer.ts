@@ -12,6 +12,7 @@ import { FLUSH_FIRING } from './rule-jobs';
 import { renderKey } from './trigger-variables';
 import { GROUP_LIST_LIMIT } from './rule-definition';
 import { SEVERITIES } from '../events/normalized-event';
+import { CUSTOMER_RECIPIENTS_SELECT } from './customer-recipients-action';
 
 export interface FiringRule {
   id: string;
@@ -106,7 +107,8 @@ export class RuleFiringWriter {
           CROSS JOIN LATERAL jsonb_array_elements(r.actions) AS a(action)
           JOIN destinations ds ON ds.id = (a.action ->> 'destinationId')::uuid AND ds.organization_id = r.organization_id
           -- a customer's own destination (its portal) hears of that customer only
-          WHERE r.id = $2 AND (ds.customer_id IS NULL OR (body.customers = 1 AND ds.customer_id = body.customer_id))`,
+          WHERE r.id = $2 AND (ds.customer_id IS NULL OR (body.customers = 1 AND ds.customer_id = body.customer_id))
+          UNION ALL ${CUSTOMER_RECIPIENTS_SELECT}`,
          true,
        )}`,
       [firingIds, rule.id, firingIds[0], keyPart, now],

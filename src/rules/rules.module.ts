@@ -14,6 +14,8 @@ import { RulesController } from './rules.controller';
 import { RulesService } from './rules.service';
 import { SiteStates } from './site-states';
 import { ThresholdCounts } from './threshold-counts';
+import { UrgentAlertMail } from './urgent-alert-mail';
+import { UrgentKindsRule } from './urgent-kinds-rule';
 import { StaleAgentsJob } from './stale-agents.job';
 import { RunSchedulesJob } from './run-schedules.job';
 
@@ -22,7 +24,7 @@ import { RunSchedulesJob } from './run-schedules.job';
 @Module({
   imports: [DestinationsModule, DeliveriesModule, EventsModule, CustomersModule, DigestDataModule, TemplatesModule],
   controllers: [RulesController],
-  providers: [SiteStates, ThresholdCounts, RulesService, DryRunService, RuleEvaluator, RuleFiringWriter, FlushFiringJob, StaleAgentsJob, RunSchedulesJob, RuleFiredComposer],
+  providers: [SiteStates, ThresholdCounts, RulesService, DryRunService, RuleEvaluator, RuleFiringWriter, FlushFiringJob, StaleAgentsJob, RunSchedulesJob, RuleFiredComposer, UrgentAlertMail, UrgentKindsRule],
   exports: [RulesService],
 })
 export class RulesModule {}

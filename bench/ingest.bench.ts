@@ -86,6 +86,10 @@ async function main(): Promise<void> {
     console.log(`  connector → event store: ${fmt(full.events)} events in ${full.seconds.toFixed(2)} s = ${fmt(rate)} events/s, peak RSS ${full.peakRssMb} MB`);
     console.log(`  straight bulk insert:    ${fmt(limit.events)} events in ${limit.seconds.toFixed(2)} s = ${fmt(limitRate)} events/s`);
     console.log(`  ratio connector / straight: ${(rate / limitRate).toFixed(2)}  (target ≥ 0.5; ≥ 10,000 events/s)`);
+    if (URGENT) {
+      const [{ n }] = await database.dataSource.query(`SELECT count(*)::int AS n FROM deliveries WHERE destination = 'email' AND destination_id IS NULL`);
+      console.log(`  urgent e-mail deliveries written: ${fmt(n)}`);
+    }
     console.log(`  RSS at ${fmt(half.events)} events: ${half.peakRssMb} MB; at ${fmt(full.events)} events: ${full.peakRssMb} MB (Δ ${full.peakRssMb - half.peakRssMb} MB as the count doubles)`);
   } finally {
     await app?.close();

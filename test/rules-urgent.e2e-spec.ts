@@ -1,4 +1,5 @@
 import { ApiKeysService } from '../src/api-keys/api-keys.service';
+import { DeliveryOutbox } from '../src/deliveries/delivery-outbox';
 import { OrganizationsService } from '../src/organizations/organizations.service';
 import { ManagedUrgentRule1764853000000 } from '../migrations/1764853000000-ManagedUrgentRule';
 import { customerWithSites, Fixture, subscribe } from './support/digest-fixtures';
@@ -149,6 +150,27 @@ describe('rules: urgentKinds served by the managed urgent-kinds rule', () => {
     // the event of no customer fired too, but has nobody to write to
     expect(firings.map((x) => [x.customerId, x.deliveries.length]).sort()).toEqual([[f.customerId, 1], [null, 0]].sort());
     await a.api('DELETE', `/v1/rules/${created.body.id}`);
+  });
+
+  it('a delivery written before urgent alerts were a rule (cause event.urgent) is still sent as the same alert', async () => {
+    const outbox = a.app.get(DeliveryOutbox);
+    const organizationId = (await a.api('GET', '/v1/organization')).body.id;
+    const payload = {
+      to: ['legacy@urgent.example'],
+      event: {
+        id: '424242', kind: 'detection', severity: 'high', threatName: 'PHP.Legacy.Shell', filePath: '/home/u/old.php', process: null, server: null,
+        domain: urgent.domains[0], siteId: urgent.siteIds[0], siteDomain: urgent.domains[0], occurredAt: new Date().toISOString(),
+      },
+    };
+    await a.db.transaction(async (em) => {
+      const rows: { id: string }[] = await em.query(
+        outbox.insertSql(`SELECT $1::uuid, $2::uuid, 'email', 'event.urgent', '424242', 'event.urgent:424242:email', $3::jsonb`),
+        [organizationId, urgent.customerId, JSON.stringify(payload)],
+      );
+      await outbox.queue(em, rows.map((r) => r.id));
+    });
+    await waitFor(async () => sink.to('legacy@urgent.example').length, (n) => n === 1, 'the legacy alert');
+    expect((await sink.to('legacy@urgent.example')[0].parse()).subject).toMatch(/High – Malware detected on urgent\.example: PHP\.Legacy\.Shell$/);
   });
 
   it('the migration gives existing urgentKinds settings their rule', async () => {

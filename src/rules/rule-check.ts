@@ -190,13 +190,14 @@ function checkTarget(a: Obj, i: number): RuleAction {
 }
 
 // The customer's recipients read one of the two e-mail kinds a rule sends; alert.urgent describes one event, so its
-// rule fires once per event (an event trigger without a group window).
-function checkRecipientActions(actions: RuleAction[], type: TriggerType, groupWindowSeconds: number): void {
+// rule fires once per event and sends each firing on its own (an event trigger, no group window, no quiet hours).
+function checkRecipientActions(actions: RuleAction[], type: TriggerType, groupWindowSeconds: number, quietHours: QuietHours | null): void {
   actions.forEach((a, i) => {
     if (a.recipients !== 'customer' || a.templateKind === undefined || a.templateKind === 'rule.fired') return;
     if (a.templateKind !== 'alert.urgent') fail(`actions[${i}].templateKind`, "for the customer's recipients must be rule.fired or alert.urgent");
     if (type !== 'event') fail(`actions[${i}].templateKind`, 'alert.urgent describes one event: it needs an event trigger');
     if (groupWindowSeconds !== 0) fail(`actions[${i}].templateKind`, 'alert.urgent describes one event: it needs groupWindowSeconds 0');
+    if (quietHours) fail(`actions[${i}].templateKind`, 'alert.urgent describes one event: quiet hours would hold several in one message');
   });
 }
 
@@ -224,7 +225,8 @@ export function checkRule(body: unknown): RuleSpec & { enabled: boolean } {
   if (b.enabled !== undefined && typeof b.enabled !== 'boolean') fail('enabled', 'must be true or false');
   const actions = checkActions(b.actions, trigger.type);
   const groupWindowSeconds = int(b.groupWindowSeconds, 'groupWindowSeconds', 0, 86_400, DEFAULT_GROUP_WINDOW_SECONDS);
-  checkRecipientActions(actions, trigger.type, groupWindowSeconds);
+  const quietHours = checkQuietHours(b.quietHours);
+  checkRecipientActions(actions, trigger.type, groupWindowSeconds, quietHours);
   return {
     name: (b.name as string).trim(),
     trigger,
@@ -232,7 +234,7 @@ export function checkRule(body: unknown): RuleSpec & { enabled: boolean } {
     cooldownSeconds: int(b.cooldownSeconds, 'cooldownSeconds', 0, MAX_SECONDS, 0),
     groupWindowSeconds,
     dedupeKey: dedupeKey as string,
-    quietHours: checkQuietHours(b.quietHours),
+    quietHours,
     scope: checkScope(b.scope),
     enabled: (b.enabled as boolean | undefined) ?? true,
   };

@@ -17,6 +17,7 @@ import { CustomersService } from '../src/customers/customers.service';
 import { SitesService } from '../src/customers/sites.service';
 import { DestinationsService } from '../src/destinations/destinations.service';
 import { RulesService } from '../src/rules/rules.service';
+import { DigestSettingsService } from '../src/digests/digest-settings.service';
 
 // End to end: N Monarx records served by the fake API in its own process (pages of 100, as the real API pages) through the connector,
 // the poll job's service and the event store into PostgreSQL — against the same events bulk-inserted straight
@@ -25,6 +26,8 @@ const N = Number(process.env.BENCH_EVENTS ?? 200_000);
 // Enabled rules while the connector ingests (a mix of event, threshold and transition triggers), disabled for the
 // straight insert, which stays the raw limit. BENCH_RULES=0: none.
 const RULES = Number(process.env.BENCH_RULES ?? 20);
+// BENCH_URGENT=1: the bench customers also mark detections urgent in their digest settings (one e-mail per detection).
+const URGENT = process.env.BENCH_URGENT === '1';
 const START = new Date('2026-06-01T00:00:00Z');
 
 async function main(): Promise<void> {
@@ -79,10 +82,14 @@ async function main(): Promise<void> {
     const limit = await straight(full.n);
     const rate = full.events / full.seconds;
     const limitRate = limit.events / limit.seconds;
-    console.log(`ingest benchmark (${fmt(N)} Monarx records, pages of 100, ${ruleIds.length} enabled rules, PostgreSQL ${db.url.replace(/\/\/.*@/, '//')})`);
+    console.log(`ingest benchmark (${fmt(N)} Monarx records, pages of 100, ${ruleIds.length} enabled rules${URGENT ? ', detections urgent' : ''}, PostgreSQL ${db.url.replace(/\/\/.*@/, '//')})`);
     console.log(`  connector → event store: ${fmt(full.events)} events in ${full.seconds.toFixed(2)} s = ${fmt(rate)} events/s, peak RSS ${full.peakRssMb} MB`);
     console.log(`  straight bulk insert:    ${fmt(limit.events)} events in ${limit.seconds.toFixed(2)} s = ${fmt(limitRate)} events/s`);
     console.log(`  ratio connector / straight: ${(rate / limitRate).toFixed(2)}  (target ≥ 0.5; ≥ 10,000 events/s)`);
+    if (URGENT) {
+      const [{ n }] = await database.dataSource.query(`SELECT count(*)::int AS n FROM deliveries WHERE destination = 'email' AND destination_id IS NULL`);
+      console.log(`  urgent e-mail deliveries written: ${fmt(n)}`);
+    }
     console.log(`  RSS at ${fmt(half.events)} events: ${half.peakRssMb} MB; at ${fmt(full.events)} events: ${full.peakRssMb} MB (Δ ${full.peakRssMb - half.peakRssMb} MB as the count doubles)`);
   } finally {
     await app?.close();
@@ -100,6 +107,7 @@ async function benchRules(app: NestFastifyApplication, orgId: string, n: number)
   for (let a = 0; a < 50; a++) {
     const c = await customers.create(orgId, { externalRef: `bench-${a}`, name: `Bench ${a}` } as never);
     for (let u = 0; u < 10; u++) await sites.create(orgId, c.id, { server: `agent-${a}`, accountUser: `user${u}` } as never);
+    if (URGENT) await app.get(DigestSettingsService).put(orgId, c.id, { cadence: 'weekly', recipients: [`bench-${a}@bench.test`], urgentKinds: ['detection'] });
   }
   const { destination } = await app.get(DestinationsService).create({ organizationId: orgId, keyId: 'bench', scopes: ['admin'] } as never, { kind: 'webhook', name: 'bench', config: { url: 'http://127.0.0.1:9/bench' } } as never);
   const triggers: Record<string, unknown>[] = [

@@ -1,5 +1,4 @@
 import { AdminModule } from './admin/admin.module';
-import { AlertsModule } from './alerts/alerts.module';
 import { BillingImportModule } from './billing-import/billing-import.module';
 import { BrandsModule } from './brands/brands.module';
 import { CustomerPageModule } from './customer-page/customer-page.module';
@@ -17,4 +16,4 @@ import { TemplatesModule } from './templates/templates.module';
 import { VendorsModule } from './vendors/vendors.module';
 
 // The product's feature modules, in dependency order (each depends only on those above it and on the platform).
-export const FEATURE_MODULES = [MailModule, CustomersModule, BrandsModule, TemplatesModule, DeliveriesModule, EventsModule, CountersModule, DigestsModule, AlertsModule, EventSubscriptionsModule, RulesModule, ContactsModule, NoticesModule, CustomerPageModule, VendorsModule, BillingImportModule, AdminModule];
+export const FEATURE_MODULES = [MailModule, CustomersModule, BrandsModule, TemplatesModule, DeliveriesModule, EventsModule, CountersModule, DigestsModule, EventSubscriptionsModule, RulesModule, ContactsModule, NoticesModule, CustomerPageModule, VendorsModule, BillingImportModule, AdminModule];

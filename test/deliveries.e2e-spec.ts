@@ -78,7 +78,11 @@ describe('deliveries: urgent events e-mailed at once, retried, replayed', () => 
     expect(mail.headerLines.find((h) => h.key === 'list-unsubscribe')?.line).toMatch(/^List-Unsubscribe:\s+<http:\/\/localhost:\d+\/u\/[\w-]+\.[\w-]+>$/);
 
     const [d] = await settle(id, 'delivered');
-    expect(d).toMatchObject({ destination: 'email', causeType: 'event.urgent', causeId: pushed.results[0].id, attempts: 1, lastError: null });
+    // Sent by the organization's managed urgent-kinds rule: its firing for the event is the delivery's cause.
+    expect(d).toMatchObject({ destination: 'email', destinationId: null, causeType: 'rule.fired', attempts: 1, lastError: null });
+    const managed = (await t.api('GET', '/v1/rules')).body.data.find((r: any) => r.managed === 'urgent-kinds');
+    const firings = (await t.api('GET', `/v1/rules/${managed.id}/firings`)).body.data.filter((f: any) => f.customerId === id);
+    expect(firings).toEqual([expect.objectContaining({ id: d.causeId, eventIds: [pushed.results[0].id], deliveries: [expect.objectContaining({ id: d.id })] })]);
     const full = await detail(d.id);
     expect(full.attemptLog).toEqual([expect.objectContaining({
       attempt: 1, trigger: 'initial', outcome: 'delivered', error: null,
@@ -217,11 +221,11 @@ describe('deliveries: urgent events e-mailed at once, retried, replayed', () => 
   });
 
   it('lists with filters and cursors, needs the write scope to replay, and keeps other organizations out (404)', async () => {
-    const all = await t.api('GET', '/v1/deliveries?destination=email&causeType=event.urgent&status=delivered&limit=2');
+    const all = await t.api('GET', '/v1/deliveries?destination=email&causeType=rule.fired&status=delivered&limit=2');
     expect(all.status).toBe(200);
     expect(all.body.data).toHaveLength(2);
     expect(all.body.nextCursor).toBeTruthy();
-    const next = await t.api('GET', `/v1/deliveries?destination=email&causeType=event.urgent&status=delivered&limit=2&cursor=${all.body.nextCursor}`);
+    const next = await t.api('GET', `/v1/deliveries?destination=email&causeType=rule.fired&status=delivered&limit=2&cursor=${all.body.nextCursor}`);
     expect(next.body.data.map((d: any) => d.id)).not.toContain(all.body.data[0].id);
     const one = all.body.data[0];
     expect((await t.api('GET', `/v1/deliveries?causeId=${one.causeId}`)).body.data.map((d: any) => d.id)).toEqual([one.id]);

@@ -18,10 +18,10 @@ export class DeliveryQuery extends PageQuery {
   @ApiPropertyOptional({ format: 'uuid', description: 'a configured destination' }) @IsOptional() @IsUUID()
   destinationId?: string;
 
-  @ApiPropertyOptional({ example: 'event.urgent' }) @IsOptional() @IsString() @MaxLength(100)
+  @ApiPropertyOptional({ example: 'rule.fired' }) @IsOptional() @IsString() @MaxLength(100)
   causeType?: string;
 
-  @ApiPropertyOptional({ description: 'e.g. the event id of an event.urgent delivery' }) @IsOptional() @IsString() @MaxLength(100)
+  @ApiPropertyOptional({ description: 'e.g. the firing id of a rule.fired delivery' }) @IsOptional() @IsString() @MaxLength(100)
   causeId?: string;
 }
 
@@ -30,7 +30,7 @@ export class DeliveryView {
   @ApiProperty({ type: String, nullable: true }) customerId: string | null;
   @ApiProperty({ example: 'email', description: 'the destination kind' }) destination: string;
   @ApiProperty({ type: String, nullable: true, description: "the configured destination (null: the customer's own recipients in the payload)" }) destinationId: string | null;
-  @ApiProperty({ example: 'event.urgent' }) causeType: string;
+  @ApiProperty({ example: 'rule.fired' }) causeType: string;
   @ApiProperty() causeId: string;
   @ApiProperty({ enum: DELIVERY_STATUSES }) status: DeliveryStatus;
   @ApiProperty({ description: 'attempts made, replays included' }) attempts: number;

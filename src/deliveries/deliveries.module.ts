@@ -17,7 +17,7 @@ import { DestinationReplayController } from './destination-replay.controller';
 
 // The one outbound pipeline: a delivery row written in the transaction of its cause → a job → the destination adapter
 // → the attempt log → retries on a schedule; replayable by the operator. It knows nothing of why it sends: causes
-// (src/alerts) write rows through DeliveryOutbox and register the composer of their content with DeliveryComposers.
+// (rules, event subscriptions, notices) write rows through DeliveryOutbox and register the composer of their content with DeliveryComposers.
 @Module({
   imports: [DestinationsModule],
   controllers: [DeliveriesController, DestinationReplayController],

@@ -4,7 +4,7 @@ import { AppConfig } from '../config/app-config';
 import { JobEngine } from '../jobs/job-engine';
 import { DeliveryJobs } from './delivery-jobs';
 
-// How a cause (an urgent alert, later a rule) writes its deliveries in its own transaction: the rows by one
+// How a cause (a rule firing, an event subscription) writes its deliveries in its own transaction: the rows by one
 // INSERT … SELECT, then their send jobs. The pipeline does not know why they are sent; each cause type registers the
 // composer of its content (DeliveryComposers).
 @Injectable()

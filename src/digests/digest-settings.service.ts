@@ -7,6 +7,7 @@ import { Clock } from './clock';
 import { Cadence, DigestCadence, nextDue, Schedule } from './digest-period';
 import { DigestSettingsDto } from './digest-settings.dto';
 import { DigestSubscription } from './digest-subscription.entity';
+import { UrgentKindsHooks } from './urgent-kinds-hooks';
 
 export interface EffectiveSettings {
   subscription: DigestSubscription;
@@ -24,6 +25,7 @@ export class DigestSettingsService {
     private readonly db: Database,
     private readonly customers: CustomersService,
     private readonly clock: Clock,
+    private readonly urgentHooks: UrgentKindsHooks,
   ) {}
 
   async get(organizationId: string, customerId: string): Promise<EffectiveSettings> {
@@ -50,6 +52,7 @@ export class DigestSettingsService {
         urgentKinds: [...new Set(dto.urgentKinds ?? [])],
       });
       if (!existing || scheduleKey(sub, customer) !== before) this.reschedule(sub, customer);
+      if (sub.urgentKinds.length) for (const h of this.urgentHooks.all()) await h.urgentKindsSet(em, organizationId);
       return effective(await em.save(DigestSubscription, sub), customer);
     });
   }
@@ -100,21 +103,11 @@ export class DigestSettingsService {
     return rows[0]?.organization_id ?? null;
   }
 
-  // The kinds the rules/deliveries pipeline should send at once instead of waiting for the digest.
+  // The kinds the rules/deliveries pipeline should send at once instead of waiting for the digest (set-wise, in the
+  // rules' statements: customer-recipients-sql.ts).
   async urgentKinds(organizationId: string, customerId: string): Promise<string[]> {
     const sub = await this.db.manager.findOneBy(DigestSubscription, { customerId, organizationId });
     return sub?.cadence !== 'off' ? (sub?.urgentKinds ?? []) : [];
-  }
-
-  // The same rule as urgentKinds(), set-wise for ingestion's INSERT (see UrgentAlerts): a relation of the
-  // organization's subscriptions that send some kinds at once, with their effective recipients. Columns: customer_id,
-  // urgent_kinds, recipients. Customers that are not active, or have nobody to send to, are left out.
-  urgentSubscriptionsSql(organizationParam: string): string {
-    return `(SELECT s.customer_id, s.urgent_kinds, r.recipients
-             FROM digest_subscriptions s JOIN customers c ON c.id = s.customer_id AND c.status = 'active'
-             CROSS JOIN LATERAL (SELECT CASE WHEN cardinality(s.recipients) > 0 THEN s.recipients ELSE c.emails END AS recipients) r
-             WHERE s.organization_id = ${organizationParam} AND s.cadence <> 'off' AND cardinality(s.urgent_kinds) > 0
-               AND cardinality(r.recipients) > 0)`;
   }
 
   private reschedule(sub: DigestSubscription, customer: Customer): void {

@@ -4,8 +4,8 @@ import { EntityManager } from 'typeorm';
 // The columns of a new event that a hook's statement reads from the rows just inserted.
 export const NEW_EVENT_COLUMNS = 'id, kind, customer_id, site_id, severity, threat_name, file_path, process, server, domain, occurred_at';
 
-// What other features do with events stored for the first time (urgent alerts now; rules and event subscriptions
-// later), in the transaction that stores them, so that what they write exists if and only if its event was stored.
+// What other features do with events stored for the first time (rules, with the customers' urgent alerts; event
+// subscriptions; counters), in the transaction that stores them, so that what they write exists if and only if its event was stored.
 // Events know nothing of them: features register here (in onModuleInit) and EventStore runs them. Ingestion runs at
 // ~12k events/s, so a hook is a data-modifying CTE of the insert statement itself (one statement, no round trip,
 // nothing per event in JavaScript), then one call with the ids it wrote, still in the transaction.

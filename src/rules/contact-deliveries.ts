@@ -43,6 +43,19 @@ const rankName = (rank: number): string | null => (rank > 0 ? SEVERITIES[SEVERIT
 export class ContactDeliveries {
   constructor(private readonly outbox: DeliveryOutbox) {}
 
+  // Firings sent each on its own (no group window): only those of rules with a contact action are looked at, one by
+  // one (one query finds them; a rule that reaches no contact costs nothing more).
+  async writeEach(em: EntityManager, firingIds: string[], now: Date): Promise<number> {
+    const reaching: { id: string; ruleId: string }[] = await em.query(
+      `SELECT f.id, f.rule_id AS "ruleId" FROM rule_firings f JOIN rules r ON r.id = f.rule_id
+       WHERE f.id = ANY($1::uuid[]) AND EXISTS (SELECT 1 FROM jsonb_array_elements(r.actions) a WHERE a.value ? 'contactGroupId' OR a.value ? 'contacts')`,
+      [firingIds],
+    );
+    let n = 0;
+    for (const f of reaching) n += await this.write(em, f.ruleId, [f.id], f.id, now);
+    return n;
+  }
+
   async write(em: EntityManager, ruleId: string, firingIds: string[], keyPart: string, now: Date): Promise<number> {
     const targets: (MemberChannel & { action: RuleAction; rank: number })[] = await em.query(TARGETS_SQL, [firingIds, ruleId]);
     if (!targets.length) return 0;

@@ -11,6 +11,13 @@ describe('matchesFilter', () => {
     expect(matchesFilter({ kinds: [], servers: [] }, ev())).toBe(true);
   });
 
+  it("matches urgentKindsOfCustomer by the event's customer's own urgent kinds", () => {
+    expect(matchesFilter({ urgentKindsOfCustomer: true }, ev({ customerUrgentKinds: ['detection'] }))).toBe(true);
+    expect(matchesFilter({ urgentKindsOfCustomer: true }, ev({ customerUrgentKinds: ['cleanup'] }))).toBe(false);
+    expect(matchesFilter({ urgentKindsOfCustomer: true }, ev({ customerId: null }))).toBe(false);
+    expect(matchesFilter({ urgentKindsOfCustomer: false }, ev())).toBe(true);
+  });
+
   it('matches kinds, classifications, customer, site, brand, server, vendor account and source as any-of lists', () => {
     expect(matchesFilter({ kinds: ['cleanup', 'detection'] }, ev())).toBe(true);
     expect(matchesFilter({ kinds: ['cleanup'] }, ev())).toBe(false);

@@ -19,6 +19,7 @@ export interface RuleEvent {
   occurredAt: Date;
   raw?: unknown;
   vendorType?: string;
+  customerUrgentKinds?: readonly string[]; // kinds its customer sends at once (none while digests are off or the customer is not active)
 }
 
 const globs = new Map<string, RegExp>();
@@ -54,6 +55,7 @@ export function matchesFilter(f: RuleFilter | undefined, e: RuleEvent): boolean 
   if (!anyOf(f.servers, e.server)) return false;
   if (!anyOf(f.vendorAccountIds, e.vendorAccountId)) return false;
   if (!anyOf(f.sources, e.source)) return false;
+  if (f.urgentKindsOfCustomer && !e.customerUrgentKinds?.includes(e.kind)) return false;
   return true;
 }
 

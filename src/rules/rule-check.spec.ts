@@ -1,6 +1,7 @@
 import { ValidationError } from '../errors/domain-error';
 import { checkRule } from './rule-check';
 import { presetBody, RULE_PRESETS } from './rule-presets';
+import { URGENT_KINDS_RULE } from './urgent-kinds-rule';
 
 const D = '11111111-1111-4111-8111-111111111111';
 const base = { name: 'r', trigger: { type: 'event' }, actions: [{ destinationId: D }] };
@@ -52,6 +53,28 @@ describe('checkRule', () => {
     expect(checkRule({ ...base, trigger: { type: 'transition', state: 'infection', updates: true } }).trigger).toMatchObject({ updates: true });
     expect(checkRule({ ...base, trigger: { type: 'transition', state: 'infection', updates: false } }).trigger).not.toHaveProperty('updates');
     expect(checkRule({ ...base, trigger: { type: 'transition', state: 'infection' }, actions: [{ destinationId: D, params: { body: '{{#if update}}More{{/if}}' } }] }).actions[0].params).toBeDefined();
+  });
+
+  it("takes the customer's own recipients as an action target, alone, with alert.urgent only for one event per firing", () => {
+    const urgent = { ...base, groupWindowSeconds: 0, actions: [{ recipients: 'customer', templateKind: 'alert.urgent' }] };
+    expect(checkRule(urgent).actions).toEqual([{ recipients: 'customer', templateKind: 'alert.urgent' }]);
+    expect(checkRule({ ...base, actions: [{ recipients: 'customer' }] }).actions).toEqual([{ recipients: 'customer' }]);
+    expect(fieldOf({ ...base, actions: [{ recipients: 'everyone' }] })).toBe('actions[0].recipients');
+    expect(fieldOf({ ...base, actions: [{ recipients: 'customer', destinationId: D }] })).toBe('actions[0].destinationId');
+    expect(fieldOf({ ...urgent, groupWindowSeconds: 60 })).toBe('actions[0].templateKind');
+    expect(fieldOf({ ...urgent, quietHours: { start: '22:00', end: '07:00' } })).toBe('actions[0].templateKind');
+    expect(fieldOf({ ...urgent, trigger: { type: 'threshold', count: 3, windowSeconds: 3600 } })).toBe('actions[0].templateKind');
+    expect(fieldOf({ ...base, actions: [{ recipients: 'customer', templateKind: 'digest.daily' }] })).toBe('actions[0].templateKind');
+  });
+
+  it('takes urgentKindsOfCustomer as a filter term (true, or false = absent)', () => {
+    expect(checkRule({ ...base, trigger: { type: 'event', filter: { urgentKindsOfCustomer: true } } }).trigger).toEqual({ type: 'event', filter: { urgentKindsOfCustomer: true } });
+    expect(checkRule({ ...base, trigger: { type: 'event', filter: { urgentKindsOfCustomer: false } } }).trigger).toEqual({ type: 'event', filter: {} });
+    expect(fieldOf({ ...base, trigger: { type: 'event', filter: { urgentKindsOfCustomer: 'yes' } } })).toBe('trigger.filter.urgentKindsOfCustomer');
+  });
+
+  it('accepts the managed urgent-kinds rule as written', () => {
+    expect(() => checkRule({ ...URGENT_KINDS_RULE })).not.toThrow();
   });
 
   it('turns every preset, given a destination, into a valid rule', () => {

@@ -48,7 +48,7 @@ const uuid = (s: string) => UUID.test(s);
 
 export function checkFilter(v: unknown, field: string): RuleFilter | undefined {
   if (v === undefined) return undefined;
-  const f = obj(v, field, ['kinds', 'minSeverity', 'classifications', 'threatName', 'customerIds', 'siteIds', 'brandIds', 'servers', 'vendorAccountIds', 'sources']);
+  const f = obj(v, field, ['kinds', 'minSeverity', 'classifications', 'threatName', 'customerIds', 'siteIds', 'brandIds', 'servers', 'vendorAccountIds', 'sources', 'urgentKindsOfCustomer']);
   const out: RuleFilter = {
     kinds: list(f.kinds, `${field}.kinds`, oneOf(EVENT_KINDS), `an event kind (${EVENT_KINDS.join(', ')})`),
     classifications: list(f.classifications, `${field}.classifications`),
@@ -66,6 +66,10 @@ export function checkFilter(v: unknown, field: string): RuleFilter | undefined {
   if (f.threatName !== undefined) {
     if (typeof f.threatName !== 'string' || !f.threatName || f.threatName.length > 500) fail(`${field}.threatName`, 'must be a glob of 1 to 500 characters');
     out.threatName = f.threatName as string;
+  }
+  if (f.urgentKindsOfCustomer !== undefined) {
+    if (typeof f.urgentKindsOfCustomer !== 'boolean') fail(`${field}.urgentKindsOfCustomer`, 'must be true or false');
+    if (f.urgentKindsOfCustomer) out.urgentKindsOfCustomer = true;
   }
   for (const k of Object.keys(out) as (keyof RuleFilter)[]) if (out[k] === undefined) delete out[k];
   return out;
@@ -168,7 +172,7 @@ function checkParams(v: unknown, field: string, type: TriggerType): Record<strin
 function checkActions(v: unknown, type: TriggerType): RuleAction[] {
   if (!Array.isArray(v) || v.length === 0 || v.length > 20) fail('actions', 'must list 1 to 20 actions');
   return (v as unknown[]).map((raw, i) => {
-    const a = obj(raw, `actions[${i}]`, ['destinationId', 'contactGroupId', 'contacts', 'templateKind', 'params']);
+    const a = obj(raw, `actions[${i}]`, ['destinationId', 'contactGroupId', 'contacts', 'recipients', 'templateKind', 'params']);
     const out = checkActionTarget(a, `actions[${i}]`);
     if (a.templateKind !== undefined) {
       if (typeof a.templateKind !== 'string' || !/^[a-z][a-z0-9_.-]{0,99}$/.test(a.templateKind)) fail(`actions[${i}].templateKind`, 'must be a template kind');
@@ -180,10 +184,14 @@ function checkActions(v: unknown, type: TriggerType): RuleAction[] {
   });
 }
 
-// Exactly one of destinationId, contactGroupId, contacts: 'customer'.
+// Exactly one target: destinationId, contactGroupId, contacts: 'customer' or recipients: 'customer'.
 function checkActionTarget(a: Obj, field: string): RuleAction {
-  const given = ['destinationId', 'contactGroupId', 'contacts'].filter((k) => a[k] !== undefined);
-  if (given.length !== 1) fail(field, "must name one target: destinationId, contactGroupId, or contacts: 'customer'");
+  const given = ['destinationId', 'contactGroupId', 'contacts', 'recipients'].filter((k) => a[k] !== undefined);
+  if (given.length !== 1) fail(given.length > 1 ? `${field}.${given[1]}` : field, `must name one target: destinationId, contactGroupId, contacts: 'customer' or recipients: 'customer'${given.length > 1 ? ` (not ${given.join(' and ')})` : ''}`);
+  if (a.recipients !== undefined) {
+    if (a.recipients !== 'customer') fail(`${field}.recipients`, "must be 'customer' (the customer's own e-mail recipients)");
+    return { recipients: 'customer' };
+  }
   if (a.contacts !== undefined) {
     if (a.contacts !== 'customer') fail(`${field}.contacts`, "must be 'customer' (the firing's customer's contacts)");
     return { contacts: 'customer' };
@@ -194,6 +202,18 @@ function checkActionTarget(a: Obj, field: string): RuleAction {
   }
   if (typeof a.destinationId !== 'string' || !UUID.test(a.destinationId)) fail(`${field}.destinationId`, 'must be the id of a destination');
   return { destinationId: a.destinationId as string };
+}
+
+// The customer's recipients read one of the two e-mail kinds a rule sends; alert.urgent describes one event, so its
+// rule fires once per event and sends each firing on its own (an event trigger, no group window, no quiet hours).
+function checkRecipientActions(actions: RuleAction[], type: TriggerType, groupWindowSeconds: number, quietHours: QuietHours | null): void {
+  actions.forEach((a, i) => {
+    if (a.recipients !== 'customer' || a.templateKind === undefined || a.templateKind === 'rule.fired') return;
+    if (a.templateKind !== 'alert.urgent') fail(`actions[${i}].templateKind`, "for the customer's recipients must be rule.fired or alert.urgent");
+    if (type !== 'event') fail(`actions[${i}].templateKind`, 'alert.urgent describes one event: it needs an event trigger');
+    if (groupWindowSeconds !== 0) fail(`actions[${i}].templateKind`, 'alert.urgent describes one event: it needs groupWindowSeconds 0');
+    if (quietHours) fail(`actions[${i}].templateKind`, 'alert.urgent describes one event: quiet hours would hold several in one message');
+  });
 }
 
 function checkScope(v: unknown): RuleScope {
@@ -218,14 +238,18 @@ export function checkRule(body: unknown): RuleSpec & { enabled: boolean } {
   const badKey = unknownVariable(trigger.type, keyVariables(dedupeKey as string));
   if (badKey) fail('dedupeKey', `uses {${badKey}}, which a ${trigger.type} trigger does not provide`);
   if (b.enabled !== undefined && typeof b.enabled !== 'boolean') fail('enabled', 'must be true or false');
+  const actions = checkActions(b.actions, trigger.type);
+  const groupWindowSeconds = int(b.groupWindowSeconds, 'groupWindowSeconds', 0, 86_400, DEFAULT_GROUP_WINDOW_SECONDS);
+  const quietHours = checkQuietHours(b.quietHours);
+  checkRecipientActions(actions, trigger.type, groupWindowSeconds, quietHours);
   return {
     name: (b.name as string).trim(),
     trigger,
-    actions: checkActions(b.actions, trigger.type),
+    actions,
     cooldownSeconds: int(b.cooldownSeconds, 'cooldownSeconds', 0, MAX_SECONDS, 0),
-    groupWindowSeconds: int(b.groupWindowSeconds, 'groupWindowSeconds', 0, 86_400, DEFAULT_GROUP_WINDOW_SECONDS),
+    groupWindowSeconds,
     dedupeKey: dedupeKey as string,
-    quietHours: checkQuietHours(b.quietHours),
+    quietHours,
     scope: checkScope(b.scope),
     enabled: (b.enabled as boolean | undefined) ?? true,
   };

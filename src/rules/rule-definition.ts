@@ -18,6 +18,7 @@ export interface RuleFilter {
   servers?: string[];
   vendorAccountIds?: string[];
   sources?: string[]; // 'va:<id>' or 'push:<name>'
+  urgentKindsOfCustomer?: boolean; // the event's kind is one its customer sends at once (digest setting urgentKinds)
 }
 
 export type TransitionState = 'infection' | 'protection' | 'agent';
@@ -46,12 +47,14 @@ export interface QuietHours {
   bypassSeverity?: Severity; // at least this severity is sent anyway
 }
 
-// One target per action: a destination; a contact group (each enabled member's enabled channels, each its own
-// delivery); or the firing's customer's contacts.
+// One target per action: a configured destination; a contact group (each enabled member's enabled channels, each its
+// own delivery); the firing's customer's contacts; or (`recipients: 'customer'`) the firing customer's own e-mail
+// recipients, as digests reach them.
 export interface RuleAction {
   destinationId?: string;
   contactGroupId?: string;
   contacts?: 'customer';
+  recipients?: 'customer';
   templateKind?: string; // email: the template kind rendered through templates/
   params?: Record<string, unknown>; // read by billing/helpdesk adapters (ticket, note, billable item)
 }

@@ -88,6 +88,7 @@ export class RuleEvaluator implements NewEventsHook, MatchedLaterHook, OnModuleI
     const before = await this.thresholdCounts(em, touched);
     const states = await this.transitionStates(em, touched, eventIds);
     const saved: Saved[] = [];
+    const fires: Parameters<RuleFiringWriter['fireAll']>[1] = [];
     for (const t of touched) {
       const id = `${t.rule.id}|${t.key}`;
       const row = memory.get(id)!;
@@ -102,9 +103,16 @@ export class RuleEvaluator implements NewEventsHook, MatchedLaterHook, OnModuleI
         if (next === undefined) continue;
         out = decideTransition(m, next, t.matches[t.matches.length - 1].at, t.rule.trigger as Extract<RuleTrigger, { type: 'transition' }>, t.key, t.matches, t.rule);
       }
-      const open = out.effects.length ? await this.writer.apply(em, t.rule, t.key, t.customerId, row.openFiringId, out.effects) : row.openFiringId;
+      // Firings that go out at once are written together after the loop (one per event for a rule without a group window).
+      const rest: Effect[] = [];
+      for (const fx of out.effects) {
+        if (fx.kind === 'fire') fires.push({ rule: t.rule, group: t.key, customerId: t.customerId, fx });
+        else rest.push(fx);
+      }
+      const open = rest.length ? await this.writer.apply(em, t.rule, t.key, t.customerId, row.openFiringId, rest) : row.openFiringId;
       saved.push({ ruleId: t.rule.id, key: t.key, memory: out.memory, openFiringId: open, lastAt: t.matches[t.matches.length - 1].at });
     }
+    await this.writer.fireAll(em, fires);
     await saveAll(em, saved);
   }
 

@@ -13,6 +13,7 @@ import { ActionParams } from './action-params';
 import { isChannelKind } from '../destinations/channels/channel-kinds';
 import { RULE_FIRED } from './rule-fired';
 import { RuleFiredChannelText } from './rule-fired-channel-text';
+import { AlertEvent, UrgentAlertMail } from './urgent-alert-mail';
 
 export interface FiringPayload {
   id: string;
@@ -30,7 +31,7 @@ export interface FiringPayload {
 export interface RuleFiredPayload {
   rule: { id: string; name: string };
   trigger: string;
-  action: { destinationId: string; templateKind?: string; params?: Record<string, unknown> };
+  action: { destinationId?: string; recipients?: 'customer'; templateKind?: string; params?: Record<string, unknown> };
   sentAt: string;
   firings: FiringPayload[];
 }
@@ -51,6 +52,7 @@ export class RuleFiredComposer implements DeliveryComposer, OnModuleInit {
     private readonly pageLinks: CustomerPageLinks,
     private readonly params: ActionParams,
     private readonly channelText: RuleFiredChannelText,
+    private readonly urgentMail: UrgentAlertMail,
   ) {}
 
   onModuleInit(): void {
@@ -60,6 +62,7 @@ export class RuleFiredComposer implements DeliveryComposer, OnModuleInit {
   async compose(d: DeliveryRow): Promise<OutboundMessage> {
     const p = d.payload as unknown as RuleFiredPayload;
     if (!p?.rule?.id || !Array.isArray(p.firings) || !p.firings.length) throw new ComposeError('the delivery holds no firing');
+    if (d.destination === 'email' && p.action?.templateKind === 'alert.urgent') return this.urgentMail.about(d, p.firings[0].events[0] as unknown as AlertEvent);
     if (d.destination === 'email') return this.email(d, p);
     const base = { rule: p.rule, trigger: p.trigger };
     // Params are rendered per firing (a firing's incident, customer and events), so a bundle's items each carry their own.

@@ -1,5 +1,6 @@
 import { SEVERITIES } from '../events/normalized-event';
 import { sqlList, THREAT_KINDS } from '../events/threat-sql';
+import { urgentKindOfCustomerSql } from '../digests/customer-recipients-sql';
 
 // The filter and scope of a rule over an event (`e`, with its customer `c`), in SQL, so that matching a batch against
 // every rule of the organization is one statement. Mirrors matchesFilter/inScope (event-filter.ts): absent lists match
@@ -21,6 +22,7 @@ export const RULE_FILTER_COLUMNS = (x: string) => {
     ${f('brandIds')} AS f_brand_ids, ${f('servers')} AS f_servers, ${f('vendorAccountIds')} AS f_vendor_account_ids, ${f('sources')} AS f_sources,
     CASE WHEN ${x}.trigger #>> '{filter,minSeverity}' IS NULL THEN NULL ELSE ${severityRankSql(`${x}.trigger #>> '{filter,minSeverity}'`)} END AS f_min_rank,
     ${globLikeSql(`${x}.trigger #>> '{filter,threatName}'`)} AS f_threat_like,
+    (${x}.trigger #>> '{filter,urgentKindsOfCustomer}') IS NOT DISTINCT FROM 'true' AS f_urgent,
     ${x}.scope -> 'customerIds' AS s_customer_ids, ${x}.scope -> 'brandIds' AS s_brand_ids`;
 };
 
@@ -36,6 +38,8 @@ export function matchSql(e: string, c: string, r: string): string {
     anyOf(`${r}.f_servers`, `${e}.server`),
     anyOf(`${r}.f_vendor_account_ids`, `${e}.vendor_account_id::text`),
     anyOf(`${r}.f_sources`, `${e}.source`),
+    // read only for a rule that asks (the customer's digest settings, one primary-key probe per event)
+    `(NOT ${r}.f_urgent OR ${urgentKindOfCustomerSql(e)})`,
     anyOf(`${r}.s_customer_ids`, `${e}.customer_id::text`),
     anyOf(`${r}.s_brand_ids`, `${c}.brand_id::text`),
     // what a transition reads: threats and protection changes of a site, any sign of life of a server

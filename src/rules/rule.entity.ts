@@ -16,6 +16,7 @@ export class RuleRow {
   @Column('text') dedupeKey: string;
   @Column('jsonb', { nullable: true }) quietHours: QuietHours | null;
   @Column('text', { nullable: true }) preset: string | null;
+  @Column('text', { nullable: true }) managed: string | null; // kept by the service for a setting (urgent-kinds), read-only
   @Column('timestamptz') createdAt: Date;
   @Column('timestamptz') updatedAt: Date;
 }

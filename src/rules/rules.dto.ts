@@ -10,13 +10,13 @@ const TRIGGER_DOC = `one of
  {type:'threshold', filter?, count, windowSeconds, groupBy: customer|site|server|organization}
  {type:'transition', state: infection|protection|agent, to?: [states], rollup?: site|customer, staleHours (agent), updates? (default false: while an incident is open, further matching events that leave the state as it is fire as updates of it, grouped by groupWindowSeconds, held by the cooldown; data {update: true})}
  {type:'schedule', cron, timeZone? (default: the customer's), perCustomer? (default true)}
-filter: {kinds?, minSeverity?, classifications?, threatName? (glob), customerIds?, siteIds?, brandIds?, servers?, vendorAccountIds?, sources?}`;
+filter: {kinds?, minSeverity?, classifications?, threatName? (glob), customerIds?, siteIds?, brandIds?, servers?, vendorAccountIds?, sources?, urgentKindsOfCustomer? (true: kinds the event's customer marked urgent)}`;
 
 export class RuleBodyDto {
   @ApiPropertyOptional({ example: 'Ticket: malicious process killed' }) @IsOptional() @Allow() name?: string;
   @ApiPropertyOptional({ type: Object, description: TRIGGER_DOC, example: { type: 'threshold', filter: { kinds: ['cleanup'] }, count: 10, windowSeconds: 2592000, groupBy: 'customer' } })
   @IsOptional() @Allow() trigger?: Record<string, unknown>;
-  @ApiPropertyOptional({ type: [Object], description: '[{destinationId | contactGroupId | contacts: \'customer\', templateKind?, params?}]: a destination; a contact group (each enabled member\'s enabled channels, each its own delivery, held by that member\'s quiet hours); or the firing\'s customer\'s contacts. params are the destination kind\'s operation (whmcs: {operation: OpenTicket|AddClientNote|AddBillableItem|TriggerNotificationEvent|SendEmail, ...}; blesta: {operation: ticket|note|invoice, ...}; helpdesks: {subject, body, ...}; see README "Billing actions" and "Helpdesks"); params strings are Handlebars over the trigger\'s variables, rendered per firing' })
+  @ApiPropertyOptional({ type: [Object], description: '[{destinationId | contactGroupId | contacts: \'customer\' | recipients: \'customer\', templateKind?, params?}]: a destination; a contact group (each enabled member\'s enabled channels, each its own delivery, held by that member\'s quiet hours); the firing\'s customer\'s contacts; or the firing customer\'s own e-mail recipients (digest recipients, else the customer\'s addresses; templateKind rule.fired or alert.urgent (event trigger, groupWindowSeconds 0)). params are the destination kind\'s operation (whmcs: {operation: OpenTicket|AddClientNote|AddBillableItem|TriggerNotificationEvent|SendEmail, ...}; blesta: {operation: ticket|note|invoice, ...}; helpdesks: {subject, body, ...}; see README "Billing actions" and "Helpdesks"); params strings are Handlebars over the trigger\'s variables, rendered per firing' })
   @IsOptional() @Allow() actions?: Record<string, unknown>[];
   @ApiPropertyOptional({ default: 0, description: 'per rule and group: repeats within it are suppressed and counted on the next firing' }) @IsOptional() @Allow() cooldownSeconds?: number;
   @ApiPropertyOptional({ default: 60, description: 'firings of one rule and group within it become one delivery (0: none)' }) @IsOptional() @Allow() groupWindowSeconds?: number;
@@ -47,6 +47,7 @@ export class RuleView {
   @ApiProperty({ type: Object, nullable: true }) quietHours: Record<string, unknown> | null;
   @ApiProperty({ type: Object }) scope: Record<string, unknown>;
   @ApiProperty({ type: String, nullable: true }) preset: string | null;
+  @ApiProperty({ type: String, nullable: true, description: "kept by the service for a setting, read-only: 'urgent-kinds' serves the customers' urgentKinds" }) managed: string | null;
   @ApiProperty() createdAt: Date;
   @ApiProperty() updatedAt: Date;
 
@@ -54,7 +55,7 @@ export class RuleView {
     return {
       id: r.id, name: r.name, enabled: r.enabled, trigger: r.trigger as unknown as Record<string, unknown>, actions: r.actions as unknown as Record<string, unknown>[],
       cooldownSeconds: r.cooldownSeconds, groupWindowSeconds: r.groupWindowSeconds, dedupeKey: r.dedupeKey,
-      quietHours: r.quietHours as unknown as Record<string, unknown> | null, scope: r.scope as Record<string, unknown>, preset: r.preset,
+      quietHours: r.quietHours as unknown as Record<string, unknown> | null, scope: r.scope as Record<string, unknown>, preset: r.preset, managed: r.managed ?? null,
       createdAt: r.createdAt, updatedAt: r.updatedAt,
     };
   }

@@ -17,6 +17,8 @@ import { RulesController } from './rules.controller';
 import { RulesService } from './rules.service';
 import { SiteStates } from './site-states';
 import { ThresholdCounts } from './threshold-counts';
+import { UrgentAlertMail } from './urgent-alert-mail';
+import { UrgentKindsRule } from './urgent-kinds-rule';
 import { StaleAgentsJob } from './stale-agents.job';
 import { RunSchedulesJob } from './run-schedules.job';
 
@@ -25,7 +27,7 @@ import { RunSchedulesJob } from './run-schedules.job';
 @Module({
   imports: [DestinationsModule, DeliveriesModule, EventsModule, CustomersModule, DigestDataModule, TemplatesModule],
   controllers: [RulesController],
-  providers: [SiteStates, ThresholdCounts, RulesService, DryRunService, RuleEvaluator, RuleFiringWriter, ContactDeliveries, FlushFiringJob, StaleAgentsJob, RunSchedulesJob, RuleFiredComposer, RuleFiredChannelText, ActionParams],
+  providers: [SiteStates, ThresholdCounts, RulesService, DryRunService, RuleEvaluator, RuleFiringWriter, ContactDeliveries, FlushFiringJob, StaleAgentsJob, RunSchedulesJob, RuleFiredComposer, RuleFiredChannelText, ActionParams, UrgentAlertMail, UrgentKindsRule],
   exports: [RulesService],
 })
 export class RulesModule {}

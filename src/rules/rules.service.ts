@@ -70,7 +70,7 @@ export class RulesService {
   // A partial body replaces the fields it names (trigger, actions, scope and quiet hours as a whole); the result is
   // checked as a new rule would be.
   async update(organizationId: string, id: string, body: Record<string, unknown>): Promise<RuleRow> {
-    const r = await this.get(organizationId, id);
+    const r = readOnly(await this.get(organizationId, id));
     const current: Record<string, unknown> = {
       name: r.name, trigger: r.trigger, actions: r.actions, cooldownSeconds: r.cooldownSeconds, groupWindowSeconds: r.groupWindowSeconds,
       dedupeKey: r.dedupeKey, quietHours: r.quietHours, scope: r.scope, enabled: r.enabled,
@@ -98,12 +98,12 @@ export class RulesService {
   }
 
   async remove(organizationId: string, id: string): Promise<void> {
-    const r = await this.get(organizationId, id);
+    const r = readOnly(await this.get(organizationId, id));
     await this.repo.delete({ id: r.id });
   }
 
   async setEnabled(organizationId: string, id: string, enabled: boolean): Promise<RuleRow> {
-    await this.get(organizationId, id);
+    readOnly(await this.get(organizationId, id));
     await this.repo.update({ id, organizationId }, { enabled, updatedAt: new Date() });
     const r = await this.get(organizationId, id);
     await this.fillSiteStates(r);
@@ -155,6 +155,7 @@ export class RulesService {
   // Destinations, customers, sites and brands a rule names must be the organization's own (another's is not found).
   private async checkReferences(organizationId: string, spec: RuleSpec): Promise<void> {
     for (const [i, a] of spec.actions.entries()) {
+      if (a.recipients === 'customer') continue; // the customer's own recipients
       if (a.destinationId === undefined) {
         await checkContactTarget(this.db, organizationId, a, `actions[${i}]`);
         if (a.templateKind !== undefined && a.templateKind !== 'rule.fired') throw new ValidationError(`actions[${i}].templateKind`, `actions[${i}].templateKind: a rule's e-mail is the rule.fired template kind`);
@@ -185,4 +186,10 @@ export class RulesService {
       if (missing >= 0) throw new ValidationError(`${field}[${missing}]`, `${field}[${missing}]: ${ids[missing]} not found`);
     }
   }
+}
+
+// A rule the service keeps for a setting (urgent-kinds: the customers' urgentKinds) changes with that setting only.
+function readOnly(r: RuleRow): RuleRow {
+  if (r.managed) throw new ValidationError('managed', `this rule is managed (${r.managed}): it serves the customers' digest setting urgentKinds; change that setting instead`);
+  return r;
 }

@@ -104,7 +104,8 @@ export interface TicketTemplateData {
   links: { portal: string; event: string; support: string };
 }
 
-// One event of a kind the customer marked urgent, e-mailed at once (deliveries pipeline, cause event.urgent).
+// One event of a kind the customer marked urgent, e-mailed at once (the managed urgent-kinds rule, or any rule's action
+// {recipients: 'customer', templateKind: 'alert.urgent'}).
 export interface AlertTemplateData {
   locale: string;
   timeZone: string;

@@ -10,22 +10,24 @@ import type { AlertTemplateData } from '../templates/template-data';
 import { TemplateCompileError, TemplateRenderError } from '../templates/template-errors';
 import { TemplatesService } from '../templates/templates.service';
 import type { EventKind, Severity } from '../events/normalized-event';
-import { URGENT_CAUSE } from './urgent-alerts';
 
-interface UrgentPayload {
-  to: string[];
-  event: {
-    id: string; kind: EventKind; severity: Severity | null; threatName: string | null; filePath: string | null; process: string | null;
-    server: string | null; domain: string | null; siteId: string | null; siteDomain: string | null; occurredAt: string;
-  };
+// Deliveries written before urgent alerts became a rule (cause event.urgent, payload {to, event}): still sent,
+// retried and replayed as they were.
+export const LEGACY_URGENT_CAUSE = 'event.urgent';
+
+// One event as snapshotted into a delivery's payload (EVENT_LIST_SQL, and the old urgent alerts).
+export interface AlertEvent {
+  id: string; kind: EventKind; severity: Severity | null; threatName: string | null; filePath: string | null; process: string | null;
+  server: string | null; domain: string | null; siteId: string | null; siteDomain?: string | null; occurredAt: string;
 }
 
-// What an urgent alert's delivery says, composed for each attempt (the pipeline calls it for the alert's cause type).
-// Rendered at send time, not at insert time: the insert runs inside ingestion (~12k events/s), which must not resolve
-// brands or run templates; and a replay after the operator fixed a template or a brand sends the fixed version. What the alert is about (the event) was
-// snapshotted into the payload at insert time, so the content does not depend on the event still being stored.
+// The brand's `alert.urgent` e-mail about one event, to a customer's own recipients: what a rule action
+// {recipients: 'customer', templateKind: 'alert.urgent'} sends (the managed urgent-kinds rule). Rendered at send time,
+// so a replay after the operator fixed a template or a brand sends the fixed version; the event was snapshotted into the
+// payload at firing time, so the content does not depend on the event still being stored. The template data is the
+// same as before rules sent it, so customized templates still render.
 @Injectable()
-export class UrgentAlertComposer implements DeliveryComposer, OnModuleInit {
+export class UrgentAlertMail implements DeliveryComposer, OnModuleInit {
   constructor(
     private readonly composers: DeliveryComposers,
     private readonly settings: DigestSettingsService,
@@ -36,19 +38,22 @@ export class UrgentAlertComposer implements DeliveryComposer, OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.composers.register(URGENT_CAUSE, this);
+    this.composers.register(LEGACY_URGENT_CAUSE, this);
+  }
+
+  compose(d: DeliveryRow): Promise<OutboundMessage> {
+    return this.about(d, (d.payload as unknown as { event: AlertEvent }).event);
   }
 
   // The customer's brand, locale and time zone as its digest uses them (digest settings, else the customer's).
-  async compose(d: DeliveryRow): Promise<OutboundMessage> {
-    const p = d.payload as unknown as UrgentPayload;
+  async about(d: DeliveryRow, e: AlertEvent | undefined): Promise<OutboundMessage> {
+    if (!e?.id) throw new ComposeError('the delivery holds no event');
     const settings = d.customerId ? await this.settings.findForCustomer(d.customerId) : null;
     if (!settings || settings.customer.organizationId !== d.organizationId) throw new ComposeError('the customer no longer exists');
     const { customer } = settings;
     const brand = await this.brands.resolve(d.organizationId, customer.brandId);
     const page = this.pageLinks.forMessage(brand, customer.id, null); // the brand's portal, else the hosted page
     const manage = this.links.forCustomer(brand.publicBaseUrl, customer.id);
-    const e = p.event;
     const data: Omit<AlertTemplateData, 'brand'> = {
       locale: settings.locale,
       timeZone: settings.timeZone,

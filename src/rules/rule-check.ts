@@ -187,7 +187,7 @@ function checkActions(v: unknown, type: TriggerType): RuleAction[] {
 // Exactly one target: destinationId, contactGroupId, contacts: 'customer' or recipients: 'customer'.
 function checkActionTarget(a: Obj, field: string): RuleAction {
   const given = ['destinationId', 'contactGroupId', 'contacts', 'recipients'].filter((k) => a[k] !== undefined);
-  if (given.length !== 1) fail(given.length > 1 ? `${field}.${given[1]}` : field, `must name one target: destinationId, contactGroupId, contacts: 'customer' or recipients: 'customer'${given.length > 1 ? ` (not ${given.join(' and ')})` : ''}`);
+  if (given.length !== 1) fail(field, `must name one target: destinationId, contactGroupId, contacts: 'customer' or recipients: 'customer'${given.length > 1 ? ` (not ${given.join(' and ')})` : ''}`);
   if (a.recipients !== undefined) {
     if (a.recipients !== 'customer') fail(`${field}.recipients`, "must be 'customer' (the customer's own e-mail recipients)");
     return { recipients: 'customer' };

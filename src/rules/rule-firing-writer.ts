@@ -152,7 +152,7 @@ export class RuleFiringWriter {
     );
     await em.query(`UPDATE rule_firings SET status = 'sent', sent_at = $2 WHERE id = ANY($1::uuid[])`, [firingIds, now]);
     await this.outbox.queue(em, written.map((w) => w.id));
-    return written.length;
+    return written.length + (await this.contacts.writeEach(em, firingIds, now));
   }
 
   // The deliveries of the messages in `body` (a row per message: rule_id, cause_id, key_part, firings, customer_id,

@@ -160,12 +160,14 @@ export class RuleFiringWriter {
   private deliveriesSql(): string {
     return this.outbox.insertSql(
       `SELECT r.organization_id, CASE WHEN body.customers = 1 THEN body.customer_id END, ds.kind, '${RULE_FIRED}', body.cause_id,
-              '${RULE_FIRED}:' || r.id || ':' || body.key_part || ':' || ds.id,
+              -- the action's place after the first, so that two actions on one destination (a ticket and a billable item on
+              -- the same WHMCS) are two deliveries, not one dropped as a repeat
+              '${RULE_FIRED}:' || r.id || ':' || body.key_part || ':' || ds.id || CASE WHEN a.n > 1 THEN ':' || a.n ELSE '' END,
               jsonb_build_object('rule', jsonb_build_object('id', r.id, 'name', r.name), 'trigger', r.trigger_type, 'action', a.action,
                                  'sentAt', $2::timestamptz, 'firings', body.firings),
               ds.id
        FROM body JOIN rules r ON r.id = body.rule_id
-       CROSS JOIN LATERAL jsonb_array_elements(r.actions) AS a(action)
+       CROSS JOIN LATERAL jsonb_array_elements(r.actions) WITH ORDINALITY AS a(action, n)
        JOIN destinations ds ON ds.id = (a.action ->> 'destinationId')::uuid AND ds.organization_id = r.organization_id
        -- a customer's own destination (its portal) hears of that customer only
        WHERE ds.customer_id IS NULL OR (body.customers = 1 AND ds.customer_id = body.customer_id)

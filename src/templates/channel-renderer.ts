@@ -1,8 +1,9 @@
 import { brandForLocale, BrandTemplateValues, BrandValues, LocalizedBrandTexts, resolveBrand } from './brand-values';
 import { defaultLocaleCatalog } from './default-templates';
-import { HandlebarsSandbox, RenderDeadlineError, RenderFn, withDeadline } from './handlebars-sandbox';
+import { HandlebarsSandbox, RenderFn, withDeadline } from './handlebars-sandbox';
 import { catalogLocale, LocaleCatalog } from './locale-catalog';
 import { LruCache } from './lru-cache';
+import { renderPart } from './render-part';
 import { CHANNEL_PARTS, CHANNEL_SOURCE_BYTES, ChannelPart, ChannelSource } from './channel-template-kinds';
 import { TemplateCompileError, TemplateRenderError } from './template-errors';
 import { DEFAULT_LIMITS, TemplateLimits } from './template-kinds';
@@ -77,18 +78,9 @@ export class ChannelRenderer {
   }
 
   private run(fn: RenderFn, context: object, part: ChannelPart, limitMs: number): string {
-    let out: string;
-    try {
-      out = fn(context);
-    } catch (e) {
-      if (e instanceof RenderDeadlineError) throw new TemplateRenderError('too_slow', `${part}: render took longer than the limit of ${limitMs} ms`, part);
-      throw new TemplateRenderError('render_failed', `${part}: ${(e as Error)?.message ?? String(e)}`, part);
-    }
-    if (out.length * 3 > this.limits.outputBytes && Buffer.byteLength(out, 'utf8') > this.limits.outputBytes) {
-      throw new TemplateRenderError('output_too_large', `${part} output exceeds ${this.limits.outputBytes} bytes`, part);
-    }
-    return out;
+    return renderPart(fn, context, part, limitMs, this.limits.outputBytes);
   }
+
 }
 
 const singleLine = (s: string) => s.replace(/\s*[\r\n]+\s*/g, ' ').trim();

@@ -1,9 +1,10 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { bindBrand, brandForLocale, BrandTemplateValues, BrandValues, LocalizedBrandTexts, resolveBrand } from './brand-values';
 import { defaultLocaleCatalog } from './default-templates';
-import { HandlebarsSandbox, RenderDeadlineError, RenderFn, withDeadline } from './handlebars-sandbox';
+import { HandlebarsSandbox, RenderFn, withDeadline } from './handlebars-sandbox';
 import { catalogLocale, LocaleCatalog } from './locale-catalog';
 import { LruCache } from './lru-cache';
+import { renderPart } from './render-part';
 import { lostStatements } from './survival-check';
 import { compileMjml } from './mjml-compiler';
 import { TemplateCompileError, TemplateRenderError } from './template-errors';
@@ -219,19 +220,9 @@ export class TemplateRenderer {
 
   private run(fn: RenderFn, context: object, part: TemplatePart, limitMs: number): string {
     this.progress?.(part);
-    let out: string;
-    try {
-      out = fn(context);
-    } catch (e) {
-      if (e instanceof RenderDeadlineError) throw new TemplateRenderError('too_slow', `${part}: render took longer than the limit of ${limitMs} ms`, part);
-      throw new TemplateRenderError('render_failed', `${part}: ${(e as Error)?.message ?? String(e)}`, part);
-    }
-    // length is a lower bound of the UTF-8 size and 3× an upper bound: count bytes only when it matters.
-    if (out.length * 3 > this.limits.outputBytes && Buffer.byteLength(out, 'utf8') > this.limits.outputBytes) {
-      throw new TemplateRenderError('output_too_large', `${part} output exceeds ${this.limits.outputBytes} bytes`, part);
-    }
-    return out;
+    return renderPart(fn, context, part, limitMs, this.limits.outputBytes);
   }
+
 }
 
 const singleLine = (s: string) => s.replace(/\s*[\r\n]+\s*/g, ' ').trim();

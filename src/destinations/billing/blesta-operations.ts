@@ -1,11 +1,11 @@
 import { renderedNumber } from '../action-params-check';
-import { channelText } from '../channel-message';
 import { DestinationError, DestinationTarget, OutboundDelivery } from '../destination';
 import { ticketPerIncident, TicketRef } from '../incident-ticket';
 import type { MessageIncident } from '../message-incident';
 import { oncePerKey } from '../once-per-incident';
 import type { DestinationThreads } from '../threads/destination-threads';
 import { BillingApiError } from './billing-api-error';
+import { incidentText } from './incident-text';
 import { billingClientId, MessageCustomer, messageCustomer } from './billing-client';
 import { BlestaApi } from './blesta-api';
 
@@ -27,9 +27,7 @@ export class BlestaOperations {
 
   async perform(incident: MessageIncident): Promise<Obj> {
     const p = (incident.data.params ?? {}) as Obj;
-    const text = channelText({ event: { type: this.d.message.event!.type, timestamp: this.d.message.event!.timestamp, data: incident.data } }, this.d.id);
-    const title = text?.title ?? 'hostdigest';
-    const body = [text?.body, text?.link].filter(Boolean).join('\n\n');
+    const { title, body } = incidentText(this.d, incident);
     const customer = messageCustomer(incident.data);
     switch (p.operation) {
       case 'ticket':

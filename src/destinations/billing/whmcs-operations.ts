@@ -1,11 +1,11 @@
 import { renderedNumber } from '../action-params-check';
-import { channelText } from '../channel-message';
 import { DestinationError, DestinationTarget, OutboundDelivery } from '../destination';
 import { ticketPerIncident, TicketRef } from '../incident-ticket';
 import type { MessageIncident } from '../message-incident';
 import { oncePerKey } from '../once-per-incident';
 import type { DestinationThreads } from '../threads/destination-threads';
 import { BillingApiError } from './billing-api-error';
+import { incidentText } from './incident-text';
 import { billingClientId, MessageCustomer, messageCustomer } from './billing-client';
 import { PhpValue } from './php-form';
 import { WhmcsApi } from './whmcs-api';
@@ -25,9 +25,7 @@ export class WhmcsOperations {
 
   async perform(incident: MessageIncident): Promise<Obj> {
     const p = (incident.data.params ?? {}) as Obj;
-    const text = channelText({ event: { type: this.d.message.event!.type, timestamp: this.d.message.event!.timestamp, data: incident.data } }, this.d.id);
-    const title = text?.title ?? 'hostdigest';
-    const body = [text?.body, text?.link].filter(Boolean).join('\n\n');
+    const { title, body, text } = incidentText(this.d, incident);
     const customer = messageCustomer(incident.data);
     switch (p.operation) {
       case 'OpenTicket':

@@ -60,7 +60,7 @@ describe('checkRule', () => {
     expect(checkRule(urgent).actions).toEqual([{ recipients: 'customer', templateKind: 'alert.urgent' }]);
     expect(checkRule({ ...base, actions: [{ recipients: 'customer' }] }).actions).toEqual([{ recipients: 'customer' }]);
     expect(fieldOf({ ...base, actions: [{ recipients: 'everyone' }] })).toBe('actions[0].recipients');
-    expect(fieldOf({ ...base, actions: [{ recipients: 'customer', destinationId: D }] })).toBe('actions[0].destinationId');
+    expect(fieldOf({ ...base, actions: [{ recipients: 'customer', destinationId: D }] })).toBe('actions[0]');
     expect(fieldOf({ ...urgent, groupWindowSeconds: 60 })).toBe('actions[0].templateKind');
     expect(fieldOf({ ...urgent, quietHours: { start: '22:00', end: '07:00' } })).toBe('actions[0].templateKind');
     expect(fieldOf({ ...urgent, trigger: { type: 'threshold', count: 3, windowSeconds: 3600 } })).toBe('actions[0].templateKind');

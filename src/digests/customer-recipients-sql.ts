@@ -2,7 +2,7 @@
 // events set-based, in the statement that stores them), so that they and digests read the settings the same way.
 
 // Whether the event `e` (columns kind, customer_id) is of a kind its customer sends at once instead of leaving it to the
-// digest: urgentKinds, while digests are not off and the customer is active (urgentKinds() reads it the same way).
+// digest: urgentKinds, while digests are not off and the customer is active.
 export const urgentKindOfCustomerSql = (e: string) => `EXISTS (
   SELECT 1 FROM digest_subscriptions us JOIN customers uc ON uc.id = us.customer_id AND uc.status = 'active'
   WHERE us.customer_id = ${e}.customer_id AND us.cadence <> 'off' AND ${e}.kind = ANY(us.urgent_kinds))`;

@@ -103,13 +103,6 @@ export class DigestSettingsService {
     return rows[0]?.organization_id ?? null;
   }
 
-  // The kinds the rules/deliveries pipeline should send at once instead of waiting for the digest (set-wise, in the
-  // rules' statements: customer-recipients-sql.ts).
-  async urgentKinds(organizationId: string, customerId: string): Promise<string[]> {
-    const sub = await this.db.manager.findOneBy(DigestSubscription, { customerId, organizationId });
-    return sub?.cadence !== 'off' ? (sub?.urgentKinds ?? []) : [];
-  }
-
   private reschedule(sub: DigestSubscription, customer: Customer): void {
     const now = this.clock.now();
     sub.activeSince = now;

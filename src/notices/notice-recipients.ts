@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { ContactGroupsService } from '../contacts/contact-groups.service';
 import { Database } from '../db/database';
 import { DeliveryOutbox } from '../deliveries/delivery-outbox';
@@ -33,10 +34,12 @@ export class NoticeRecipients {
 
   // One delivery per channel, each with its own key (`key` + the channel), in one statement; else the admin e-mail.
   // Returns how many were written (0: nobody to tell, logged).
-  async write(organizationId: string, type: string, causeId: string, key: string, payload: object, what: string): Promise<number> {
+  // tx: the caller's transaction, when the notice must commit with what it tells of (else its own).
+  async write(organizationId: string, type: string, causeId: string, key: string, payload: object, what: string, tx?: EntityManager): Promise<number> {
+    const inTx = <T>(fn: (em: EntityManager) => Promise<T>): Promise<T> => (tx ? fn(tx) : this.db.transaction(fn));
     const to = await this.channels(organizationId);
     if (to.length) {
-      return this.db.transaction(async (em) => {
+      return inTx(async (em) => {
         const rows: { id: string }[] = await em.query(
           this.outbox.insertSql(
             `SELECT $1::uuid, NULL::uuid, t.kind, $2, $3::text, $4 || ':' || t.id, $5::jsonb, t.id
@@ -54,7 +57,7 @@ export class NoticeRecipients {
       this.logger.warn(`${type}: ${what}; the organization has no operator destination, notice contact group channel or adminEmail to tell`);
       return 0;
     }
-    return this.db.transaction(async (em) => {
+    return inTx(async (em) => {
       const rows: { id: string }[] = await em.query(
         this.outbox.insertSql(`SELECT $1::uuid, NULL::uuid, 'email', $2, $3::text, $4, $5::jsonb`),
         [organizationId, type, causeId, `${key}:admin`, JSON.stringify({ ...payload, to: [org.adminEmail] })],

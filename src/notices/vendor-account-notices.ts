@@ -1,4 +1,5 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { BrandsService } from '../brands/brands.service';
 import { DeliveryComposer, DeliveryComposers } from '../deliveries/delivery-composers';
 import type { DeliveryRow } from '../deliveries/delivery-ledger';
@@ -34,19 +35,19 @@ export class VendorAccountNotices implements DeliveryComposer, OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.hooks.register((c) => this.notify(c));
+    this.hooks.register((c, em) => this.notify(c, em));
     this.composers.register(VENDOR_ACCOUNT_FAILING, this);
     this.composers.register(VENDOR_ACCOUNT_RECOVERED, this);
   }
 
-  notify(c: VendorAccountStateChange): Promise<number> {
+  notify(c: VendorAccountStateChange, em: EntityManager): Promise<number> {
     const type = c.change === 'failing' ? VENDOR_ACCOUNT_FAILING : VENDOR_ACCOUNT_RECOVERED;
     const payload: VendorAccountNoticePayload = {
       type, vendorAccount: { id: c.vendorAccountId, name: c.name, vendor: c.vendor }, at: c.at.toISOString(),
       failingSince: c.failingSince?.toISOString() ?? null, failures: c.failures, errorCode: c.errorCode, lastError: c.lastError,
     };
     const streak = c.failingSince?.toISOString() ?? payload.at;
-    return this.recipients.write(c.organizationId, type, c.vendorAccountId, `${type}:${c.vendorAccountId}:${streak}`, payload, `vendor account "${c.name}" (${c.vendorAccountId})`);
+    return this.recipients.write(c.organizationId, type, c.vendorAccountId, `${type}:${c.vendorAccountId}:${streak}`, payload, `vendor account "${c.name}" (${c.vendorAccountId})`, em);
   }
 
   async compose(d: DeliveryRow): Promise<OutboundMessage> {

@@ -126,23 +126,26 @@ export class PollService {
     }
   }
 
-  // The streak told of (or its end) by one conditional UPDATE, so that one run on one replica tells each. Best
-  // effort, after the run is recorded and the next poll queued: a database error here loses the notice, not the run.
+  // The streak told of (or its end) by one conditional UPDATE, so that one run on one replica tells each, in the same
+  // transaction as the notice it writes: a crash loses neither alone. After the run is recorded and the next poll
+  // queued: a failure here is logged and the next run tells it again, the run itself stands.
   private async tell(account: VendorAccount, c: Pick<VendorAccountStateChange, 'change' | 'failingSince' | 'failures' | 'errorCode' | 'lastError'>): Promise<void> {
     try {
       const failing = c.change === 'failing';
-      const rows: unknown[] = await this.db.dataSource.query(
-        `WITH moved AS (UPDATE vendor_accounts SET failure_noticed_at = ${failing ? 'now()' : 'NULL'}
-                        WHERE id = $1 AND failure_noticed_at IS ${failing ? 'NULL' : 'NOT NULL'} RETURNING id)
-         SELECT id FROM moved`,
-        [account.id],
-      );
-      if (!rows.length) return;
-      await this.stateHooks.emit({ ...c, vendorAccountId: account.id, organizationId: account.organizationId, vendor: account.vendor, name: account.name, at: new Date() });
+      await this.db.transaction(async (em) => {
+        const rows: unknown[] = await em.query(
+          `WITH moved AS (UPDATE vendor_accounts SET failure_noticed_at = ${failing ? 'now()' : 'NULL'}
+                          WHERE id = $1 AND failure_noticed_at IS ${failing ? 'NULL' : 'NOT NULL'} RETURNING id)
+           SELECT id FROM moved`,
+          [account.id],
+        );
+        if (rows.length) await this.stateHooks.emit({ ...c, vendorAccountId: account.id, organizationId: account.organizationId, vendor: account.vendor, name: account.name, at: new Date() }, em);
+      });
     } catch (err) {
       this.logger.error(`vendor account ${account.id} ${c.change}: telling the operator failed: ${(err as Error).message}`);
     }
   }
+
 
   // The incremental scan, then, once it has caught up, the reconciliation pass when one is due or in progress.
   private async run(account: VendorAccount, token: string, budgetMs: number, signal: AbortSignal, state: RunState) {

@@ -1,4 +1,5 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 
 // A vendor account's polling became news for the operator (poll-notice.ts): failing after its retries, or polling
 // again after that. Causes of messages register (src/notices); vendors know nothing of who is told or how.
@@ -15,21 +16,19 @@ export interface VendorAccountStateChange {
   lastError: string | null;
 }
 
-export type VendorAccountStateListener = (c: VendorAccountStateChange) => Promise<unknown>;
+// em: the transaction that records the change, so that the change and what is written of it commit together.
+export type VendorAccountStateListener = (c: VendorAccountStateChange, em: EntityManager) => Promise<unknown>;
 
 @Injectable()
 export class VendorAccountStateHooks {
-  private readonly logger = new Logger('Poll');
   private readonly listeners: VendorAccountStateListener[] = [];
 
   register(listener: VendorAccountStateListener): void {
     this.listeners.push(listener);
   }
 
-  // A listener that fails is logged: the poll run it came from is over either way.
-  async emit(c: VendorAccountStateChange): Promise<void> {
-    for (const l of this.listeners) {
-      await l(c).catch((err: Error) => this.logger.error(`vendor account ${c.vendorAccountId} ${c.change}: telling the operator failed: ${err.message}`));
-    }
+  // A listener that fails fails the transaction: the change is then not recorded either, and the next run tells it.
+  async emit(c: VendorAccountStateChange, em: EntityManager): Promise<void> {
+    for (const l of this.listeners) await l(c, em);
   }
 }
